@@ -1,0 +1,97 @@
+package kehoach
+
+import "context"
+
+// Target statuses, computed from the baseline, the latest value and the
+// trend projected to the deadline (see docs/targets.md).
+const (
+	StatusAchieved = "achieved"
+	StatusOnTrack  = "on_track"
+	StatusAtRisk   = "at_risk"
+	StatusOffTrack = "off_track"
+	StatusNoData   = "no_data"
+)
+
+// StatusLabel returns the Vietnamese label of a target status.
+func StatusLabel(s string) string {
+	switch s {
+	case StatusAchieved:
+		return "Đạt"
+	case StatusOnTrack:
+		return "Đúng tiến độ"
+	case StatusAtRisk:
+		return "Có nguy cơ"
+	case StatusOffTrack:
+		return "Chậm"
+	}
+	return "Chưa có số liệu"
+}
+
+// Point is an indicator's value for one period: Value = Num / Den × factor.
+type Point struct {
+	Period   string  `json:"period"`
+	Value    float64 `json:"value"`
+	Num      float64 `json:"numerator"`
+	Den      float64 `json:"denominator"`
+	HasValue bool    `json:"hasValue"`
+}
+
+// TargetProgress is where a target stands: its current value, the gap to
+// the target, the projection to the deadline and the status.
+type TargetProgress struct {
+	Target    *Target    `json:"target"`
+	Indicator *Indicator `json:"indicator"`
+	Current   Point      `json:"current"`
+	Baseline  Point      `json:"baseline"`
+	// Gap is target value minus current value (positive: still to go).
+	Gap           float64 `json:"gap"`
+	Projection    float64 `json:"projection"`
+	HasProjection bool    `json:"hasProjection"`
+	Status        string  `json:"status"`
+	Series        []Point `json:"series"`
+}
+
+// UnitProgress is a target's indicator for one unit of a breakdown.
+type UnitProgress struct {
+	Unit   *Unit   `json:"unit"`
+	Point  Point   `json:"point"`
+	Gap    float64 `json:"gap"`
+	Meets  bool    `json:"meets"`
+	Status string  `json:"status"`
+}
+
+// AnalyticsService computes indicator values and target progress from the
+// figures as saved: a value saved is in the very next answer.
+type AnalyticsService interface {
+	// PlanProgress returns every target of a plan as of period asOf (a
+	// period id of the plan's yearly series; "" = the latest with data).
+	PlanProgress(ctx context.Context, plan *Plan, asOf string) ([]*TargetProgress, error)
+	// TargetBreakdown returns the target's indicator for each unit of kind
+	// under the target's scope, for period p, lagging units first.
+	TargetBreakdown(ctx context.Context, t *Target, kind, p string) ([]*UnitProgress, error)
+	// IndicatorValue evaluates one indicator for one unit and period.
+	IndicatorValue(ctx context.Context, indicator, unit, p string) (Point, error)
+}
+
+// RawValue is a figure as the analytics engine loads it: database ids, the
+// period id and the number.
+type RawValue struct {
+	ElementID, UnitID int64
+	Period, Disagg    string
+	Num               float64
+	HasNum, Deleted   bool
+}
+
+// ValueSource is what the analytics engine reads: the units, metadata and
+// figures, and the versions that tell it whether it has seen the latest.
+type ValueSource interface {
+	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, error)
+	FindDataElements(ctx context.Context) ([]*DataElement, error)
+	FindIndicators(ctx context.Context) ([]*Indicator, error)
+	// Versions returns the data version (bumped by every save of figures)
+	// and the metadata version (bumped when units or elements change).
+	Versions(ctx context.Context) (data, meta int64, err error)
+	// ScanValues calls fn for each figure saved after version since (live
+	// figures only when since is 0) and returns the version read up to.
+	ScanValues(ctx context.Context, since int64, fn func(RawValue)) (int64, error)
+}

@@ -1,0 +1,296 @@
+// Package analytics computes indicator values from the figures as saved:
+// up the unit tree (the hierarchy valid in each period) and over periods, by
+// each data element's own aggregation rule, and the status of targets.
+//
+// The engine keeps every figure in memory, in one dense matrix per data
+// element (reporting units × periods), and answers by walking the unit
+// tree. Before each answer it asks the database for its data version and
+// reads only the figures saved since; so a value saved through any server
+// is in the next answer, with no batch rebuild (DHIS2's analytics tables
+// lag until one).
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+
+	"kehoach"
+	"kehoach/expr"
+	"kehoach/period"
+)
+
+// Engine answers analytics questions. It is safe for concurrent use.
+type Engine struct {
+	src kehoach.ValueSource
+
+	// refresh serialises catching up with the database.
+	refresh sync.Mutex
+
+	mu          sync.RWMutex
+	dataVersion int64
+	metaVersion int64
+	loaded      bool
+	units       []*node
+	unitByID    map[int64]int32
+	unitByCode  map[string]int32
+	elements    map[string]*element // by code
+	elementByID map[int64]*element
+	indicators  map[string]*indicator
+}
+
+// node is a unit in the tree.
+type node struct {
+	unit     *kehoach.Unit
+	parent   int32
+	children []int32
+	from, to string // validity, "" = open
+}
+
+func (n *node) validDuring(from, to string) bool {
+	return (n.from == "" || n.from <= to) && (n.to == "" || from <= n.to)
+}
+
+// element holds one data element's figures: per disaggregation a dense
+// matrix of rows (units that reported) by period ordinals.
+type element struct {
+	el     *kehoach.DataElement
+	ptype  period.Type
+	series map[string]*series // by disaggregation; "" is the default
+}
+
+// series is a dense matrix rows × width, NaN where nothing is reported.
+type series struct {
+	rowOf []int32 // unit index → row, -1 if the unit never reported
+	units []int32 // row → unit index
+	base  int     // period ordinal of column 0
+	width int
+	data  []float64
+	// maxOrd is the latest ordinal ever reported (hasMax false: none), so
+	// that values carried forward are not taken for new reports.
+	maxOrd int
+	hasMax bool
+}
+
+type indicator struct {
+	ind      *kehoach.Indicator
+	num, den *expr.Expr
+}
+
+// New returns an engine reading from src. It loads on first use.
+func New(src kehoach.ValueSource) *Engine {
+	return &Engine{src: src}
+}
+
+// ordinal numbers periods of one type consecutively.
+func ordinal(p period.Period) int {
+	if p.Type == period.Yearly {
+		return p.Year
+	}
+	return p.Year*p.Type.PerYear() + p.N - 1
+}
+
+// fromOrdinal is ordinal's inverse.
+func fromOrdinal(t period.Type, o int) period.Period {
+	if t == period.Yearly {
+		return period.Period{Type: t, Year: o}
+	}
+	n := t.PerYear()
+	return period.Period{Type: t, Year: o / n, N: o%n + 1}
+}
+
+// Refresh brings the engine up to the database's latest figures. Queries
+// call it; the app may call it at start to load before the first request.
+func (e *Engine) Refresh(ctx context.Context) error {
+	e.refresh.Lock()
+	defer e.refresh.Unlock()
+	data, meta, err := e.src.Versions(ctx)
+	if err != nil {
+		return err
+	}
+	e.mu.RLock()
+	current := e.loaded && data == e.dataVersion && meta == e.metaVersion
+	reload := !e.loaded || meta != e.metaVersion
+	since := e.dataVersion
+	e.mu.RUnlock()
+	if current {
+		return nil
+	}
+	if reload {
+		return e.load(ctx, meta)
+	}
+	// Apply the figures saved since our version. The matrices grow in
+	// place; readers wait only while a batch is applied.
+	var batch []kehoach.RawValue
+	upto, err := e.src.ScanValues(ctx, since, func(v kehoach.RawValue) { batch = append(batch, v) })
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, v := range batch {
+		e.apply(v)
+	}
+	e.dataVersion = upto
+	return nil
+}
+
+// load reads everything afresh into new structures, then swaps them in.
+func (e *Engine) load(ctx context.Context, meta int64) error {
+	units, err := e.src.FindUnits(ctx, kehoach.UnitFilter{})
+	if err != nil {
+		return err
+	}
+	elements, err := e.src.FindDataElements(ctx)
+	if err != nil {
+		return err
+	}
+	inds, err := e.src.FindIndicators(ctx)
+	if err != nil {
+		return err
+	}
+	fresh := &Engine{
+		unitByID:    make(map[int64]int32, len(units)),
+		unitByCode:  make(map[string]int32, len(units)),
+		elements:    map[string]*element{},
+		elementByID: map[int64]*element{},
+		indicators:  map[string]*indicator{},
+	}
+	for i, u := range units {
+		fresh.units = append(fresh.units, &node{unit: u, parent: -1, from: string(u.ValidFrom), to: string(u.ValidTo)})
+		fresh.unitByID[u.ID] = int32(i)
+		fresh.unitByCode[u.Code] = int32(i)
+	}
+	for i, n := range fresh.units {
+		if p, ok := fresh.unitByCode[n.unit.ParentCode]; ok && n.unit.ParentCode != "" {
+			n.parent = p
+			fresh.units[p].children = append(fresh.units[p].children, int32(i))
+		}
+	}
+	for _, el := range elements {
+		pt, err := period.ParseType(el.PeriodType)
+		if err != nil {
+			pt = period.Yearly // an element in no form yet: no figures either
+		}
+		x := &element{el: el, ptype: pt, series: map[string]*series{}}
+		fresh.elements[el.Code] = x
+		fresh.elementByID[el.ID] = x
+	}
+	for _, ind := range inds {
+		num, err := expr.Parse(ind.Numerator)
+		if err != nil {
+			return fmt.Errorf("analytics: indicator %s: %w", ind.Code, err)
+		}
+		den, err := expr.Parse(ind.Denominator)
+		if err != nil {
+			return fmt.Errorf("analytics: indicator %s: %w", ind.Code, err)
+		}
+		fresh.indicators[ind.Code] = &indicator{ind: ind, num: num, den: den}
+	}
+	upto, err := e.src.ScanValues(ctx, 0, fresh.apply)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.units, e.unitByID, e.unitByCode = fresh.units, fresh.unitByID, fresh.unitByCode
+	e.elements, e.elementByID, e.indicators = fresh.elements, fresh.elementByID, fresh.indicators
+	e.dataVersion, e.metaVersion, e.loaded = upto, meta, true
+	return nil
+}
+
+// apply records one figure (or its removal).
+func (e *Engine) apply(v kehoach.RawValue) {
+	x := e.elementByID[v.ElementID]
+	u, ok := e.unitByID[v.UnitID]
+	if x == nil || !ok {
+		return
+	}
+	p, err := period.Parse(v.Period)
+	if err != nil || p.Type != x.ptype {
+		return
+	}
+	s := x.series[v.Disagg]
+	if s == nil {
+		if v.Deleted || !v.HasNum {
+			return
+		}
+		s = &series{rowOf: make([]int32, len(e.units))}
+		for i := range s.rowOf {
+			s.rowOf[i] = -1
+		}
+		x.series[v.Disagg] = s
+	}
+	num := math.NaN()
+	if v.HasNum && !v.Deleted {
+		num = v.Num
+	}
+	s.set(u, ordinal(p), num)
+}
+
+// set stores value at (unit, ordinal), growing the matrix as needed.
+func (s *series) set(unit int32, o int, value float64) {
+	row := s.rowOf[unit]
+	if row < 0 {
+		if math.IsNaN(value) {
+			return
+		}
+		row = int32(len(s.units))
+		s.rowOf[unit] = row
+		s.units = append(s.units, unit)
+		s.data = append(s.data, nanRow(s.width)...)
+	}
+	if s.width == 0 {
+		s.base, s.width = o, 1
+		s.data = nanRow(len(s.units))
+	} else if o < s.base || o >= s.base+s.width {
+		s.grow(o)
+	}
+	s.data[int(row)*s.width+o-s.base] = value
+	if !math.IsNaN(value) && (!s.hasMax || o > s.maxOrd) {
+		s.maxOrd, s.hasMax = o, true
+	}
+}
+
+// grow widens the matrix to include ordinal o, with some room to spare so
+// that a new period each quarter does not copy every time.
+func (s *series) grow(o int) {
+	base, end := s.base, s.base+s.width
+	if o < base {
+		base = o - 4
+	}
+	if o >= end {
+		end = o + 5
+	}
+	w := end - base
+	data := nanRow(len(s.units) * w)
+	for r := range s.units {
+		copy(data[r*w+s.base-base:], s.data[r*s.width:(r+1)*s.width])
+	}
+	s.base, s.width, s.data = base, w, data
+}
+
+func nanRow(n int) []float64 {
+	r := make([]float64, n)
+	for i := range r {
+		r[i] = math.NaN()
+	}
+	return r
+}
+
+// value returns the unit's figure for ordinal o, NaN if none.
+func (s *series) value(unit int32, o int) float64 {
+	row := s.rowOf[unit]
+	if row < 0 || o < s.base || o >= s.base+s.width {
+		return math.NaN()
+	}
+	return s.data[int(row)*s.width+o-s.base]
+}
+
+// Version returns the data version the engine has applied.
+func (e *Engine) Version() int64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.dataVersion
+}

@@ -1,0 +1,210 @@
+package analytics
+
+import (
+	"math"
+
+	"kehoach"
+	"kehoach/expr"
+	"kehoach/period"
+)
+
+// span is a query period in the terms of one element's period type: the
+// ordinals lo..hi of its periods that lie inside the query period, and
+// last, the latest ordinal that ends on or before the query period's end
+// (for carrying stocks and states forward).
+type span struct {
+	lo, hi, last int
+}
+
+func spanOf(pt period.Type, p period.Period) span {
+	endOrd := ordinal(period.Of(pt, p.End()))
+	last := endOrd
+	if !fromOrdinal(pt, endOrd).End().Equal(p.End()) {
+		last-- // the element's period that holds p's end runs past it
+	}
+	if pt.PerYear() < p.Type.PerYear() {
+		// The element's periods are longer than the query's: none lies inside.
+		return span{lo: 1, hi: 0, last: last}
+	}
+	return span{lo: ordinal(period.Of(pt, p.Start())), hi: endOrd, last: last}
+}
+
+// unitValue aggregates one unit's figures of series s over the span by the
+// element's rule; NaN if the unit reported nothing that counts.
+func unitValue(agg string, s *series, unit int32, sp span) float64 {
+	row := s.rowOf[unit]
+	if row < 0 {
+		return math.NaN()
+	}
+	vals := s.data[int(row)*s.width : int(row+1)*s.width]
+	at := func(o int) float64 {
+		if o < s.base || o >= s.base+s.width {
+			return math.NaN()
+		}
+		return vals[o-s.base]
+	}
+	switch agg {
+	case kehoach.AggLast:
+		for o := min(sp.last, s.base+s.width-1); o >= s.base; o-- {
+			if v := vals[o-s.base]; !math.IsNaN(v) {
+				return v
+			}
+		}
+		return math.NaN()
+	case kehoach.AggSum, kehoach.AggAverage:
+		sum, n := 0.0, 0
+		for o := sp.lo; o <= sp.hi; o++ {
+			if v := at(o); !math.IsNaN(v) {
+				sum += v
+				n++
+			}
+		}
+		if n == 0 {
+			return math.NaN()
+		} else if agg == kehoach.AggAverage {
+			return sum / float64(n)
+		}
+		return sum
+	case kehoach.AggCountYes:
+		seen := false
+		for o := sp.lo; o <= sp.hi; o++ {
+			if v := at(o); !math.IsNaN(v) {
+				if v != 0 {
+					return 1
+				}
+				seen = true
+			}
+		}
+		if seen {
+			return 0
+		}
+		return math.NaN()
+	}
+	return math.NaN()
+}
+
+// scope is an expr.Env: the values of one unit's subtree (the hierarchy
+// valid in the period) for one period.
+type scope struct {
+	e          *Engine
+	root       int32
+	p          period.Period
+	from, to   string
+	memberMemo []int32
+}
+
+// members returns the units of the subtree valid in the period, root first.
+func (sc *scope) members() []int32 {
+	if sc.memberMemo != nil {
+		return sc.memberMemo
+	}
+	out := make([]int32, 0, 64)
+	stack := []int32{sc.root}
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n := sc.e.units[u]
+		if !n.validDuring(sc.from, sc.to) {
+			continue
+		}
+		out = append(out, u)
+		stack = append(stack, n.children...)
+	}
+	sc.memberMemo = out
+	return out
+}
+
+// each calls fn with each member's aggregated value of ref (NaN skipped).
+func (sc *scope) each(r expr.Ref, fn func(v float64)) (x *element, ok bool) {
+	x = sc.e.elements[r.Element]
+	if x == nil {
+		return nil, false
+	}
+	sp := spanOf(x.ptype, sc.p)
+	agg := x.el.Aggregation
+	for disagg, s := range x.series {
+		if r.Disagg != "" && disagg != r.Disagg {
+			continue
+		}
+		for _, u := range sc.members() {
+			if s.rowOf[u] < 0 {
+				continue
+			}
+			if v := unitValue(agg, s, u, sp); !math.IsNaN(v) {
+				fn(v)
+				ok = true
+			}
+		}
+	}
+	return x, ok
+}
+
+// Value aggregates ref over the subtree by the element's rule.
+func (sc *scope) Value(r expr.Ref) (float64, bool) {
+	sum, n, yes := 0.0, 0, 0
+	x, ok := sc.each(r, func(v float64) {
+		sum += v
+		n++
+		if v != 0 {
+			yes++
+		}
+	})
+	if !ok {
+		return 0, false
+	}
+	switch x.el.Aggregation {
+	case kehoach.AggAverage:
+		return sum / float64(n), true
+	case kehoach.AggCountYes:
+		return float64(yes), true
+	}
+	return sum, true
+}
+
+// Count is the number of units whose value of ref is true (non-zero).
+func (sc *scope) Count(r expr.Ref) (float64, bool) {
+	yes := 0
+	_, ok := sc.each(r, func(v float64) {
+		if v != 0 {
+			yes++
+		}
+	})
+	return float64(yes), ok
+}
+
+// Units counts the members of the given kinds.
+func (sc *scope) Units(kinds []string) float64 {
+	n := 0
+	for _, u := range sc.members() {
+		k := sc.e.units[u].unit.Kind
+		for _, want := range kinds {
+			if k == want {
+				n++
+				break
+			}
+		}
+	}
+	return float64(n)
+}
+
+// newScope returns the Env for a unit and a period. Callers hold e.mu.
+func (e *Engine) newScope(unit int32, p period.Period) *scope {
+	return &scope{e: e, root: unit, p: p, from: string(kehoach.DateOf(p.Start())), to: string(kehoach.DateOf(p.End()))}
+}
+
+// point evaluates an indicator for a unit and a period. Callers hold e.mu.
+func (e *Engine) point(ind *indicator, unit int32, p period.Period) kehoach.Point {
+	sc := e.newScope(unit, p)
+	pt := kehoach.Point{Period: p.String()}
+	num, nok := ind.num.Eval(sc)
+	den, dok := ind.den.Eval(sc)
+	if !nok || !dok || den == 0 {
+		return pt
+	}
+	factor := ind.ind.Factor
+	if factor == 0 {
+		factor = 1
+	}
+	pt.Num, pt.Den, pt.Value, pt.HasValue = num, den, num/den*factor, true
+	return pt
+}

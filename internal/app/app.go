@@ -1,0 +1,155 @@
+// Package app wires the program: configuration → store → services → web.
+// It is the only package that sees concrete types; main and the end-to-end
+// tests use it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"kehoach"
+	"kehoach/analytics"
+	"kehoach/internal/demo"
+	"kehoach/internal/store"
+	"kehoach/internal/web"
+)
+
+// DefaultDB is the database used when neither --db nor KEHOACH_DB is given.
+const DefaultDB = "sqlite:kehoach.db"
+
+// Server is a running kehoach server: Open it, then Run, then Close.
+type Server struct {
+	Addr string // listen address; "127.0.0.1:0" picks a free port
+	DB   string // database URL
+	// Demo loads the demo into an empty database.
+	Demo bool
+	Log  *slog.Logger
+	Out  io.Writer // where the start-up message goes
+
+	store    *store.DB
+	engine   *analytics.Engine
+	listener net.Listener
+	http     *http.Server
+}
+
+// Open opens and migrates the database, loads the demo when asked and the
+// database is empty, and starts listening (so that URL is known before Run).
+func (s *Server) Open(ctx context.Context) error {
+	if s.Log == nil {
+		s.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.Out == nil {
+		s.Out = io.Discard
+	}
+	db, err := OpenDB(ctx, s.DB)
+	if err != nil {
+		return err
+	}
+	s.store = db
+	if s.Demo {
+		loaded, err := LoadDemoIfEmpty(ctx, db)
+		if err != nil {
+			db.Close()
+			return err
+		}
+		if loaded {
+			s.Log.Info("demo loaded", "db", s.DB)
+		}
+	}
+	s.engine = analytics.New(db)
+	if err := s.engine.Refresh(ctx); err != nil {
+		db.Close()
+		return fmt.Errorf("app: load analytics: %w", err)
+	}
+	h := web.New(web.Config{
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine},
+		DB:       db,
+		Log:      s.Log,
+		DemoNote: demo.NoteText(),
+	})
+	s.http = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+	}
+	if s.listener, err = net.Listen("tcp", s.Addr); err != nil {
+		db.Close()
+		return fmt.Errorf("app: listen %s: %w", s.Addr, err)
+	}
+	return nil
+}
+
+// URL returns the server's base URL.
+func (s *Server) URL() string { return "http://" + s.listener.Addr().String() }
+
+// Run serves until ctx is cancelled, then shuts down gracefully: requests
+// in flight finish (up to 15 s), then the database is closed.
+func (s *Server) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.http.Serve(s.listener) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+	defer cancel()
+	err := s.http.Shutdown(shutdown)
+	<-errc
+	return err
+}
+
+// Close closes the database.
+func (s *Server) Close() error {
+	if s.store == nil {
+		return nil
+	}
+	return s.store.Close()
+}
+
+// Store returns the open store, for tests.
+func (s *Server) Store() *store.DB { return s.store }
+
+// OpenDB opens and migrates a database.
+func OpenDB(ctx context.Context, url string) (*store.DB, error) {
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// LoadDemoIfEmpty loads the demo bundle when the database holds no unit.
+func LoadDemoIfEmpty(ctx context.Context, db *store.DB) (bool, error) {
+	units, err := db.FindUnits(ctx, kehoach.UnitFilter{Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	if len(units) > 0 {
+		return false, nil
+	}
+	b, err := demo.TamDuong()
+	if err != nil {
+		return false, err
+	}
+	if err := db.LoadBundle(ctx, b, "demo"); err != nil {
+		return false, fmt.Errorf("app: load demo: %w", err)
+	}
+	return true, nil
+}

@@ -1,0 +1,134 @@
+package app
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// Env is what a command reads from outside: arguments, environment and
+// standard streams. Tests fill it; main passes the process's own.
+type Env struct {
+	Args   []string // without the program name
+	Getenv func(string) string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+const usage = `kehoach: theo dõi thực hiện kế hoạch của chính quyền địa phương
+
+Cách dùng:
+  kehoach serve   [--addr 127.0.0.1:8080] [--db URL] [--demo]
+  kehoach migrate [--db URL]
+
+--db cũng đọc biến môi trường KEHOACH_DB; URL dạng sqlite:đường/dẫn.db hoặc postgres://…
+Mặc định: sqlite:kehoach.db (lần chạy đầu tự nạp dữ liệu minh họa).
+`
+
+// Main runs one command and returns the process exit code.
+func Main(ctx context.Context, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if len(env.Args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return 2
+	}
+	var err error
+	switch cmd, args := env.Args[0], env.Args[1:]; cmd {
+	case "serve":
+		err = serve(ctx, env, args)
+	case "migrate":
+		err = migrate(ctx, env, args)
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(env.Stderr, "kehoach: lệnh %q không có\n\n%s", cmd, usage)
+		return 2
+	}
+	if err == flag.ErrHelp {
+		return 2
+	} else if err != nil {
+		fmt.Fprintf(env.Stderr, "kehoach: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// dbFlag registers --db with KEHOACH_DB and the default as fallbacks.
+func dbFlag(fs *flag.FlagSet, env Env) *string {
+	def := env.Getenv("KEHOACH_DB")
+	if def == "" {
+		def = DefaultDB
+	}
+	return fs.String("db", def, "cơ sở dữ liệu: sqlite:tệp.db hoặc postgres://…")
+}
+
+func newFlagSet(name string, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+func serve(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet("serve", env)
+	addr := fs.String("addr", "127.0.0.1:8080", "địa chỉ lắng nghe")
+	db := dbFlag(fs, env)
+	demo := fs.Bool("demo", false, "nạp dữ liệu minh họa vào cơ sở dữ liệu trống")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
+	s := &Server{Addr: *addr, DB: *db, Log: log, Out: env.Stdout,
+		// The default file is the newcomer's first run: give them the demo.
+		Demo: *demo || *db == DefaultDB}
+	if err := s.Open(ctx); err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintf(env.Stdout, "kehoach đang chạy tại %s (cơ sở dữ liệu %s)\n", s.URL(), redact(*db))
+	fmt.Fprintf(env.Stdout, "Tạo tài khoản quản trị đầu tiên: kehoach user add --username admin --role admin --password-stdin\n")
+	fmt.Fprintf(env.Stdout, "Nhấn Ctrl-C để dừng.\n")
+	err := s.Run(ctx)
+	fmt.Fprintln(env.Stdout, "kehoach đã dừng.")
+	return err
+}
+
+func migrate(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet("migrate", env)
+	db := dbFlag(fs, env)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := OpenDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintf(env.Stdout, "Đã cập nhật cấu trúc cơ sở dữ liệu %s\n", redact(*db))
+	return nil
+}
+
+// redact hides a password in a database URL before printing it.
+func redact(url string) string {
+	if i := strings.Index(url, "://"); i >= 0 {
+		if at := strings.LastIndex(url, "@"); at > i {
+			cred := url[i+3 : at]
+			if c := strings.Index(cred, ":"); c >= 0 {
+				return url[:i+3] + cred[:c] + ":***" + url[at:]
+			}
+		}
+	}
+	return url
+}
+
+// OSEnv returns the Env of this process.
+func OSEnv() Env {
+	return Env{Args: os.Args[1:], Getenv: os.Getenv, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+}

@@ -1,0 +1,219 @@
+// Package demo builds the demo: the Tam Đường plan of June 2022 as a data
+// bundle (tamduong.json), with synthetic villages and figures generated from
+// the parameters in the bundle's "demo" section. Nothing here knows that
+// plan: another bundle with its own "demo" section works the same way.
+package demo
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"strconv"
+
+	"kehoach"
+	"kehoach/period"
+)
+
+//go:embed tamduong.json
+var tamDuong []byte
+
+// Note is shown wherever demo figures appear.
+const Note = "Dữ liệu minh họa"
+
+// spec is a bundle with the parameters of its synthetic part.
+type spec struct {
+	kehoach.Bundle
+	Demo params `json:"demo"`
+}
+
+type params struct {
+	Note     string `json:"note"`
+	Seed     uint64 `json:"seed"`
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Villages struct {
+		Under   string   `json:"under"` // the kind of unit villages are generated under
+		ValidTo string   `json:"validTo"`
+		Min     int      `json:"min"`
+		Max     int      `json:"max"`
+		Prefix  string   `json:"prefix"`
+		First   []string `json:"first"`
+		Second  []string `json:"second"`
+	} `json:"villages"`
+	// Bools: element → [share true at From, share true at To, required element].
+	Bools map[string][3]any `json:"bools"`
+	// Counts: element → [min, max] for each unit.
+	Counts map[string][2]float64 `json:"counts"`
+	// Ratios: element → [base element, ratio at From, ratio at To].
+	Ratios map[string][3]any `json:"ratios"`
+}
+
+// TamDuong returns the demo bundle: the plan, its units, synthetic
+// villages and synthetic figures, deterministic for the embedded seed.
+func TamDuong() (*kehoach.Bundle, error) { return Build(tamDuong) }
+
+// NoteText returns the demo bundle's note on what is synthetic.
+func NoteText() string {
+	var s spec
+	if json.Unmarshal(tamDuong, &s) != nil {
+		return Note
+	}
+	return s.Demo.Note
+}
+
+// Build reads a bundle with a "demo" section and generates its synthetic
+// villages and figures.
+func Build(src []byte) (*kehoach.Bundle, error) {
+	var s spec
+	if err := json.Unmarshal(src, &s); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	b := &s.Bundle
+	for _, p := range b.Plans {
+		p.Demo = true
+	}
+	g := &gen{p: s.Demo, b: b}
+	g.villages()
+	if err := g.values(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+type gen struct {
+	p params
+	b *kehoach.Bundle
+}
+
+// rng returns a generator determined by the seed and the keys, so that a
+// unit's figures do not depend on the order things are generated in.
+func (g *gen) rng(keys ...string) *rand.Rand {
+	h := fnv.New64a()
+	for _, k := range keys {
+		h.Write([]byte(k))
+		h.Write([]byte{0})
+	}
+	return rand.New(rand.NewPCG(g.p.Seed, h.Sum64()))
+}
+
+// villages adds synthetic villages under each unit of the configured kind.
+func (g *gen) villages() {
+	v := g.p.Villages
+	if v.Under == "" || len(v.First) == 0 || len(v.Second) == 0 {
+		return
+	}
+	var out []*kehoach.Unit
+	for _, parent := range g.b.Units {
+		if parent.Kind != v.Under || parent.ValidFrom != "" {
+			continue
+		}
+		r := g.rng("villages", parent.Code)
+		n := v.Min + r.IntN(v.Max-v.Min+1)
+		used := map[string]bool{}
+		for i := 1; i <= n; i++ {
+			name := ""
+			for name == "" || used[name] {
+				name = v.Prefix + " " + v.First[r.IntN(len(v.First))] + " " + v.Second[r.IntN(len(v.Second))]
+			}
+			used[name] = true
+			out = append(out, &kehoach.Unit{
+				Code: fmt.Sprintf("%s_B%02d", parent.Code, i), Name: name, Kind: kehoach.KindVillage, Subkind: "bản",
+				Level: parent.Level + 1, ParentCode: parent.Code, ValidTo: kehoach.Date(v.ValidTo), Synthetic: true,
+			})
+		}
+	}
+	g.b.Units = append(g.b.Units, out...)
+}
+
+// values generates figures for every element with parameters, for every
+// unit that reports it, for every period of its form from From to To.
+func (g *gen) values() error {
+	from, err := period.Parse(g.p.From)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	to, err := period.Parse(g.p.To)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	ptype := map[string]period.Type{}
+	for _, f := range g.b.Forms {
+		t, err := period.ParseType(f.PeriodType)
+		if err != nil {
+			return fmt.Errorf("demo: form %s: %w", f.Code, err)
+		}
+		for _, e := range f.Elements {
+			if _, ok := ptype[e]; !ok {
+				ptype[e] = t
+			}
+		}
+	}
+	for _, el := range g.b.Elements {
+		t, ok := ptype[el.Code]
+		if !ok {
+			continue
+		}
+		periods := period.Range(from.Sub(t)[0], to.Sub(t)[len(to.Sub(t))-1])
+		for _, u := range g.b.Units {
+			if !el.ReportedBy(u.Kind) {
+				continue
+			}
+			for i, p := range periods {
+				if !u.ValidDuring(kehoach.DateOf(p.Start()), kehoach.DateOf(p.End())) {
+					continue
+				}
+				frac := 0.0
+				if len(periods) > 1 {
+					frac = float64(i) / float64(len(periods)-1)
+				}
+				v, ok := g.value(el.Code, u.Code, i, frac)
+				if !ok {
+					continue
+				}
+				g.b.Values = append(g.b.Values, &kehoach.DataValue{Element: el.Code, Unit: u.Code, Period: p.String(), Value: v})
+			}
+		}
+	}
+	return nil
+}
+
+// value returns element code's figure for a unit at step i (time fraction
+// frac from From to To).
+func (g *gen) value(code, unit string, i int, frac float64) (string, bool) {
+	if _, ok := g.p.Bools[code]; ok {
+		yes := g.state(code, unit, frac)
+		return strconv.FormatBool(yes), true
+	} else if _, ok := g.p.Counts[code]; ok {
+		return strconv.Itoa(g.count(code, unit, i)), true
+	} else if p, ok := g.p.Ratios[code]; ok {
+		base, _ := p[0].(string)
+		lo, _ := p[1].(float64)
+		hi, _ := p[2].(float64)
+		r := g.rng("ratio", code, unit, strconv.Itoa(i))
+		share := math.Min(1, math.Max(0, lo+(hi-lo)*frac+(r.Float64()-0.5)*0.06))
+		return strconv.Itoa(int(math.Floor(float64(g.count(base, unit, i)) * share))), true
+	}
+	return "", false
+}
+
+// state is a yes/no that turns true once the unit's own draw falls under
+// the rising share, and stays true: states change slowly, as real ones do.
+func (g *gen) state(code, unit string, frac float64) bool {
+	p := g.p.Bools[code]
+	lo, _ := p[0].(float64)
+	hi, _ := p[1].(float64)
+	if req, _ := p[2].(string); req != "" && !g.state(req, unit, frac) {
+		return false
+	}
+	return g.rng("bool", code, unit).Float64() < lo+(hi-lo)*frac
+}
+
+// count is a unit's size, growing about 1% a step.
+func (g *gen) count(code, unit string, i int) int {
+	p := g.p.Counts[code]
+	base := p[0] + g.rng("count", code, unit).Float64()*(p[1]-p[0])
+	return int(math.Round(base * (1 + 0.01*float64(i))))
+}

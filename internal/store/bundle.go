@@ -1,0 +1,262 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"kehoach"
+	"kehoach/expr"
+	"kehoach/internal/vntext"
+	"kehoach/period"
+)
+
+// LoadBundle inserts a plan bundle (units, links, elements, forms,
+// indicators, plans, figures) in one transaction: all of it or nothing.
+func (db *DB) LoadBundle(ctx context.Context, b *kehoach.Bundle, by string) error {
+	if err := validateBundle(b); err != nil {
+		return err
+	}
+	tx, err := db.BeginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+	for _, u := range b.Units {
+		if err := insertUnit(ctx, tx, u); err != nil {
+			return err
+		}
+	}
+	ids := func(table, code string) (int64, error) {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE code = $1`, code).Scan(&id); err != nil {
+			return 0, kehoach.Errorf(kehoach.EINVALID, "không có mã %q (%s)", code, table)
+		}
+		return id, nil
+	}
+	for _, l := range b.Links {
+		from, err := ids("units", l.From)
+		if err != nil {
+			return err
+		}
+		to, err := ids("units", l.To)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_links (from_id, to_id, kind, effective) VALUES ($1, $2, $3, $4)`, from, to, l.Kind, string(l.Date)); err != nil {
+			return fmt.Errorf("store: unit link: %w", err)
+		}
+	}
+	elements := map[string]*kehoach.DataElement{}
+	for _, e := range b.Elements {
+		err := tx.QueryRowContext(ctx, `INSERT INTO data_elements (code, name, short_name, value_type, aggregation, unit_kinds) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			e.Code, vntext.NFC(e.Name), vntext.NFC(e.ShortName), e.ValueType, e.Aggregation, strings.Join(e.UnitKinds, ",")).Scan(&e.ID)
+		if err != nil {
+			return fmt.Errorf("store: data element %s: %w", e.Code, err)
+		}
+		elements[e.Code] = e
+	}
+	for _, f := range b.Forms {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO forms (code, name, period_type, cutoff_day, deadline_days) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			f.Code, vntext.NFC(f.Name), f.PeriodType, f.CutoffDay, f.DeadlineDays).Scan(&f.ID); err != nil {
+			return fmt.Errorf("store: form %s: %w", f.Code, err)
+		}
+		for i, ec := range f.Elements {
+			e := elements[ec]
+			if e == nil {
+				id, err := ids("data_elements", ec)
+				if err != nil {
+					return err
+				}
+				e = &kehoach.DataElement{ID: id}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO form_elements (form_id, element_id, position) VALUES ($1, $2, $3)`, f.ID, e.ID, i); err != nil {
+				return fmt.Errorf("store: form %s: %w", f.Code, err)
+			}
+		}
+		for i, r := range f.Rules {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO form_rules (form_id, left_expr, op, right_expr, importance, message, position) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+				f.ID, r.Left, r.Op, r.Right, r.Importance, vntext.NFC(r.Message), i); err != nil {
+				return fmt.Errorf("store: form %s rule: %w", f.Code, err)
+			}
+		}
+	}
+	for _, i := range b.Indicators {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO indicators (code, name, numerator, denominator, factor, decimals) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			i.Code, vntext.NFC(i.Name), i.Numerator, i.Denominator, i.Factor, i.Decimals).Scan(&i.ID); err != nil {
+			return fmt.Errorf("store: indicator %s: %w", i.Code, err)
+		}
+	}
+	for _, p := range b.Plans {
+		issuer, err := ids("units", p.IssuerCode)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO plans (code, number, title, issuer_id, issued_on, place, legal_basis, horizon_from, horizon_to, signer, demo)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			p.Code, p.Number, vntext.NFC(p.Title), issuer, string(p.IssuedOn), vntext.NFC(p.Place), vntext.NFC(p.LegalBasis), p.HorizonFrom, p.HorizonTo, vntext.NFC(p.Signer), p.Demo).Scan(&p.ID); err != nil {
+			return fmt.Errorf("store: plan %s: %w", p.Code, err)
+		}
+		for i, s := range p.Sections {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO plan_sections (plan_id, number, title, body, position) VALUES ($1, $2, $3, $4, $5)`,
+				p.ID, s.Number, vntext.NFC(s.Title), vntext.NFC(s.Body), i); err != nil {
+				return fmt.Errorf("store: plan %s section: %w", p.Code, err)
+			}
+		}
+		for i, t := range p.Targets {
+			ind, err := ids("indicators", t.IndicatorCode)
+			if err != nil {
+				return err
+			}
+			scope, err := ids("units", t.ScopeCode)
+			if err != nil {
+				return err
+			}
+			if err := tx.QueryRowContext(ctx, `INSERT INTO targets (plan_id, code, text, indicator_id, op, value, deadline, baseline_period, scope_id, count_label, section, position)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+				p.ID, t.Code, vntext.NFC(t.Text), ind, t.Op, t.Value, t.Deadline, t.BaselinePeriod, scope, vntext.NFC(t.CountLabel), t.Section, i).Scan(&t.ID); err != nil {
+				return fmt.Errorf("store: target %s: %w", t.Code, err)
+			}
+		}
+		for i, t := range p.Tasks {
+			var lead any
+			if t.LeadCode != "" {
+				id, err := ids("units", t.LeadCode)
+				if err != nil {
+					return err
+				}
+				lead = id
+			}
+			if t.Status == "" {
+				t.Status = kehoach.TaskOpen
+			}
+			if err := tx.QueryRowContext(ctx, `INSERT INTO tasks (plan_id, code, section, title, lead_id, recurrence, due, status, position)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+				p.ID, t.Code, t.Section, vntext.NFC(t.Title), lead, t.Recurrence, string(t.Due), t.Status, i).Scan(&t.ID); err != nil {
+				return fmt.Errorf("store: task %s: %w", t.Code, err)
+			}
+			for _, c := range t.Coordinators {
+				uid, err := ids("units", c)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO task_units (task_id, unit_id) VALUES ($1, $2)`, t.ID, uid); err != nil {
+					return fmt.Errorf("store: task %s: %w", t.Code, err)
+				}
+			}
+		}
+	}
+	if len(b.Values) > 0 {
+		if err := insertValues(ctx, tx, b.Values, by, now); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'meta'`); err != nil {
+		return fmt.Errorf("store: meta version: %w", err)
+	}
+	if err := audit(ctx, tx, now, by, "load", "bundle", fmt.Sprintf("%d plans", len(b.Plans)), "", fmt.Sprintf("%d units, %d values", len(b.Units), len(b.Values))); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// insertValues bulk-inserts figures with one version, looking codes up once.
+func insertValues(ctx context.Context, tx queryerTx, values []*kehoach.DataValue, by string, now any) error {
+	elements := map[string]*kehoach.DataElement{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, code, value_type FROM data_elements`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var e kehoach.DataElement
+		if err := rows.Scan(&e.ID, &e.Code, &e.ValueType); err != nil {
+			rows.Close()
+			return err
+		}
+		elements[e.Code] = &e
+	}
+	rows.Close()
+	unitIDs := map[string]int64{}
+	rows, err = tx.QueryContext(ctx, `SELECT id, code FROM units`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var c string
+		if err := rows.Scan(&id, &c); err != nil {
+			rows.Close()
+			return err
+		}
+		unitIDs[c] = id
+	}
+	rows.Close()
+	var version int64
+	if err := tx.QueryRowContext(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'data_values' RETURNING n`).Scan(&version); err != nil {
+		return fmt.Errorf("store: next version: %w", err)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO data_values (element_id, unit_id, period, coc, value, num, comment, stored_by, created_at, updated_at, version, deleted)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
+		ON CONFLICT (element_id, unit_id, period, coc) DO UPDATE SET value = excluded.value, num = excluded.num, comment = excluded.comment,
+		stored_by = excluded.stored_by, updated_at = excluded.updated_at, version = excluded.version, deleted = excluded.deleted`)
+	if err != nil {
+		return fmt.Errorf("store: insert values: %w", err)
+	}
+	defer stmt.Close()
+	for _, v := range values {
+		e := elements[v.Element]
+		uid, ok := unitIDs[v.Unit]
+		if e == nil || !ok {
+			return kehoach.Errorf(kehoach.EINVALID, "số liệu %s/%s/%s: không có chỉ số hoặc đơn vị", v.Element, v.Unit, v.Period)
+		}
+		canon, num, err := e.ParseValue(v.Value)
+		if err != nil {
+			return kehoach.Errorf(kehoach.EINVALID, "số liệu %s/%s/%s: %s", v.Element, v.Unit, v.Period, kehoach.ErrorMessage(err))
+		}
+		var n any
+		if !math.IsNaN(num) {
+			n = num
+		}
+		if _, err := stmt.ExecContext(ctx, e.ID, uid, v.Period, v.Disagg, canon, n, v.Comment, by, now, version, false); err != nil {
+			return fmt.Errorf("store: insert value: %w", err)
+		}
+	}
+	return nil
+}
+
+// validateBundle checks what can be checked before touching the database:
+// expressions parse, periods parse, targets are complete.
+func validateBundle(b *kehoach.Bundle) error {
+	for _, i := range b.Indicators {
+		for _, s := range []string{i.Numerator, i.Denominator} {
+			if _, err := expr.Parse(s); err != nil {
+				return kehoach.Errorf(kehoach.EINVALID, "chỉ tiêu %s: %v", i.Code, err)
+			}
+		}
+	}
+	for _, f := range b.Forms {
+		if _, err := period.ParseType(f.PeriodType); err != nil {
+			return kehoach.Errorf(kehoach.EINVALID, "biểu mẫu %s: %v", f.Code, err)
+		}
+		for _, r := range f.Rules {
+			for _, s := range []string{r.Left, r.Right} {
+				if _, err := expr.Parse(s); err != nil {
+					return kehoach.Errorf(kehoach.EINVALID, "biểu mẫu %s: %v", f.Code, err)
+				}
+			}
+			if _, err := expr.ParseOp(r.Op); err != nil {
+				return kehoach.Errorf(kehoach.EINVALID, "biểu mẫu %s: %v", f.Code, err)
+			}
+		}
+	}
+	for _, p := range b.Plans {
+		for _, t := range p.Targets {
+			if err := t.Validate(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+// Package store implements the kehoach services on database/sql, for SQLite
+// (modernc.org/sqlite, no cgo) and PostgreSQL (pgx). One SQL text serves both:
+// $N placeholders, RETURNING and ON CONFLICT work in each; the few
+// differences live in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"kehoach"
+)
+
+// DB is an open database: a pool for reads and, on SQLite, a single
+// connection for writes so that writers queue in Go rather than fail with
+// SQLITE_BUSY.
+type DB struct {
+	read    *sql.DB
+	write   *sql.DB
+	dialect dialect
+	URL     string
+	// Now is the clock; tests set it.
+	Now func() time.Time
+}
+
+// Open opens the database named by a URL: "sqlite:path/to/file.db" (or a
+// bare path) or "postgres://…". It does not migrate; call Migrate.
+func Open(ctx context.Context, dbURL string) (*DB, error) {
+	db := &DB{URL: dbURL, Now: time.Now}
+	switch {
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		db.dialect = postgres
+		pool, err := sql.Open("pgx", dbURL)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
+		pool.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db.read, db.write = pool, pool
+	default:
+		db.dialect = sqlite
+		path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "sqlite:")
+		if path == "" {
+			return nil, kehoach.Errorf(kehoach.EINVALID, "đường dẫn cơ sở dữ liệu trống")
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("store: %w", err)
+			}
+		}
+		// busy_timeout must come first (PocketBase's note): later pragmas may
+		// already need the lock.
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
+			"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
+		dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+		var err error
+		if db.read, err = sql.Open("sqlite", dsn); err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		db.read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
+		db.read.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)*2))
+		// The writer takes the write lock at BEGIN, so a transaction never
+		// fails half-way when it upgrades from read to write.
+		if db.write, err = sql.Open("sqlite", dsn+"&_txlock=immediate"); err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		db.write.SetMaxOpenConns(1)
+		db.write.SetMaxIdleConns(1)
+		db.write.SetConnMaxLifetime(0)
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return db, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var err error
+	if db.write != nil && db.write != db.read {
+		err = db.write.Close()
+	}
+	if db.read != nil {
+		if e := db.read.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var n int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&n)
+}
+
+// IsPostgres reports whether db runs on PostgreSQL.
+func (db *DB) IsPostgres() bool { return db.dialect == postgres }
+
+// Reader returns the read pool, for benchmarks and tools that query directly.
+func (db *DB) Reader() *sql.DB { return db.read }
+
+// Writer returns the write pool.
+func (db *DB) Writer() *sql.DB { return db.write }
+
+// BeginWrite starts a write transaction.
+func (db *DB) BeginWrite(ctx context.Context) (*sql.Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: begin: %w", err)
+	}
+	return tx, nil
+}
+
+// queryer is what both *sql.DB and *sql.Tx offer.
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+}
+
+// queryerTx is a transaction's query side, with prepared statements.
+type queryerTx interface {
+	queryer
+	PrepareContext(ctx context.Context, q string) (*sql.Stmt, error)
+}

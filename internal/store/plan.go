@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"kehoach"
+)
+
+var _ kehoach.PlanService = (*DB)(nil)
+
+const planColumns = `p.id, p.code, p.number, p.title, u.code, p.issued_on, p.place, p.legal_basis, p.horizon_from, p.horizon_to, p.signer, p.demo`
+
+func scanPlan(row interface{ Scan(...any) error }) (*kehoach.Plan, error) {
+	var p kehoach.Plan
+	var issued string
+	err := row.Scan(&p.ID, &p.Code, &p.Number, &p.Title, &p.IssuerCode, &issued, &p.Place, &p.LegalBasis, &p.HorizonFrom, &p.HorizonTo, &p.Signer, &p.Demo)
+	p.IssuedOn = kehoach.Date(issued)
+	return &p, err
+}
+
+// FindPlans lists plans without their sections, targets and tasks.
+func (db *DB) FindPlans(ctx context.Context) ([]*kehoach.Plan, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+planColumns+` FROM plans p JOIN units u ON u.id = p.issuer_id ORDER BY p.issued_on DESC, p.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: plans: %w", err)
+	}
+	defer rows.Close()
+	var out []*kehoach.Plan
+	for rows.Next() {
+		p, err := scanPlan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: plans: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// FindPlanByID returns one plan with sections, targets and tasks.
+func (db *DB) FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error) {
+	p, err := scanPlan(db.read.QueryRowContext(ctx, `SELECT `+planColumns+` FROM plans p JOIN units u ON u.id = p.issuer_id WHERE p.id = $1`, id))
+	if err == sql.ErrNoRows {
+		return nil, kehoach.Errorf(kehoach.ENOTFOUND, "không có kế hoạch số %d", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("store: plan %d: %w", id, err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT number, title, body FROM plan_sections WHERE plan_id = $1 ORDER BY position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: plan %d: %w", id, err)
+	}
+	for rows.Next() {
+		var s kehoach.Section
+		if err := rows.Scan(&s.Number, &s.Title, &s.Body); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.Sections = append(p.Sections, &s)
+	}
+	rows.Close()
+	rows, err = db.read.QueryContext(ctx, `SELECT t.id, t.code, t.text, i.code, t.op, t.value, t.deadline, t.baseline_period, u.code, t.count_label, t.section
+		FROM targets t JOIN indicators i ON i.id = t.indicator_id JOIN units u ON u.id = t.scope_id WHERE t.plan_id = $1 ORDER BY t.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: plan %d targets: %w", id, err)
+	}
+	for rows.Next() {
+		var t kehoach.Target
+		if err := rows.Scan(&t.ID, &t.Code, &t.Text, &t.IndicatorCode, &t.Op, &t.Value, &t.Deadline, &t.BaselinePeriod, &t.ScopeCode, &t.CountLabel, &t.Section); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		p.Targets = append(p.Targets, &t)
+	}
+	rows.Close()
+	rows, err = db.read.QueryContext(ctx, `SELECT t.id, t.code, t.section, t.title, COALESCE(u.code, ''), t.recurrence, t.due, t.status
+		FROM tasks t LEFT JOIN units u ON u.id = t.lead_id WHERE t.plan_id = $1 ORDER BY t.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: plan %d tasks: %w", id, err)
+	}
+	byID := map[int64]*kehoach.Task{}
+	for rows.Next() {
+		var t kehoach.Task
+		var due string
+		if err := rows.Scan(&t.ID, &t.Code, &t.Section, &t.Title, &t.LeadCode, &t.Recurrence, &due, &t.Status); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t.Due = kehoach.Date(due)
+		p.Tasks = append(p.Tasks, &t)
+		byID[t.ID] = &t
+	}
+	rows.Close()
+	rows, err = db.read.QueryContext(ctx, `SELECT tu.task_id, u.code FROM task_units tu JOIN tasks t ON t.id = tu.task_id JOIN units u ON u.id = tu.unit_id
+		WHERE t.plan_id = $1 ORDER BY tu.task_id, u.sort_key`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: plan %d tasks: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tid int64
+		var code string
+		if err := rows.Scan(&tid, &code); err != nil {
+			return nil, err
+		}
+		if t := byID[tid]; t != nil {
+			t.Coordinators = append(t.Coordinators, code)
+		}
+	}
+	return p, rows.Err()
+}

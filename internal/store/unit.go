@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"kehoach"
+	"kehoach/internal/vntext"
+)
+
+var _ kehoach.UnitService = (*DB)(nil)
+
+const unitColumns = `u.id, u.code, u.name, u.kind, u.subkind, u.level, COALESCE(p.code, ''), u.valid_from, u.valid_to, u.synthetic`
+
+func scanUnit(rows interface{ Scan(...any) error }) (*kehoach.Unit, error) {
+	var u kehoach.Unit
+	var from, to string
+	if err := rows.Scan(&u.ID, &u.Code, &u.Name, &u.Kind, &u.Subkind, &u.Level, &u.ParentCode, &from, &to, &u.Synthetic); err != nil {
+		return nil, err
+	}
+	u.ValidFrom, u.ValidTo = kehoach.Date(from), kehoach.Date(to)
+	return &u, nil
+}
+
+// FindUnits returns the units matching f in Vietnamese order of name.
+func (db *DB) FindUnits(ctx context.Context, f kehoach.UnitFilter) ([]*kehoach.Unit, error) {
+	return findUnits(ctx, db.read, f)
+}
+
+func findUnits(ctx context.Context, q queryer, f kehoach.UnitFilter) ([]*kehoach.Unit, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Query != "" {
+		like := "%" + escapeLike(vntext.Fold(f.Query)) + "%"
+		where = append(where, fmt.Sprintf(`(u.search_key LIKE %s ESCAPE '\' OR LOWER(u.code) LIKE %[1]s ESCAPE '\')`, arg(like)))
+	}
+	if f.Kind != "" {
+		where = append(where, "u.kind = "+arg(f.Kind))
+	}
+	if f.Parent != "" {
+		where = append(where, "p.code = "+arg(f.Parent))
+	}
+	if len(f.Codes) > 0 {
+		ps := make([]string, len(f.Codes))
+		for i, c := range f.Codes {
+			ps[i] = arg(c)
+		}
+		where = append(where, "u.code IN ("+strings.Join(ps, ", ")+")")
+	}
+	if f.On != "" {
+		d := arg(string(f.On))
+		where = append(where, fmt.Sprintf("(u.valid_from = '' OR u.valid_from <= %s) AND (u.valid_to = '' OR u.valid_to >= %[1]s)", d))
+	}
+	query := `SELECT ` + unitColumns + ` FROM units u LEFT JOIN units p ON p.id = u.parent_id`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY u.level, u.sort_key, u.code"
+	if f.Limit > 0 {
+		query += " LIMIT " + arg(f.Limit)
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: find units: %w", err)
+	}
+	defer rows.Close()
+	var out []*kehoach.Unit
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: find units: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// escapeLike escapes LIKE wildcards in user input.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// FindUnitByCode returns one unit with its links and children.
+func (db *DB) FindUnitByCode(ctx context.Context, code string) (*kehoach.Unit, error) {
+	u, err := findUnitByCode(ctx, db.read, code)
+	if err != nil {
+		return nil, err
+	}
+	if u.Children, err = findUnits(ctx, db.read, kehoach.UnitFilter{Parent: code}); err != nil {
+		return nil, err
+	}
+	links, err := db.FindUnitLinks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range links {
+		if l.From == code {
+			u.Successors = append(u.Successors, l)
+		}
+		if l.To == code {
+			u.Predecessors = append(u.Predecessors, l)
+		}
+	}
+	return u, nil
+}
+
+func findUnitByCode(ctx context.Context, q queryer, code string) (*kehoach.Unit, error) {
+	u, err := scanUnit(q.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.code = $1`, code))
+	if err == sql.ErrNoRows {
+		return nil, kehoach.Errorf(kehoach.ENOTFOUND, "không có đơn vị mã %q", code)
+	} else if err != nil {
+		return nil, fmt.Errorf("store: unit %q: %w", code, err)
+	}
+	return u, nil
+}
+
+// FindUnitLinks returns all successor links.
+func (db *DB) FindUnitLinks(ctx context.Context) ([]kehoach.UnitLink, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT f.code, t.code, l.kind, l.effective FROM unit_links l
+		JOIN units f ON f.id = l.from_id JOIN units t ON t.id = l.to_id ORDER BY l.effective, f.code, t.code`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unit links: %w", err)
+	}
+	defer rows.Close()
+	var out []kehoach.UnitLink
+	for rows.Next() {
+		var l kehoach.UnitLink
+		var d string
+		if err := rows.Scan(&l.From, &l.To, &l.Kind, &d); err != nil {
+			return nil, fmt.Errorf("store: unit links: %w", err)
+		}
+		l.Date = kehoach.Date(d)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// insertUnit inserts u under its parent (which must exist already).
+func insertUnit(ctx context.Context, tx *sql.Tx, u *kehoach.Unit) error {
+	u.Name = vntext.NFC(u.Name)
+	var parent any
+	if u.ParentCode != "" {
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM units WHERE code = $1`, u.ParentCode).Scan(&id); err != nil {
+			return kehoach.Errorf(kehoach.EINVALID, "đơn vị %s: không có đơn vị cấp trên mã %q", u.Code, u.ParentCode)
+		}
+		parent = id
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO units (code, name, kind, subkind, level, parent_id, valid_from, valid_to, synthetic, search_key, sort_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		u.Code, u.Name, u.Kind, u.Subkind, u.Level, parent, string(u.ValidFrom), string(u.ValidTo), u.Synthetic,
+		vntext.Fold(u.Name), vntext.SortKey(u.Name)).Scan(&u.ID)
+	if isUniqueViolation(err) {
+		return kehoach.Errorf(kehoach.ECONFLICT, "mã đơn vị %q đã có", u.Code)
+	} else if err != nil {
+		return fmt.Errorf("store: insert unit %s: %w", u.Code, err)
+	}
+	return nil
+}

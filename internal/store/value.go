@@ -1,0 +1,406 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"kehoach"
+	"kehoach/expr"
+	"kehoach/internal/vntext"
+	"kehoach/period"
+)
+
+var _ kehoach.DataService = (*DB)(nil)
+
+// FindDataValues returns the live figures matching f.
+func (db *DB) FindDataValues(ctx context.Context, f kehoach.DataValueFilter) ([]*kehoach.DataValue, error) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	list := func(vs []string) string {
+		ps := make([]string, len(vs))
+		for i, v := range vs {
+			ps[i] = arg(v)
+		}
+		return strings.Join(ps, ", ")
+	}
+	q := ""
+	where := []string{"v.deleted = " + arg(false)}
+	if len(f.Units) > 0 {
+		if f.Children {
+			q = `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code IN (` + list(f.Units) + `)
+				UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) `
+			where = append(where, "v.unit_id IN (SELECT id FROM sub)")
+		} else {
+			where = append(where, "u.code IN ("+list(f.Units)+")")
+		}
+	}
+	if len(f.Periods) > 0 {
+		where = append(where, "v.period IN ("+list(f.Periods)+")")
+	}
+	if len(f.Elements) > 0 {
+		where = append(where, "e.code IN ("+list(f.Elements)+")")
+	}
+	q += `SELECT e.code, u.code, v.period, v.coc, v.value, v.comment, v.stored_by, v.updated_at, v.version
+		FROM data_values v JOIN data_elements e ON e.id = v.element_id JOIN units u ON u.id = v.unit_id
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY u.sort_key, u.code, v.period, e.id, v.coc`
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: data values: %w", err)
+	}
+	defer rows.Close()
+	var out []*kehoach.DataValue
+	for rows.Next() {
+		var v kehoach.DataValue
+		if err := rows.Scan(&v.Element, &v.Unit, &v.Period, &v.Disagg, &v.Value, &v.Comment, &v.StoredBy, &v.Updated, &v.Version); err != nil {
+			return nil, fmt.Errorf("store: data values: %w", err)
+		}
+		out = append(out, &v)
+	}
+	return out, rows.Err()
+}
+
+// unitEnv is one unit's figures for evaluating a validation rule.
+type unitEnv map[string]float64
+
+func (e unitEnv) Value(r expr.Ref) (float64, bool) { v, ok := e[r.Element]; return v, ok }
+func (e unitEnv) Count(r expr.Ref) (float64, bool) {
+	v, ok := e[r.Element]
+	if !ok {
+		return 0, false
+	}
+	if v != 0 {
+		return 1, true
+	}
+	return 0, true
+}
+func (e unitEnv) Units([]string) float64 { return 1 }
+
+// SaveFormValues validates and saves one form's figures in one transaction.
+func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, values map[string]map[string]string, by string) (*kehoach.SaveResult, error) {
+	form, err := db.FindFormByCode(ctx, formCode)
+	if err != nil {
+		return nil, err
+	}
+	pe, err := period.Parse(periodID)
+	if err != nil {
+		return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: err.Error(), Fields: map[string]string{"period": err.Error()}}
+	}
+	if pe.Type.String() != form.PeriodType {
+		pt, _ := period.ParseType(form.PeriodType)
+		msg := fmt.Sprintf("kỳ %s (%s) không khớp loại kỳ của biểu mẫu %q: biểu mẫu báo cáo theo %s", pe, pe.Label(), form.Name, strings.ToLower(pt.Label()))
+		return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{"period": msg}}
+	}
+	elements, err := db.FindDataElements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]*kehoach.DataElement{}
+	for _, e := range elements {
+		byCode[e.Code] = e
+	}
+	inForm := map[string]bool{}
+	for _, c := range form.Elements {
+		inForm[c] = true
+	}
+
+	type change struct {
+		el    *kehoach.DataElement
+		unit  *kehoach.Unit
+		canon string
+		num   float64
+		del   bool
+	}
+	var changes []change
+	fields := map[string]string{}
+	units := map[string]*kehoach.Unit{}
+	unitCodes := make([]string, 0, len(values))
+	for uc := range values {
+		unitCodes = append(unitCodes, uc)
+	}
+	sort.Strings(unitCodes)
+	from, to := kehoach.DateOf(pe.Start()), kehoach.DateOf(pe.End())
+	for _, uc := range unitCodes {
+		u, err := findUnitByCode(ctx, db.read, uc)
+		if err != nil {
+			fields[uc] = fmt.Sprintf("không có đơn vị mã %q", uc)
+			continue
+		}
+		if !u.ValidDuring(from, to) {
+			fields[uc] = fmt.Sprintf("đơn vị %s không tồn tại trong kỳ %s", u.Name, pe.Label())
+			continue
+		}
+		units[uc] = u
+		for ec, raw := range values[uc] {
+			key := uc + "." + ec
+			el := byCode[ec]
+			switch {
+			case el == nil || !inForm[ec]:
+				fields[key] = fmt.Sprintf("chỉ số %q không thuộc biểu mẫu %s", ec, form.Name)
+				continue
+			case !el.ReportedBy(u.Kind):
+				fields[key] = fmt.Sprintf("%s: đơn vị %s (%s) không báo cáo chỉ số này", el.Name, u.Name, strings.ToLower(kehoach.KindLabel(u.Kind)))
+				continue
+			}
+			raw = vntext.NFC(raw)
+			if raw == "" {
+				changes = append(changes, change{el: el, unit: u, del: true})
+				continue
+			}
+			canon, num, err := el.ParseValue(raw)
+			if err != nil {
+				fields[key] = el.Name + ": " + kehoach.ErrorMessage(err)
+				continue
+			}
+			changes = append(changes, change{el: el, unit: u, canon: canon, num: num})
+		}
+	}
+	// Rules are checked on each unit's figures as they would be after the
+	// save: the stored ones overlaid with what was typed. They are checked
+	// even when some cells are invalid, so that every problem shows at once.
+	envs := map[string]unitEnv{}
+	if len(form.Rules) > 0 && len(units) > 0 {
+		stored, err := db.FindDataValues(ctx, kehoach.DataValueFilter{Units: unitCodes, Periods: []string{pe.String()}, Elements: form.Elements})
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range stored {
+			if el := byCode[v.Element]; el != nil && v.Disagg == "" {
+				if _, num, err := el.ParseValue(v.Value); err == nil && !math.IsNaN(num) {
+					envOf(envs, v.Unit)[v.Element] = num
+				}
+			}
+		}
+		for _, c := range changes {
+			env := envOf(envs, c.unit.Code)
+			if c.del || math.IsNaN(c.num) {
+				delete(env, c.el.Code)
+			} else {
+				env[c.el.Code] = c.num
+			}
+		}
+	}
+	result := &kehoach.SaveResult{}
+	for _, uc := range unitCodes {
+		env := envs[uc]
+		if env == nil {
+			continue
+		}
+		for _, r := range form.Rules {
+			ok, refs, err := checkRule(r, env)
+			if err != nil {
+				return nil, fmt.Errorf("store: form %s rule %q: %w", form.Code, r.Message, err)
+			}
+			if ok {
+				continue
+			}
+			target := fields
+			if r.Importance != kehoach.ImportanceHigh {
+				if result.Warnings == nil {
+					result.Warnings = map[string]string{}
+				}
+				target = result.Warnings
+			}
+			for _, ref := range refs {
+				if _, taken := fields[uc+"."+ref.Element]; !taken {
+					target[uc+"."+ref.Element] = r.Message
+				}
+			}
+		}
+	}
+	if len(fields) > 0 {
+		return nil, invalidFields(fields)
+	}
+
+	tx, err := db.BeginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	version, err := nextVersion(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	now := db.Now().UTC()
+	for _, c := range changes {
+		var id int64
+		var old string
+		var deleted bool
+		err := tx.QueryRowContext(ctx, `SELECT id, value, deleted FROM data_values WHERE element_id = $1 AND unit_id = $2 AND period = $3 AND coc = ''`,
+			c.el.ID, c.unit.ID, pe.String()).Scan(&id, &old, &deleted)
+		exists := err == nil && !deleted
+		if err != nil && err != sql.ErrNoRows {
+			return nil, fmt.Errorf("store: save value: %w", err)
+		}
+		key := c.el.Code + "/" + c.unit.Code + "/" + pe.String()
+		switch {
+		case c.del && !exists, !c.del && exists && old == c.canon:
+			result.Ignored++
+			continue
+		case c.del:
+			if _, err := tx.ExecContext(ctx, `UPDATE data_values SET deleted = $1, updated_at = $2, stored_by = $3, version = $4 WHERE id = $5`,
+				true, now, by, version, id); err != nil {
+				return nil, fmt.Errorf("store: delete value: %w", err)
+			}
+			result.Deleted++
+			if err := audit(ctx, tx, now, by, "delete", "data_value", key, old, ""); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := upsertValue(ctx, tx, c.el.ID, c.unit.ID, pe.String(), "", c.canon, c.num, "", by, now, version); err != nil {
+			return nil, err
+		}
+		if exists {
+			result.Updated++
+			err = audit(ctx, tx, now, by, "update", "data_value", key, old, c.canon)
+		} else {
+			result.Imported++
+			err = audit(ctx, tx, now, by, "create", "data_value", key, "", c.canon)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: commit values: %w", err)
+	}
+	return result, nil
+}
+
+func envOf(envs map[string]unitEnv, unit string) unitEnv {
+	if envs[unit] == nil {
+		envs[unit] = unitEnv{}
+	}
+	return envs[unit]
+}
+
+// checkRule evaluates a rule on one unit's figures. A side without a value
+// (nothing reported) does not violate it. refs are the elements concerned.
+func checkRule(r *kehoach.ValidationRule, env unitEnv) (ok bool, refs []expr.Ref, err error) {
+	l, err := expr.Parse(r.Left)
+	if err != nil {
+		return false, nil, err
+	}
+	rt, err := expr.Parse(r.Right)
+	if err != nil {
+		return false, nil, err
+	}
+	op, err := expr.ParseOp(r.Op)
+	if err != nil {
+		return false, nil, err
+	}
+	lv, lok := l.Eval(env)
+	rv, rok := rt.Eval(env)
+	if !lok || !rok || op.Holds(lv, rv) {
+		return true, nil, nil
+	}
+	return false, append(l.Refs(), rt.Refs()...), nil
+}
+
+func invalidFields(fields map[string]string) error {
+	return &kehoach.Error{Code: kehoach.EINVALID, Message: fmt.Sprintf("Có %d ô chưa hợp lệ; chưa lưu số liệu nào.", len(fields)), Fields: fields}
+}
+
+// nextVersion takes the next data version. The UPDATE locks the counter row
+// until commit, so versions become visible in the order they were taken.
+func nextVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var v int64
+	if err := tx.QueryRowContext(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'data_values' RETURNING n`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: next version: %w", err)
+	}
+	return v, nil
+}
+
+// upsertValue writes one figure; num is NaN for text values.
+func upsertValue(ctx context.Context, tx *sql.Tx, elementID, unitID int64, pe, coc, value string, num float64, comment, by string, now any, version int64) error {
+	var n any
+	if !math.IsNaN(num) {
+		n = num
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO data_values (element_id, unit_id, period, coc, value, num, comment, stored_by, created_at, updated_at, version, deleted)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
+		ON CONFLICT (element_id, unit_id, period, coc) DO UPDATE SET value = excluded.value, num = excluded.num, comment = excluded.comment,
+		stored_by = excluded.stored_by, updated_at = excluded.updated_at, version = excluded.version, deleted = excluded.deleted`,
+		elementID, unitID, pe, coc, value, n, comment, by, now, version, false)
+	if err != nil {
+		return fmt.Errorf("store: save value: %w", err)
+	}
+	return nil
+}
+
+// audit appends one audit event in the caller's transaction.
+func audit(ctx context.Context, tx *sql.Tx, at any, actor, action, entity, key, old, new string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (at, actor, action, entity, entity_key, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		at, actor, action, entity, key, old, new)
+	if err != nil {
+		return fmt.Errorf("store: audit: %w", err)
+	}
+	return nil
+}
+
+// Versions returns the data and metadata versions: analytics engines compare
+// them with theirs before answering, so a figure saved through any server is
+// in the next answer.
+func (db *DB) Versions(ctx context.Context) (data, meta int64, err error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name, n FROM counters`)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: versions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var n int64
+		if err := rows.Scan(&name, &n); err != nil {
+			return 0, 0, fmt.Errorf("store: versions: %w", err)
+		}
+		switch name {
+		case "data_values":
+			data = n
+		case "meta":
+			meta = n
+		}
+	}
+	return data, meta, rows.Err()
+}
+
+// ScanValues calls fn for every figure with a version above since (all
+// figures, live ones only, when since is 0), and returns the version read up to.
+func (db *DB) ScanValues(ctx context.Context, since int64, fn func(kehoach.RawValue)) (int64, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, fmt.Errorf("store: scan values: %w", err)
+	}
+	defer tx.Rollback()
+	// Read the version first: rows committed after it are caught next time.
+	var upto int64
+	if err := tx.QueryRowContext(ctx, `SELECT n FROM counters WHERE name = 'data_values'`).Scan(&upto); err != nil {
+		return 0, fmt.Errorf("store: scan values: %w", err)
+	}
+	q := `SELECT element_id, unit_id, period, coc, num, deleted FROM data_values WHERE version > $1 AND version <= $2`
+	if since == 0 {
+		q += ` AND deleted = $3`
+	}
+	args := []any{since, upto}
+	if since == 0 {
+		args = append(args, false)
+	}
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("store: scan values: %w", err)
+	}
+	defer rows.Close()
+	var r kehoach.RawValue
+	var num sql.NullFloat64
+	for rows.Next() {
+		if err := rows.Scan(&r.ElementID, &r.UnitID, &r.Period, &r.Disagg, &num, &r.Deleted); err != nil {
+			return 0, fmt.Errorf("store: scan values: %w", err)
+		}
+		r.Num, r.HasNum = num.Float64, num.Valid
+		fn(r)
+	}
+	return upto, rows.Err()
+}

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strings"
+
+	"kehoach"
+	"kehoach/period"
+)
+
+// sparkline draws a target's yearly series as a small SVG: the values, the
+// target as a dashed line, and the projection to the deadline as a dotted
+// one. Each point has a <title> that browsers show as a tooltip.
+func sparkline(tp *kehoach.TargetProgress) template.HTML {
+	const w, h, pad = 140.0, 36.0, 4.0
+	periods := 0
+	if b, err := period.Parse(tp.Target.BaselinePeriod); err == nil {
+		if d, err := period.Parse(tp.Target.Deadline); err == nil {
+			periods = len(period.Range(b, d))
+		}
+	}
+	if periods < 2 {
+		periods = 2
+	}
+	lo, hi := tp.Target.Value, tp.Target.Value
+	for _, p := range tp.Series {
+		if p.HasValue {
+			lo, hi = math.Min(lo, p.Value), math.Max(hi, p.Value)
+		}
+	}
+	if tp.HasProjection {
+		lo, hi = math.Min(lo, tp.Projection), math.Max(hi, tp.Projection)
+	}
+	if hi-lo < 10 {
+		lo = hi - 10
+	}
+	x := func(i int) float64 { return pad + float64(i)*(w-2*pad)/float64(periods-1) }
+	y := func(v float64) float64 { return pad + (hi-v)/(hi-lo)*(h-2*pad) }
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="spark" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="Xu hướng %s">`, w, h, w, h, template.HTMLEscapeString(tp.Target.Code))
+	fmt.Fprintf(&b, `<line class="spark-target" x1="%g" y1="%.1f" x2="%g" y2="%.1f"><title>Mục tiêu %s</title></line>`,
+		pad, y(tp.Target.Value), w-pad, y(tp.Target.Value), formatPercent(tp.Target.Value))
+	var pts []string
+	last := -1
+	for i, p := range tp.Series {
+		if p.HasValue {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(p.Value)))
+			last = i
+		}
+	}
+	if len(pts) > 0 {
+		fmt.Fprintf(&b, `<polyline class="spark-line" points="%s"/>`, strings.Join(pts, " "))
+	}
+	if tp.HasProjection && last >= 0 {
+		fmt.Fprintf(&b, `<line class="spark-proj" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"><title>Dự báo đến hạn: %s</title></line>`,
+			x(last), y(tp.Series[last].Value), x(periods-1), y(tp.Projection), formatPercent(tp.Projection))
+	}
+	for i, p := range tp.Series {
+		if p.HasValue {
+			fmt.Fprintf(&b, `<circle class="spark-dot" cx="%.1f" cy="%.1f" r="2.2"><title>%s: %s</title></circle>`,
+				x(i), y(p.Value), template.HTMLEscapeString(periodLabel(p.Period)), formatPercent(p.Value))
+		}
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

@@ -1,0 +1,274 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"kehoach"
+	"kehoach/internal/web/form"
+	"kehoach/period"
+)
+
+// entryCell is one field of the grid.
+type entryCell struct {
+	Name    string // "v.UNIT.ELEMENT"
+	Element *kehoach.DataElement
+	Enabled bool
+	Value   string
+	Prev    string
+	Error   string
+	Warning string
+}
+
+// entryRow is one unit of the grid.
+type entryRow struct {
+	Unit  *kehoach.Unit
+	Cells []*entryCell
+}
+
+// entryPage is everything the data entry page shows.
+type entryPage struct {
+	Units    []*kehoach.Unit
+	Unit     *kehoach.Unit
+	Forms    []*kehoach.Form
+	Form     *kehoach.Form
+	Elements []*kehoach.DataElement
+	Periods  []period.Period
+	Period   period.Period
+	Prev     period.Period
+	Window   [2]string
+	Deadline string
+	Rows     []*entryRow
+	Errors   map[string]string
+	Message  string
+	Saved    string
+}
+
+// entryShow shows the choice of unit, form and period, and the grid once
+// all three are chosen.
+func (h *handler) entryShow(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	pg, err := h.entryPage(r.Context(), q.Get("unit"), q.Get("form"), q.Get("period"), nil)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	if s := q.Get("saved"); s != "" {
+		pg.Saved = s
+	}
+	h.renderEntry(w, r, http.StatusOK, pg)
+}
+
+// entrySave validates and saves the grid in one transaction. On any error
+// the page comes back with what was typed and a message beside each field;
+// nothing of the submission is saved.
+func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
+	in, err := form.DecodeEntry(r)
+	if err != nil && in == nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	if err == nil {
+		var res *kehoach.SaveResult
+		res, err = h.Services.Data.SaveFormValues(r.Context(), in.Form, in.Period, in.Values, "web")
+		if err == nil {
+			saved := fmt.Sprintf("Đã lưu: %d số liệu mới, %d sửa, %d xóa.", res.Imported, res.Updated, res.Deleted)
+			if len(res.Warnings) > 0 {
+				saved += fmt.Sprintf(" Có %d cảnh báo cần xem lại.", len(res.Warnings))
+			}
+			http.Redirect(w, r, "/entry?"+url.Values{"unit": {in.Unit}, "form": {in.Form}, "period": {in.Period}, "saved": {saved}}.Encode(), http.StatusSeeOther)
+			return
+		}
+	}
+	if kehoach.ErrorCode(err) != kehoach.EINVALID && kehoach.ErrorCode(err) != kehoach.ENOTFOUND {
+		h.htmlError(w, r, err)
+		return
+	}
+	pg, perr := h.entryPage(r.Context(), in.Unit, in.Form, in.Period, in.Values)
+	if perr != nil {
+		// The page itself cannot be shown (unknown unit, form or period):
+		// say so with the reason.
+		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "%s", kehoach.ErrorMessage(perr)))
+		return
+	}
+	pg.Message = kehoach.ErrorMessage(err)
+	pg.Errors = kehoach.ErrorFields(err)
+	for _, row := range pg.Rows {
+		for _, c := range row.Cells {
+			c.Error = pg.Errors[strings.TrimPrefix(c.Name, "v.")]
+		}
+	}
+	h.renderEntry(w, r, http.StatusUnprocessableEntity, pg)
+}
+
+func (h *handler) renderEntry(w http.ResponseWriter, r *http.Request, status int, pg *entryPage) {
+	title := "Nhập số liệu"
+	if pg.Unit != nil {
+		title += ": " + pg.Unit.Name
+	}
+	h.render(w, r, status, "entry", map[string]any{"Title": title, "E": pg})
+}
+
+// entryPage assembles the page for the chosen unit, form and period.
+// typed, when not nil, replaces the stored values with what was posted.
+func (h *handler) entryPage(ctx context.Context, unitCode, formCode, pid string, typed map[string]map[string]string) (*entryPage, error) {
+	svc := h.Services
+	pg := &entryPage{}
+	all, err := svc.Units.FindUnits(ctx, kehoach.UnitFilter{})
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range all {
+		if u.Kind != kehoach.KindVillage {
+			pg.Units = append(pg.Units, u)
+		}
+	}
+	if unitCode == "" {
+		return pg, nil
+	}
+	if pg.Unit, err = svc.Units.FindUnitByCode(ctx, unitCode); err != nil {
+		return nil, err
+	}
+	forms, err := svc.Data.FindForms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	elements, err := svc.Data.FindDataElements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]*kehoach.DataElement{}
+	for _, e := range elements {
+		byCode[e.Code] = e
+	}
+	kinds := []string{pg.Unit.Kind}
+	for _, c := range pg.Unit.Children {
+		if !slices.Contains(kinds, c.Kind) {
+			kinds = append(kinds, c.Kind)
+		}
+	}
+	for _, f := range forms {
+		if formReportedBy(f, byCode, kinds) {
+			pg.Forms = append(pg.Forms, f)
+		}
+		if f.Code == formCode {
+			pg.Form = f
+		}
+	}
+	if formCode == "" {
+		return pg, nil
+	}
+	if pg.Form == nil {
+		return nil, kehoach.Errorf(kehoach.ENOTFOUND, "Không có biểu mẫu mã %q.", formCode)
+	}
+	if !slices.Contains(pg.Forms, pg.Form) {
+		return nil, kehoach.Errorf(kehoach.EINVALID, "Đơn vị %s và các đơn vị trực thuộc không báo cáo biểu mẫu %q.", pg.Unit.Name, pg.Form.Name)
+	}
+	for _, c := range pg.Form.Elements {
+		pg.Elements = append(pg.Elements, byCode[c])
+	}
+	ptype, err := period.ParseType(pg.Form.PeriodType)
+	if err != nil {
+		return nil, err
+	}
+	pg.Periods = entryPeriods(ptype, pg.Unit, h.Now())
+	if pid == "" {
+		return pg, nil
+	}
+	if pg.Period, err = period.Parse(pid); err != nil {
+		return nil, kehoach.Errorf(kehoach.EINVALID, "%v", err)
+	}
+	if pg.Period.Type != ptype {
+		return nil, kehoach.Errorf(kehoach.EINVALID, "Kỳ %s không khớp biểu mẫu %q: biểu mẫu báo cáo theo %s.", pg.Period.Label(), pg.Form.Name, strings.ToLower(ptype.Label()))
+	}
+	pg.Prev = pg.Period.Prev()
+	scheme := period.Scheme{CutoffDay: pg.Form.CutoffDay, DeadlineDays: pg.Form.DeadlineDays}
+	if scheme.Validate() == nil {
+		from, to := scheme.Window(pg.Period)
+		pg.Window = [2]string{from.Format("02/01/2006"), to.Format("02/01/2006")}
+		pg.Deadline = scheme.Deadline(pg.Period).Format("02/01/2006")
+	}
+
+	from, to := kehoach.DateOf(pg.Period.Start()), kehoach.DateOf(pg.Period.End())
+	var rows []*kehoach.Unit
+	for _, u := range append([]*kehoach.Unit{pg.Unit}, pg.Unit.Children...) {
+		if u.ValidDuring(from, to) && reportsAny(pg.Elements, u.Kind) {
+			rows = append(rows, u)
+		}
+	}
+	codes := make([]string, len(rows))
+	for i, u := range rows {
+		codes[i] = u.Code
+	}
+	stored := map[string]string{}
+	if len(codes) > 0 {
+		vals, err := svc.Data.FindDataValues(ctx, kehoach.DataValueFilter{Units: codes, Periods: []string{pg.Period.String(), pg.Prev.String()}, Elements: pg.Form.Elements})
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vals {
+			if v.Disagg == "" {
+				stored[v.Period+"/"+v.Unit+"."+v.Element] = v.Value
+			}
+		}
+	}
+	for _, u := range rows {
+		row := &entryRow{Unit: u}
+		for _, e := range pg.Elements {
+			key := u.Code + "." + e.Code
+			c := &entryCell{Name: "v." + key, Element: e, Enabled: e.ReportedBy(u.Kind)}
+			c.Value = stored[pg.Period.String()+"/"+key]
+			if typed != nil {
+				if v, ok := typed[u.Code][e.Code]; ok {
+					c.Value = v
+				}
+			}
+			c.Prev = stored[pg.Prev.String()+"/"+key]
+			row.Cells = append(row.Cells, c)
+		}
+		pg.Rows = append(pg.Rows, row)
+	}
+	return pg, nil
+}
+
+// formReportedBy reports whether any element of f is reported by one of kinds.
+func formReportedBy(f *kehoach.Form, byCode map[string]*kehoach.DataElement, kinds []string) bool {
+	for _, c := range f.Elements {
+		if e := byCode[c]; e != nil {
+			for _, k := range kinds {
+				if e.ReportedBy(k) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func reportsAny(elements []*kehoach.DataElement, kind string) bool {
+	for _, e := range elements {
+		if e != nil && e.ReportedBy(kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// entryPeriods lists the periods one may pick, newest first: from five
+// years back to now, within the unit's validity.
+func entryPeriods(t period.Type, u *kehoach.Unit, now time.Time) []period.Period {
+	first := period.Of(t, time.Date(now.Year()-5, 1, 1, 0, 0, 0, 0, time.UTC))
+	var out []period.Period
+	for _, p := range period.Range(first, period.Of(t, now)) {
+		if u.ValidDuring(kehoach.DateOf(p.Start()), kehoach.DateOf(p.End())) {
+			out = append(out, p)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"kehoach"
+)
+
+// statusOf maps a domain error code to an HTTP status: the one place where
+// that mapping lives.
+func statusOf(err error) int {
+	switch kehoach.ErrorCode(err) {
+	case kehoach.EINVALID:
+		return http.StatusUnprocessableEntity
+	case kehoach.ENOTFOUND:
+		return http.StatusNotFound
+	case kehoach.ECONFLICT:
+		return http.StatusConflict
+	case kehoach.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case kehoach.EFORBIDDEN:
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
+}
+
+// logIfInternal logs errors that are ours, not the client's.
+func (h *handler) logIfInternal(r *http.Request, err error) {
+	if kehoach.ErrorCode(err) == kehoach.EINTERNAL {
+		h.Log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+}
+
+// htmlError renders the error page with the error's status and message.
+func (h *handler) htmlError(w http.ResponseWriter, r *http.Request, err error) {
+	h.logIfInternal(r, err)
+	status := statusOf(err)
+	h.render(w, r, status, "error", map[string]any{
+		"Title":   http.StatusText(status),
+		"Status":  status,
+		"Message": kehoach.ErrorMessage(err),
+	})
+}
+
+// jsonError writes {"httpStatusCode", "status":"ERROR", "message"} as DHIS2 does.
+func (h *handler) jsonError(w http.ResponseWriter, r *http.Request, err error) {
+	h.logIfInternal(r, err)
+	status := statusOf(err)
+	body := map[string]any{
+		"httpStatus":     http.StatusText(status),
+		"httpStatusCode": status,
+		"status":         "ERROR",
+		"message":        kehoach.ErrorMessage(err),
+	}
+	if f := kehoach.ErrorFields(err); len(f) > 0 {
+		body["fields"] = f
+	}
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.htmlError(w, r, kehoach.Errorf(kehoach.ENOTFOUND, "Không tìm thấy trang %s.", r.URL.Path))
+}
+
+func (h *handler) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	h.jsonError(w, r, kehoach.Errorf(kehoach.ENOTFOUND, "không có API %s %s", r.Method, r.URL.Path))
+}

@@ -1,0 +1,68 @@
+// Package form decodes and normalises the web forms, apart from the
+// handlers: every text is trimmed and put in Unicode NFC.
+package form
+
+import (
+	"net/http"
+	"strings"
+
+	"kehoach"
+	"kehoach/internal/vntext"
+)
+
+// maxEntryCells bounds one save: a commune has tens of villages, not thousands.
+const maxEntryCells = 5000
+
+// Entry is a data entry grid as posted: the page's unit, form and period,
+// and the cells keyed by unit then element ("v.UNIT.ELEMENT" fields).
+type Entry struct {
+	Unit   string
+	Form   string
+	Period string
+	Values map[string]map[string]string
+}
+
+// DecodeEntry reads an Entry from a posted form.
+func DecodeEntry(r *http.Request) (*Entry, error) {
+	r.Body = http.MaxBytesReader(nil, r.Body, 2<<20)
+	if err := r.ParseForm(); err != nil {
+		return nil, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên: %v", err)
+	}
+	e := &Entry{
+		Unit:   vntext.NFC(r.PostForm.Get("unit")),
+		Form:   vntext.NFC(r.PostForm.Get("form")),
+		Period: vntext.NFC(r.PostForm.Get("period")),
+		Values: map[string]map[string]string{},
+	}
+	n := 0
+	for key, vs := range r.PostForm {
+		rest, ok := strings.CutPrefix(key, "v.")
+		if !ok || len(vs) == 0 {
+			continue
+		}
+		unit, el, ok := strings.Cut(rest, ".")
+		if !ok || unit == "" || el == "" {
+			continue
+		}
+		if n++; n > maxEntryCells {
+			return nil, kehoach.Errorf(kehoach.EINVALID, "Quá nhiều ô trong một lần lưu (tối đa %d).", maxEntryCells)
+		}
+		if e.Values[unit] == nil {
+			e.Values[unit] = map[string]string{}
+		}
+		e.Values[unit][el] = vntext.NFC(vs[0])
+	}
+	switch {
+	case e.Unit == "":
+		return e, fieldError("unit", "Chưa chọn đơn vị.")
+	case e.Form == "":
+		return e, fieldError("form", "Chưa chọn biểu mẫu.")
+	case e.Period == "":
+		return e, fieldError("period", "Chưa chọn kỳ báo cáo.")
+	}
+	return e, nil
+}
+
+func fieldError(field, msg string) error {
+	return &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+}

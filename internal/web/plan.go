@@ -1,0 +1,131 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"kehoach"
+	"kehoach/period"
+)
+
+// home opens the plan when there is one, the list otherwise.
+func (h *handler) home(w http.ResponseWriter, r *http.Request) {
+	plans, err := h.Services.Plans.FindPlans(r.Context())
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	if len(plans) == 1 {
+		http.Redirect(w, r, "/plans/"+strconv.FormatInt(plans[0].ID, 10), http.StatusSeeOther)
+		return
+	}
+	h.renderPlanList(w, r, plans)
+}
+
+func (h *handler) planList(w http.ResponseWriter, r *http.Request) {
+	plans, err := h.Services.Plans.FindPlans(r.Context())
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	h.renderPlanList(w, r, plans)
+}
+
+func (h *handler) renderPlanList(w http.ResponseWriter, r *http.Request, plans []*kehoach.Plan) {
+	h.render(w, r, http.StatusOK, "plans", map[string]any{"Title": "Kế hoạch", "Plans": plans})
+}
+
+// findPlan reads the plan named by the {id} path value.
+func (h *handler) findPlan(r *http.Request) (*kehoach.Plan, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, kehoach.Errorf(kehoach.ENOTFOUND, "không có kế hoạch %q", r.PathValue("id"))
+	}
+	return h.Services.Plans.FindPlanByID(r.Context(), id)
+}
+
+// unitNames returns the names of the given unit codes.
+func (h *handler) unitNames(r *http.Request, codes []string) (map[string]*kehoach.Unit, error) {
+	out := map[string]*kehoach.Unit{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	units, err := h.Services.Units.FindUnits(r.Context(), kehoach.UnitFilter{Codes: codes})
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range units {
+		out[u.Code] = u
+	}
+	return out, nil
+}
+
+// planShow is the plan page: every target with its current value, the
+// target, the gap, the status and the trend.
+func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
+	plan, err := h.findPlan(r)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	asOf := r.URL.Query().Get("asof")
+	progress, err := h.Services.Analytics.PlanProgress(r.Context(), plan, asOf)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	codes := []string{plan.IssuerCode}
+	for _, t := range plan.Tasks {
+		codes = append(codes, t.LeadCode)
+	}
+	units, err := h.unitNames(r, codes)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	counts := map[string]int{}
+	for _, tp := range progress {
+		counts[tp.Status]++
+	}
+	h.render(w, r, http.StatusOK, "plan", map[string]any{
+		"Title":    plan.Title,
+		"Plan":     plan,
+		"Progress": progress,
+		"Counts":   counts,
+		"Units":    units,
+		"AsOf":     asOf,
+		"Years":    planYears(plan),
+		"DemoNote": h.demoNote(plan),
+	})
+}
+
+// planYears lists the years from the earliest baseline to the latest deadline.
+func planYears(plan *kehoach.Plan) []string {
+	var from, to period.Period
+	for _, t := range plan.Targets {
+		b, err1 := period.Parse(t.BaselinePeriod)
+		d, err2 := period.Parse(t.Deadline)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		b, d = b.Parent(period.Yearly), d.Parent(period.Yearly)
+		if from.IsZero() || b.Before(from) {
+			from = b
+		}
+		if to.IsZero() || to.Before(d) {
+			to = d
+		}
+	}
+	var out []string
+	for _, p := range period.Range(from, to) {
+		out = append(out, p.String())
+	}
+	return out
+}
+
+func (h *handler) demoNote(plan *kehoach.Plan) string {
+	if plan.Demo {
+		return h.DemoNote
+	}
+	return ""
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"kehoach"
+	"kehoach/period"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// templates is one template set per page: the layout, the partials and the
+// page itself, so that pages cannot collide on block names.
+type templates struct {
+	pages map[string]*template.Template
+}
+
+// loadTemplates parses every page under templates/pages with the layout and
+// partials. It panics on a broken template: that is a bug found at start.
+func loadTemplates(funcs template.FuncMap) *templates {
+	t := &templates{pages: map[string]*template.Template{}}
+	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil || len(pages) == 0 {
+		panic(fmt.Sprintf("web: no page templates: %v", err))
+	}
+	for _, p := range pages {
+		name := strings.TrimSuffix(p[len("templates/pages/"):], ".html")
+		t.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html", p))
+	}
+	return t
+}
+
+// render writes page name with data. A partial request (X-Partial: 1, sent
+// by app.js) gets only the page's "main" block.
+func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
+	tpl := h.tpl.pages[name]
+	if tpl == nil {
+		h.Log.Error("no template", "name", name)
+		http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
+		return
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["Path"] = r.URL.Path
+	data["Static"] = h.static.url
+	var buf bytes.Buffer
+	block := "layout"
+	if r.Header.Get("X-Partial") == "1" {
+		block = "main"
+	}
+	if err := tpl.ExecuteTemplate(&buf, block, data); err != nil {
+		h.Log.Error("render", "page", name, "err", err)
+		http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (h *handler) funcs() template.FuncMap {
+	return template.FuncMap{
+		"num":         formatNumber,
+		"pct":         formatPercent,
+		"statusLabel": kehoach.StatusLabel,
+		"kindLabel":   kehoach.KindLabel,
+		"opSymbol":    kehoach.OpSymbol,
+		"periodLabel": periodLabel,
+		"sparkline":   sparkline,
+		"add":         func(a, b int) int { return a + b },
+		"lower":       strings.ToLower,
+		"query":       queryString,
+	}
+}
+
+// formatNumber writes v the Vietnamese way: "1.234,5".
+func formatNumber(v float64, decimals int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 && s != strings.Repeat("0", len(s)) {
+		b.WriteByte('-')
+	}
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	if frac = strings.TrimRight(frac, "0"); frac != "" {
+		b.WriteByte(',')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// formatPercent writes a percentage with one decimal: "84,6%".
+func formatPercent(v float64) string { return formatNumber(v, 1) + "%" }
+
+// periodLabel names a period id in Vietnamese ("Quý IV/2024").
+func periodLabel(id string) string {
+	p, err := period.Parse(id)
+	if err != nil {
+		return id
+	}
+	return p.Label()
+}
+
+// queryString builds "?k=v&…" from pairs, skipping empty values.
+func queryString(pairs ...string) template.URL {
+	var b strings.Builder
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] == "" {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('&')
+		}
+		b.WriteString(template.URLQueryEscaper(pairs[i]))
+		b.WriteByte('=')
+		b.WriteString(template.URLQueryEscaper(pairs[i+1]))
+	}
+	return template.URL(b.String())
+}

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+
+	"kehoach"
+	"kehoach/expr"
+	"kehoach/internal/vntext"
+)
+
+// targetShow is a target's page: its indicator by commune (or by village
+// where villages report), lagging units first, sortable.
+func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	plan, err := h.findPlan(r)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	var target *kehoach.Target
+	for _, t := range plan.Targets {
+		if t.Code == r.PathValue("code") {
+			target = t
+		}
+	}
+	if target == nil {
+		h.htmlError(w, r, kehoach.Errorf(kehoach.ENOTFOUND, "Kế hoạch không có mục tiêu %q.", r.PathValue("code")))
+		return
+	}
+	q := r.URL.Query()
+	progress, err := h.Services.Analytics.PlanProgress(ctx, &kehoach.Plan{Targets: []*kehoach.Target{target}}, q.Get("period"))
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	tp := progress[0]
+	pid := q.Get("period")
+	if pid == "" {
+		pid = tp.Current.Period
+	}
+	if pid == "" {
+		pid = target.Deadline
+	}
+	kinds, err := h.breakdownKinds(r, tp.Indicator)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	kind := q.Get("level")
+	if !slices.Contains(kinds, kind) {
+		kind = kinds[0]
+	}
+	rows, err := h.Services.Analytics.TargetBreakdown(ctx, target, kind, pid)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	sortRows(rows, q.Get("sort"), target.Op)
+	h.render(w, r, http.StatusOK, "target", map[string]any{
+		"Title":    "Mục tiêu " + target.Code + ": " + target.Text,
+		"Plan":     plan,
+		"Target":   target,
+		"TP":       tp,
+		"Rows":     rows,
+		"Kind":     kind,
+		"Kinds":    kinds,
+		"Period":   pid,
+		"Years":    planYears(plan),
+		"Sort":     q.Get("sort"),
+		"DemoNote": h.demoNote(plan),
+	})
+}
+
+// breakdownKinds returns the unit kinds a target can be broken down by:
+// communes always, and the kinds of units that report its elements when
+// they sit below communes (villages, schools).
+func (h *handler) breakdownKinds(r *http.Request, ind *kehoach.Indicator) ([]string, error) {
+	elements, err := h.Services.Data.FindDataElements(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]*kehoach.DataElement{}
+	for _, e := range elements {
+		byCode[e.Code] = e
+	}
+	kinds := []string{kehoach.KindCommune}
+	for _, src := range []string{ind.Numerator, ind.Denominator} {
+		x, err := expr.Parse(src)
+		if err != nil {
+			continue
+		}
+		for _, ref := range x.Refs() {
+			if e := byCode[ref.Element]; e != nil {
+				for _, k := range e.UnitKinds {
+					if (k == kehoach.KindVillage || k == kehoach.KindSchool || k == kehoach.KindAgency) && !slices.Contains(kinds, k) {
+						kinds = append(kinds, k)
+					}
+				}
+			}
+		}
+	}
+	return kinds, nil
+}
+
+// sortRows orders a breakdown by name, by value or (default, as the engine
+// returns it) lagging first.
+func sortRows(rows []*kehoach.UnitProgress, by, op string) {
+	switch by {
+	case "name":
+		slices.SortStableFunc(rows, func(a, b *kehoach.UnitProgress) int { return vntext.Compare(a.Unit.Name, b.Unit.Name) })
+	case "value", "-value":
+		sign := 1
+		if by == "-value" {
+			sign = -1
+		}
+		slices.SortStableFunc(rows, func(a, b *kehoach.UnitProgress) int {
+			if a.Point.HasValue != b.Point.HasValue {
+				if a.Point.HasValue {
+					return 1
+				}
+				return -1
+			}
+			return sign * cmp.Compare(a.Point.Value, b.Point.Value)
+		})
+	}
+}

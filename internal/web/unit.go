@@ -1,0 +1,52 @@
+package web
+
+import (
+	"net/http"
+
+	"kehoach"
+	"kehoach/internal/vntext"
+)
+
+// unitList is the unit browser, with diacritic-insensitive search.
+func (h *handler) unitList(w http.ResponseWriter, r *http.Request) {
+	q := vntext.NFC(r.URL.Query().Get("q"))
+	kind := r.URL.Query().Get("kind")
+	units, err := h.Services.Units.FindUnits(r.Context(), kehoach.UnitFilter{Query: q, Kind: kind, Limit: 500})
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "units", map[string]any{
+		"Title": "Đơn vị", "Units": units, "Q": q, "Kind": kind, "Kinds": kehoach.UnitKinds,
+	})
+}
+
+// unitShow shows one unit: its place in the tree, its children and the
+// units it succeeded or was succeeded by.
+func (h *handler) unitShow(w http.ResponseWriter, r *http.Request) {
+	u, err := h.Services.Units.FindUnitByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	codes := []string{u.ParentCode}
+	for _, l := range append(u.Successors, u.Predecessors...) {
+		codes = append(codes, l.From, l.To)
+	}
+	names, err := h.unitNames(r, codes)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "unit", map[string]any{"Title": u.Name, "U": u, "Names": names})
+}
+
+// health answers 200 when the database answers.
+func (h *handler) health(w http.ResponseWriter, r *http.Request) {
+	if err := h.DB.Ping(r.Context()); err != nil {
+		h.Log.Error("health", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

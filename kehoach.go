@@ -1,0 +1,65 @@
+// Package kehoach is the domain of kehoach: the plain types of plans,
+// targets, units and data, and the service interfaces that the store
+// implements and the web uses. It imports nothing of the project's own
+// except the pure period and expr packages.
+package kehoach
+
+import (
+	"context"
+	"time"
+)
+
+// Clock returns the current time; tests set their own.
+type Clock func() time.Time
+
+// DateFormat is how calendar days are written in the database and the API.
+const DateFormat = "2006-01-02"
+
+// Date is a calendar day, stored as "YYYY-MM-DD". The zero Date is "no date"
+// (an open end of a validity interval).
+type Date string
+
+// ParseDate parses "YYYY-MM-DD"; the empty string is the zero Date.
+func ParseDate(s string) (Date, error) {
+	if s == "" {
+		return "", nil
+	}
+	if _, err := time.Parse(DateFormat, s); err != nil {
+		return "", Errorf(EINVALID, "ngày %q không hợp lệ (cần dạng NNNN-TT-NN)", s)
+	}
+	return Date(s), nil
+}
+
+// DateOf returns the Date of t.
+func DateOf(t time.Time) Date { return Date(t.Format(DateFormat)) }
+
+// Time returns the day at 00:00 UTC, or the zero time for the zero Date.
+func (d Date) Time() time.Time {
+	t, _ := time.Parse(DateFormat, string(d))
+	return t
+}
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d == "" }
+
+// Display formats d the Vietnamese way, "05/02/2022".
+func (d Date) Display() string {
+	if d == "" {
+		return ""
+	}
+	return d.Time().Format("02/01/2006")
+}
+
+// Services bundles the services that the web and the commands use. Only the
+// app package fills it with concrete implementations.
+type Services struct {
+	Units     UnitService
+	Plans     PlanService
+	Data      DataService
+	Analytics AnalyticsService
+}
+
+// Pinger answers whether the database is reachable (for /healthz).
+type Pinger interface {
+	Ping(ctx context.Context) error
+}

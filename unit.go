@@ -1,0 +1,105 @@
+package kehoach
+
+import "context"
+
+// Unit kinds. Commune covers xã, phường and thị trấn; Subkind tells which.
+const (
+	KindProvince = "province"
+	KindDistrict = "district"
+	KindCommune  = "commune"
+	KindVillage  = "village"
+	KindAgency   = "agency"
+	KindSchool   = "school"
+)
+
+// UnitKinds lists the known kinds, from the top of the tree down.
+var UnitKinds = []string{KindProvince, KindDistrict, KindCommune, KindVillage, KindAgency, KindSchool}
+
+// KindLabel returns the Vietnamese name of a unit kind.
+func KindLabel(kind string) string {
+	switch kind {
+	case KindProvince:
+		return "Tỉnh"
+	case KindDistrict:
+		return "Huyện"
+	case KindCommune:
+		return "Xã, phường, thị trấn"
+	case KindVillage:
+		return "Thôn, bản"
+	case KindAgency:
+		return "Cơ quan, đơn vị"
+	case KindSchool:
+		return "Trường học"
+	}
+	return kind
+}
+
+// Unit is an administrative unit, agency or school (đơn vị). Units form a
+// tree through Parent; a unit exists from ValidFrom to ValidTo (inclusive,
+// zero = open) so that data entered under one hierarchy can be read under
+// another after a reorganisation.
+type Unit struct {
+	ID         int64  `json:"-"`
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind"`
+	Subkind    string `json:"subkind,omitempty"` // xã, phường, thị trấn, bản, tổ dân phố…
+	Level      int    `json:"level"`             // 1 for the root
+	ParentCode string `json:"parent,omitempty"`
+	ValidFrom  Date   `json:"validFrom,omitempty"`
+	ValidTo    Date   `json:"validTo,omitempty"`
+	// Synthetic marks demo units whose names were invented ("minh họa").
+	Synthetic bool `json:"synthetic,omitempty"`
+
+	// Successors and Predecessors are filled by FindUnitByCode.
+	Successors   []UnitLink `json:"successors,omitempty"`
+	Predecessors []UnitLink `json:"predecessors,omitempty"`
+	// Children is filled by FindUnitByCode (children valid at any time).
+	Children []*Unit `json:"children,omitempty"`
+}
+
+// ValidOn reports whether u exists on day d.
+func (u *Unit) ValidOn(d Date) bool {
+	return (u.ValidFrom == "" || u.ValidFrom <= d) && (u.ValidTo == "" || d <= u.ValidTo)
+}
+
+// ValidDuring reports whether u exists on any day from..to (inclusive).
+func (u *Unit) ValidDuring(from, to Date) bool {
+	return (u.ValidFrom == "" || u.ValidFrom <= to) && (u.ValidTo == "" || from <= u.ValidTo)
+}
+
+// Link kinds of a reorganisation.
+const (
+	LinkMerge  = "merge"
+	LinkSplit  = "split"
+	LinkRename = "rename"
+)
+
+// UnitLink records that unit From was succeeded by unit To on Date.
+type UnitLink struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Kind string `json:"kind"`
+	Date Date   `json:"date"`
+}
+
+// UnitFilter selects units. Zero fields do not filter.
+type UnitFilter struct {
+	Query  string // diacritic-insensitive match on name or code
+	Kind   string
+	Parent string // code of the direct parent
+	On     Date   // only units valid on this day
+	Codes  []string
+	Limit  int
+}
+
+// UnitService reads the unit tree.
+type UnitService interface {
+	// FindUnits returns the units matching f in Vietnamese order of name.
+	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, error)
+	// FindUnitByCode returns one unit with its links and children.
+	// Returns ENOTFOUND if no unit has that code.
+	FindUnitByCode(ctx context.Context, code string) (*Unit, error)
+	// FindUnitLinks returns all successor links.
+	FindUnitLinks(ctx context.Context) ([]UnitLink, error)
+}
