@@ -71,6 +71,9 @@ type AnalyticsService interface {
 	TargetBreakdown(ctx context.Context, t *Target, kind, p string) ([]*UnitProgress, error)
 	// IndicatorValue evaluates one indicator for one unit and period.
 	IndicatorValue(ctx context.Context, indicator, unit, p string) (Point, error)
+	// Analytics answers a DHIS2-style request. Unknown items and malformed
+	// dimensions give EINVALID naming the item.
+	Analytics(ctx context.Context, req *AnalyticsRequest) (*AnalyticsResponse, error)
 }
 
 // RawValue is a figure as the analytics engine loads it: database ids, the
@@ -94,4 +97,50 @@ type ValueSource interface {
 	// ScanValues calls fn for each figure saved after version since (live
 	// figures only when since is 0) and returns the version read up to.
 	ScanValues(ctx context.Context, since int64, fn func(RawValue)) (int64, error)
+}
+
+// AnalyticsRequest is a DHIS2-style analytics request: each dimension's
+// items as given (dx: indicator or data element codes; pe: period ids or
+// relative names such as LAST_4_QUARTERS; ou: unit codes, LEVEL-n,
+// CHILDREN). Order says the order of the row columns; a filter dimension
+// has one item and no column.
+type AnalyticsRequest struct {
+	Dimensions []Dimension
+	Filters    []Dimension
+	// IncludeNumDen adds numerator and denominator columns.
+	IncludeNumDen bool
+	// SkipRounding leaves values unrounded (indicators are rounded to their
+	// decimals otherwise).
+	SkipRounding bool
+}
+
+// Dimension is one dimension of a request: "dx", "pe" or "ou", and items.
+type Dimension struct {
+	Name  string
+	Items []string
+}
+
+// AnalyticsHeader describes one column of an analytics answer.
+type AnalyticsHeader struct {
+	Name      string `json:"name"`
+	Column    string `json:"column"`
+	ValueType string `json:"valueType"`
+}
+
+// AnalyticsItem names one item of the answer's metadata.
+type AnalyticsItem struct {
+	Name string `json:"name"`
+}
+
+// AnalyticsResponse is DHIS2's analytics answer shape: headers, rows of
+// strings, and metadata naming every item.
+type AnalyticsResponse struct {
+	Headers  []AnalyticsHeader `json:"headers"`
+	MetaData struct {
+		Items      map[string]AnalyticsItem `json:"items"`
+		Dimensions map[string][]string      `json:"dimensions"`
+	} `json:"metaData"`
+	Rows   [][]string `json:"rows"`
+	Height int        `json:"height"`
+	Width  int        `json:"width"`
 }

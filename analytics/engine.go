@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"time"
 
 	"kehoach"
 	"kehoach/expr"
@@ -24,6 +25,8 @@ import (
 // Engine answers analytics questions. It is safe for concurrent use.
 type Engine struct {
 	src kehoach.ValueSource
+	// Now tells the day for relative periods (THIS_YEAR …); tests set it.
+	Now func() time.Time
 
 	// refresh serialises catching up with the database.
 	refresh sync.Mutex
@@ -80,7 +83,7 @@ type indicator struct {
 
 // New returns an engine reading from src. It loads on first use.
 func New(src kehoach.ValueSource) *Engine {
-	return &Engine{src: src}
+	return &Engine{src: src, Now: time.Now}
 }
 
 // ordinal numbers periods of one type consecutively.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,8 +53,9 @@ func Main(ctx context.Context, env Env) int {
 		fmt.Fprintf(env.Stderr, "kehoach: lệnh %q không có\n\n%s", cmd, usage)
 		return 2
 	}
-	if err == flag.ErrHelp {
-		return 2
+	var fe flagError
+	if errors.As(err, &fe) {
+		return 2 // the flag package has said what is wrong
 	} else if err != nil {
 		fmt.Fprintf(env.Stderr, "kehoach: %v\n", err)
 		return 1
@@ -70,6 +72,17 @@ func dbFlag(fs *flag.FlagSet, env Env) *string {
 	return fs.String("db", def, "cơ sở dữ liệu: sqlite:tệp.db hoặc postgres://…")
 }
 
+// flagError is a command-line mistake, already reported by the flag package.
+type flagError struct{ error }
+
+// parseFlags parses args, marking errors as the caller's mistake.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return flagError{err}
+	}
+	return nil
+}
+
 func newFlagSet(name string, env Env) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -81,7 +94,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "địa chỉ lắng nghe")
 	db := dbFlag(fs, env)
 	demo := fs.Bool("demo", false, "nạp dữ liệu minh họa vào cơ sở dữ liệu trống")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
@@ -103,7 +116,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 func migrate(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet("migrate", env)
 	db := dbFlag(fs, env)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	s, err := OpenDB(ctx, *db)

@@ -62,11 +62,15 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /api/plans/{id}", h.apiPlan)
 	mux.HandleFunc("GET /api/indicators", h.apiIndicators)
 	mux.HandleFunc("GET /api/dataValueSets", h.apiDataValueSets)
+	mux.HandleFunc("GET /api/analytics", h.apiAnalytics)
+	mux.HandleFunc("GET /api/analytics.csv", h.apiAnalyticsCSV)
 	mux.HandleFunc("/api/", h.apiNotFound)
 	mux.HandleFunc("/", h.notFound)
 
 	var root http.Handler = mux
-	root = http.NewCrossOriginProtection().Handler(root)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(h.crossOrigin))
+	root = cop.Handler(root)
 	root = securityHeaders(root)
 	root = h.recoverer(root)
 	root = h.logRequests(root)

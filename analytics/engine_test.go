@@ -1,0 +1,185 @@
+package analytics
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"kehoach"
+)
+
+// tree builds: P (province) → D (district, until 2025-06-30) → C1, C2
+// (communes, until 2025-06-30) → villages V1, V2 under C1 and V3 under C2;
+// N (new commune from 2025-07-01) directly under P with village V4.
+func tree() *fakeSource {
+	f := &fakeSource{}
+	f.unit("P", "province", "", "", "")
+	f.unit("D", "district", "P", "", "2025-06-30")
+	f.unit("C1", "commune", "D", "", "2025-06-30")
+	f.unit("C2", "commune", "D", "", "2025-06-30")
+	f.unit("V1", "village", "C1", "", "")
+	f.unit("V2", "village", "C1", "", "")
+	f.unit("V3", "village", "C2", "", "")
+	f.unit("N", "commune", "P", "2025-07-01", "")
+	f.unit("V4", "village", "N", "2025-07-01", "")
+	f.element("FLOW", kehoach.AggSum, "quarterly", "village")
+	f.element("AVG", kehoach.AggAverage, "quarterly", "village")
+	f.element("STOCK", kehoach.AggLast, "quarterly", "village")
+	f.element("EVENT", kehoach.AggCountYes, "quarterly", "village")
+	f.element("YEARLY", kehoach.AggLast, "yearly", "village")
+	return f
+}
+
+func value(t *testing.T, e *Engine, f *fakeSource, ex, unit, p string) (float64, bool) {
+	t.Helper()
+	if len(f.indicators) == 0 || f.indicators[len(f.indicators)-1].Code != "X" {
+		f.indicators = append(f.indicators, &kehoach.Indicator{Code: "X", Numerator: ex, Denominator: "1", Factor: 1})
+	} else {
+		f.indicators[len(f.indicators)-1].Numerator = ex
+	}
+	f.meta++ // the indicator changed: reload
+	pt, err := e.IndicatorValue(context.Background(), "X", unit, p)
+	if err != nil {
+		t.Fatalf("IndicatorValue(%s, %s, %s): %v", ex, unit, p, err)
+	}
+	return pt.Value, pt.HasValue
+}
+
+func TestAggregation(t *testing.T) {
+	f := tree()
+	f.set("FLOW", "V1", "2024Q1", 2)
+	f.set("FLOW", "V1", "2024Q2", 3)
+	f.set("FLOW", "V2", "2024Q2", 5)
+	f.set("FLOW", "V3", "2024Q3", 7)
+	f.set("AVG", "V1", "2024Q1", 10)
+	f.set("AVG", "V1", "2024Q2", 20)
+	f.set("AVG", "V2", "2024Q1", 40)
+	f.set("STOCK", "V1", "2023Q4", 100)
+	f.set("STOCK", "V1", "2024Q2", 110)
+	f.set("STOCK", "V2", "2024Q1", 50)
+	f.set("STOCK", "V3", "2023Q1", 30)
+	f.set("EVENT", "V1", "2024Q1", 0)
+	f.set("EVENT", "V1", "2024Q3", 1)
+	f.set("EVENT", "V2", "2024Q2", 0)
+	f.set("YEARLY", "V1", "2023", 8)
+	f.set("STOCK", "V4", "2025Q3", 9)
+	e := New(f)
+
+	for _, tc := range []struct {
+		name, expr, unit, period string
+		want                     float64
+		ok                       bool
+	}{
+		{"sum over units, one quarter", "#{FLOW}", "D", "2024Q2", 8, true},
+		{"sum over a year's quarters", "#{FLOW}", "D", "2024", 17, true},
+		{"sum over a half", "#{FLOW}", "C1", "2024S1", 10, true},
+		{"sum: no figure in period", "#{FLOW}", "D", "2024Q4", 0, false},
+		{"sum: unit itself", "#{FLOW}", "V3", "2024", 7, true},
+		{"average over units and periods", "#{AVG}", "C1", "2024", (15.0 + 40) / 2, true},
+		{"average: one quarter", "#{AVG}", "C1", "2024Q1", 25, true},
+		{"last: carried forward into a quarter", "#{STOCK}", "V1", "2024Q1", 100, true},
+		{"last: year takes latest quarter", "#{STOCK}", "V1", "2024", 110, true},
+		{"last: summed over units", "#{STOCK}", "D", "2024Q1", 100 + 50 + 30, true},
+		{"last: before any figure", "#{STOCK}", "V2", "2023Q4", 0, false},
+		{"last: year before carried", "#{STOCK}", "D", "2023", 130, true},
+		{"count_yes: any yes in year", "#{EVENT}", "D", "2024", 1, true},
+		{"count_yes: reported no counts as value 0", "#{EVENT}", "D", "2024Q2", 0, true},
+		{"count_yes: quarter with yes", "#{EVENT}", "V1", "2024Q3", 1, true},
+		{"count() of yes units", "count(#{EVENT})", "D", "2024", 1, true},
+		{"count() of stock units > 0", "count(#{STOCK})", "D", "2024", 3, true},
+		{"units() of kind", "units(village)", "D", "2024", 3, true},
+		{"units() two kinds", "units(village, commune)", "D", "2024", 5, true},
+		{"yearly element carried into next year's quarter", "#{YEARLY}", "V1", "2024Q2", 8, true},
+		{"yearly element not into its own year's quarter", "#{YEARLY}", "V1", "2023Q2", 0, false},
+		{"old hierarchy in 2024", "units(village)", "P", "2024", 3, true},
+		// V1–V3 keep no parent after their communes end: only V4 is reached.
+		{"new hierarchy in 2026", "units(village)", "P", "2026", 1, true},
+		{"district gone in 2026", "units(village)", "D", "2026", 0, true},
+		{"both hierarchies in 2025 (the year of the change)", "units(commune)", "P", "2025", 3, true},
+		{"new commune's village in Q3", "#{STOCK}", "P", "2025Q3", 9, true},
+		{"old communes' villages in Q2", "#{STOCK}", "P", "2025Q2", 110 + 50 + 30, true},
+		{"arithmetic", "#{FLOW} * 2 + 1", "D", "2024", 35, true},
+		{"division by zero has no value", "#{FLOW} / (#{FLOW} - #{FLOW})", "D", "2024", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := value(t, e, f, tc.expr, tc.unit, tc.period)
+			if ok != tc.ok || (ok && math.Abs(got-tc.want) > 1e-9) {
+				t.Errorf("%s for %s in %s = %v (ok %v), want %v (ok %v)", tc.expr, tc.unit, tc.period, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+// TestFreshness checks that a figure saved after the engine loaded is in the
+// very next answer, that a removal is too, and that only the new figures
+// are read.
+func TestFreshness(t *testing.T) {
+	f := tree()
+	f.indicator("S", "#{STOCK}", "1", 1)
+	f.set("STOCK", "V1", "2024Q1", 5)
+	e := New(f)
+	ctx := context.Background()
+	get := func() (float64, bool) {
+		pt, err := e.IndicatorValue(ctx, "S", "D", "2024Q1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pt.Value, pt.HasValue
+	}
+	if v, ok := get(); !ok || v != 5 {
+		t.Fatalf("first = %v %v, want 5", v, ok)
+	}
+	f.set("STOCK", "V2", "2024Q1", 7)
+	if v, _ := get(); v != 12 {
+		t.Fatalf("after save = %v, want 12", v)
+	}
+	f.set("STOCK", "V2", "2024Q1", 1)
+	if v, _ := get(); v != 6 {
+		t.Fatalf("after update = %v, want 6", v)
+	}
+	f.del("STOCK", "V1", "2024Q1")
+	if v, _ := get(); v != 1 {
+		t.Fatalf("after delete = %v, want 1", v)
+	}
+	scans := f.scans
+	get()
+	if f.scans != scans {
+		t.Errorf("engine read figures again though nothing changed")
+	}
+}
+
+func TestGrowAcrossPeriods(t *testing.T) {
+	f := tree()
+	f.indicator("F", "#{FLOW}", "1", 1)
+	e := New(f)
+	ctx := context.Background()
+	// Out of order: later first, then much earlier, then later again.
+	for _, p := range []string{"2024Q1", "2019Q2", "2030Q4", "2024Q1"} {
+		f.set("FLOW", "V1", p, 1)
+		if err := e.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for p, want := range map[string]float64{"2024": 1, "2019": 1, "2030": 1} {
+		pt, err := e.IndicatorValue(ctx, "F", "V1", p)
+		if err != nil || pt.Value != want {
+			t.Errorf("%s = %v (%v), want %v", p, pt.Value, err, want)
+		}
+	}
+}
+
+func TestUnknownCodes(t *testing.T) {
+	f := tree()
+	f.indicator("F", "#{FLOW}", "1", 1)
+	e := New(f)
+	ctx := context.Background()
+	if _, err := e.IndicatorValue(ctx, "NOPE", "P", "2024"); kehoach.ErrorCode(err) != kehoach.ENOTFOUND {
+		t.Errorf("unknown indicator: %v", err)
+	}
+	if _, err := e.IndicatorValue(ctx, "F", "NOPE", "2024"); kehoach.ErrorCode(err) != kehoach.ENOTFOUND {
+		t.Errorf("unknown unit: %v", err)
+	}
+	if _, err := e.IndicatorValue(ctx, "F", "P", "2024Q9"); kehoach.ErrorCode(err) != kehoach.EINVALID {
+		t.Errorf("bad period: %v", err)
+	}
+}

@@ -1,0 +1,285 @@
+package analytics
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"kehoach"
+	"kehoach/expr"
+	"kehoach/period"
+)
+
+// dxItem is a resolved dx item: an indicator, or a data element read as
+// the indicator #{CODE} / 1.
+type dxItem struct {
+	code     string
+	name     string
+	ind      *indicator
+	decimals int
+	rounded  bool
+}
+
+// Analytics answers a DHIS2-style request from the figures as saved.
+func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (*kehoach.AnalyticsResponse, error) {
+	if err := e.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+
+	dims := map[string][]string{}
+	var order []string
+	filter := map[string]bool{}
+	for _, d := range append(append([]kehoach.Dimension{}, req.Dimensions...), req.Filters...) {
+		if d.Name != "dx" && d.Name != "pe" && d.Name != "ou" {
+			return nil, kehoach.Errorf(kehoach.EINVALID, "chiều %q không được hỗ trợ (chỉ có dx, pe, ou)", d.Name)
+		}
+		if _, dup := dims[d.Name]; dup {
+			return nil, kehoach.Errorf(kehoach.EINVALID, "chiều %q được nêu hai lần", d.Name)
+		}
+		if len(d.Items) == 0 {
+			return nil, kehoach.Errorf(kehoach.EINVALID, "chiều %q không có mục nào", d.Name)
+		}
+		dims[d.Name] = d.Items
+	}
+	for _, d := range req.Dimensions {
+		order = append(order, d.Name)
+	}
+	for _, d := range req.Filters {
+		if len(d.Items) != 1 {
+			return nil, kehoach.Errorf(kehoach.EINVALID, "bộ lọc %q chỉ nhận một mục", d.Name)
+		}
+		filter[d.Name] = true
+	}
+	for _, n := range []string{"dx", "pe", "ou"} {
+		if dims[n] == nil {
+			return nil, kehoach.Errorf(kehoach.EINVALID, "thiếu chiều %q (dimension=%s:… hoặc filter=%s:…)", n, n, n)
+		}
+	}
+
+	dx, err := e.resolveDX(dims["dx"])
+	if err != nil {
+		return nil, err
+	}
+	pe, err := resolvePE(dims["pe"], e.Now())
+	if err != nil {
+		return nil, err
+	}
+	ou, err := e.resolveOU(dims["ou"], pe)
+	if err != nil {
+		return nil, err
+	}
+
+	res := &kehoach.AnalyticsResponse{}
+	res.MetaData.Items = map[string]kehoach.AnalyticsItem{}
+	res.MetaData.Dimensions = map[string][]string{}
+	for _, d := range dx {
+		res.MetaData.Items[d.code] = kehoach.AnalyticsItem{Name: d.name}
+		res.MetaData.Dimensions["dx"] = append(res.MetaData.Dimensions["dx"], d.code)
+	}
+	for _, p := range pe {
+		res.MetaData.Items[p.String()] = kehoach.AnalyticsItem{Name: p.Label()}
+		res.MetaData.Dimensions["pe"] = append(res.MetaData.Dimensions["pe"], p.String())
+	}
+	for _, u := range ou {
+		n := e.units[u].unit
+		res.MetaData.Items[n.Code] = kehoach.AnalyticsItem{Name: n.Name}
+		res.MetaData.Dimensions["ou"] = append(res.MetaData.Dimensions["ou"], n.Code)
+	}
+	columns := map[string]string{"dx": "Dữ liệu", "pe": "Kỳ", "ou": "Đơn vị"}
+	for _, n := range order {
+		res.Headers = append(res.Headers, kehoach.AnalyticsHeader{Name: n, Column: columns[n], ValueType: "TEXT"})
+	}
+	res.Headers = append(res.Headers, kehoach.AnalyticsHeader{Name: "value", Column: "Giá trị", ValueType: "NUMBER"})
+	if req.IncludeNumDen {
+		res.Headers = append(res.Headers,
+			kehoach.AnalyticsHeader{Name: "numerator", Column: "Tử số", ValueType: "NUMBER"},
+			kehoach.AnalyticsHeader{Name: "denominator", Column: "Mẫu số", ValueType: "NUMBER"})
+	}
+
+	// Rows come in the order of the row dimensions' items, dx varying
+	// slowest as given.
+	for _, d := range dx {
+		for _, u := range ou {
+			for _, p := range pe {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				pt := e.point(d.ind, u, p)
+				if !pt.HasValue {
+					continue
+				}
+				row := make([]string, 0, len(order)+3)
+				for _, n := range order {
+					switch n {
+					case "dx":
+						row = append(row, d.code)
+					case "pe":
+						row = append(row, p.String())
+					case "ou":
+						row = append(row, e.units[u].unit.Code)
+					}
+				}
+				v := pt.Value
+				if d.rounded && !req.SkipRounding {
+					v = round(v, d.decimals)
+				}
+				row = append(row, formatValue(v))
+				if req.IncludeNumDen {
+					row = append(row, formatValue(pt.Num), formatValue(pt.Den))
+				}
+				res.Rows = append(res.Rows, row)
+			}
+		}
+	}
+	if res.Rows == nil {
+		res.Rows = [][]string{}
+	}
+	res.Height, res.Width = len(res.Rows), len(res.Headers)
+	return res, nil
+}
+
+// resolveDX finds each dx item among indicators, then data elements.
+func (e *Engine) resolveDX(items []string) ([]dxItem, error) {
+	var out []dxItem
+	for _, code := range items {
+		if ind := e.indicators[code]; ind != nil {
+			out = append(out, dxItem{code: code, name: ind.ind.Name, ind: ind, decimals: ind.ind.Decimals, rounded: true})
+			continue
+		}
+		if el := e.elements[code]; el != nil {
+			ref := "#{" + code + "}"
+			out = append(out, dxItem{code: code, name: el.el.Name, ind: &indicator{
+				ind: &kehoach.Indicator{Code: code, Name: el.el.Name, Numerator: ref, Denominator: "1", Factor: 1},
+				num: expr.MustParse(ref), den: expr.MustParse("1"),
+			}})
+			continue
+		}
+		return nil, kehoach.Errorf(kehoach.EINVALID, "dx: không có chỉ tiêu hoặc chỉ số mã %q", code)
+	}
+	return out, nil
+}
+
+// resolvePE turns fixed and relative period items into periods, in order,
+// without duplicates.
+func resolvePE(items []string, now time.Time) ([]period.Period, error) {
+	var out []period.Period
+	seen := map[period.Period]bool{}
+	add := func(p period.Period) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, it := range items {
+		if period.IsRelative(it) {
+			ps, err := period.Relative(it, now)
+			if err != nil {
+				return nil, kehoach.Errorf(kehoach.EINVALID, "pe: %v", err)
+			}
+			for _, p := range ps {
+				add(p)
+			}
+			continue
+		}
+		p, err := period.Parse(it)
+		if err != nil {
+			return nil, kehoach.Errorf(kehoach.EINVALID, "pe: %v", err)
+		}
+		add(p)
+	}
+	if len(out) > 1000 {
+		return nil, kehoach.Errorf(kehoach.EINVALID, "pe: quá nhiều kỳ (%d, tối đa 1000)", len(out))
+	}
+	return out, nil
+}
+
+// resolveOU turns unit codes, LEVEL-n and CHILDREN into units. With LEVEL
+// or CHILDREN, the codes are boundaries: the answer is the units at that
+// level (or the children) under them, valid at some time in the periods.
+func (e *Engine) resolveOU(items []string, pe []period.Period) ([]int32, error) {
+	var codes []int32
+	var levels []int
+	children := false
+	for _, it := range items {
+		switch {
+		case strings.HasPrefix(it, "LEVEL-"):
+			n, err := strconv.Atoi(strings.TrimPrefix(it, "LEVEL-"))
+			if err != nil || n < 1 {
+				return nil, kehoach.Errorf(kehoach.EINVALID, "ou: cấp %q không hợp lệ (dạng LEVEL-3)", it)
+			}
+			levels = append(levels, n)
+		case it == "CHILDREN":
+			children = true
+		default:
+			u, ok := e.unitByCode[it]
+			if !ok {
+				return nil, kehoach.Errorf(kehoach.EINVALID, "ou: không có đơn vị mã %q", it)
+			}
+			codes = append(codes, u)
+		}
+	}
+	if len(levels) == 0 && !children {
+		return codes, nil
+	}
+	from, to := string(kehoach.DateOf(pe[0].Start())), string(kehoach.DateOf(pe[0].End()))
+	for _, p := range pe {
+		from = min(from, string(kehoach.DateOf(p.Start())))
+		to = max(to, string(kehoach.DateOf(p.End())))
+	}
+	roots := codes
+	if len(roots) == 0 {
+		for i, n := range e.units {
+			if n.parent < 0 {
+				roots = append(roots, int32(i))
+			}
+		}
+	}
+	var out []int32
+	seen := map[int32]bool{}
+	for _, r := range roots {
+		if children {
+			for _, c := range e.units[r].children {
+				if e.units[c].validDuring(from, to) && !seen[c] {
+					seen[c] = true
+					out = append(out, c)
+				}
+			}
+		}
+		if len(levels) == 0 {
+			continue
+		}
+		stack := []int32{r}
+		for len(stack) > 0 {
+			u := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			n := e.units[u]
+			if !n.validDuring(from, to) {
+				continue
+			}
+			for _, l := range levels {
+				if n.unit.Level == l && !seen[u] {
+					seen[u] = true
+					out = append(out, u)
+				}
+			}
+			for i := len(n.children) - 1; i >= 0; i-- {
+				stack = append(stack, n.children[i])
+			}
+		}
+	}
+	return out, nil
+}
+
+func round(v float64, decimals int) float64 {
+	p := math.Pow10(decimals)
+	return math.Round(v*p) / p
+}
+
+// formatValue writes a number as DHIS2 does: no exponent, no trailing zeros.
+func formatValue(v float64) string {
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}

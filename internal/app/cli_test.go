@@ -1,0 +1,186 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func run(ctx context.Context, env map[string]string, args ...string) (int, string, string) {
+	var out, errb syncBuffer
+	code := Main(ctx, Env{Args: args, Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestUsage(t *testing.T) {
+	ctx := context.Background()
+	if code, _, stderr := run(ctx, nil); code != 2 || !strings.Contains(stderr, "kehoach serve") {
+		t.Errorf("no args: code %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := run(ctx, nil, "frobnicate"); code != 2 || !strings.Contains(stderr, `lệnh "frobnicate" không có`) {
+		t.Errorf("unknown command: code %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := run(ctx, nil, "serve", "--nope"); code != 2 || !strings.Contains(stderr, "nope") {
+		t.Errorf("unknown flag: code %d, stderr %q", code, stderr)
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "a", "k.db")
+	code, out, stderr := run(ctx, nil, "migrate", "--db", db)
+	if code != 0 || !strings.Contains(out, "Đã cập nhật") {
+		t.Fatalf("migrate: code %d, out %q, err %q", code, out, stderr)
+	}
+	// KEHOACH_DB is read when --db is absent.
+	envDB := "sqlite:" + filepath.Join(dir, "env.db")
+	code, out, _ = run(ctx, map[string]string{"KEHOACH_DB": envDB}, "migrate")
+	if code != 0 || !strings.Contains(out, envDB) {
+		t.Fatalf("migrate with KEHOACH_DB: code %d, out %q", code, out)
+	}
+	if code, _, stderr := run(ctx, nil, "migrate", "--db", "sqlite:"); code != 1 || !strings.Contains(stderr, "trống") {
+		t.Errorf("empty path: code %d, stderr %q", code, stderr)
+	}
+}
+
+// TestServeCommand starts `kehoach serve --demo` on a free port, checks it
+// answers with the demo, then cancels and expects a clean shutdown.
+func TestServeCommand(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "k.db")
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, Env{Args: []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo"}, Getenv: func(string) string { return "" },
+			Stdout: &out, Stderr: &errb})
+	}()
+	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		base = addr.FindString(out.String())
+	}
+	if base == "" {
+		t.Fatalf("no address printed; out %q err %q", out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "kehoach user add") {
+		t.Errorf("start message does not say how to create the first administrator: %q", out.String())
+	}
+	resp, err := http.Get(base + "/api/plans")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Tam Đường") {
+		t.Fatalf("GET /api/plans = %d %s", resp.StatusCode, body)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d: %s", code, errb.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop after cancel")
+	}
+	if !strings.Contains(out.String(), "đã dừng") {
+		t.Errorf("no stop message: %q", out.String())
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Errorf("server still answers after shutdown")
+	}
+}
+
+// TestGracefulShutdown checks that a request in flight finishes when the
+// server is told to stop.
+func TestGracefulShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(t.TempDir(), "k.db"), Demo: true}
+	if err := s.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	// Many requests in flight while we cancel: each must complete with 200.
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.Get(s.URL() + "/plans/1")
+			if err != nil {
+				errs <- err
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				errs <- &statusErr{resp.StatusCode}
+			}
+		}()
+	}
+	time.Sleep(5 * time.Millisecond)
+	cancel()
+	wg.Wait()
+	close(errs)
+	n := 0
+	for err := range errs {
+		// A request that had not connected before the listener closed is
+		// refused; one that connected must not be cut.
+		if _, ok := err.(*statusErr); ok {
+			t.Errorf("request in flight: %v", err)
+		}
+		n++
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if n == 20 {
+		t.Errorf("no request completed")
+	}
+}
+
+type statusErr struct{ code int }
+
+func (e *statusErr) Error() string { return "status " + http.StatusText(e.code) }
+
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:secret@h:5432/db": "postgres://u:***@h:5432/db",
+		"postgres://u@h/db":             "postgres://u@h/db",
+		"sqlite:k.db":                   "sqlite:k.db",
+	} {
+		if got := redact(in); got != want {
+			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
