@@ -93,4 +93,3 @@ func (f *fakeSource) del(element, unit, period string) {
 	defer f.mu.Unlock()
 	f.values = append(f.values, kehoach.RawValue{ElementID: f.elementID(element), UnitID: f.unitID(unit), Period: period, Deleted: true})
 }
-

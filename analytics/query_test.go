@@ -27,7 +27,9 @@ func TestAnalyticsQuery(t *testing.T) {
 	f.set("FLOW", "V3", "2023Q4", 4)
 	e := New(f)
 	e.Now = func() time.Time { return time.Date(2024, 11, 29, 0, 0, 0, 0, time.UTC) }
-	dim := func(name string, items ...string) kehoach.Dimension { return kehoach.Dimension{Name: name, Items: items} }
+	dim := func(name string, items ...string) kehoach.Dimension {
+		return kehoach.Dimension{Name: name, Items: items}
+	}
 
 	for _, tc := range []struct {
 		name     string
@@ -65,8 +67,8 @@ func TestAnalyticsQuery(t *testing.T) {
 			rows:    [][]string{{"SHARE", "2024", "100"}},
 		},
 		{
-			name: "a third of villages",
-			req: kehoach.AnalyticsRequest{Dimensions: []kehoach.Dimension{dim("dx", "SHARE"), dim("pe", "2023"), dim("ou", "D")}},
+			name:    "a third of villages",
+			req:     kehoach.AnalyticsRequest{Dimensions: []kehoach.Dimension{dim("dx", "SHARE"), dim("pe", "2023"), dim("ou", "D")}},
 			headers: []string{"dx", "pe", "ou", "value"},
 			rows:    [][]string{{"SHARE", "2023", "D", "133.3"}},
 		},
