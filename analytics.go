@@ -144,3 +144,15 @@ type AnalyticsResponse struct {
 	Height int        `json:"height"`
 	Width  int        `json:"width"`
 }
+
+// SnapshotStore keeps the analytics engine's checkpoint, so that a server
+// starts from it instead of reading every figure row by row (tens of
+// millions at the national scale). A snapshot is taken at a data version;
+// the figures saved after it are read as usual.
+type SnapshotStore interface {
+	// SaveSnapshot replaces the snapshot with the parts yielded.
+	SaveSnapshot(ctx context.Context, dataVersion, metaVersion int64, parts func(yield func(name string, data []byte) error) error) error
+	// LoadSnapshot calls fn for each part of the snapshot and returns its
+	// versions. Returns ENOTFOUND when there is none.
+	LoadSnapshot(ctx context.Context, fn func(name string, data []byte) error) (dataVersion, metaVersion int64, err error)
+}

@@ -12,6 +12,7 @@ package analytics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -41,6 +42,9 @@ type Engine struct {
 	elements    map[string]*element // by code
 	elementByID map[int64]*element
 	indicators  map[string]*indicator
+	// fromSnapshot and rowsScanned describe the last full load.
+	fromSnapshot bool
+	rowsScanned  int64
 }
 
 // node is a unit in the tree.
@@ -70,7 +74,7 @@ type series struct {
 	base  int     // period ordinal of column 0
 	width int
 	data  []float64
-	// maxOrd is the latest ordinal ever reported (hasMax false: none), so
+	// maxOrd is the latest ordinal with a figure (hasMax false: none), so
 	// that values carried forward are not taken for new reports.
 	maxOrd int
 	hasMax bool
@@ -191,7 +195,25 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 		}
 		fresh.indicators[ind.Code] = &indicator{ind: ind, num: num, den: den}
 	}
-	upto, err := e.src.ScanValues(ctx, 0, fresh.apply)
+	// Start from the snapshot when there is a current one, then read the
+	// figures saved after it; otherwise read every figure.
+	var since int64
+	if ss, ok := e.src.(kehoach.SnapshotStore); ok {
+		v, err := fresh.loadSnapshot(ctx, ss, meta)
+		switch {
+		case err == nil:
+			since = v
+		case kehoach.ErrorCode(err) == kehoach.ENOTFOUND, errors.Is(err, errStaleSnapshot):
+			for _, x := range fresh.elements {
+				clear(x.series)
+			}
+		default:
+			return err
+		}
+	}
+	fresh.fromSnapshot = since > 0
+	var rows int64
+	upto, err := e.src.ScanValues(ctx, since, func(v kehoach.RawValue) { rows++; fresh.apply(v) })
 	if err != nil {
 		return err
 	}
@@ -200,6 +222,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	e.units, e.unitByID, e.unitByCode = fresh.units, fresh.unitByID, fresh.unitByCode
 	e.elements, e.elementByID, e.indicators = fresh.elements, fresh.elementByID, fresh.indicators
 	e.dataVersion, e.metaVersion, e.loaded = upto, meta, true
+	e.fromSnapshot, e.rowsScanned = fresh.fromSnapshot, rows
 	return nil
 }
 
@@ -253,6 +276,22 @@ func (s *series) set(unit int32, o int, value float64) {
 	s.data[int(row)*s.width+o-s.base] = value
 	if !math.IsNaN(value) && (!s.hasMax || o > s.maxOrd) {
 		s.maxOrd, s.hasMax = o, true
+	} else if math.IsNaN(value) && s.hasMax && o == s.maxOrd {
+		s.lowerMax()
+	}
+}
+
+// lowerMax finds the latest ordinal with a figure after one at maxOrd was
+// removed, as a fresh load (which reads live figures only) would.
+func (s *series) lowerMax() {
+	s.hasMax = false
+	for c := s.maxOrd - s.base; c >= 0; c-- {
+		for r := range s.units {
+			if !math.IsNaN(s.data[r*s.width+c]) {
+				s.maxOrd, s.hasMax = s.base+c, true
+				return
+			}
+		}
 	}
 }
 
@@ -289,6 +328,14 @@ func (s *series) value(unit int32, o int) float64 {
 		return math.NaN()
 	}
 	return s.data[int(row)*s.width+o-s.base]
+}
+
+// LoadStats tells how the engine last loaded: from a snapshot or not, and
+// how many figures it read row by row.
+func (e *Engine) LoadStats() (fromSnapshot bool, rowsScanned int64) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.fromSnapshot, e.rowsScanned
 }
 
 // Version returns the data version the engine has applied.

@@ -38,10 +38,25 @@ func (f *fakeSource) ScanValues(ctx context.Context, since int64, fn func(kehoac
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.scans++
-	for i := int(since); i < len(f.values); i++ {
-		if since == 0 && f.values[i].Deleted {
-			continue
+	if since == 0 {
+		// Like the store: one row per key, its latest state; removed ones
+		// are not live.
+		type key struct {
+			e, u int64
+			p, d string
 		}
+		latest := map[key]int{}
+		for i, v := range f.values {
+			latest[key{v.ElementID, v.UnitID, v.Period, v.Disagg}] = i
+		}
+		for i, v := range f.values {
+			if latest[key{v.ElementID, v.UnitID, v.Period, v.Disagg}] == i && !v.Deleted {
+				fn(v)
+			}
+		}
+		return int64(len(f.values)), nil
+	}
+	for i := int(since); i < len(f.values); i++ {
 		fn(f.values[i])
 	}
 	return int64(len(f.values)), nil

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"kehoach"
@@ -36,7 +37,15 @@ type Server struct {
 	engine   *analytics.Engine
 	listener net.Listener
 	http     *http.Server
+
+	// background work (the analytics snapshot) stops and is waited for at Close.
+	bg       sync.WaitGroup
+	bgCancel context.CancelFunc
 }
+
+// snapshotAfterRows: when the engine had to read more figures than this row
+// by row, it writes a snapshot so the next start is fast.
+const snapshotAfterRows = 200_000
 
 // Open opens and migrates the database, loads the demo when asked and the
 // database is empty, and starts listening (so that URL is known before Run).
@@ -63,9 +72,21 @@ func (s *Server) Open(ctx context.Context) error {
 		}
 	}
 	s.engine = analytics.New(db)
+	start := time.Now()
 	if err := s.engine.Refresh(ctx); err != nil {
 		db.Close()
 		return fmt.Errorf("app: load analytics: %w", err)
+	}
+	fromSnapshot, rows := s.engine.LoadStats()
+	s.Log.Info("analytics loaded", "from_snapshot", fromSnapshot, "rows_read", rows, "duration", time.Since(start).Round(time.Millisecond))
+	bgctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.bgCancel = cancel
+	if rows > snapshotAfterRows {
+		s.bg.Go(func() {
+			if err := s.engine.SaveSnapshot(bgctx); err != nil && bgctx.Err() == nil {
+				s.Log.Warn("analytics snapshot", "err", err)
+			}
+		})
 	}
 	h := web.New(web.Config{
 		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine},
@@ -111,13 +132,20 @@ func (s *Server) Run(ctx context.Context) error {
 	return err
 }
 
-// Close closes the database.
+// Close stops background work and closes the database.
 func (s *Server) Close() error {
+	if s.bgCancel != nil {
+		s.bgCancel()
+	}
+	s.bg.Wait()
 	if s.store == nil {
 		return nil
 	}
 	return s.store.Close()
 }
+
+// Engine returns the analytics engine, for tests and benchmarks.
+func (s *Server) Engine() *analytics.Engine { return s.engine }
 
 // Store returns the open store, for tests.
 func (s *Server) Store() *store.DB { return s.store }

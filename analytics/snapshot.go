@@ -1,0 +1,156 @@
+package analytics
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"kehoach"
+)
+
+// A snapshot part is one series, named "s/<element id>/<disaggregation>",
+// encoded little-endian: magic, base, width, maxOrd, hasMax, rows, the rows'
+// unit ids, then rows×width float64 (NaN where nothing is reported). Ids,
+// not indexes: indexes change when units are added.
+var snapshotMagic = [4]byte{'K', 'H', 'S', '1'}
+
+// SaveSnapshot writes the engine's figures to its source, if the source
+// keeps snapshots. Readers are not blocked; figures saved meanwhile are
+// caught up on by version at the next load.
+func (e *Engine) SaveSnapshot(ctx context.Context) error {
+	ss, ok := e.src.(kehoach.SnapshotStore)
+	if !ok {
+		return nil
+	}
+	if err := e.Refresh(ctx); err != nil {
+		return err
+	}
+	// Hold the refresh lock so no batch is applied while we encode; queries
+	// (read lock) go on.
+	e.refresh.Lock()
+	defer e.refresh.Unlock()
+	e.mu.RLock()
+	data, meta := e.dataVersion, e.metaVersion
+	type part struct {
+		name string
+		el   *element
+		s    *series
+	}
+	var parts []part
+	for _, x := range e.elements {
+		for disagg, s := range x.series {
+			parts = append(parts, part{"s/" + strconv.FormatInt(x.el.ID, 10) + "/" + disagg, x, s})
+		}
+	}
+	e.mu.RUnlock()
+	return ss.SaveSnapshot(ctx, data, meta, func(yield func(string, []byte) error) error {
+		for _, p := range parts {
+			e.mu.RLock()
+			b := e.encodeSeries(p.s)
+			e.mu.RUnlock()
+			if err := yield(p.name, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (e *Engine) encodeSeries(s *series) []byte {
+	var buf bytes.Buffer
+	buf.Grow(48 + len(s.units)*8 + len(s.data)*8)
+	buf.Write(snapshotMagic[:])
+	has := int64(0)
+	if s.hasMax {
+		has = 1
+	}
+	for _, v := range []int64{int64(s.base), int64(s.width), int64(s.maxOrd), has, int64(len(s.units))} {
+		binary.Write(&buf, binary.LittleEndian, v)
+	}
+	for _, u := range s.units {
+		binary.Write(&buf, binary.LittleEndian, e.units[u].unit.ID)
+	}
+	b := buf.Bytes()
+	out := make([]byte, len(b), len(b)+len(s.data)*8)
+	copy(out, b)
+	for _, v := range s.data {
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
+	}
+	return out
+}
+
+// errStaleSnapshot means the snapshot was taken under other metadata.
+var errStaleSnapshot = errors.New("analytics: snapshot taken under other units or elements")
+
+// loadSnapshot fills fresh from the snapshot and returns its data version.
+func (fresh *Engine) loadSnapshot(ctx context.Context, ss kehoach.SnapshotStore, meta int64) (int64, error) {
+	data, snapMeta, err := ss.LoadSnapshot(ctx, func(name string, b []byte) error {
+		rest, ok := strings.CutPrefix(name, "s/")
+		if !ok {
+			return nil
+		}
+		idStr, disagg, _ := strings.Cut(rest, "/")
+		id, err := strconv.ParseInt(idStr, 10, 64)
+		if err != nil {
+			return fmt.Errorf("analytics: snapshot part %q", name)
+		}
+		x := fresh.elementByID[id]
+		if x == nil {
+			return errStaleSnapshot
+		}
+		s, err := fresh.decodeSeries(b)
+		if err != nil {
+			return fmt.Errorf("analytics: snapshot part %q: %w", name, err)
+		}
+		x.series[disagg] = s
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if snapMeta != meta {
+		return 0, errStaleSnapshot
+	}
+	return data, nil
+}
+
+func (fresh *Engine) decodeSeries(b []byte) (*series, error) {
+	if len(b) < 44 || !bytes.Equal(b[:4], snapshotMagic[:]) {
+		return nil, errors.New("not a snapshot")
+	}
+	r := b[4:]
+	next := func() int64 {
+		v := int64(binary.LittleEndian.Uint64(r))
+		r = r[8:]
+		return v
+	}
+	s := &series{rowOf: make([]int32, len(fresh.units))}
+	s.base, s.width, s.maxOrd = int(next()), int(next()), int(next())
+	s.hasMax = next() == 1
+	rows := int(next())
+	if rows < 0 || s.width < 0 || len(r) != rows*8+rows*s.width*8 {
+		return nil, errors.New("truncated")
+	}
+	for i := range s.rowOf {
+		s.rowOf[i] = -1
+	}
+	s.units = make([]int32, rows)
+	for i := range rows {
+		u, ok := fresh.unitByID[next()]
+		if !ok {
+			return nil, errStaleSnapshot
+		}
+		s.units[i] = u
+		s.rowOf[u] = int32(i)
+	}
+	s.data = make([]float64, rows*s.width)
+	for i := range s.data {
+		s.data[i] = math.Float64frombits(binary.LittleEndian.Uint64(r[i*8:]))
+	}
+	return s, nil
+}
