@@ -31,6 +31,8 @@ type DB struct {
 	URL     string
 	// Now is the clock; tests set it.
 	Now func() time.Time
+	// Sessions sets how long sign-ins last; zero fields take the defaults.
+	Sessions SessionPolicy
 }
 
 // Open opens the database named by a URL: "sqlite:path/to/file.db" (or a
