@@ -237,9 +237,13 @@ func validateBundle(b *kehoach.Bundle) error {
 		}
 	}
 	for _, f := range b.Forms {
-		if _, err := period.ParseType(f.PeriodType); err != nil {
+		pt, err := period.ParseType(f.PeriodType)
+		if err != nil {
 			return kehoach.Errorf(kehoach.EINVALID, "biểu mẫu %s: %v", f.Code, err)
 		}
+		// Stored canonical ("Quarterly" → "quarterly"): SaveFormValues and
+		// readers compare the text.
+		f.PeriodType = pt.String()
 		for _, r := range f.Rules {
 			for _, s := range []string{r.Left, r.Right} {
 				if _, err := expr.Parse(s); err != nil {

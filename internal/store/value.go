@@ -265,6 +265,11 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 			return nil, err
 		}
 	}
+	if result.Imported+result.Updated+result.Deleted == 0 {
+		// Nothing changed: the deferred rollback gives the version back, so
+		// re-sending the same figures leaves Versions as they were.
+		return result, nil
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: commit values: %w", err)
 	}
