@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -45,6 +46,9 @@ type entryPage struct {
 	Deadline string
 	Rows     []*entryRow
 	Errors   map[string]string
+	// Unplaced are the errors of posted cells the grid has no field for
+	// (an unknown unit, a unit that does not report the element).
+	Unplaced []string
 	Message  string
 	Saved    string
 }
@@ -98,9 +102,20 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Message = kehoach.ErrorMessage(err)
 	pg.Errors = kehoach.ErrorFields(err)
+	placed := map[string]bool{"unit": true, "form": true, "period": true}
 	for _, row := range pg.Rows {
 		for _, c := range row.Cells {
-			c.Error = pg.Errors[strings.TrimPrefix(c.Name, "v.")]
+			key := strings.TrimPrefix(c.Name, "v.")
+			if !c.Enabled {
+				continue
+			}
+			c.Error = pg.Errors[key]
+			placed[key] = true
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(pg.Errors)) {
+		if !placed[key] {
+			pg.Unplaced = append(pg.Unplaced, key+": "+pg.Errors[key])
 		}
 	}
 	h.renderEntry(w, r, http.StatusUnprocessableEntity, pg)

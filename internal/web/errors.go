@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"kehoach"
 )
@@ -37,10 +38,27 @@ func (h *handler) htmlError(w http.ResponseWriter, r *http.Request, err error) {
 	h.logIfInternal(r, err)
 	status := statusOf(err)
 	h.render(w, r, status, "error", map[string]any{
-		"Title":   http.StatusText(status),
+		"Title":   statusTitle(status),
 		"Status":  status,
 		"Message": kehoach.ErrorMessage(err),
 	})
+}
+
+// statusTitle names an HTTP status in Vietnamese, for the error page.
+func statusTitle(status int) string {
+	switch status {
+	case http.StatusUnprocessableEntity:
+		return "Dữ liệu không hợp lệ"
+	case http.StatusNotFound:
+		return "Không tìm thấy"
+	case http.StatusConflict:
+		return "Xung đột dữ liệu"
+	case http.StatusUnauthorized:
+		return "Chưa đăng nhập"
+	case http.StatusForbidden:
+		return "Không có quyền truy cập"
+	}
+	return "Lỗi hệ thống"
 }
 
 // jsonError writes {"httpStatusCode", "status":"ERROR", "message"} as DHIS2 does.
@@ -73,4 +91,16 @@ func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) apiNotFound(w http.ResponseWriter, r *http.Request) {
 	h.jsonError(w, r, kehoach.Errorf(kehoach.ENOTFOUND, "không có API %s %s", r.Method, r.URL.Path))
+}
+
+// crossOrigin refuses a state-changing request sent from another site
+// (cross-site request forgery), in Vietnamese rather than the default
+// English text.
+func (h *handler) crossOrigin(w http.ResponseWriter, r *http.Request) {
+	err := kehoach.Errorf(kehoach.EFORBIDDEN, "Yêu cầu gửi từ một trang web khác đã bị từ chối; chưa có gì được lưu.")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		h.jsonError(w, r, err)
+		return
+	}
+	h.htmlError(w, r, err)
 }
