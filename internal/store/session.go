@@ -1,0 +1,274 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"kehoach"
+	"kehoach/internal/auth"
+	"kehoach/internal/vntext"
+)
+
+// SessionPolicy sets how long sessions live.
+type SessionPolicy struct {
+	// Idle ends a session not seen for this long (default 2 h).
+	Idle time.Duration
+	// Lifetime ends a session this long after sign-in, however busy
+	// (default 12 h): a working day, then sign in again.
+	Lifetime time.Duration
+	// Touch is how stale LastSeen (and a token's LastUsed) may get before
+	// a request writes it again (default 1 min), so that reading pages does
+	// not mean writing the database on every request.
+	Touch time.Duration
+}
+
+// Default session lifetimes.
+const (
+	DefaultSessionIdle     = 2 * time.Hour
+	DefaultSessionLifetime = 12 * time.Hour
+	DefaultSessionTouch    = time.Minute
+)
+
+// withDefaults fills p's zero fields with the defaults.
+func (p SessionPolicy) withDefaults() SessionPolicy {
+	if p.Idle <= 0 {
+		p.Idle = DefaultSessionIdle
+	}
+	if p.Lifetime <= 0 {
+		p.Lifetime = DefaultSessionLifetime
+	}
+	if p.Touch <= 0 {
+		p.Touch = DefaultSessionTouch
+	}
+	return p
+}
+
+// sessionPolicy returns the policy in force.
+func (db *DB) sessionPolicy() SessionPolicy {
+	return db.Sessions.withDefaults()
+}
+
+// sessionEnded is the answer for any session that cannot be used.
+func sessionEnded() error {
+	return kehoach.Errorf(kehoach.EUNAUTHORIZED, "Phiên đăng nhập đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại.")
+}
+
+// activeUser returns the user of id for signing in; ENOTFOUND if there is
+// none, EUNAUTHORIZED if disabled.
+func activeUser(ctx context.Context, q queryer, id int64) (*kehoach.User, error) {
+	u, err := findUser(ctx, q, `id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, kehoach.Errorf(kehoach.EUNAUTHORIZED, "Tài khoản %s đã bị khóa.", u.Username)
+	}
+	return u, nil
+}
+
+// CreateSession starts a session for a user. See kehoach.UserService.
+func (db *DB) CreateSession(ctx context.Context, userID int64, address, userAgent string) (string, *kehoach.Session, error) {
+	if _, err := activeUser(ctx, db.read, userID); err != nil {
+		return "", nil, err
+	}
+	token := auth.NewToken()
+	now := db.authNow()
+	s := &kehoach.Session{UserID: userID, CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(db.sessionPolicy().Lifetime),
+		Address: truncate(address, 100), UserAgent: truncate(userAgent, 500)}
+	tx, err := db.BeginWrite(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	defer tx.Rollback()
+	// The user's ended sessions are of no more use.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2`, userID, now); err != nil {
+		return "", nil, fmt.Errorf("store: create session: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at, address, user_agent, revoked)
+		VALUES ($1, $2, $3, $3, $4, $5, $6, $7) RETURNING id`,
+		auth.HashToken(token), userID, now, s.ExpiresAt, s.Address, s.UserAgent, false).Scan(&s.ID); err != nil {
+		return "", nil, fmt.Errorf("store: create session: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return "", nil, fmt.Errorf("store: create session: %w", err)
+	}
+	return token, s, nil
+}
+
+// FindSession returns the live session of a token and its user. See
+// kehoach.UserService.
+func (db *DB) FindSession(ctx context.Context, token string) (*kehoach.Session, *kehoach.User, error) {
+	if token == "" || len(token) > 100 {
+		return nil, nil, sessionEnded()
+	}
+	var s kehoach.Session
+	var revoked bool
+	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, created_at, last_seen, expires_at, address, user_agent, revoked
+		FROM sessions WHERE token_hash = $1`, auth.HashToken(token)).
+		Scan(&s.ID, &s.UserID, &s.CreatedAt, &s.LastSeen, &s.ExpiresAt, &s.Address, &s.UserAgent, &revoked)
+	if err == sql.ErrNoRows {
+		return nil, nil, sessionEnded()
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("store: find session: %w", err)
+	}
+	s.CreatedAt, s.LastSeen, s.ExpiresAt = s.CreatedAt.UTC(), s.LastSeen.UTC(), s.ExpiresAt.UTC()
+	now, p := db.authNow(), db.sessionPolicy()
+	if revoked || !now.Before(s.ExpiresAt) || now.Sub(s.LastSeen) >= p.Idle {
+		return nil, nil, sessionEnded()
+	}
+	u, err := activeUser(ctx, db.read, s.UserID)
+	if kehoach.ErrorCode(err) == kehoach.EUNAUTHORIZED || kehoach.ErrorCode(err) == kehoach.ENOTFOUND {
+		return nil, nil, sessionEnded()
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if now.Sub(s.LastSeen) >= p.Touch {
+		if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen = $1 WHERE id = $2 AND last_seen < $1`, now, s.ID); err != nil {
+			return nil, nil, fmt.Errorf("store: touch session: %w", err)
+		}
+		s.LastSeen = now
+	}
+	return &s, u, nil
+}
+
+// RevokeSession ends the session of a token. See kehoach.UserService.
+func (db *DB) RevokeSession(ctx context.Context, token string) error {
+	if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET revoked = $1 WHERE token_hash = $2`, true, auth.HashToken(token)); err != nil {
+		return fmt.Errorf("store: revoke session: %w", err)
+	}
+	return nil
+}
+
+// CreateToken makes a personal API token. See kehoach.UserService.
+func (db *DB) CreateToken(ctx context.Context, userID int64, name string) (string, *kehoach.Token, error) {
+	name = vntext.NFC(name)
+	if name == "" {
+		name = "Mã truy cập API"
+	}
+	if utf8.RuneCountInString(name) > kehoach.TokenNameMaxLen {
+		msg := fmt.Sprintf("Tên mã truy cập dài quá %d ký tự.", kehoach.TokenNameMaxLen)
+		return "", nil, &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{"name": msg}}
+	}
+	tx, err := db.BeginWrite(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	defer tx.Rollback()
+	u, err := activeUser(ctx, tx, userID)
+	if kehoach.ErrorCode(err) == kehoach.EUNAUTHORIZED {
+		return "", nil, kehoach.Errorf(kehoach.EINVALID, "Tài khoản đã bị khóa: không tạo được mã truy cập.")
+	} else if err != nil {
+		return "", nil, err
+	}
+	token := auth.NewAPIToken()
+	t := &kehoach.Token{UserID: userID, Name: name, Prefix: auth.TokenPrefix(token), CreatedAt: db.authNow()}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (token_hash, prefix, name, user_id, created_at, revoked)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		auth.HashToken(token), t.Prefix, t.Name, userID, t.CreatedAt, false).Scan(&t.ID); err != nil {
+		return "", nil, fmt.Errorf("store: create token: %w", err)
+	}
+	if err := auditAs(ctx, tx, t.CreatedAt, "create", "api_token", strconv.FormatInt(t.ID, 10), "",
+		auditJSON(map[string]string{"username": u.Username, "name": t.Name})); err != nil {
+		return "", nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return "", nil, fmt.Errorf("store: create token: %w", err)
+	}
+	return token, t, nil
+}
+
+// FindTokens returns a user's tokens, newest first.
+func (db *DB) FindTokens(ctx context.Context, userID int64) ([]*kehoach.Token, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, user_id, name, prefix, created_at, last_used, revoked
+		FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: find tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []*kehoach.Token{}
+	for rows.Next() {
+		var t kehoach.Token
+		var used sql.NullTime
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &t.Revoked); err != nil {
+			return nil, fmt.Errorf("store: find tokens: %w", err)
+		}
+		t.CreatedAt = t.CreatedAt.UTC()
+		if used.Valid {
+			t.LastUsed = used.Time.UTC()
+		}
+		out = append(out, &t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: find tokens: %w", err)
+	}
+	return out, nil
+}
+
+// RevokeToken revokes one of a user's tokens. See kehoach.UserService.
+func (db *DB) RevokeToken(ctx context.Context, userID, id int64) error {
+	tx, err := db.BeginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var revoked bool
+	var name, username string
+	err = tx.QueryRowContext(ctx, `SELECT t.revoked, t.name, u.username FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.id = $1 AND t.user_id = $2`, id, userID).Scan(&revoked, &name, &username)
+	if err == sql.ErrNoRows {
+		return kehoach.Errorf(kehoach.ENOTFOUND, "Không có mã truy cập số %d của tài khoản này.", id)
+	} else if err != nil {
+		return fmt.Errorf("store: revoke token %d: %w", id, err)
+	}
+	if revoked {
+		return nil
+	}
+	now := db.authNow()
+	if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked = $1 WHERE id = $2`, true, id); err != nil {
+		return fmt.Errorf("store: revoke token %d: %w", id, err)
+	}
+	if err := auditAs(ctx, tx, now, "revoke", "api_token", strconv.FormatInt(id, 10),
+		auditJSON(map[string]any{"username": username, "name": name, "revoked": false}),
+		auditJSON(map[string]any{"username": username, "name": name, "revoked": true})); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: revoke token %d: %w", id, err)
+	}
+	return nil
+}
+
+// FindUserByToken returns the user of an API token. See kehoach.UserService.
+func (db *DB) FindUserByToken(ctx context.Context, token string) (*kehoach.User, error) {
+	refused := kehoach.Errorf(kehoach.EUNAUTHORIZED, "Mã truy cập không hợp lệ hoặc đã bị thu hồi.")
+	if !auth.IsAPIToken(token) {
+		return nil, refused
+	}
+	var id, userID int64
+	var used sql.NullTime
+	var revoked bool
+	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, last_used, revoked FROM api_tokens WHERE token_hash = $1`,
+		auth.HashToken(token)).Scan(&id, &userID, &used, &revoked)
+	if err == sql.ErrNoRows || revoked {
+		return nil, refused
+	} else if err != nil {
+		return nil, fmt.Errorf("store: find token: %w", err)
+	}
+	u, err := activeUser(ctx, db.read, userID)
+	if kehoach.ErrorCode(err) == kehoach.EUNAUTHORIZED || kehoach.ErrorCode(err) == kehoach.ENOTFOUND {
+		return nil, refused
+	} else if err != nil {
+		return nil, err
+	}
+	now := db.authNow()
+	if !used.Valid || now.Sub(used.Time) >= db.sessionPolicy().Touch {
+		if _, err := db.write.ExecContext(ctx, `UPDATE api_tokens SET last_used = $1 WHERE id = $2`, now, id); err != nil {
+			return nil, fmt.Errorf("store: touch token: %w", err)
+		}
+	}
+	return u, nil
+}
