@@ -57,6 +57,7 @@ type Services struct {
 	Plans     PlanService
 	Data      DataService
 	Analytics AnalyticsService
+	Users     UserService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

@@ -90,6 +90,9 @@ type UnitFilter struct {
 	Parent string // code of the direct parent
 	On     Date   // only units valid on this day
 	Codes  []string
+	// Within keeps the units in the subtrees of these codes (themselves
+	// included): a user's scope.
+	Within []string
 	Limit  int
 }
 
@@ -102,4 +105,7 @@ type UnitService interface {
 	FindUnitByCode(ctx context.Context, code string) (*Unit, error)
 	// FindUnitLinks returns all successor links.
 	FindUnitLinks(ctx context.Context) ([]UnitLink, error)
+	// FindAncestors returns the codes from the unit itself up to the root.
+	// Returns ENOTFOUND for an unknown code.
+	FindAncestors(ctx context.Context, code string) ([]string, error)
 }

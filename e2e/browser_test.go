@@ -58,7 +58,7 @@ func findBrowser() string {
 // startServer boots kehoach in-process on a free port with the demo loaded
 // into a new SQLite database, and returns its base URL. The server stops and
 // the database closes when the test ends.
-func startServer(t *testing.T) string {
+func startServer(t *testing.T) (string, []app.DemoAccount) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &app.Server{Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(t.TempDir(), "k.db"), Demo: true}
@@ -77,7 +77,32 @@ func startServer(t *testing.T) string {
 			t.Errorf("close server: %v", err)
 		}
 	})
-	return s.URL()
+	return s.URL(), s.DemoAccounts
+}
+
+// login signs in through the login page as a person would.
+func login(t *testing.T, ctx context.Context, base, username, password string) {
+	t.Helper()
+	open(t, ctx, base+"/login")
+	load(t, ctx, "sign in",
+		chromedp.SetValue(chromedp.CSS(`input[name="username"]`), username),
+		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)))
+	if got := text(t, ctx, "header .me a"); !strings.Contains(got, username) {
+		t.Fatalf("after signing in the header shows %q, want %s", got, username)
+	}
+}
+
+// password returns the password of the demo account username.
+func password(t *testing.T, accounts []app.DemoAccount, username string) string {
+	t.Helper()
+	for _, a := range accounts {
+		if a.Username == username {
+			return a.Password
+		}
+	}
+	t.Fatalf("no demo account %s", username)
+	return ""
 }
 
 // startBrowser starts a headless Chromium with a throw-away profile and

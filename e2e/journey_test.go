@@ -109,7 +109,10 @@ func openPlan(t *testing.T, ctx context.Context, base string) string {
 // real browser against the real program with the demo loaded.
 func TestJourneys(t *testing.T) {
 	ctx := startBrowser(t)
-	base := startServer(t)
+	base, accounts := startServer(t)
+	// The commune's reporter: enters Bản Bo's figures and sees the plan's
+	// targets for Bản Bo.
+	login(t, ctx, base, "xa.banbo", password(t, accounts, "xa.banbo"))
 
 	t.Run("entering figures moves the plan's progress", func(t *testing.T) {
 		planURL := openPlan(t, ctx, base)

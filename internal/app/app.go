@@ -16,6 +16,7 @@ import (
 
 	"kehoach"
 	"kehoach/analytics"
+	"kehoach/internal/auth"
 	"kehoach/internal/demo"
 	"kehoach/internal/store"
 	"kehoach/internal/web"
@@ -30,8 +31,11 @@ type Server struct {
 	DB   string // database URL
 	// Demo loads the demo into an empty database.
 	Demo bool
-	Log  *slog.Logger
-	Out  io.Writer // where the start-up message goes
+	// DemoAccounts are the accounts made with the demo, with their
+	// passwords: known only at that first start.
+	DemoAccounts []DemoAccount
+	Log          *slog.Logger
+	Out          io.Writer // where the start-up message goes
 
 	store    *store.DB
 	engine   *analytics.Engine
@@ -69,6 +73,12 @@ func (s *Server) Open(ctx context.Context) error {
 		}
 		if loaded {
 			s.Log.Info("demo loaded", "db", s.DB)
+			accounts, err := CreateDemoAccounts(ctx, db)
+			if err != nil {
+				db.Close()
+				return err
+			}
+			s.DemoAccounts = accounts
 		}
 	}
 	s.engine = analytics.New(db)
@@ -89,7 +99,7 @@ func (s *Server) Open(ctx context.Context) error {
 		})
 	}
 	h := web.New(web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine},
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db},
 		DB:       db,
 		Log:      s.Log,
 		DemoNote: demo.NoteText(),
@@ -161,6 +171,36 @@ func OpenDB(ctx context.Context, url string) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// DemoAccount is an account made for trying the demo.
+type DemoAccount struct {
+	Username, Password, Role, Unit string
+}
+
+// CreateDemoAccounts makes one account per kind of user of the demo, each
+// with its own random password: there is no default password.
+func CreateDemoAccounts(ctx context.Context, db *store.DB) ([]DemoAccount, error) {
+	accounts := []DemoAccount{
+		{Username: "quantri", Role: kehoach.RoleAdmin},
+		{Username: "vanhoa.huyen", Role: kehoach.RolePlanner},
+		{Username: "xa.banbo", Role: kehoach.RoleReporter, Unit: "XA_BANBO"},
+		{Username: "pheduyet.huyen", Role: kehoach.RoleApprover, Unit: "TAMDUONG"},
+		{Username: "lanhdao", Role: kehoach.RoleViewer},
+	}
+	ctx = kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: "demo"})
+	for i := range accounts {
+		a := &accounts[i]
+		a.Password = auth.NewPassword()
+		u := &kehoach.User{Username: a.Username, Role: a.Role}
+		if a.Unit != "" {
+			u.EntryScope = []string{a.Unit}
+		}
+		if err := db.CreateUser(ctx, u, a.Password); err != nil {
+			return nil, fmt.Errorf("app: demo account %s: %w", a.Username, err)
+		}
+	}
+	return accounts, nil
 }
 
 // LoadDemoIfEmpty loads the demo bundle when the database holds no unit.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -97,14 +99,25 @@ func TestServeCommand(t *testing.T) {
 	if !strings.Contains(out.String(), "kehoach user add") {
 		t.Errorf("start message does not say how to create the first administrator: %q", out.String())
 	}
-	resp, err := http.Get(base + "/api/plans")
+	// The demo's accounts are printed once, each with its own password;
+	// signing in with the administrator's opens the plan.
+	m := regexp.MustCompile(`(?m)^\s+quantri\s+(\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("no demo administrator printed: %q", out.String())
+	}
+	if resp, err := http.Get(base + "/api/plans"); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("GET /api/plans without signing in: %v %v", resp.StatusCode, err)
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.PostForm(base+"/login", url.Values{"username": {"quantri"}, "password": {m[1]}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), "Tam Đường") {
-		t.Fatalf("GET /api/plans = %d %s", resp.StatusCode, body)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Tam Đường") || !strings.Contains(string(body), `data-target="5c"`) {
+		t.Fatalf("after signing in: %d %.300s", resp.StatusCode, body)
 	}
 	cancel()
 	select {
@@ -143,7 +156,15 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	defer conn.Close()
 	form := "unit=XA_BANBO&form=BM_BAN&period=2024Q4&v.XA_BANBO_B01.BAN_LOA=false"
-	head := fmt.Sprintf("POST /entry HTTP/1.1\r\nHost: kehoach\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", len(form))
+	admin, err := s.Store().FindUserByUsername(ctx, "quantri")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := s.Store().CreateToken(ctx, admin.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := fmt.Sprintf("POST /entry HTTP/1.1\r\nHost: kehoach\r\nAuthorization: Bearer %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", token, len(form))
 	if _, err := io.WriteString(conn, head+form[:10]); err != nil {
 		t.Fatal(err)
 	}

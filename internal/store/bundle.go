@@ -156,7 +156,7 @@ func (db *DB) LoadBundle(ctx context.Context, b *kehoach.Bundle, by string) erro
 	if _, err := tx.ExecContext(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'meta'`); err != nil {
 		return fmt.Errorf("store: meta version: %w", err)
 	}
-	if err := audit(ctx, tx, now, by, "load", "bundle", fmt.Sprintf("%d plans", len(b.Plans)), "", fmt.Sprintf("%d units, %d values", len(b.Units), len(b.Values))); err != nil {
+	if err := audit(kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: by}), tx, now, "load", "bundle", fmt.Sprintf("%d plans", len(b.Plans)), "", fmt.Sprintf("%d units, %d values", len(b.Units), len(b.Values))); err != nil {
 		return err
 	}
 	return tx.Commit()

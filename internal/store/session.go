@@ -171,7 +171,7 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, name string) (strin
 		auth.HashToken(token), t.Prefix, t.Name, userID, t.CreatedAt, false).Scan(&t.ID); err != nil {
 		return "", nil, fmt.Errorf("store: create token: %w", err)
 	}
-	if err := auditAs(ctx, tx, t.CreatedAt, "create", "api_token", strconv.FormatInt(t.ID, 10), "",
+	if err := audit(ctx, tx, t.CreatedAt, "create", "api_token", strconv.FormatInt(t.ID, 10), "",
 		auditJSON(map[string]string{"username": u.Username, "name": t.Name})); err != nil {
 		return "", nil, err
 	}
@@ -231,7 +231,7 @@ func (db *DB) RevokeToken(ctx context.Context, userID, id int64) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked = $1 WHERE id = $2`, true, id); err != nil {
 		return fmt.Errorf("store: revoke token %d: %w", id, err)
 	}
-	if err := auditAs(ctx, tx, now, "revoke", "api_token", strconv.FormatInt(id, 10),
+	if err := audit(ctx, tx, now, "revoke", "api_token", strconv.FormatInt(id, 10),
 		auditJSON(map[string]any{"username": username, "name": name, "revoked": false}),
 		auditJSON(map[string]any{"username": username, "name": name, "revoked": true})); err != nil {
 		return err

@@ -50,6 +50,14 @@ func findUnits(ctx context.Context, q queryer, f kehoach.UnitFilter) ([]*kehoach
 		}
 		where = append(where, "u.code IN ("+strings.Join(ps, ", ")+")")
 	}
+	if len(f.Within) > 0 {
+		ps := make([]string, len(f.Within))
+		for i, c := range f.Within {
+			ps[i] = arg(c)
+		}
+		where = append(where, `u.id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code IN (`+strings.Join(ps, ", ")+`)
+			UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)`)
+	}
 	if f.On != "" {
 		d := arg(string(f.On))
 		where = append(where, fmt.Sprintf("(u.valid_from = '' OR u.valid_from <= %s) AND (u.valid_to = '' OR u.valid_to >= %[1]s)", d))
@@ -159,4 +167,31 @@ func insertUnit(ctx context.Context, tx *sql.Tx, u *kehoach.Unit) error {
 		return fmt.Errorf("store: insert unit %s: %w", u.Code, err)
 	}
 	return nil
+}
+
+// FindAncestors returns the codes from the unit itself up to the root.
+func (db *DB) FindAncestors(ctx context.Context, code string) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE up(id, code, parent_id, depth) AS (
+			SELECT id, code, parent_id, 0 FROM units WHERE code = $1
+			UNION ALL SELECT u.id, u.code, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id)
+		SELECT code FROM up ORDER BY depth`, code)
+	if err != nil {
+		return nil, fmt.Errorf("store: ancestors of %q: %w", code, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, kehoach.Errorf(kehoach.ENOTFOUND, "không có đơn vị mã %q", code)
+	}
+	return out, nil
 }

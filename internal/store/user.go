@@ -126,22 +126,6 @@ func userAudit(u *kehoach.User) string {
 	return auditJSON(auditUser{u.Username, u.Name, u.Role, u.EntryScope, u.ViewScope, u.Disabled})
 }
 
-// auditAs appends an audit event in tx naming the Actor of ctx ("system"
-// when there is none) and its address.
-func auditAs(ctx context.Context, tx *sql.Tx, at time.Time, action, entity, key, old, new string) error {
-	a := kehoach.ActorFromContext(ctx)
-	actor := a.Username
-	if actor == "" {
-		actor = "system"
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (at, actor, address, action, entity, entity_key, old_value, new_value)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, at, actor, a.Address, action, entity, key, old, new)
-	if err != nil {
-		return fmt.Errorf("store: audit: %w", err)
-	}
-	return nil
-}
-
 // CreateUser creates u with password. See kehoach.UserService.
 func (db *DB) CreateUser(ctx context.Context, u *kehoach.User, password string) error {
 	fields := normUser(u)
@@ -182,7 +166,7 @@ func (db *DB) CreateUser(ctx context.Context, u *kehoach.User, password string) 
 		return err
 	}
 	u.CreatedAt = now
-	if err := auditAs(ctx, tx, now, "create", "user", u.Username, "", userAudit(u)); err != nil {
+	if err := audit(ctx, tx, now, "create", "user", u.Username, "", userAudit(u)); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -396,7 +380,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd kehoach.UserUpdate) 
 			return nil, fmt.Errorf("store: update user %d: %w", id, err)
 		}
 	}
-	if err := auditAs(ctx, tx, now, "update", "user", u.Username, userAudit(old), userAudit(&u)); err != nil {
+	if err := audit(ctx, tx, now, "update", "user", u.Username, userAudit(old), userAudit(&u)); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -433,7 +417,7 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, newPassword string,
 		return fmt.Errorf("store: set password %d: %w", userID, err)
 	}
 	n, _ := res.RowsAffected()
-	if err := auditAs(ctx, tx, now, "set_password", "user", u.Username, "",
+	if err := audit(ctx, tx, now, "set_password", "user", u.Username, "",
 		auditJSON(map[string]int64{"revokedSessions": n})); err != nil {
 		return err
 	}

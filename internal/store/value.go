@@ -134,7 +134,13 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 			continue
 		}
 		units[uc] = u
-		for ec, raw := range values[uc] {
+		codes := make([]string, 0, len(values[uc]))
+		for ec := range values[uc] {
+			codes = append(codes, ec)
+		}
+		sort.Strings(codes)
+		for _, ec := range codes {
+			raw := values[uc][ec]
 			key := uc + "." + ec
 			el := byCode[ec]
 			switch {
@@ -215,6 +221,9 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 		return nil, invalidFields(fields)
 	}
 
+	if kehoach.ActorFromContext(ctx).Username == "" {
+		ctx = kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: by})
+	}
 	tx, err := db.BeginWrite(ctx)
 	if err != nil {
 		return nil, err
@@ -246,7 +255,7 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 				return nil, fmt.Errorf("store: delete value: %w", err)
 			}
 			result.Deleted++
-			if err := audit(ctx, tx, now, by, "delete", "data_value", key, old, ""); err != nil {
+			if err := audit(ctx, tx, now, "delete", "data_value", key, old, ""); err != nil {
 				return nil, err
 			}
 			continue
@@ -256,10 +265,10 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 		}
 		if exists {
 			result.Updated++
-			err = audit(ctx, tx, now, by, "update", "data_value", key, old, c.canon)
+			err = audit(ctx, tx, now, "update", "data_value", key, old, c.canon)
 		} else {
 			result.Imported++
-			err = audit(ctx, tx, now, by, "create", "data_value", key, "", c.canon)
+			err = audit(ctx, tx, now, "create", "data_value", key, "", c.canon)
 		}
 		if err != nil {
 			return nil, err
@@ -333,16 +342,6 @@ func upsertValue(ctx context.Context, tx *sql.Tx, elementID, unitID int64, pe, c
 		elementID, unitID, pe, coc, value, n, comment, by, now, version, false)
 	if err != nil {
 		return fmt.Errorf("store: save value: %w", err)
-	}
-	return nil
-}
-
-// audit appends one audit event in the caller's transaction.
-func audit(ctx context.Context, tx *sql.Tx, at any, actor, action, entity, key, old, new string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_events (at, actor, action, entity, entity_key, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		at, actor, action, entity, key, old, new)
-	if err != nil {
-		return fmt.Errorf("store: audit: %w", err)
 	}
 	return nil
 }

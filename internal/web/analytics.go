@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"kehoach"
+	"kehoach/internal/auth"
 )
 
 // decodeAnalytics reads DHIS2's analytics parameters:
@@ -47,12 +48,7 @@ func decodeAnalytics(r *http.Request) (*kehoach.AnalyticsRequest, error) {
 
 // apiAnalytics answers /api/analytics in DHIS2's JSON shape.
 func (h *handler) apiAnalytics(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeAnalytics(r)
-	if err != nil {
-		h.jsonError(w, r, err)
-		return
-	}
-	res, err := h.Services.Analytics.Analytics(r.Context(), req)
+	res, err := h.analytics(r)
 	if err != nil {
 		h.jsonError(w, r, err)
 		return
@@ -63,12 +59,7 @@ func (h *handler) apiAnalytics(w http.ResponseWriter, r *http.Request) {
 // apiAnalyticsCSV answers /api/analytics.csv: a header row of column
 // names, then the rows.
 func (h *handler) apiAnalyticsCSV(w http.ResponseWriter, r *http.Request) {
-	req, err := decodeAnalytics(r)
-	if err != nil {
-		h.jsonError(w, r, err)
-		return
-	}
-	res, err := h.Services.Analytics.Analytics(r.Context(), req)
+	res, err := h.analytics(r)
 	if err != nil {
 		h.jsonError(w, r, err)
 		return
@@ -101,4 +92,34 @@ func semicolonQuery(raw string) (url.Values, error) {
 		q.Add(key, val)
 	}
 	return q, nil
+}
+
+// analytics decodes the request, checks that every unit named is in the
+// caller's view scope, and answers it.
+func (h *handler) analytics(r *http.Request) (*kehoach.AnalyticsResponse, error) {
+	req, err := decodeAnalytics(r)
+	if err != nil {
+		return nil, err
+	}
+	if viewScope(r) != nil {
+		named := 0
+		for _, d := range append(append([]kehoach.Dimension{}, req.Dimensions...), req.Filters...) {
+			if d.Name != "ou" {
+				continue
+			}
+			for _, it := range d.Items {
+				if it == "CHILDREN" || strings.HasPrefix(it, "LEVEL-") {
+					continue
+				}
+				if err := h.checkUnit(r, auth.ActionView, it); err != nil {
+					return nil, err
+				}
+				named++
+			}
+		}
+		if named == 0 {
+			return nil, kehoach.Errorf(kehoach.EFORBIDDEN, "ou: cần nêu mã đơn vị thuộc phạm vi của tài khoản (LEVEL-n hay CHILDREN đi kèm mã đơn vị).")
+		}
+	}
+	return h.Services.Analytics.Analytics(r.Context(), req)
 }

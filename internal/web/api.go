@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"kehoach"
+	"kehoach/internal/auth"
 	"kehoach/internal/vntext"
 	"kehoach/period"
 )
@@ -13,6 +14,7 @@ func (h *handler) apiUnits(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	units, err := h.Services.Units.FindUnits(r.Context(), kehoach.UnitFilter{
 		Query: vntext.NFC(q.Get("q")), Kind: q.Get("kind"), Parent: q.Get("parent"), On: kehoach.Date(q.Get("on")),
+		Within: viewScope(r),
 	})
 	if err != nil {
 		h.jsonError(w, r, err)
@@ -25,7 +27,7 @@ func (h *handler) apiUnits(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) apiUnit(w http.ResponseWriter, r *http.Request) {
-	u, err := h.Services.Units.FindUnitByCode(r.Context(), r.PathValue("code"))
+	u, err := h.viewUnit(r, r.PathValue("code"))
 	if err != nil {
 		h.jsonError(w, r, err)
 		return
@@ -69,6 +71,9 @@ type apiTarget struct {
 
 func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
 	plan, err := h.findPlan(r)
+	if err == nil {
+		plan, _, err = h.scopePlan(r, plan)
+	}
 	if err != nil {
 		h.jsonError(w, r, err)
 		return
@@ -125,7 +130,7 @@ func (h *handler) apiDataValueSets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, u := range units {
-		if _, err := h.Services.Units.FindUnitByCode(ctx, u); err != nil {
+		if err := h.checkUnit(r, auth.ActionView, u); err != nil {
 			h.jsonError(w, r, err)
 			return
 		}

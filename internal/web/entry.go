@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"kehoach"
+	"kehoach/internal/auth"
 	"kehoach/internal/web/form"
 	"kehoach/period"
 )
@@ -57,7 +57,13 @@ type entryPage struct {
 // all three are chosen.
 func (h *handler) entryShow(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	pg, err := h.entryPage(r.Context(), q.Get("unit"), q.Get("form"), q.Get("period"), nil)
+	if code := q.Get("unit"); code != "" {
+		if err := h.checkUnit(r, auth.ActionEnter, code); err != nil {
+			h.htmlError(w, r, err)
+			return
+		}
+	}
+	pg, err := h.entryPage(r, q.Get("unit"), q.Get("form"), q.Get("period"), nil)
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -78,6 +84,13 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err == nil {
+		err = h.checkEntryUnits(r, in)
+	}
+	if kehoach.ErrorCode(err) == kehoach.EFORBIDDEN {
+		h.htmlError(w, r, err)
+		return
+	}
+	if err == nil {
 		var res *kehoach.SaveResult
 		res, err = h.Services.Data.SaveFormValues(r.Context(), in.Form, in.Period, in.Values, "web")
 		if err == nil {
@@ -93,7 +106,7 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	pg, perr := h.entryPage(r.Context(), in.Unit, in.Form, in.Period, in.Values)
+	pg, perr := h.entryPage(r, in.Unit, in.Form, in.Period, in.Values)
 	if perr != nil {
 		// The page itself cannot be shown (unknown unit, form or period):
 		// say so with the reason.
@@ -131,10 +144,11 @@ func (h *handler) renderEntry(w http.ResponseWriter, r *http.Request, status int
 
 // entryPage assembles the page for the chosen unit, form and period.
 // typed, when not nil, replaces the stored values with what was posted.
-func (h *handler) entryPage(ctx context.Context, unitCode, formCode, pid string, typed map[string]map[string]string) (*entryPage, error) {
+func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typed map[string]map[string]string) (*entryPage, error) {
+	ctx := r.Context()
 	svc := h.Services
 	pg := &entryPage{}
-	all, err := svc.Units.FindUnits(ctx, kehoach.UnitFilter{})
+	all, err := svc.Units.FindUnits(ctx, kehoach.UnitFilter{Within: entryScope(r)})
 	if err != nil {
 		return nil, err
 	}
@@ -249,6 +263,30 @@ func (h *handler) entryPage(ctx context.Context, unitCode, formCode, pid string,
 		pg.Rows = append(pg.Rows, row)
 	}
 	return pg, nil
+}
+
+// checkEntryUnits checks that the caller may enter figures for the page's
+// unit and that every cell posted belongs to that unit or a unit under it
+// (the grid's rows): a post cannot reach units the page did not show.
+func (h *handler) checkEntryUnits(r *http.Request, in *form.Entry) error {
+	if err := h.checkUnit(r, auth.ActionEnter, in.Unit); err != nil {
+		return err
+	}
+	for code := range in.Values {
+		if code == in.Unit {
+			continue
+		}
+		ancestors, err := h.Services.Units.FindAncestors(r.Context(), code)
+		if kehoach.ErrorCode(err) == kehoach.ENOTFOUND {
+			continue // the store names unknown units beside their cells
+		} else if err != nil {
+			return err
+		}
+		if !slices.Contains(ancestors, in.Unit) {
+			return kehoach.Errorf(kehoach.EFORBIDDEN, "Đơn vị %s không thuộc %s: không thể nhập số liệu cho đơn vị này từ biểu mẫu của %s.", code, in.Unit, in.Unit)
+		}
+	}
+	return nil
 }
 
 // formReportedBy reports whether any element of f is reported by one of kinds.

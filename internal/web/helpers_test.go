@@ -20,6 +20,7 @@ import (
 	"kehoach"
 	"kehoach/analytics"
 	"kehoach/internal/app"
+	"kehoach/internal/store"
 	"kehoach/internal/web"
 )
 
@@ -70,6 +71,9 @@ func demoCopy(dir string) (string, error) {
 			return
 		}
 		loaded, err := app.LoadDemoIfEmpty(ctx, db)
+		if err == nil {
+			err = makeTestUsers(ctx, db)
+		}
 		if cerr := db.Close(); err == nil {
 			err = cerr
 		}
@@ -110,7 +114,7 @@ func startServer(dir string) (*httptest.Server, func(), error) {
 	}
 	engine := analytics.New(db)
 	h := web.New(web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine},
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db},
 		DB:       db,
 		DemoNote: demoNote,
 		Now:      func() time.Time { return testNow },
@@ -196,7 +200,19 @@ func do(t *testing.T, srv *httptest.Server, method, path string, form url.Values
 		req.Header.Set("Origin", srv.URL)
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 	}
+	// Requests act as the administrator unless the scenario names another
+	// test user with X-Test-As ("anonymous": no credentials).
+	as := "admin"
+	if v, ok := headers["X-Test-As"]; ok {
+		as = v
+	}
+	if tok := testTokens[as]; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
 	for k, v := range headers {
+		if k == "X-Test-As" {
+			continue
+		}
 		if v == "" {
 			req.Header.Del(k)
 		} else {
@@ -402,4 +418,40 @@ func sameValues(t *testing.T, what string, a, b map[string]string) {
 			t.Errorf("%s: %s changed from %q to %q", what, k, a[k], b[k])
 		}
 	}
+}
+
+// testTokens are the API tokens of the test users, by name.
+var testTokens = map[string]string{}
+
+// testUsers are the accounts every test server has: one per role, the
+// reporters and the scoped viewer bound to communes.
+var testUsers = []struct {
+	name, role  string
+	entry, view []string
+}{
+	{"admin", kehoach.RoleAdmin, nil, nil},
+	{"planner", kehoach.RolePlanner, nil, nil},
+	{"reporter", kehoach.RoleReporter, []string{"XA_BANBO"}, nil},
+	{"reporter2", kehoach.RoleReporter, []string{"XA_BINHLU"}, nil},
+	{"approver", kehoach.RoleApprover, []string{"TAMDUONG"}, nil},
+	{"viewer", kehoach.RoleViewer, nil, nil},
+	{"viewer.banbo", kehoach.RoleViewer, nil, []string{"XA_BANBO"}},
+}
+
+// testPassword is every test user's password.
+const testPassword = "mật-khẩu-thử-nghiệm"
+
+func makeTestUsers(ctx context.Context, db *store.DB) error {
+	for _, tu := range testUsers {
+		u := &kehoach.User{Username: tu.name, Role: tu.role, EntryScope: tu.entry, ViewScope: tu.view}
+		if err := db.CreateUser(ctx, u, testPassword); err != nil {
+			return fmt.Errorf("user %s: %w", tu.name, err)
+		}
+		tok, _, err := db.CreateToken(ctx, u.ID, "test")
+		if err != nil {
+			return err
+		}
+		testTokens[tu.name] = tok
+	}
+	return nil
 }

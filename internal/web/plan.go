@@ -68,13 +68,18 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
+	plan, scopeCode, err := h.scopePlan(r, plan)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	asOf := r.URL.Query().Get("asof")
 	progress, err := h.Services.Analytics.PlanProgress(r.Context(), plan, asOf)
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
 	}
-	codes := []string{plan.IssuerCode}
+	codes := []string{plan.IssuerCode, scopeCode}
 	for _, t := range plan.Tasks {
 		codes = append(codes, t.LeadCode)
 	}
@@ -96,6 +101,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		"AsOf":     asOf,
 		"Years":    planYears(plan),
 		"DemoNote": h.demoNote(plan),
+		"Scope":    units[scopeCode],
 	})
 }
 

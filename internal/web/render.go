@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"kehoach"
+	"kehoach/internal/auth"
 	"kehoach/period"
 )
 
@@ -53,6 +54,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 	data["Path"] = r.URL.Path
 	data["Static"] = h.static.url
+	data["Me"] = currentUser(r)
 	var buf bytes.Buffer
 	block := "layout"
 	if r.Header.Get("X-Partial") == "1" {
@@ -81,6 +83,10 @@ func (h *handler) funcs() template.FuncMap {
 		"add":         func(a, b int) int { return a + b },
 		"lower":       strings.ToLower,
 		"query":       queryString,
+		"can": func(u *kehoach.User, action string) bool {
+			return u != nil && auth.Can(u.Role, action)
+		},
+		"roleLabel": kehoach.RoleLabel,
 	}
 }
 

@@ -15,6 +15,9 @@ import (
 func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	plan, err := h.findPlan(r)
+	if err == nil {
+		plan, _, err = h.scopePlan(r, plan)
+	}
 	if err != nil {
 		h.htmlError(w, r, err)
 		return

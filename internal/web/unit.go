@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"kehoach"
+	"kehoach/internal/auth"
 	"kehoach/internal/vntext"
 )
 
@@ -11,7 +12,7 @@ import (
 func (h *handler) unitList(w http.ResponseWriter, r *http.Request) {
 	q := vntext.NFC(r.URL.Query().Get("q"))
 	kind := r.URL.Query().Get("kind")
-	units, err := h.Services.Units.FindUnits(r.Context(), kehoach.UnitFilter{Query: q, Kind: kind, Limit: 500})
+	units, err := h.Services.Units.FindUnits(r.Context(), kehoach.UnitFilter{Query: q, Kind: kind, Limit: 500, Within: viewScope(r)})
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -24,7 +25,7 @@ func (h *handler) unitList(w http.ResponseWriter, r *http.Request) {
 // unitShow shows one unit: its place in the tree, its children and the
 // units it succeeded or was succeeded by.
 func (h *handler) unitShow(w http.ResponseWriter, r *http.Request) {
-	u, err := h.Services.Units.FindUnitByCode(r.Context(), r.PathValue("code"))
+	u, err := h.viewUnit(r, r.PathValue("code"))
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -49,4 +50,13 @@ func (h *handler) health(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// viewUnit returns a unit the caller may see (its children lie in its
+// subtree, so in the caller's scope too).
+func (h *handler) viewUnit(r *http.Request, code string) (*kehoach.Unit, error) {
+	if err := h.checkUnit(r, auth.ActionView, code); err != nil {
+		return nil, err
+	}
+	return h.Services.Units.FindUnitByCode(r.Context(), code)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"kehoach"
+	"kehoach/internal/auth"
 )
 
 // Config is what the web layer needs.
@@ -20,14 +21,18 @@ type Config struct {
 	DemoNote string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// SecureCookies marks the session cookie Secure even without TLS seen
+	// here: set it behind a proxy that terminates TLS.
+	SecureCookies bool
 }
 
 // handler holds the dependencies of every page and API action; each action
 // is a method in a file of its own.
 type handler struct {
 	Config
-	tpl    *templates
-	static *staticFiles
+	tpl     *templates
+	static  *staticFiles
+	limiter *auth.Limiter
 }
 
 // New returns the HTTP handler with every route.
@@ -38,32 +43,48 @@ func New(c Config) http.Handler {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &handler{Config: c, static: loadStatic()}
+	h := &handler{Config: c, static: loadStatic(), limiter: auth.NewLimiter(auth.LimiterConfig{})}
 	h.tpl = loadTemplates(h.funcs())
 	return h.routes()
 }
 
 func (h *handler) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", h.home)
-	mux.HandleFunc("GET /plans", h.planList)
-	mux.HandleFunc("GET /plans/{id}", h.planShow)
-	mux.HandleFunc("GET /plans/{id}/targets/{code}", h.targetShow)
-	mux.HandleFunc("GET /entry", h.entryShow)
-	mux.HandleFunc("POST /entry", h.entrySave)
-	mux.HandleFunc("GET /units", h.unitList)
-	mux.HandleFunc("GET /units/{code}", h.unitShow)
+	// Who may use each route: page/api with an action need a role that may
+	// do it (auth.Can); handlers check unit scopes where a unit is named.
+	// The table is tested route by route in authz_test.go.
+	mux.HandleFunc("GET /login", h.loginShow)
+	mux.HandleFunc("POST /login", h.loginSave)
+	mux.HandleFunc("POST /logout", h.logout)
 	mux.HandleFunc("GET /static/{sum}/{file}", h.staticFile)
 	mux.HandleFunc("GET /healthz", h.health)
 
-	mux.HandleFunc("GET /api/units", h.apiUnits)
-	mux.HandleFunc("GET /api/units/{code}", h.apiUnit)
-	mux.HandleFunc("GET /api/plans", h.apiPlans)
-	mux.HandleFunc("GET /api/plans/{id}", h.apiPlan)
-	mux.HandleFunc("GET /api/indicators", h.apiIndicators)
-	mux.HandleFunc("GET /api/dataValueSets", h.apiDataValueSets)
-	mux.HandleFunc("GET /api/analytics", h.apiAnalytics)
-	mux.HandleFunc("GET /api/analytics.csv", h.apiAnalyticsCSV)
+	mux.HandleFunc("GET /{$}", h.page(auth.ActionView, h.home))
+	mux.HandleFunc("GET /plans", h.page(auth.ActionView, h.planList))
+	mux.HandleFunc("GET /plans/{id}", h.page(auth.ActionView, h.planShow))
+	mux.HandleFunc("GET /plans/{id}/targets/{code}", h.page(auth.ActionView, h.targetShow))
+	mux.HandleFunc("GET /entry", h.page(auth.ActionEnter, h.entryShow))
+	mux.HandleFunc("POST /entry", h.page(auth.ActionEnter, h.entrySave))
+	mux.HandleFunc("GET /units", h.page(auth.ActionView, h.unitList))
+	mux.HandleFunc("GET /units/{code}", h.page(auth.ActionView, h.unitShow))
+	mux.HandleFunc("GET /account", h.page("", h.accountShow))
+	mux.HandleFunc("POST /account/password", h.page("", h.passwordSave))
+	mux.HandleFunc("POST /account/tokens", h.page("", h.tokenCreate))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", h.page("", h.tokenRevoke))
+	mux.HandleFunc("GET /admin/users", h.page(auth.ActionAdmin, h.userList))
+	mux.HandleFunc("GET /admin/users/new", h.page(auth.ActionAdmin, h.userNew))
+	mux.HandleFunc("POST /admin/users", h.page(auth.ActionAdmin, h.userCreate))
+	mux.HandleFunc("GET /admin/users/{id}", h.page(auth.ActionAdmin, h.userEdit))
+	mux.HandleFunc("POST /admin/users/{id}", h.page(auth.ActionAdmin, h.userUpdate))
+
+	mux.HandleFunc("GET /api/units", h.api(auth.ActionView, h.apiUnits))
+	mux.HandleFunc("GET /api/units/{code}", h.api(auth.ActionView, h.apiUnit))
+	mux.HandleFunc("GET /api/plans", h.api(auth.ActionView, h.apiPlans))
+	mux.HandleFunc("GET /api/plans/{id}", h.api(auth.ActionView, h.apiPlan))
+	mux.HandleFunc("GET /api/indicators", h.api(auth.ActionView, h.apiIndicators))
+	mux.HandleFunc("GET /api/dataValueSets", h.api(auth.ActionView, h.apiDataValueSets))
+	mux.HandleFunc("GET /api/analytics", h.api(auth.ActionView, h.apiAnalytics))
+	mux.HandleFunc("GET /api/analytics.csv", h.api(auth.ActionView, h.apiAnalyticsCSV))
 	mux.HandleFunc("/api/", h.apiNotFound)
 	mux.HandleFunc("/", h.notFound)
 
@@ -71,6 +92,7 @@ func (h *handler) routes() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(h.crossOrigin))
 	root = cop.Handler(root)
+	root = h.authenticate(root)
 	root = securityHeaders(root)
 	root = h.recoverer(root)
 	root = h.logRequests(root)

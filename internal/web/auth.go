@@ -1,0 +1,219 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"kehoach"
+	"kehoach/internal/auth"
+)
+
+// sessionCookie names the cookie holding a session token.
+const sessionCookie = "kehoach_session"
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	sessionKey
+)
+
+// currentUser returns the signed-in user of the request, or nil.
+func currentUser(r *http.Request) *kehoach.User {
+	u, _ := r.Context().Value(userKey).(*kehoach.User)
+	return u
+}
+
+// currentSession returns the request's session, or nil (API tokens have none).
+func currentSession(r *http.Request) *kehoach.Session {
+	s, _ := r.Context().Value(sessionKey).(*kehoach.Session)
+	return s
+}
+
+// clientAddress is the caller's IP address, for the audit log and the
+// login limiter. X-Forwarded-For is not trusted: a proxy in front should
+// be configured to pass the real address (docs/operations.md).
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// authenticate finds who is calling: a personal API token (Authorization:
+// Bearer) or a session cookie. An invalid token is refused at once; an
+// invalid cookie is dropped and the request goes on as anonymous.
+func (h *handler) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var user *kehoach.User
+		if authz := r.Header.Get("Authorization"); authz != "" {
+			token, ok := strings.CutPrefix(authz, "Bearer ")
+			if !ok {
+				h.jsonError(w, r, kehoach.Errorf(kehoach.EUNAUTHORIZED, "Authorization phải có dạng \"Bearer <mã truy cập>\""))
+				return
+			}
+			u, err := h.Services.Users.FindUserByToken(ctx, strings.TrimSpace(token))
+			if err != nil {
+				h.jsonError(w, r, err)
+				return
+			}
+			user = u
+		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			sess, u, err := h.Services.Users.FindSession(ctx, c.Value)
+			if err == nil {
+				user = u
+				ctx = context.WithValue(ctx, sessionKey, sess)
+			} else {
+				h.clearSessionCookie(w, r)
+			}
+		}
+		if user != nil {
+			ctx = context.WithValue(ctx, userKey, user)
+			ctx = kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: user.Username, Address: clientAddress(r)})
+		} else {
+			ctx = kehoach.NewContextWithActor(ctx, kehoach.Actor{Address: clientAddress(r)})
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func (h *handler) setSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+func (h *handler) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+// secure reports whether cookies must be Secure: behind TLS, directly or
+// through a proxy that says so.
+func (h *handler) secure(r *http.Request) bool {
+	return r.TLS != nil || h.SecureCookies
+}
+
+// page wraps a page handler: the caller must be signed in (else to the
+// login page) and, when action is not "", have a role that may do it.
+func (h *handler) page(action string, fn http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u := currentUser(r)
+		if u == nil {
+			next := r.URL.RequestURI()
+			http.Redirect(w, r, "/login?"+url.Values{"next": {next}}.Encode(), http.StatusSeeOther)
+			return
+		}
+		if action != "" && !auth.Can(u.Role, action) {
+			h.htmlError(w, r, forbidden())
+			return
+		}
+		fn(w, r)
+	}
+}
+
+// api wraps an API handler: 401 JSON without a valid token or session,
+// 403 JSON when the role may not do action.
+func (h *handler) api(action string, fn http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u := currentUser(r)
+		if u == nil {
+			h.jsonError(w, r, kehoach.Errorf(kehoach.EUNAUTHORIZED, "Cần đăng nhập hoặc mã truy cập cá nhân (Authorization: Bearer …)."))
+			return
+		}
+		if action != "" && !auth.Can(u.Role, action) {
+			h.jsonError(w, r, forbidden())
+			return
+		}
+		fn(w, r)
+	}
+}
+
+func forbidden() error {
+	return kehoach.Errorf(kehoach.EFORBIDDEN, "Tài khoản của bạn không có quyền thực hiện việc này.")
+}
+
+// checkUnit returns nil when the caller may do action on the unit,
+// EFORBIDDEN when not, ENOTFOUND when there is no such unit.
+func (h *handler) checkUnit(r *http.Request, action, code string) error {
+	u := currentUser(r)
+	ancestors, err := h.Services.Units.FindAncestors(r.Context(), code)
+	if err != nil {
+		return err
+	}
+	if !auth.Allowed(u, action, code, ancestors) {
+		return kehoach.Errorf(kehoach.EFORBIDDEN, "Đơn vị %s nằm ngoài phạm vi của tài khoản %s.", code, u.Username)
+	}
+	return nil
+}
+
+// viewScope returns the unit codes whose subtrees the caller may see, or
+// nil when the caller sees everything.
+func viewScope(r *http.Request) []string {
+	u := currentUser(r)
+	if u == nil || (!kehoach.RoleNeedsScope(u.Role) && len(u.EntryScope) == 0 && len(u.ViewScope) == 0) {
+		return nil
+	}
+	scope := append(append([]string{}, u.EntryScope...), u.ViewScope...)
+	if len(scope) == 0 {
+		return []string{"\x00none"} // a scoped role without units sees nothing
+	}
+	return scope
+}
+
+// entryScope returns the unit codes whose subtrees the caller may enter
+// figures for, or nil for everything.
+func entryScope(r *http.Request) []string {
+	u := currentUser(r)
+	if u == nil || (!kehoach.RoleNeedsScope(u.Role) && len(u.EntryScope) == 0 && len(u.ViewScope) == 0) {
+		return nil
+	}
+	if len(u.EntryScope) == 0 {
+		return []string{"\x00none"}
+	}
+	return u.EntryScope
+}
+
+// scopePlan returns the plan as the caller may see it: a target whose scope
+// lies outside the caller's view scope is computed instead over the
+// caller's own unit under that scope (a commune's officer sees the plan's
+// targets for the commune), or left out when there is none. note names
+// the unit the figures are for when it is not the plan's.
+func (h *handler) scopePlan(r *http.Request, plan *kehoach.Plan) (*kehoach.Plan, string, error) {
+	scope := viewScope(r)
+	if scope == nil {
+		return plan, "", nil
+	}
+	out := *plan
+	out.Targets = nil
+	note := ""
+	for _, t := range plan.Targets {
+		if err := h.checkUnit(r, auth.ActionView, t.ScopeCode); err == nil {
+			out.Targets = append(out.Targets, t)
+			continue
+		} else if kehoach.ErrorCode(err) != kehoach.EFORBIDDEN {
+			return nil, "", err
+		}
+		for _, code := range scope {
+			ancestors, err := h.Services.Units.FindAncestors(r.Context(), code)
+			if kehoach.ErrorCode(err) == kehoach.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return nil, "", err
+			}
+			if slices.Contains(ancestors, t.ScopeCode) {
+				c := *t
+				c.ScopeCode = code
+				out.Targets = append(out.Targets, &c)
+				note = code
+				break
+			}
+		}
+	}
+	return &out, note, nil
+}
