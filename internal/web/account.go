@@ -36,6 +36,10 @@ func (h *handler) passwordSave(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	current, next, again := r.PostForm.Get("current"), r.PostForm.Get("new"), r.PostForm.Get("again")
 	fields := map[string]string{}
+	if !h.limiter.Allow(h.Now(), u.Username, clientAddress(r)) {
+		h.renderAccount(w, r, http.StatusTooManyRequests, map[string]any{"Errors": map[string]string{"current": "Thử quá nhiều lần. Vui lòng chờ một phút."}})
+		return
+	}
 	if _, err := h.Services.Users.Authenticate(r.Context(), u.Username, current, clientAddress(r)); err != nil {
 		fields["current"] = "Mật khẩu hiện tại không đúng."
 	}

@@ -1,0 +1,139 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// The authorization matrix: every route, as every kind of user, on a unit
+// inside the user's scope and one outside. Reporter is bound to Bản Bo
+// (XA_BANBO), reporter2 to Bình Lư (XA_BINHLU), approver to the district,
+// viewer.banbo may only view Bản Bo; admin, planner and viewer see all.
+//
+// Statuses: 200 ok, 303 redirect (to the login page for anonymous pages,
+// after a save for a save), 401 API without credentials, 403 refused.
+
+var users = []string{"anonymous", "admin", "planner", "reporter", "reporter2", "approver", "viewer", "viewer.banbo"}
+
+type authzCase struct {
+	method, path string
+	form         url.Values
+	// want: a status per user, in the order of users.
+	want [8]int
+}
+
+// save posts one village figure through the entry form of a commune.
+func save(unit, village string) url.Values {
+	return url.Values{"unit": {unit}, "form": {"BM_BAN"}, "period": {"2024Q4"}, "v." + village + ".BAN_LOA": {"true"}}
+}
+
+var authzMatrix = []authzCase{
+	//                                                                         anon admin plan  rep  rep2 appr view  v.bb
+	{"GET", "/", nil, [8]int{303, 303, 303, 303, 303, 303, 303, 303}},
+	{"GET", "/plans", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/plans/1", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/plans/1/targets/2b", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/units", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/units/XA_BANBO", nil, [8]int{303, 200, 200, 200, 403, 200, 200, 200}},
+	{"GET", "/units/XA_BINHLU", nil, [8]int{303, 200, 200, 403, 200, 200, 200, 403}},
+	{"GET", "/units/XA_BANBO_B01", nil, [8]int{303, 200, 200, 200, 403, 200, 200, 200}},
+	{"GET", "/entry", nil, [8]int{303, 200, 403, 200, 200, 403, 403, 403}},
+	{"GET", "/entry?unit=XA_BANBO&form=BM_BAN&period=2024Q4", nil, [8]int{303, 200, 403, 200, 403, 403, 403, 403}},
+	{"GET", "/entry?unit=XA_BINHLU&form=BM_BAN&period=2024Q4", nil, [8]int{303, 200, 403, 403, 200, 403, 403, 403}},
+	{"POST", "/entry", save("XA_BANBO", "XA_BANBO_B01"), [8]int{303, 303, 403, 303, 403, 403, 403, 403}},
+	{"POST", "/entry", save("XA_BINHLU", "XA_BINHLU_B01"), [8]int{303, 303, 403, 403, 303, 403, 403, 403}},
+	// A cell of another commune smuggled into one's own commune's form.
+	{"POST", "/entry", save("XA_BANBO", "XA_BINHLU_B01"), [8]int{303, 403, 403, 403, 403, 403, 403, 403}},
+	{"GET", "/account", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/admin/users", nil, [8]int{303, 200, 403, 403, 403, 403, 403, 403}},
+	{"GET", "/admin/users/new", nil, [8]int{303, 200, 403, 403, 403, 403, 403, 403}},
+	{"GET", "/admin/users/1", nil, [8]int{303, 200, 403, 403, 403, 403, 403, 403}},
+	{"POST", "/admin/users", url.Values{"username": {"x1"}, "role": {"viewer"}, "password": {"dài-đủ-mười-ký-tự"}}, [8]int{303, 303, 403, 403, 403, 403, 403, 403}},
+	{"GET", "/healthz", nil, [8]int{200, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/login", nil, [8]int{200, 303, 303, 303, 303, 303, 303, 303}},
+
+	{"GET", "/api/units", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/api/units/XA_BANBO", nil, [8]int{401, 200, 200, 200, 403, 200, 200, 200}},
+	{"GET", "/api/units/XA_BINHLU", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},
+	{"GET", "/api/plans", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/api/plans/1", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/api/indicators", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/api/dataValueSets?orgUnit=XA_BANBO&period=2024", nil, [8]int{401, 200, 200, 200, 403, 200, 200, 200}},
+	{"GET", "/api/dataValueSets?orgUnit=XA_BINHLU&period=2024&children=true", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},
+	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:XA_BANBO", nil, [8]int{401, 200, 200, 200, 403, 200, 200, 200}},
+	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:TAMDUONG;LEVEL-3", nil, [8]int{401, 200, 200, 403, 403, 200, 200, 403}},
+	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:LEVEL-4", nil, [8]int{401, 200, 200, 403, 403, 403, 200, 403}},
+	{"GET", "/api/analytics.csv?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:XA_BINHLU", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	srv := newServer(t) // saves happen: a server of its own
+	for _, c := range authzMatrix {
+		for i, user := range users {
+			name := c.method + " " + c.path + " as " + user
+			if c.form != nil && c.form.Get("v.XA_BINHLU_B01.BAN_LOA") != "" && c.form.Get("unit") == "XA_BANBO" {
+				name += " (cell of another commune)"
+			}
+			t.Run(name, func(t *testing.T) {
+				form := c.form
+				if c.path == "/admin/users" && c.method == "POST" {
+					form = url.Values{}
+					for k, v := range c.form {
+						form[k] = v
+					}
+					form.Set("username", "x-"+strings.ReplaceAll(user, ".", "-"))
+				}
+				resp, body := do(t, srv, c.method, c.path, form, "", map[string]string{"X-Test-As": user})
+				if resp.StatusCode != c.want[i] {
+					t.Fatalf("status %d, want %d; body %.200s", resp.StatusCode, c.want[i], body)
+				}
+				switch {
+				case resp.StatusCode == 303 && user == "anonymous":
+					if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "/login?next=") {
+						t.Errorf("anonymous redirected to %q, want the login page", loc)
+					}
+				case resp.StatusCode == 401 || (resp.StatusCode == 403 && strings.HasPrefix(c.path, "/api/")):
+					if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || !strings.Contains(body, `"status":"ERROR"`) {
+						t.Errorf("API refusal is not JSON: %s %.200s", ct, body)
+					}
+				case resp.StatusCode == 403:
+					if !strings.Contains(body, "quyền") && !strings.Contains(body, "phạm vi") && !strings.Contains(body, "không thuộc") {
+						t.Errorf("page refusal does not say why: %.300s", body)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestScopeHidesOtherCommunes: a commune's reporter never reads another
+// commune's figures, through listings and searches either.
+func TestScopeHidesOtherCommunes(t *testing.T) {
+	srv := sharedServer(t)
+	as := map[string]string{"X-Test-As": "reporter"}
+	for _, sc := range []struct{ path, must, mustNot string }{
+		{"/api/units?q=binh", "", "XA_BINHLU"},
+		{"/api/units", "XA_BANBO_B01", "XA_BINHLU"},
+		{"/units?q=b", "Bản Bo", "Bình Lư"},
+		{"/plans/1/targets/2b?level=village", "XA_BANBO_B01", "XA_BINHLU_B01"},
+		{"/plans/1/targets/2b", "XA_BANBO", "XA_BINHLU"},
+		{"/plans/1", "Số liệu của", ""},
+		{"/entry", "XA_BANBO", "XA_BINHLU"},
+		{"/api/dataValueSets?orgUnit=XA_BANBO&period=2024&children=true", "XA_BANBO_B01", "XA_BINHLU"},
+	} {
+		t.Run(sc.path, func(t *testing.T) {
+			resp, body := do(t, srv, "GET", sc.path, nil, "", as)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			if sc.must != "" && !strings.Contains(body, sc.must) {
+				t.Errorf("missing %q", sc.must)
+			}
+			if sc.mustNot != "" && strings.Contains(body, sc.mustNot) {
+				t.Errorf("shows %q to Bản Bo's reporter", sc.mustNot)
+			}
+		})
+	}
+}
