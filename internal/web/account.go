@@ -36,7 +36,7 @@ func (h *handler) passwordSave(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	current, next, again := r.PostForm.Get("current"), r.PostForm.Get("new"), r.PostForm.Get("again")
 	fields := map[string]string{}
-	if !h.limiter.Allow(h.Now(), u.Username, clientAddress(r)) {
+	if !h.limiter.Allow(h.Now(), "password-change:"+u.Username, clientAddress(r)) {
 		h.renderAccount(w, r, http.StatusTooManyRequests, map[string]any{"Errors": map[string]string{"current": "Thử quá nhiều lần. Vui lòng chờ một phút."}})
 		return
 	}

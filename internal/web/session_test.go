@@ -73,7 +73,9 @@ func TestPasswordChangeRevokesOtherSessions(t *testing.T) {
 		return "kehoach_session=" + c.Value
 	}
 	phone, desk := login(), login()
-	as := func(cookie string) map[string]string { return map[string]string{"X-Test-As": "anonymous", "Cookie": cookie} }
+	as := func(cookie string) map[string]string {
+		return map[string]string{"X-Test-As": "anonymous", "Cookie": cookie}
+	}
 
 	// Mismatched and short new passwords are refused, and change nothing.
 	resp, body := do(t, srv, "POST", "/account/password", url.Values{"current": {testPassword}, "new": {"ngắn"}, "again": {"ngắn"}}, "", as(desk))
