@@ -103,6 +103,21 @@ type DataValueFilter struct {
 	Elements []string
 }
 
+// FormSave is one save of a data entry form: the figures typed, keyed by
+// unit then element (an empty string removes a figure), and, for the
+// optimistic check, the figures as they were shown when the person began.
+type FormSave struct {
+	Form   string
+	Period string
+	Values map[string]map[string]string
+	// Original holds the figures as shown, keyed like Values ("" for none).
+	// A cell whose typed value equals its original is left alone; a cell
+	// changed here whose stored value is no longer its original is a
+	// conflict. Nil: no check (imports, tools).
+	Original map[string]map[string]string
+	By       string
+}
+
 // SaveResult counts what a save did.
 type SaveResult struct {
 	Imported int `json:"imported"`
@@ -111,6 +126,16 @@ type SaveResult struct {
 	Ignored  int `json:"ignored"`
 	// Warnings are violations of rules that do not block saving.
 	Warnings map[string]string `json:"warnings,omitempty"`
+}
+
+// Conflict describes a cell someone else changed meanwhile.
+type Conflict struct {
+	Key      string // "unit.element"
+	Theirs   string // the stored value now ("" = removed)
+	By       string
+	Updated  time.Time
+	Yours    string
+	Original string
 }
 
 // DataService reads metadata and reads and writes figures.
@@ -122,9 +147,10 @@ type DataService interface {
 	FindIndicators(ctx context.Context) ([]*Indicator, error)
 	FindDataValues(ctx context.Context, f DataValueFilter) ([]*DataValue, error)
 	// SaveFormValues validates and saves one form's figures for the units
-	// of one period in one transaction. Values are keyed by unit then
-	// element; an empty string removes a figure. Any invalid value, unknown
-	// unit or period, or violated high-importance rule fails the whole save
-	// with EINVALID and Error.Fields keyed "unit.element"; nothing is saved.
-	SaveFormValues(ctx context.Context, form, periodID string, values map[string]map[string]string, by string) (*SaveResult, error)
+	// of one period in one transaction (see FormSave). Any invalid value,
+	// unknown unit or period, or violated high-importance rule fails the
+	// whole save with EINVALID and Error.Fields keyed "unit.element";
+	// figures changed by someone else since the person loaded them fail it
+	// with ECONFLICT, Fields naming those cells. Nothing is saved then.
+	SaveFormValues(ctx context.Context, s FormSave) (*SaveResult, error)
 }

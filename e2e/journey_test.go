@@ -34,7 +34,7 @@ type cell struct {
 // gridFields lists the grid's fields for one data element, in page order.
 func gridFields(t *testing.T, ctx context.Context, element string) []cell {
 	t.Helper()
-	return eval[[]cell](t, ctx, `Array.from(document.querySelectorAll('form.grid-form [name$=`+jsString("."+element)+`]'), e => ({name: e.name, value: e.value}))`)
+	return eval[[]cell](t, ctx, `Array.from(document.querySelectorAll('form.grid-form [name^="v."][name$=`+jsString("."+element)+`]'), e => ({name: e.name, value: e.value}))`)
 }
 
 // autoPick chooses value in the entry chooser's select the way a person

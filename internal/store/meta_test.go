@@ -278,7 +278,7 @@ func TestElementPeriodType(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("period types = %v, want %v", got, want)
 			}
-			res, err := db.db.SaveFormValues(ctx, "F_Q", "2024Q1", map[string]map[string]string{"C": {"E_Q": "có", "E_BOTH": "3"}}, "test")
+			res, err := db.db.SaveFormValues(ctx, kehoach.FormSave{Form: "F_Q", Period: "2024Q1", Values: map[string]map[string]string{"C": {"E_Q": "có", "E_BOTH": "3"}}, By: "test"})
 			if err != nil {
 				t.Fatalf("save into a form whose period type was written Quarterly: %v", err)
 			}

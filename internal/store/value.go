@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"kehoach"
 	"kehoach/expr"
@@ -80,7 +81,8 @@ func (e unitEnv) Count(r expr.Ref) (float64, bool) {
 func (e unitEnv) Units([]string) float64 { return 1 }
 
 // SaveFormValues validates and saves one form's figures in one transaction.
-func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, values map[string]map[string]string, by string) (*kehoach.SaveResult, error) {
+func (db *DB) SaveFormValues(ctx context.Context, fs kehoach.FormSave) (*kehoach.SaveResult, error) {
+	formCode, periodID, values, by := fs.Form, fs.Period, fs.Values, fs.By
 	form, err := db.FindFormByCode(ctx, formCode)
 	if err != nil {
 		return nil, err
@@ -113,6 +115,9 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 		canon string
 		num   float64
 		del   bool
+		// orig is the figure the person saw; check says to compare it.
+		orig  string
+		check bool
 	}
 	var changes []change
 	fields := map[string]string{}
@@ -152,8 +157,11 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 				continue
 			}
 			raw = vntext.NFC(raw)
+			orig, hasOrig := fs.Original[uc][ec]
 			if raw == "" {
-				changes = append(changes, change{el: el, unit: u, del: true})
+				if !hasOrig || orig != "" {
+					changes = append(changes, change{el: el, unit: u, del: true, orig: orig, check: hasOrig})
+				}
 				continue
 			}
 			canon, num, err := el.ParseValue(raw)
@@ -161,7 +169,10 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 				fields[key] = el.Name + ": " + kehoach.ErrorMessage(err)
 				continue
 			}
-			changes = append(changes, change{el: el, unit: u, canon: canon, num: num})
+			if hasOrig && canon == orig {
+				continue // not changed by this person: someone else's newer figure must stay
+			}
+			changes = append(changes, change{el: el, unit: u, canon: canon, num: num, orig: orig, check: hasOrig})
 		}
 	}
 	// Rules are checked on each unit's figures as they would be after the
@@ -234,15 +245,30 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 		return nil, err
 	}
 	now := db.Now().UTC()
+	// The version taken above locks the counter row until commit, so every
+	// other save has committed or waits: what we read now is current.
+	var conflicts []kehoach.Conflict
 	for _, c := range changes {
 		var id int64
-		var old string
+		var old, storedBy string
 		var deleted bool
-		err := tx.QueryRowContext(ctx, `SELECT id, value, deleted FROM data_values WHERE element_id = $1 AND unit_id = $2 AND period = $3 AND coc = ''`,
-			c.el.ID, c.unit.ID, pe.String()).Scan(&id, &old, &deleted)
+		var updated time.Time
+		err := tx.QueryRowContext(ctx, `SELECT id, value, deleted, stored_by, updated_at FROM data_values WHERE element_id = $1 AND unit_id = $2 AND period = $3 AND coc = ''`,
+			c.el.ID, c.unit.ID, pe.String()).Scan(&id, &old, &deleted, &storedBy, &updated)
 		exists := err == nil && !deleted
 		if err != nil && err != sql.ErrNoRows {
 			return nil, fmt.Errorf("store: save value: %w", err)
+		}
+		current := ""
+		if exists {
+			current = old
+		}
+		if c.check && current != c.orig {
+			conflicts = append(conflicts, kehoach.Conflict{Key: c.unit.Code + "." + c.el.Code, Theirs: current, By: storedBy, Updated: updated, Yours: c.canon, Original: c.orig})
+			continue
+		}
+		if len(conflicts) > 0 {
+			continue // the save will fail: only look for more conflicts
 		}
 		key := c.el.Code + "/" + c.unit.Code + "/" + pe.String()
 		switch {
@@ -274,6 +300,9 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 			return nil, err
 		}
 	}
+	if len(conflicts) > 0 {
+		return nil, conflictError(conflicts)
+	}
 	if result.Imported+result.Updated+result.Deleted == 0 {
 		// Nothing changed: the deferred rollback gives the version back, so
 		// re-sending the same figures leaves Versions as they were.
@@ -283,6 +312,22 @@ func (db *DB) SaveFormValues(ctx context.Context, formCode, periodID string, val
 		return nil, fmt.Errorf("store: commit values: %w", err)
 	}
 	return result, nil
+}
+
+// conflictError names each cell someone else changed since the person
+// loaded the form, with who and what it holds now.
+func conflictError(cs []kehoach.Conflict) error {
+	fields := map[string]string{}
+	for _, c := range cs {
+		theirs := c.Theirs
+		if theirs == "" {
+			theirs = "(đã xóa)"
+		}
+		fields[c.Key] = fmt.Sprintf("%s đã sửa ô này lúc %s thành %s trong khi bạn đang nhập; bạn nhập %s. Hãy xem lại rồi lưu lại.",
+			c.By, c.Updated.Local().Format("15:04 02/01/2006"), theirs, c.Yours)
+	}
+	return &kehoach.Error{Code: kehoach.ECONFLICT, Fields: fields,
+		Message: fmt.Sprintf("Có %d ô vừa được người khác sửa trong khi bạn nhập; chưa lưu số liệu nào. Ô đó đang hiện số liệu mới nhất.", len(cs))}
 }
 
 func envOf(envs map[string]unitEnv, unit string) unitEnv {

@@ -56,7 +56,7 @@ func dataVersion(t testing.TB, db *DB) int64 {
 // save calls SaveFormValues and fails the test on an error.
 func save(t testing.TB, db *DB, form, pe string, v vals) *kehoach.SaveResult {
 	t.Helper()
-	res, err := db.SaveFormValues(context.Background(), form, pe, v, "alice")
+	res, err := db.SaveFormValues(context.Background(), kehoach.FormSave{Form: form, Period: pe, Values: v, By: "alice"})
 	if err != nil {
 		t.Fatalf("SaveFormValues(%s, %s, %v): %v (fields %v)", form, pe, v, err, kehoach.ErrorFields(err))
 	}
@@ -339,7 +339,7 @@ func TestSaveFormValuesInvalid(t *testing.T) {
 				}, map[string]string{"X": `không có đơn vị mã "X"`}},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
-					res, err := db.db.SaveFormValues(ctx, tc.form, tc.pe, tc.values, "mallory")
+					res, err := db.db.SaveFormValues(ctx, kehoach.FormSave{Form: tc.form, Period: tc.pe, Values: tc.values, By: "mallory"})
 					if res != nil {
 						t.Errorf("result %+v with an error", *res)
 					}
@@ -369,12 +369,12 @@ func TestSaveFormValuesInvalid(t *testing.T) {
 			}
 
 			// The cell messages say how many cells and that nothing was saved.
-			_, err := db.db.SaveFormValues(ctx, "BM_BAN_NAM", "2024", vals{"B1": {"HGD_TONG": "x", "HGD_VH": "-1"}}, "mallory")
+			_, err := db.db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024", Values: vals{"B1": {"HGD_TONG": "x", "HGD_VH": "-1"}}, By: "mallory"})
 			if msg := kehoach.ErrorMessage(err); msg != "Có 2 ô chưa hợp lệ; chưa lưu số liệu nào." {
 				t.Errorf("message = %q", msg)
 			}
 			// An unknown form is not found, not invalid.
-			_, err = db.db.SaveFormValues(ctx, "NOPE", "2024", vals{"B1": {"HGD_TONG": "1"}}, "mallory")
+			_, err = db.db.SaveFormValues(ctx, kehoach.FormSave{Form: "NOPE", Period: "2024", Values: vals{"B1": {"HGD_TONG": "1"}}, By: "mallory"})
 			wantCode(t, err, kehoach.ENOTFOUND)
 
 			// Deleting the denominator while the numerator stays breaks no
@@ -483,7 +483,7 @@ func TestVersionsAndScanValues(t *testing.T) {
 			save(t, db.db, "BM_BAN_NAM", "2024", vals{"B1": {"HGD_VH": "", "HGD_TONG": "121"}, "B2": {"HGD_TONG": "80"}})
 			versions(3, 1)
 			// A failed save takes no version.
-			if _, err := db.db.SaveFormValues(ctx, "BM_BAN", "2024Q1", vals{"B1": {"BAN_LOA": "?"}}, "x"); kehoach.ErrorCode(err) != kehoach.EINVALID {
+			if _, err := db.db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN", Period: "2024Q1", Values: vals{"B1": {"BAN_LOA": "?"}}, By: "x"}); kehoach.ErrorCode(err) != kehoach.EINVALID {
 				t.Fatalf("bad save: %v", err)
 			}
 			versions(3, 1)
@@ -616,8 +616,7 @@ func TestSaveFormValuesConcurrent(t *testing.T) {
 					want = append(want, fmt.Sprintf("%s.BAN_LOA/2024Q%d=true", unit, q), fmt.Sprintf("%s.BAN_NVH/2024Q%d=%v", unit, q, q%2 == 0))
 				}
 				wg.Go(func() {
-					res, err := db.db.SaveFormValues(ctx, "BM_BAN_NAM", "2024",
-						vals{unit: {"HGD_TONG": fmt.Sprint(tong), "HGD_VH": fmt.Sprint(tong - w)}}, unit)
+					res, err := db.db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024", Values: vals{unit: {"HGD_TONG": fmt.Sprint(tong), "HGD_VH": fmt.Sprint(tong - w)}}, By: unit})
 					if err == nil && res.Imported != 2 {
 						err = fmt.Errorf("%s: imported %d, want 2", unit, res.Imported)
 					}
@@ -625,8 +624,7 @@ func TestSaveFormValuesConcurrent(t *testing.T) {
 						errs <- err
 					}
 					for q := 1; q <= quarters; q++ {
-						res, err := db.db.SaveFormValues(ctx, "BM_BAN", fmt.Sprintf("2024Q%d", q),
-							vals{unit: {"BAN_LOA": "có", "BAN_NVH": fmt.Sprint(q%2 == 0)}}, unit)
+						res, err := db.db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN", Period: fmt.Sprintf("2024Q%d", q), Values: vals{unit: {"BAN_LOA": "có", "BAN_NVH": fmt.Sprint(q%2 == 0)}}, By: unit})
 						if err == nil && res.Imported != 2 {
 							err = fmt.Errorf("%s Q%d: imported %d, want 2", unit, q, res.Imported)
 						}

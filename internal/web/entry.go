@@ -21,6 +21,9 @@ type entryCell struct {
 	Element *kehoach.DataElement
 	Enabled bool
 	Value   string
+	// Stored is the figure in the database when the page was made, sent
+	// back as o.UNIT.ELEMENT for the check that nobody changed it since.
+	Stored  string
 	Prev    string
 	Error   string
 	Warning string
@@ -92,7 +95,20 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		var res *kehoach.SaveResult
-		res, err = h.Services.Data.SaveFormValues(r.Context(), in.Form, in.Period, in.Values, "web")
+		res, err = h.Services.Data.SaveFormValues(r.Context(), kehoach.FormSave{Form: in.Form, Period: in.Period, Values: in.Values, Original: in.Original, By: currentUser(r).Username})
+		if err == nil && len(res.Warnings) > 0 {
+			// Saved, with rules of lower importance broken: show them beside
+			// their fields rather than only counting them.
+			pg, perr := h.entryPage(r, in.Unit, in.Form, in.Period, nil)
+			if perr != nil {
+				h.htmlError(w, r, perr)
+				return
+			}
+			pg.Saved = fmt.Sprintf("Đã lưu: %d số liệu mới, %d sửa, %d xóa. Có %d cảnh báo cần xem lại (bên cạnh ô).", res.Imported, res.Updated, res.Deleted, len(res.Warnings))
+			pg.markCells(nil, res.Warnings)
+			h.renderEntry(w, r, http.StatusOK, pg)
+			return
+		}
 		if err == nil {
 			saved := fmt.Sprintf("Đã lưu: %d số liệu mới, %d sửa, %d xóa.", res.Imported, res.Updated, res.Deleted)
 			if len(res.Warnings) > 0 {
@@ -102,11 +118,28 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if kehoach.ErrorCode(err) != kehoach.EINVALID && kehoach.ErrorCode(err) != kehoach.ENOTFOUND {
+	code := kehoach.ErrorCode(err)
+	if code != kehoach.EINVALID && code != kehoach.ENOTFOUND && code != kehoach.ECONFLICT {
 		h.htmlError(w, r, err)
 		return
 	}
-	pg, perr := h.entryPage(r, in.Unit, in.Form, in.Period, in.Values)
+	typed := in.Values
+	if code == kehoach.ECONFLICT {
+		// Show the other person's figures in the cells they changed; keep
+		// what this person typed everywhere else.
+		typed = map[string]map[string]string{}
+		for u, els := range in.Values {
+			for e, v := range els {
+				if _, clash := kehoach.ErrorFields(err)[u+"."+e]; !clash {
+					if typed[u] == nil {
+						typed[u] = map[string]string{}
+					}
+					typed[u][e] = v
+				}
+			}
+		}
+	}
+	pg, perr := h.entryPage(r, in.Unit, in.Form, in.Period, typed)
 	if perr != nil {
 		// The page itself cannot be shown (unknown unit, form or period):
 		// say so with the reason.
@@ -115,23 +148,8 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.Message = kehoach.ErrorMessage(err)
 	pg.Errors = kehoach.ErrorFields(err)
-	placed := map[string]bool{"unit": true, "form": true, "period": true}
-	for _, row := range pg.Rows {
-		for _, c := range row.Cells {
-			key := strings.TrimPrefix(c.Name, "v.")
-			if !c.Enabled {
-				continue
-			}
-			c.Error = pg.Errors[key]
-			placed[key] = true
-		}
-	}
-	for _, key := range slices.Sorted(maps.Keys(pg.Errors)) {
-		if !placed[key] {
-			pg.Unplaced = append(pg.Unplaced, key+": "+pg.Errors[key])
-		}
-	}
-	h.renderEntry(w, r, http.StatusUnprocessableEntity, pg)
+	pg.markCells(pg.Errors, nil)
+	h.renderEntry(w, r, statusOf(err), pg)
 }
 
 func (h *handler) renderEntry(w http.ResponseWriter, r *http.Request, status int, pg *entryPage) {
@@ -251,7 +269,8 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 		for _, e := range pg.Elements {
 			key := u.Code + "." + e.Code
 			c := &entryCell{Name: "v." + key, Element: e, Enabled: e.ReportedBy(u.Kind)}
-			c.Value = stored[pg.Period.String()+"/"+key]
+			c.Stored = stored[pg.Period.String()+"/"+key]
+			c.Value = c.Stored
 			if typed != nil {
 				if v, ok := typed[u.Code][e.Code]; ok {
 					c.Value = v
@@ -287,6 +306,28 @@ func (h *handler) checkEntryUnits(r *http.Request, in *form.Entry) error {
 		}
 	}
 	return nil
+}
+
+// markCells puts each message beside its cell; errors of cells the grid
+// has no field for (an unknown unit, a unit that does not report the
+// element) are listed above it.
+func (pg *entryPage) markCells(errs, warnings map[string]string) {
+	placed := map[string]bool{"unit": true, "form": true, "period": true}
+	for _, row := range pg.Rows {
+		for _, c := range row.Cells {
+			if !c.Enabled {
+				continue
+			}
+			key := strings.TrimPrefix(c.Name, "v.")
+			c.Error, c.Warning = errs[key], warnings[key]
+			placed[key] = true
+		}
+	}
+	for _, key := range slices.Sorted(maps.Keys(errs)) {
+		if !placed[key] {
+			pg.Unplaced = append(pg.Unplaced, key+": "+errs[key])
+		}
+	}
 }
 
 // formReportedBy reports whether any element of f is reported by one of kinds.

@@ -322,8 +322,8 @@ func TestEntrySave(t *testing.T) {
 	var set dataValueSet
 	getJSON(t, srv, "/api/dataValueSets?orgUnit="+villages[0]+"&period=2024Q4", http.StatusOK, &set)
 	for _, v := range set.DataValues {
-		if v.DataElement == "BAN_LOA" && v.StoredBy != "web" {
-			t.Errorf("saved figure stored by %q, want web", v.StoredBy)
+		if v.DataElement == "BAN_LOA" && v.StoredBy != "admin" {
+			t.Errorf("saved figure stored by %q, want admin (the signed-in user)", v.StoredBy)
 		}
 	}
 

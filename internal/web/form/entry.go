@@ -20,6 +20,9 @@ type Entry struct {
 	Form   string
 	Period string
 	Values map[string]map[string]string
+	// Original holds the figures as the grid showed them ("o.UNIT.ELEMENT"
+	// hidden fields), for the check that nobody changed them meanwhile.
+	Original map[string]map[string]string
 }
 
 // DecodeEntry reads an Entry from a posted form.
@@ -36,21 +39,27 @@ func DecodeEntry(r *http.Request) (*Entry, error) {
 	}
 	n := 0
 	for key, vs := range r.PostForm {
-		rest, ok := strings.CutPrefix(key, "v.")
-		if !ok || len(vs) == 0 {
+		prefix, rest, ok := strings.Cut(key, ".")
+		if !ok || len(vs) == 0 || (prefix != "v" && prefix != "o") {
 			continue
 		}
 		unit, el, ok := strings.Cut(rest, ".")
 		if !ok || unit == "" || el == "" {
 			continue
 		}
-		if n++; n > maxEntryCells {
+		target := &e.Values
+		if prefix == "o" {
+			target = &e.Original
+		} else if n++; n > maxEntryCells {
 			return nil, kehoach.Errorf(kehoach.EINVALID, "Quá nhiều ô trong một lần lưu (tối đa %d).", maxEntryCells)
 		}
-		if e.Values[unit] == nil {
-			e.Values[unit] = map[string]string{}
+		if *target == nil {
+			*target = map[string]map[string]string{}
 		}
-		e.Values[unit][el] = vntext.NFC(vs[0])
+		if (*target)[unit] == nil {
+			(*target)[unit] = map[string]string{}
+		}
+		(*target)[unit][el] = vntext.NFC(vs[0])
 	}
 	switch {
 	case e.Unit == "":
