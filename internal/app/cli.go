@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+
+	"kehoach"
 )
 
 // Env is what a command reads from outside: arguments, environment and
@@ -26,6 +28,9 @@ const usage = `kehoach: theo dõi thực hiện kế hoạch của chính quyề
 Cách dùng:
   kehoach serve   [--addr 127.0.0.1:8080] [--db URL] [--demo]
   kehoach migrate [--db URL]
+  kehoach user add --username U --role R [--unit CODE]… [--name N] [--password-stdin] [--db URL]
+  kehoach token add --username U [--name N] [--db URL]   # in ra mã truy cập API
+  kehoach gen     --scale district|province|national [--seed N] [--db URL]   # dữ liệu tổng hợp
 
 --db cũng đọc biến môi trường KEHOACH_DB; URL dạng sqlite:đường/dẫn.db hoặc postgres://…
 Mặc định: sqlite:kehoach.db (lần chạy đầu tự nạp dữ liệu minh họa).
@@ -46,6 +51,12 @@ func Main(ctx context.Context, env Env) int {
 		err = serve(ctx, env, args)
 	case "migrate":
 		err = migrate(ctx, env, args)
+	case "user":
+		err = userCommand(ctx, env, args)
+	case "token":
+		err = tokenCommand(ctx, env, args)
+	case "gen":
+		err = genCommand(ctx, env, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return 0
@@ -106,7 +117,17 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	defer s.Close()
 	fmt.Fprintf(env.Stdout, "kehoach đang chạy tại %s (cơ sở dữ liệu %s)\n", s.URL(), redact(*db))
-	fmt.Fprintf(env.Stdout, "Tạo tài khoản quản trị đầu tiên: kehoach user add --username admin --role admin --password-stdin\n")
+	if len(s.DemoAccounts) > 0 {
+		fmt.Fprintf(env.Stdout, "Đã nạp dữ liệu minh họa và tạo các tài khoản dùng thử (mật khẩu chỉ hiện lần này):\n")
+		for _, a := range s.DemoAccounts {
+			unit := ""
+			if a.Unit != "" {
+				unit = " · " + a.Unit
+			}
+			fmt.Fprintf(env.Stdout, "  %-16s %-28s %s%s\n", a.Username, a.Password, kehoach.RoleLabel(a.Role), unit)
+		}
+	}
+	fmt.Fprintf(env.Stdout, "Tạo tài khoản quản trị: kehoach user add --username ten --role admin --password-stdin\n")
 	fmt.Fprintf(env.Stdout, "Nhấn Ctrl-C để dừng.\n")
 	err := s.Run(ctx)
 	fmt.Fprintln(env.Stdout, "kehoach đã dừng.")
