@@ -28,6 +28,7 @@ const usage = `kehoach: theo dõi thực hiện kế hoạch của chính quyề
 Cách dùng:
   kehoach serve   [--addr 127.0.0.1:8080] [--db URL] [--demo]
   kehoach migrate [--db URL]
+  kehoach backup  [--db URL] FILE
   kehoach user add --username U --role R [--unit CODE]… [--name N] [--password-stdin] [--db URL]
   kehoach token add --username U [--name N] [--db URL]   # in ra mã truy cập API
   kehoach gen     --scale district|province|national [--seed N] [--db URL]   # dữ liệu tổng hợp
@@ -51,6 +52,8 @@ func Main(ctx context.Context, env Env) int {
 		err = serve(ctx, env, args)
 	case "migrate":
 		err = migrate(ctx, env, args)
+	case "backup":
+		err = backupCommand(ctx, env, args)
 	case "user":
 		err = userCommand(ctx, env, args)
 	case "token":
