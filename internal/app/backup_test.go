@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -113,36 +112,15 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 // TestBackupPostgres dumps a PostgreSQL database with pg_dump and restores
 // it with pg_restore into another, then compares them.
 func TestBackupPostgres(t *testing.T) {
-	base := os.Getenv("KEHOACH_TEST_PG")
-	if base == "" {
+	if os.Getenv("KEHOACH_TEST_PG") == "" {
 		t.Skip("KEHOACH_TEST_PG not set")
 	}
 	if _, err := exec.LookPath("pg_restore"); err != nil {
 		t.Skip("pg_restore not installed")
 	}
 	ctx := context.Background()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	suffix := fmt.Sprint(time.Now().UnixNano())
-	srcName, dstName := "kh_bk_src_"+suffix, "kh_bk_dst_"+suffix
-	for _, n := range []string{srcName, dstName} {
-		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+n); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+n+" WITH (FORCE)") })
-	}
-	withDB := func(name string) string {
-		i := strings.LastIndex(base, "/")
-		q := ""
-		if j := strings.Index(base[i:], "?"); j >= 0 {
-			q = base[i+j:]
-		}
-		return base[:i+1] + name + q
-	}
-	src, err := OpenDB(ctx, withDB(srcName))
+	srcURL, dstURL := pgDatabase(t), pgDatabase(t)
+	src, err := OpenDB(ctx, srcURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,13 +129,13 @@ func TestBackupPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "kehoach.dump")
-	if code, out, stderr := run(ctx, nil, "backup", "--db", withDB(srcName), file); code != 0 {
+	if code, out, stderr := run(ctx, nil, "backup", "--db", srcURL, file); code != 0 {
 		t.Fatalf("backup: %d %s %s", code, out, stderr)
 	}
-	if out, err := exec.CommandContext(ctx, "pg_restore", "--no-owner", "--dbname", withDB(dstName), file).CombinedOutput(); err != nil {
+	if out, err := exec.CommandContext(ctx, "pg_restore", "--no-owner", "--dbname", dstURL, file).CombinedOutput(); err != nil {
 		t.Fatalf("pg_restore: %v %s", err, out)
 	}
-	dst, err := store.Open(ctx, withDB(dstName))
+	dst, err := store.Open(ctx, dstURL)
 	if err != nil {
 		t.Fatal(err)
 	}
