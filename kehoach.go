@@ -58,6 +58,10 @@ type Services struct {
 	Data      DataService
 	Analytics AnalyticsService
 	Users     UserService
+	// Submissions keeps the submission and approval of entry grids.
+	Submissions SubmissionService
+	// Audit reads the audit log.
+	Audit AuditService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

@@ -42,6 +42,15 @@ type Engine struct {
 	elements    map[string]*element // by code
 	elementByID map[int64]*element
 	indicators  map[string]*indicator
+	// pre lists the units in the order scope.members walks them, so that
+	// the members of unit u's subtree are pre[pos[u]:end[u]] when no unit
+	// of it has a validity bound (bounded[u] false); otherwise the subtree
+	// is walked period by period.
+	pre, pos, end []int32
+	bounded       []bool
+	// kindPrefix[k][i] counts the units of kind k in pre[:i], so that a
+	// subtree's units of a kind are counted without walking it.
+	kindPrefix map[string][]int32
 	// fromSnapshot and rowsScanned describe the last full load.
 	fromSnapshot bool
 	rowsScanned  int64
@@ -175,6 +184,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 			fresh.units[p].children = append(fresh.units[p].children, int32(i))
 		}
 	}
+	fresh.index()
 	for _, el := range elements {
 		pt, err := period.ParseType(el.PeriodType)
 		if err != nil {
@@ -220,10 +230,59 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.units, e.unitByID, e.unitByCode = fresh.units, fresh.unitByID, fresh.unitByCode
+	e.pre, e.pos, e.end, e.bounded, e.kindPrefix = fresh.pre, fresh.pos, fresh.end, fresh.bounded, fresh.kindPrefix
 	e.elements, e.elementByID, e.indicators = fresh.elements, fresh.elementByID, fresh.indicators
 	e.dataVersion, e.metaVersion, e.loaded = upto, meta, true
 	e.fromSnapshot, e.rowsScanned = fresh.fromSnapshot, rows
 	return nil
+}
+
+// index lays the tree out in the order scope.members walks it (a unit,
+// then its children's subtrees, last child first) and marks the subtrees
+// that hold a unit with a validity bound. Units no root reaches stay
+// bounded, so they are walked as before.
+func (e *Engine) index() {
+	n := len(e.units)
+	e.pre = make([]int32, 0, n)
+	e.pos, e.end = make([]int32, n), make([]int32, n)
+	e.bounded = make([]bool, n)
+	for i := range e.bounded {
+		e.bounded[i] = true
+	}
+	var visit func(u int32)
+	visit = func(u int32) {
+		e.pos[u] = int32(len(e.pre))
+		e.pre = append(e.pre, u)
+		nd := e.units[u]
+		b := nd.from != "" || nd.to != ""
+		for i := len(nd.children) - 1; i >= 0; i-- {
+			c := nd.children[i]
+			visit(c)
+			b = b || e.bounded[c]
+		}
+		e.end[u] = int32(len(e.pre))
+		e.bounded[u] = b
+	}
+	for i, nd := range e.units {
+		if nd.parent < 0 {
+			visit(int32(i))
+		}
+	}
+	e.kindPrefix = map[string][]int32{}
+	for i, u := range e.pre {
+		k := e.units[u].unit.Kind
+		p := e.kindPrefix[k]
+		if p == nil {
+			p = make([]int32, len(e.pre)+1)
+			e.kindPrefix[k] = p
+		}
+		p[i+1] = 1
+	}
+	for _, p := range e.kindPrefix {
+		for i := 1; i < len(p); i++ {
+			p[i] += p[i-1]
+		}
+	}
 }
 
 // apply records one figure (or its removal).

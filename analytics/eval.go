@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"math"
+	"slices"
 
 	"kehoach"
 	"kehoach/expr"
@@ -98,6 +99,11 @@ func (sc *scope) members() []int32 {
 	if sc.memberMemo != nil {
 		return sc.memberMemo
 	}
+	if e := sc.e; int(sc.root) < len(e.bounded) && !e.bounded[sc.root] {
+		// Valid throughout: the subtree is one slice of the layout.
+		sc.memberMemo = e.pre[e.pos[sc.root]:e.end[sc.root]:e.end[sc.root]]
+		return sc.memberMemo
+	}
 	out := make([]int32, 0, 64)
 	stack := []int32{sc.root}
 	for len(stack) > 0 {
@@ -174,6 +180,20 @@ func (sc *scope) Count(r expr.Ref) (float64, bool) {
 
 // Units counts the members of the given kinds.
 func (sc *scope) Units(kinds []string) float64 {
+	if e := sc.e; int(sc.root) < len(e.bounded) && !e.bounded[sc.root] {
+		// Valid throughout: count from the layout's prefix sums.
+		lo, hi := e.pos[sc.root], e.end[sc.root]
+		n := int32(0)
+		for i, k := range kinds {
+			if slices.Contains(kinds[:i], k) {
+				continue
+			}
+			if p := e.kindPrefix[k]; p != nil {
+				n += p[hi] - p[lo]
+			}
+		}
+		return float64(n)
+	}
 	n := 0
 	for _, u := range sc.members() {
 		k := sc.e.units[u].unit.Kind

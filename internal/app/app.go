@@ -99,7 +99,7 @@ func (s *Server) Open(ctx context.Context) error {
 		})
 	}
 	h := web.New(web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db},
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db},
 		DB:       db,
 		Log:      s.Log,
 		DemoNote: demo.NoteText(),
@@ -203,21 +203,20 @@ func CreateDemoAccounts(ctx context.Context, db *store.DB) ([]DemoAccount, error
 	return accounts, nil
 }
 
-// LoadDemoIfEmpty loads the demo bundle when the database holds no unit.
+// LoadDemoIfEmpty loads the demo bundle when the database holds no unit;
+// of several servers starting at once, exactly one loads it.
 func LoadDemoIfEmpty(ctx context.Context, db *store.DB) (bool, error) {
 	units, err := db.FindUnits(ctx, kehoach.UnitFilter{Limit: 1})
-	if err != nil {
+	if err != nil || len(units) > 0 {
 		return false, err
-	}
-	if len(units) > 0 {
-		return false, nil
 	}
 	b, err := demo.TamDuong()
 	if err != nil {
 		return false, err
 	}
-	if err := db.LoadBundle(ctx, b, "demo"); err != nil {
+	loaded, err := db.LoadBundleIfEmpty(ctx, b, "demo")
+	if err != nil {
 		return false, fmt.Errorf("app: load demo: %w", err)
 	}
-	return true, nil
+	return loaded, nil
 }

@@ -32,6 +32,8 @@ Cách dùng:
   kehoach user add --username U --role R [--unit CODE]… [--name N] [--password-stdin] [--db URL]
   kehoach token add --username U [--name N] [--db URL]   # in ra mã truy cập API
   kehoach gen     --scale district|province|national [--seed N] [--db URL]   # dữ liệu tổng hợp
+  kehoach bench   [--db URL] [--runs N] [--baseline] [--full-load]   # đo hiệu năng phân tích
+  kehoach loadtest [--backend sqlite|postgres] [--servers N] [--pg URL] [--reporters 500] [--leaders 50] [--duration 60s] [--seed N]   # thử tải trên 127.0.0.1
 
 --db cũng đọc biến môi trường KEHOACH_DB; URL dạng sqlite:đường/dẫn.db hoặc postgres://…
 Mặc định: sqlite:kehoach.db (lần chạy đầu tự nạp dữ liệu minh họa).
@@ -60,6 +62,10 @@ func Main(ctx context.Context, env Env) int {
 		err = tokenCommand(ctx, env, args)
 	case "gen":
 		err = genCommand(ctx, env, args)
+	case "bench":
+		err = benchCommand(ctx, env, args)
+	case "loadtest":
+		err = loadtestCommand(ctx, env, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return 0

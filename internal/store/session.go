@@ -72,7 +72,8 @@ func activeUser(ctx context.Context, q queryer, id int64) (*kehoach.User, error)
 
 // CreateSession starts a session for a user. See kehoach.UserService.
 func (db *DB) CreateSession(ctx context.Context, userID int64, address, userAgent string) (string, *kehoach.Session, error) {
-	if _, err := activeUser(ctx, db.read, userID); err != nil {
+	u, err := activeUser(ctx, db.read, userID)
+	if err != nil {
 		return "", nil, err
 	}
 	token := auth.NewToken()
@@ -92,6 +93,12 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, address, userAgen
 		VALUES ($1, $2, $3, $3, $4, $5, $6, $7) RETURNING id`,
 		auth.HashToken(token), userID, now, s.ExpiresAt, s.Address, s.UserAgent, false).Scan(&s.ID); err != nil {
 		return "", nil, fmt.Errorf("store: create session: %w", err)
+	}
+	// The sign-in, by the user from the client's address; the token never.
+	actx := kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: u.Username, Address: s.Address})
+	if err := audit(actx, tx, now, kehoach.AuditLogin, kehoach.AuditSession, u.Username, "",
+		auditJSON(map[string]any{"session": s.ID, "userAgent": s.UserAgent})); err != nil {
+		return "", nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return "", nil, fmt.Errorf("store: create session: %w", err)
@@ -136,8 +143,29 @@ func (db *DB) FindSession(ctx context.Context, token string) (*kehoach.Session, 
 }
 
 // RevokeSession ends the session of a token. See kehoach.UserService.
+// The sign-out is audited, by the session's user from the address of the
+// Actor in ctx, when a live session ends.
 func (db *DB) RevokeSession(ctx context.Context, token string) error {
-	if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET revoked = $1 WHERE token_hash = $2`, true, auth.HashToken(token)); err != nil {
+	tx, err := db.BeginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var id int64
+	var username string
+	err = tx.QueryRowContext(ctx, `UPDATE sessions SET revoked = $1 WHERE token_hash = $2 AND revoked = $3
+		RETURNING id, (SELECT username FROM users WHERE users.id = sessions.user_id)`, true, auth.HashToken(token), false).Scan(&id, &username)
+	if err == sql.ErrNoRows {
+		return nil // unknown or already ended: nothing to do
+	} else if err != nil {
+		return fmt.Errorf("store: revoke session: %w", err)
+	}
+	actx := kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: username, Address: kehoach.ActorFromContext(ctx).Address})
+	if err := audit(actx, tx, db.authNow(), kehoach.AuditLogout, kehoach.AuditSession, username,
+		auditJSON(map[string]any{"session": id}), ""); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: revoke session: %w", err)
 	}
 	return nil

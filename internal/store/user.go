@@ -466,23 +466,23 @@ func (db *DB) Authenticate(ctx context.Context, username, password, address stri
 		auth.VerifyPassword(dummyHash(), password)
 	default:
 		if ok, err = auth.VerifyPassword(hash, password); err != nil {
-			db.recordLogin(ctx, username, address, false)
+			db.recordLogin(ctx, username, address, false, "")
 			return nil, fmt.Errorf("store: authenticate %s: %w", username, err)
 		}
 	}
 	if !ok {
-		if err := db.recordLogin(ctx, username, address, false); err != nil {
+		if err := db.recordLogin(ctx, username, address, false, ""); err != nil {
 			return nil, err
 		}
 		return nil, failed
 	}
 	if disabled {
-		if err := db.recordLogin(ctx, username, address, false); err != nil {
+		if err := db.recordLogin(ctx, username, address, false, "tài khoản đã bị khóa"); err != nil {
 			return nil, err
 		}
 		return nil, kehoach.Errorf(kehoach.EUNAUTHORIZED, "Tài khoản này đã bị khóa. Vui lòng liên hệ quản trị viên.")
 	}
-	if err := db.recordLogin(ctx, username, address, true); err != nil {
+	if err := db.recordLogin(ctx, username, address, true, ""); err != nil {
 		return nil, err
 	}
 	if auth.NeedsRehash(hash) {
@@ -496,9 +496,29 @@ func (db *DB) Authenticate(ctx context.Context, username, password, address stri
 	return db.FindUserByID(ctx, id)
 }
 
-func (db *DB) recordLogin(ctx context.Context, username, address string, ok bool) error {
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO login_attempts (username, address, at, ok) VALUES ($1, $2, $3, $4)`,
-		username, address, db.authNow(), ok); err != nil {
+// recordLogin notes a login attempt for rate limiting and, when it failed,
+// appends a login_failed audit event (actor the username as typed, the
+// client's address, why in new_value) in the same transaction. A success
+// is audited by CreateSession, when the session begins: Authenticate also
+// re-checks passwords (the password change), which is no sign-in.
+func (db *DB) recordLogin(ctx context.Context, username, address string, ok bool, why string) error {
+	now := db.authNow()
+	tx, err := db.BeginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO login_attempts (username, address, at, ok) VALUES ($1, $2, $3, $4)`,
+		username, address, now, ok); err != nil {
+		return fmt.Errorf("store: record login: %w", err)
+	}
+	if !ok {
+		actx := kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: username, Address: address})
+		if err := audit(actx, tx, now, kehoach.AuditLoginFailed, kehoach.AuditSession, username, "", why); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: record login: %w", err)
 	}
 	return nil

@@ -244,6 +244,12 @@ func (db *DB) SaveFormValues(ctx context.Context, fs kehoach.FormSave) (*kehoach
 	if err != nil {
 		return nil, err
 	}
+	// A submitted or approved grid is locked: no change reaches its figures,
+	// whoever calls (submission.go). The counter row locked above orders
+	// this check with submissions.
+	if err := checkLocked(ctx, tx, pe, changeIDs(changes, func(c change) int64 { return c.el.ID }), changeIDs(changes, func(c change) int64 { return c.unit.ID })); err != nil {
+		return nil, err
+	}
 	now := db.Now().UTC()
 	// The version taken above locks the counter row until commit, so every
 	// other save has committed or waits: what we read now is current.

@@ -39,9 +39,10 @@ var authzMatrix = []authzCase{
 	{"GET", "/units/XA_BANBO", nil, [8]int{303, 200, 200, 200, 403, 200, 200, 200}},
 	{"GET", "/units/XA_BINHLU", nil, [8]int{303, 200, 200, 403, 200, 200, 200, 403}},
 	{"GET", "/units/XA_BANBO_B01", nil, [8]int{303, 200, 200, 200, 403, 200, 200, 200}},
-	{"GET", "/entry", nil, [8]int{303, 200, 403, 200, 200, 403, 403, 403}},
-	{"GET", "/entry?unit=XA_BANBO&form=BM_BAN&period=2024Q4", nil, [8]int{303, 200, 403, 200, 403, 403, 403, 403}},
-	{"GET", "/entry?unit=XA_BINHLU&form=BM_BAN&period=2024Q4", nil, [8]int{303, 200, 403, 403, 200, 403, 403, 403}},
+	// Approvers see grids of their scope read-only, to decide (submission_test.go).
+	{"GET", "/entry", nil, [8]int{303, 200, 403, 200, 200, 200, 403, 403}},
+	{"GET", "/entry?unit=XA_BANBO&form=BM_BAN&period=2024Q4", nil, [8]int{303, 200, 403, 200, 403, 200, 403, 403}},
+	{"GET", "/entry?unit=XA_BINHLU&form=BM_BAN&period=2024Q4", nil, [8]int{303, 200, 403, 403, 200, 200, 403, 403}},
 	{"POST", "/entry", save("XA_BANBO", "XA_BANBO_B01"), [8]int{303, 303, 403, 303, 403, 403, 403, 403}},
 	{"POST", "/entry", save("XA_BINHLU", "XA_BINHLU_B01"), [8]int{303, 303, 403, 403, 303, 403, 403, 403}},
 	// A cell of another commune smuggled into one's own commune's form.

@@ -54,17 +54,19 @@ type entryPage struct {
 	Unplaced []string
 	Message  string
 	Saved    string
+	// Submission is the grid's submission status and what the caller may
+	// do with it (submission.go); set whenever Rows is.
+	Submission *gridSubmission
 }
 
 // entryShow shows the choice of unit, form and period, and the grid once
-// all three are chosen.
+// all three are chosen. Reporters see the grids of their entry scope;
+// approvers see those of their approval scope read-only, to decide.
 func (h *handler) entryShow(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if code := q.Get("unit"); code != "" {
-		if err := h.checkUnit(r, auth.ActionEnter, code); err != nil {
-			h.htmlError(w, r, err)
-			return
-		}
+	if err := h.checkGridReader(r, q.Get("unit")); err != nil {
+		h.htmlError(w, r, err)
+		return
 	}
 	pg, err := h.entryPage(r, q.Get("unit"), q.Get("form"), q.Get("period"), nil)
 	if err != nil {
@@ -280,6 +282,11 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 			row.Cells = append(row.Cells, c)
 		}
 		pg.Rows = append(pg.Rows, row)
+	}
+	if len(pg.Rows) > 0 {
+		if pg.Submission, err = h.gridSubmission(r, pg); err != nil {
+			return nil, err
+		}
 	}
 	return pg, nil
 }

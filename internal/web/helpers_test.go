@@ -114,7 +114,7 @@ func startServer(dir string) (*httptest.Server, func(), error) {
 	}
 	engine := analytics.New(db)
 	h := web.New(web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db},
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db, Submissions: db, Audit: db},
 		DB:       db,
 		DemoNote: demoNote,
 		Now:      func() time.Time { return testNow },

@@ -63,8 +63,15 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /plans", h.page(auth.ActionView, h.planList))
 	mux.HandleFunc("GET /plans/{id}", h.page(auth.ActionView, h.planShow))
 	mux.HandleFunc("GET /plans/{id}/targets/{code}", h.page(auth.ActionView, h.targetShow))
-	mux.HandleFunc("GET /entry", h.page(auth.ActionEnter, h.entryShow))
+	mux.HandleFunc("GET /entry", h.page("", h.entryShow)) // enter or approve: entryShow checks
 	mux.HandleFunc("POST /entry", h.page(auth.ActionEnter, h.entrySave))
+	mux.HandleFunc("GET /entry/history", h.page(auth.ActionView, h.historyShow))              // and the unit's view scope
+	mux.HandleFunc("POST /submissions/submit", h.page(auth.ActionSubmit, h.submissionSubmit)) // and the unit's entry scope
+	mux.HandleFunc("POST /submissions/approve", h.page(auth.ActionApprove, h.submissionApprove))
+	mux.HandleFunc("POST /submissions/return", h.page(auth.ActionApprove, h.submissionReturn))
+	mux.HandleFunc("POST /submissions/unlock", h.page(auth.ActionApprove, h.submissionUnlock))
+	mux.HandleFunc("GET /approvals", h.page(auth.ActionApprove, h.approvalList))
+	mux.HandleFunc("GET /completeness", h.page(auth.ActionView, h.completenessShow))
 	mux.HandleFunc("GET /units", h.page(auth.ActionView, h.unitList))
 	mux.HandleFunc("GET /units/{code}", h.page(auth.ActionView, h.unitShow))
 	mux.HandleFunc("GET /account", h.page("", h.accountShow))
@@ -76,6 +83,8 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /admin/users", h.page(auth.ActionAdmin, h.userCreate))
 	mux.HandleFunc("GET /admin/users/{id}", h.page(auth.ActionAdmin, h.userEdit))
 	mux.HandleFunc("POST /admin/users/{id}", h.page(auth.ActionAdmin, h.userUpdate))
+	mux.HandleFunc("GET /admin/audit", h.page(auth.ActionAdmin, h.auditShow))
+	mux.HandleFunc("GET /admin/audit.csv", h.page(auth.ActionAdmin, h.auditCSV))
 
 	mux.HandleFunc("GET /api/units", h.api(auth.ActionView, h.apiUnits))
 	mux.HandleFunc("GET /api/units/{code}", h.api(auth.ActionView, h.apiUnit))
@@ -83,6 +92,8 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /api/plans/{id}", h.api(auth.ActionView, h.apiPlan))
 	mux.HandleFunc("GET /api/indicators", h.api(auth.ActionView, h.apiIndicators))
 	mux.HandleFunc("GET /api/dataValueSets", h.api(auth.ActionView, h.apiDataValueSets))
+	mux.HandleFunc("GET /api/submissions", h.api(auth.ActionView, h.apiSubmissions))
+	mux.HandleFunc("GET /api/completeness", h.api(auth.ActionView, h.apiCompleteness))
 	mux.HandleFunc("GET /api/analytics", h.api(auth.ActionView, h.apiAnalytics))
 	mux.HandleFunc("GET /api/analytics.csv", h.api(auth.ActionView, h.apiAnalyticsCSV))
 	mux.HandleFunc("/api/", h.apiNotFound)

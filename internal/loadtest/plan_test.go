@@ -1,0 +1,93 @@
+package loadtest
+
+import (
+	"math/rand/v2"
+	"net/url"
+	"reflect"
+	"strconv"
+	"testing"
+
+	"kehoach"
+	"kehoach/period"
+)
+
+func TestGridFields(t *testing.T) {
+	page := `<form class="choose" method="get" action="/entry"><select name="unit"><option value="X" selected>X</option></select></form>
+<form method="post" action="/logout"><button>Đăng xuất</button></form>
+<form method="post" action="/entry" class="grid-form">
+  <input type="hidden" name="unit" value="XA_A">
+  <input type="hidden" name="form" value="BM">
+  <input type="hidden" name="period" value="2025Q2">
+  <select id="v.B1.NVH" name="v.B1.NVH">
+    <option value="">—</option>
+    <option value="true" selected>Có</option>
+    <option value="false">Không</option>
+  </select>
+  <input type="hidden" name="o.B1.NVH" value="true">
+  <select id="v.B1.LOA" name="v.B1.LOA"><option value="" selected>—</option><option value="true">Có</option></select>
+  <input type="hidden" name="o.B1.LOA" value="">
+  <input id="v.B1.HGD" name="v.B1.HGD" value="1&#43;2" inputmode="numeric" size="6">
+  <input type="hidden" name="o.B1.HGD" value="12">
+  <button type="submit" class="primary">Lưu số liệu</button>
+</form>`
+	got, ok := gridFields(page)
+	if !ok {
+		t.Fatal("no save form found")
+	}
+	want := url.Values{"unit": {"XA_A"}, "form": {"BM"}, "period": {"2025Q2"},
+		"v.B1.NVH": {"true"}, "o.B1.NVH": {"true"}, "v.B1.LOA": {""}, "o.B1.LOA": {""}, "v.B1.HGD": {"1+2"}, "o.B1.HGD": {"12"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %v\nwant %v", got, want)
+	}
+	if _, ok := gridFields(`<form method="get" action="/entry"></form>`); ok {
+		t.Error("a form that does not save taken for the grid")
+	}
+}
+
+func TestElementGroups(t *testing.T) {
+	f := &kehoach.Form{Elements: []string{"A", "TOTAL", "PART", "B", "HAS", "STD"}, Rules: []*kehoach.ValidationRule{
+		{Left: "#{PART}", Op: "<=", Right: "#{TOTAL}"}, {Left: "#{STD}", Op: "<=", Right: "#{HAS}"}}}
+	got := elementGroups(f)
+	want := [][]string{{"TOTAL", "PART"}, {"HAS", "STD"}, {"A", "B"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("groups %v, want %v", got, want)
+	}
+}
+
+// TestFillKeepsRules: the figures typed always pass the form's rules, and
+// so does every correction.
+func TestFillKeepsRules(t *testing.T) {
+	els := []*kehoach.DataElement{
+		{Code: "TOTAL", ValueType: kehoach.TypeInteger}, {Code: "PART", ValueType: kehoach.TypeInteger},
+		{Code: "HAS", ValueType: kehoach.TypeBool}, {Code: "STD", ValueType: kehoach.TypeBool},
+	}
+	f := &kehoach.Form{Code: "F", Elements: []string{"TOTAL", "PART", "HAS", "STD"}, Rules: []*kehoach.ValidationRule{
+		{Left: "#{PART}", Op: "<=", Right: "#{TOTAL}"}, {Left: "#{STD}", Op: "<=", Right: "#{HAS}"}}}
+	g := &grid{form: f, unit: &kehoach.Unit{Code: "C"}, period: period.MustParse("2025Q2")}
+	tk := &task{grid: g, pieces: []*piece{{grid: g, row: &kehoach.Unit{Code: "V"}, elements: els}}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	check := func(vals map[cellKey]string) {
+		t.Helper()
+		get := func(e string) string { return vals[cellKey{e, "V", "2025Q2"}] }
+		total, _ := strconv.Atoi(get("TOTAL"))
+		part, _ := strconv.Atoi(get("PART"))
+		if part > total || get("STD") == "true" && get("HAS") != "true" {
+			t.Fatalf("rules broken: %v", vals)
+		}
+	}
+	for range 500 {
+		vals, err := fill(rng, tk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(vals)
+		c, err := correct(rng, tk, vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(c)
+		if reflect.DeepEqual(c, vals) {
+			t.Fatal("correction changed nothing")
+		}
+	}
+}

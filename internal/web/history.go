@@ -1,0 +1,130 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"kehoach"
+	"kehoach/internal/auth"
+	"kehoach/period"
+)
+
+// historyRow is one change of a figure as the page shows it.
+type historyRow struct {
+	*kehoach.AuditEvent
+	Time        string
+	ActionLabel string
+	OldText     string
+	NewText     string
+}
+
+// historyPage is what the history of one figure shows.
+type historyPage struct {
+	Unit    *kehoach.Unit
+	Element *kehoach.DataElement
+	Period  period.Period
+	Rows    []historyRow
+	Current string // the figure now, "" when there is none
+	Back    string // the grid the person came from, or the unit's page
+}
+
+// historyShow shows every change of one figure (element, unit, period):
+// when, who, from where, old → new, oldest first. Whoever may view the
+// unit may read it.
+func (h *handler) historyShow(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	unit, element, pid := q.Get("unit"), q.Get("element"), q.Get("period")
+	if unit == "" || element == "" || pid == "" {
+		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Cần chọn đơn vị, chỉ số và kỳ báo cáo để xem lịch sử số liệu."))
+		return
+	}
+	if err := h.checkUnit(r, auth.ActionView, unit); err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	pg := &historyPage{}
+	var err error
+	if pg.Period, err = period.Parse(pid); err != nil {
+		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "%v", err))
+		return
+	}
+	if pg.Unit, err = h.Services.Units.FindUnitByCode(ctx, unit); err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	elements, err := h.Services.Data.FindDataElements(ctx)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	for _, e := range elements {
+		if e.Code == element {
+			pg.Element = e
+		}
+	}
+	if pg.Element == nil {
+		h.htmlError(w, r, kehoach.Errorf(kehoach.ENOTFOUND, "Không có chỉ số thu thập mã %q.", element))
+		return
+	}
+	events, err := h.Services.Audit.FindValueHistory(ctx, element, unit, pg.Period.String())
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	for _, e := range events {
+		pg.Rows = append(pg.Rows, historyRow{AuditEvent: e, Time: e.At.In(vietnam).Format("02/01/2006 15:04:05"),
+			ActionLabel: kehoach.AuditActionLabel(e.Action),
+			OldText:     displayValue(pg.Element, e.Old), NewText: displayValue(pg.Element, e.New)})
+	}
+	if n := len(events); n > 0 && events[n-1].Action != kehoach.AuditDelete {
+		pg.Current = displayValue(pg.Element, events[n-1].New)
+	}
+	pg.Back = "/units/" + url.PathEscape(unit)
+	if u := currentUser(r); auth.Can(u.Role, auth.ActionEnter) || auth.Can(u.Role, auth.ActionApprove) {
+		// Back to the grid (where figures are entered or approved): the
+		// page's unit (a commune, for a village's cell) and form when the
+		// link from the grid named them.
+		v := url.Values{"unit": {unit}}
+		if grid := q.Get("grid"); grid != "" {
+			v.Set("unit", grid)
+		}
+		if form := q.Get("form"); form != "" {
+			v.Set("form", form)
+			v.Set("period", pg.Period.String())
+		}
+		pg.Back = "/entry?" + v.Encode()
+	}
+	h.render(w, r, http.StatusOK, "history", map[string]any{
+		"Title": "Lịch sử số liệu: " + pg.Element.ShortName + ", " + pg.Unit.Name + ", " + pg.Period.Label(),
+		"H":     pg,
+	})
+}
+
+// displayValue writes a stored figure the Vietnamese way: yes/no as
+// Có/Không, numbers with a decimal comma and grouped thousands.
+func displayValue(e *kehoach.DataElement, s string) string {
+	if s == "" {
+		return ""
+	}
+	switch e.ValueType {
+	case kehoach.TypeBool:
+		switch s {
+		case "true", "1":
+			return "Có"
+		case "false", "0":
+			return "Không"
+		}
+	case kehoach.TypeInteger, kehoach.TypeNumber:
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			decimals := 0
+			if _, frac, ok := strings.Cut(s, "."); ok {
+				decimals = len(frac)
+			}
+			return formatNumber(v, decimals)
+		}
+	}
+	return s
+}
