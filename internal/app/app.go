@@ -36,6 +36,9 @@ type Server struct {
 	DemoAccounts []DemoAccount
 	Log          *slog.Logger
 	Out          io.Writer // where the start-up message goes
+	// SecureCookies marks session cookies Secure behind a proxy that
+	// terminates TLS (the server itself then sees plain HTTP).
+	SecureCookies bool
 
 	store    *store.DB
 	engine   *analytics.Engine
@@ -99,10 +102,11 @@ func (s *Server) Open(ctx context.Context) error {
 		})
 	}
 	h := web.New(web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db},
-		DB:       db,
-		Log:      s.Log,
-		DemoNote: demo.NoteText(),
+		Services:      kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db},
+		DB:            db,
+		Log:           s.Log,
+		DemoNote:      demo.NoteText(),
+		SecureCookies: s.SecureCookies,
 	})
 	s.http = &http.Server{
 		Handler:           h,

@@ -114,13 +114,14 @@ func serve(ctx context.Context, env Env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "địa chỉ lắng nghe")
 	db := dbFlag(fs, env)
 	demo := fs.Bool("demo", false, "nạp dữ liệu minh họa vào cơ sở dữ liệu trống")
+	secure := fs.Bool("secure-cookies", false, "đánh dấu cookie phiên là Secure (khi chạy sau proxy HTTPS)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	s := &Server{Addr: *addr, DB: *db, Log: log, Out: env.Stdout,
 		// The default file is the newcomer's first run: give them the demo.
-		Demo: *demo || *db == DefaultDB}
+		Demo: *demo || *db == DefaultDB, SecureCookies: *secure}
 	if err := s.Open(ctx); err != nil {
 		return err
 	}

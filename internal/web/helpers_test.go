@@ -103,6 +103,11 @@ func demoCopy(dir string) (string, error) {
 // startServer serves the web handler on a copy of the demo database,
 // through httptest so that cross-origin protection sees a real Host.
 func startServer(dir string) (*httptest.Server, func(), error) {
+	return startServerWith(dir, nil)
+}
+
+// startServerWith is startServer with a change to the web configuration.
+func startServerWith(dir string, change func(*web.Config)) (*httptest.Server, func(), error) {
 	path, err := demoCopy(dir)
 	if err != nil {
 		return nil, nil, err
@@ -113,13 +118,16 @@ func startServer(dir string) (*httptest.Server, func(), error) {
 		return nil, nil, fmt.Errorf("open db: %w", err)
 	}
 	engine := analytics.New(db)
-	h := web.New(web.Config{
+	cfg := web.Config{
 		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db, Submissions: db, Audit: db},
 		DB:       db,
 		DemoNote: demoNote,
 		Now:      func() time.Time { return testNow },
-	})
-	srv := httptest.NewServer(h)
+	}
+	if change != nil {
+		change(&cfg)
+	}
+	srv := httptest.NewServer(web.New(cfg))
 	return srv, func() { srv.Close(); db.Close() }, nil
 }
 

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"kehoach/internal/web"
 	"net/http"
 	"net/url"
 	"strings"
@@ -159,5 +160,18 @@ func TestAPITokens(t *testing.T) {
 	}
 	if resp, _ := do(t, srv, "GET", "/api/plans", nil, "", map[string]string{"X-Test-As": "anonymous", "Authorization": "Basic eDp5"}); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("Basic credentials: %d, want 401", resp.StatusCode)
+	}
+}
+
+// TestSecureCookies: behind a TLS proxy the session cookie is Secure.
+func TestSecureCookies(t *testing.T) {
+	srv, stop, err := startServerWith(t.TempDir(), func(c *web.Config) { c.SecureCookies = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	resp, _ := do(t, srv, "POST", "/login", url.Values{"username": {"viewer"}, "password": {testPassword}}, "", map[string]string{"X-Test-As": "anonymous"})
+	if c := sessionCookieOf(resp); c == nil || !c.Secure || !c.HttpOnly {
+		t.Fatalf("cookie %+v, want Secure and HttpOnly", c)
 	}
 }
