@@ -188,7 +188,10 @@ func (db *DB) loadBundle(ctx context.Context, b *kehoach.Bundle, by string, only
 	if err := audit(kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: by}), tx, now, "load", "bundle", fmt.Sprintf("%d plans", len(b.Plans)), "", fmt.Sprintf("%d units, %d values", len(b.Units), len(b.Values))); err != nil {
 		return false, err
 	}
-	return true, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return false, err
+	}
+	return true, db.Optimize(ctx)
 }
 
 // insertValues bulk-inserts figures with one version, looking codes up once.

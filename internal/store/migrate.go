@@ -79,7 +79,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("store: migration %s: %w", name, err)
 		}
 	}
-	return nil
+	if db.dialect == postgres {
+		return nil // the deferred unlock must run on this same connection
+	}
+	conn.Close() // SQLite has one writer connection: free it for Optimize
+	return db.Optimize(ctx)
 }
 
 // splitStatements splits a migration on semicolons at line ends; our DDL has

@@ -80,6 +80,19 @@ func (e unitEnv) Count(r expr.Ref) (float64, bool) {
 }
 func (e unitEnv) Units([]string) float64 { return 1 }
 
+// change is one cell of a save: the figure typed (or its removal) and, for
+// the optimistic check, the figure the person saw.
+type change struct {
+	el    *kehoach.DataElement
+	unit  *kehoach.Unit
+	canon string
+	num   float64
+	del   bool
+	// orig is the figure the person saw; check says to compare it.
+	orig  string
+	check bool
+}
+
 // SaveFormValues validates and saves one form's figures in one transaction.
 func (db *DB) SaveFormValues(ctx context.Context, fs kehoach.FormSave) (*kehoach.SaveResult, error) {
 	formCode, periodID, values, by := fs.Form, fs.Period, fs.Values, fs.By
@@ -109,16 +122,6 @@ func (db *DB) SaveFormValues(ctx context.Context, fs kehoach.FormSave) (*kehoach
 		inForm[c] = true
 	}
 
-	type change struct {
-		el    *kehoach.DataElement
-		unit  *kehoach.Unit
-		canon string
-		num   float64
-		del   bool
-		// orig is the figure the person saw; check says to compare it.
-		orig  string
-		check bool
-	}
 	var changes []change
 	fields := map[string]string{}
 	units := map[string]*kehoach.Unit{}
@@ -252,59 +255,65 @@ func (db *DB) SaveFormValues(ctx context.Context, fs kehoach.FormSave) (*kehoach
 	}
 	now := db.Now().UTC()
 	// The version taken above locks the counter row until commit, so every
-	// other save has committed or waits: what we read now is current.
+	// other save has committed or waits: what we read now is current. The
+	// lock is held for a few statements whatever the size of the grid: one
+	// read of the cells, one upsert, one removal, one audit insert.
+	current, err := currentValues(ctx, tx, pe.String(), changes)
+	if err != nil {
+		return nil, err
+	}
 	var conflicts []kehoach.Conflict
+	var upserts []change
+	var removals []int64
+	var events []auditEvent
 	for _, c := range changes {
-		var id int64
-		var old, storedBy string
-		var deleted bool
-		var updated time.Time
-		err := tx.QueryRowContext(ctx, `SELECT id, value, deleted, stored_by, updated_at FROM data_values WHERE element_id = $1 AND unit_id = $2 AND period = $3 AND coc = ''`,
-			c.el.ID, c.unit.ID, pe.String()).Scan(&id, &old, &deleted, &storedBy, &updated)
-		exists := err == nil && !deleted
-		if err != nil && err != sql.ErrNoRows {
-			return nil, fmt.Errorf("store: save value: %w", err)
-		}
-		current := ""
+		cur, exists := current[cellKey{c.el.ID, c.unit.ID}]
+		exists = exists && !cur.deleted
+		stored := ""
 		if exists {
-			current = old
+			stored = cur.value
 		}
-		if c.check && current != c.orig {
-			conflicts = append(conflicts, kehoach.Conflict{Key: c.unit.Code + "." + c.el.Code, Theirs: current, By: storedBy, Updated: updated, Yours: c.canon, Original: c.orig})
+		if c.check && stored != c.orig {
+			conflicts = append(conflicts, kehoach.Conflict{Key: c.unit.Code + "." + c.el.Code, Theirs: stored, By: cur.storedBy, Updated: cur.updated, Yours: c.canon, Original: c.orig})
 			continue
-		}
-		if len(conflicts) > 0 {
-			continue // the save will fail: only look for more conflicts
 		}
 		key := c.el.Code + "/" + c.unit.Code + "/" + pe.String()
 		switch {
-		case c.del && !exists, !c.del && exists && old == c.canon:
+		case c.del && !exists, !c.del && exists && cur.value == c.canon:
 			result.Ignored++
-			continue
 		case c.del:
-			if _, err := tx.ExecContext(ctx, `UPDATE data_values SET deleted = $1, updated_at = $2, stored_by = $3, version = $4 WHERE id = $5`,
-				true, now, by, version, id); err != nil {
-				return nil, fmt.Errorf("store: delete value: %w", err)
-			}
+			removals = append(removals, cur.id)
+			events = append(events, auditEvent{"delete", "data_value", key, cur.value, ""})
 			result.Deleted++
-			if err := audit(ctx, tx, now, "delete", "data_value", key, old, ""); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err := upsertValue(ctx, tx, c.el.ID, c.unit.ID, pe.String(), "", c.canon, c.num, "", by, now, version); err != nil {
-			return nil, err
-		}
-		if exists {
+		case exists:
+			upserts = append(upserts, c)
+			events = append(events, auditEvent{"update", "data_value", key, cur.value, c.canon})
 			result.Updated++
-			err = audit(ctx, tx, now, "update", "data_value", key, old, c.canon)
-		} else {
+		default:
+			upserts = append(upserts, c)
+			events = append(events, auditEvent{"create", "data_value", key, "", c.canon})
 			result.Imported++
-			err = audit(ctx, tx, now, "create", "data_value", key, "", c.canon)
 		}
-		if err != nil {
-			return nil, err
+	}
+	if len(conflicts) > 0 {
+		return nil, conflictError(conflicts)
+	}
+	if err := upsertValues(ctx, tx, pe.String(), upserts, by, now, version); err != nil {
+		return nil, err
+	}
+	if len(removals) > 0 {
+		args := []any{true, now, by, version}
+		ph := make([]string, len(removals))
+		for i, id := range removals {
+			args = append(args, id)
+			ph[i] = fmt.Sprintf("$%d", len(args))
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE data_values SET deleted = $1, updated_at = $2, stored_by = $3, version = $4 WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...); err != nil {
+			return nil, fmt.Errorf("store: delete values: %w", err)
+		}
+	}
+	if err := auditBatch(ctx, tx, now, events); err != nil {
+		return nil, err
 	}
 	if len(conflicts) > 0 {
 		return nil, conflictError(conflicts)
@@ -380,19 +389,79 @@ func nextVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
 	return v, nil
 }
 
-// upsertValue writes one figure; num is NaN for text values.
-func upsertValue(ctx context.Context, tx *sql.Tx, elementID, unitID int64, pe, coc, value string, num float64, comment, by string, now any, version int64) error {
-	var n any
-	if !math.IsNaN(num) {
-		n = num
+// cellKey names a figure of one period: element and unit ids.
+type cellKey struct{ element, unit int64 }
+
+// cellState is a stored figure as a save finds it.
+type cellState struct {
+	id       int64
+	value    string
+	deleted  bool
+	storedBy string
+	updated  time.Time
+}
+
+// currentValues reads, in one query, the stored figures of the cells a save
+// touches.
+func currentValues(ctx context.Context, tx *sql.Tx, pe string, changes []change) (map[cellKey]cellState, error) {
+	out := map[cellKey]cellState{}
+	if len(changes) == 0 {
+		return out, nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO data_values (element_id, unit_id, period, coc, value, num, comment, stored_by, created_at, updated_at, version, deleted)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
-		ON CONFLICT (element_id, unit_id, period, coc) DO UPDATE SET value = excluded.value, num = excluded.num, comment = excluded.comment,
-		stored_by = excluded.stored_by, updated_at = excluded.updated_at, version = excluded.version, deleted = excluded.deleted`,
-		elementID, unitID, pe, coc, value, n, comment, by, now, version, false)
+	args := []any{pe}
+	list := func(ids []int64) string {
+		ph := make([]string, len(ids))
+		for i, id := range ids {
+			args = append(args, id)
+			ph[i] = fmt.Sprintf("$%d", len(args))
+		}
+		return strings.Join(ph, ", ")
+	}
+	q := `SELECT element_id, unit_id, id, value, deleted, stored_by, updated_at FROM data_values
+		WHERE period = $1 AND coc = '' AND element_id IN (` + list(changeIDs(changes, func(c change) int64 { return c.el.ID })) + `)
+		AND unit_id IN (` + list(changeIDs(changes, func(c change) int64 { return c.unit.ID })) + `)`
+	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return fmt.Errorf("store: save value: %w", err)
+		return nil, fmt.Errorf("store: read values: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k cellKey
+		var c cellState
+		if err := rows.Scan(&k.element, &k.unit, &c.id, &c.value, &c.deleted, &c.storedBy, &c.updated); err != nil {
+			return nil, fmt.Errorf("store: read values: %w", err)
+		}
+		out[k] = c
+	}
+	return out, rows.Err()
+}
+
+// upsertValues writes figures of one period, many rows per statement.
+func upsertValues(ctx context.Context, tx *sql.Tx, pe string, cs []change, by string, now time.Time, version int64) error {
+	const perStatement = 200
+	for len(cs) > 0 {
+		n := min(len(cs), perStatement)
+		var b strings.Builder
+		b.WriteString(`INSERT INTO data_values (element_id, unit_id, period, coc, value, num, comment, stored_by, created_at, updated_at, version, deleted) VALUES `)
+		args := []any{pe, by, now, version, false}
+		for i, c := range cs[:n] {
+			var num any
+			if !math.IsNaN(c.num) {
+				num = c.num
+			}
+			args = append(args, c.el.ID, c.unit.ID, c.canon, num)
+			k := len(args)
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "($%d, $%d, $1, '', $%d, $%d, '', $2, $3, $3, $4, $5)", k-3, k-2, k-1, k)
+		}
+		b.WriteString(` ON CONFLICT (element_id, unit_id, period, coc) DO UPDATE SET value = excluded.value, num = excluded.num,
+			stored_by = excluded.stored_by, updated_at = excluded.updated_at, version = excluded.version, deleted = excluded.deleted`)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: save values: %w", err)
+		}
+		cs = cs[n:]
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func (h *handler) loginSave(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	if byUser >= loginMaxFailures || byAddr >= 5*loginMaxFailures {
+	if byUser >= loginMaxFailures || byAddr >= 20*loginMaxFailures {
 		fail(http.StatusTooManyRequests, "Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại.")
 		return
 	}

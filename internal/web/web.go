@@ -43,7 +43,11 @@ func New(c Config) http.Handler {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	h := &handler{Config: c, static: loadStatic(), limiter: auth.NewLimiter(auth.LimiterConfig{})}
+	h := &handler{Config: c, static: loadStatic(), limiter: auth.NewLimiter(auth.LimiterConfig{
+		// Many people of one commune office or provincial intranet share an
+		// address behind NAT; the per-account limit stops guessing.
+		AddressAttempts: 300,
+	})}
 	h.tpl = loadTemplates(h.funcs())
 	return h.routes()
 }
