@@ -132,44 +132,32 @@ func (db *DB) FindSubmission(ctx context.Context, form, unit, pid string) (*keho
 
 // FindSubmissions returns the stored submissions matching f, oldest change first.
 func (db *DB) FindSubmissions(ctx context.Context, f kehoach.SubmissionFilter) ([]*kehoach.Submission, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	list := func(vs []string) string {
-		ps := make([]string, len(vs))
-		for i, v := range vs {
-			ps[i] = arg(v)
-		}
-		return strings.Join(ps, ", ")
-	}
-	subtree := func(codes []string) string {
-		return `s.unit_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code IN (` + list(codes) + `)
-			UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)`
-	}
+	var p params
 	where := []string{"1 = 1"}
 	if f.Form != "" {
-		where = append(where, "f.code = "+arg(f.Form))
+		where = append(where, "f.code = "+p.add(f.Form))
 	}
 	if f.Period != "" {
-		where = append(where, "s.period = "+arg(f.Period))
+		where = append(where, "s.period = "+p.add(f.Period))
 	}
 	if len(f.Units) > 0 {
-		where = append(where, subtree(f.Units))
+		where = append(where, p.subtree("s.unit_id", f.Units))
 	}
 	if f.Within != nil {
 		if len(f.Within) == 0 {
 			return nil, nil
 		}
-		where = append(where, subtree(f.Within))
+		where = append(where, p.subtree("s.unit_id", f.Within))
 	}
 	if len(f.Statuses) > 0 {
-		where = append(where, "s.status IN ("+list(f.Statuses)+")")
+		where = append(where, "s.status IN ("+list(&p, f.Statuses)+")")
 	}
 	q := `SELECT ` + submissionColumns + ` FROM submissions s JOIN forms f ON f.id = s.form_id JOIN units u ON u.id = s.unit_id
 		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY s.updated_at, s.id`
 	if f.Limit > 0 {
-		q += " LIMIT " + arg(f.Limit)
+		q += " LIMIT " + p.add(f.Limit)
 	}
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.read.QueryContext(ctx, q, p.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: submissions: %w", err)
 	}
@@ -474,23 +462,15 @@ func checkLocked(ctx context.Context, tx *sql.Tx, pe period.Period, elementIDs, 
 	if len(elementIDs) == 0 || len(unitIDs) == 0 {
 		return nil
 	}
-	args := []any{pe.String(), kehoach.SubmissionSubmitted, kehoach.SubmissionApproved}
-	ids := func(vs []int64) string {
-		ps := make([]string, len(vs))
-		for i, v := range vs {
-			args = append(args, v)
-			ps[i] = fmt.Sprintf("$%d", len(args))
-		}
-		return strings.Join(ps, ", ")
-	}
-	units, elements := ids(unitIDs), ids(elementIDs)
+	p := params{args: []any{pe.String(), kehoach.SubmissionSubmitted, kehoach.SubmissionApproved}}
+	units, elements := list(&p, unitIDs), list(&p, elementIDs)
 	var status, unitName, formName string
 	err := tx.QueryRowContext(ctx, `WITH RECURSIVE up(id) AS (SELECT id FROM units WHERE id IN (`+units+`)
 			UNION SELECT p.parent_id FROM units p JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL)
 		SELECT s.status, u.name, f.name FROM submissions s JOIN units u ON u.id = s.unit_id JOIN forms f ON f.id = s.form_id
 		WHERE s.period = $1 AND s.status IN ($2, $3) AND s.unit_id IN (SELECT id FROM up)
 		AND s.form_id IN (SELECT form_id FROM form_elements WHERE element_id IN (`+elements+`))
-		ORDER BY s.status, u.level, u.sort_key LIMIT 1`, args...).Scan(&status, &unitName, &formName)
+		ORDER BY s.status, u.level, u.sort_key LIMIT 1`, p.args...).Scan(&status, &unitName, &formName)
 	if err == sql.ErrNoRows {
 		return nil
 	} else if err != nil {

@@ -31,35 +31,25 @@ func (db *DB) FindUnits(ctx context.Context, f kehoach.UnitFilter) ([]*kehoach.U
 
 func findUnits(ctx context.Context, q queryer, f kehoach.UnitFilter) ([]*kehoach.Unit, error) {
 	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var p params
 	if f.Query != "" {
 		like := "%" + escapeLike(vntext.Fold(f.Query)) + "%"
-		where = append(where, fmt.Sprintf(`(u.search_key LIKE %s ESCAPE '\' OR LOWER(u.code) LIKE %[1]s ESCAPE '\')`, arg(like)))
+		where = append(where, fmt.Sprintf(`(u.search_key LIKE %s ESCAPE '\' OR LOWER(u.code) LIKE %[1]s ESCAPE '\')`, p.add(like)))
 	}
 	if f.Kind != "" {
-		where = append(where, "u.kind = "+arg(f.Kind))
+		where = append(where, "u.kind = "+p.add(f.Kind))
 	}
 	if f.Parent != "" {
-		where = append(where, "p.code = "+arg(f.Parent))
+		where = append(where, "p.code = "+p.add(f.Parent))
 	}
 	if len(f.Codes) > 0 {
-		ps := make([]string, len(f.Codes))
-		for i, c := range f.Codes {
-			ps[i] = arg(c)
-		}
-		where = append(where, "u.code IN ("+strings.Join(ps, ", ")+")")
+		where = append(where, "u.code IN ("+list(&p, f.Codes)+")")
 	}
 	if len(f.Within) > 0 {
-		ps := make([]string, len(f.Within))
-		for i, c := range f.Within {
-			ps[i] = arg(c)
-		}
-		where = append(where, `u.id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code IN (`+strings.Join(ps, ", ")+`)
-			UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub)`)
+		where = append(where, p.subtree("u.id", f.Within))
 	}
 	if f.On != "" {
-		d := arg(string(f.On))
+		d := p.add(string(f.On))
 		where = append(where, fmt.Sprintf("(u.valid_from = '' OR u.valid_from <= %s) AND (u.valid_to = '' OR u.valid_to >= %[1]s)", d))
 	}
 	query := `SELECT ` + unitColumns + ` FROM units u LEFT JOIN units p ON p.id = u.parent_id`
@@ -68,9 +58,9 @@ func findUnits(ctx context.Context, q queryer, f kehoach.UnitFilter) ([]*kehoach
 	}
 	query += " ORDER BY u.level, u.sort_key, u.code"
 	if f.Limit > 0 {
-		query += " LIMIT " + arg(f.Limit)
+		query += " LIMIT " + p.add(f.Limit)
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, query, p.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: find units: %w", err)
 	}

@@ -218,20 +218,17 @@ func loadScopes(ctx context.Context, q queryer, users []*kehoach.User) error {
 		return nil
 	}
 	byID := make(map[int64]*kehoach.User, len(users))
-	var args []any
-	var ps []string
-	for _, u := range users {
+	ids := make([]int64, len(users))
+	for i, u := range users {
 		byID[u.ID] = u
-		args = append(args, u.ID)
-		ps = append(ps, fmt.Sprintf("$%d", len(args)))
+		ids[i] = u.ID
 	}
+	var p params
 	query := `SELECT s.user_id, s.kind, u.code FROM user_scopes s JOIN units u ON u.id = s.unit_id`
 	if len(users) <= 1000 {
-		query += ` WHERE s.user_id IN (` + strings.Join(ps, ", ") + `)`
-	} else {
-		args = nil // many users: read every scope rather than bind thousands of ids
-	}
-	rows, err := q.QueryContext(ctx, query+` ORDER BY u.code`, args...)
+		query += ` WHERE s.user_id IN (` + list(&p, ids) + `)`
+	} // many users: read every scope rather than bind thousands of ids
+	rows, err := q.QueryContext(ctx, query+` ORDER BY u.code`, p.args...)
 	if err != nil {
 		return fmt.Errorf("store: user scopes: %w", err)
 	}
@@ -267,17 +264,16 @@ func (db *DB) FindUserByUsername(ctx context.Context, username string) (*kehoach
 // FindUsers returns the users matching f, by username.
 func (db *DB) FindUsers(ctx context.Context, f kehoach.UserFilter) ([]*kehoach.User, error) {
 	var where []string
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	var p params
 	if f.Role != "" {
-		where = append(where, "role = "+arg(f.Role))
+		where = append(where, "role = "+p.add(f.Role))
 	}
 	query := `SELECT ` + userColumns + ` FROM users`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
 	query += " ORDER BY username"
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.read.QueryContext(ctx, query, p.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: find users: %w", err)
 	}

@@ -19,36 +19,25 @@ var _ kehoach.DataService = (*DB)(nil)
 
 // FindDataValues returns the live figures matching f.
 func (db *DB) FindDataValues(ctx context.Context, f kehoach.DataValueFilter) ([]*kehoach.DataValue, error) {
-	var args []any
-	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
-	list := func(vs []string) string {
-		ps := make([]string, len(vs))
-		for i, v := range vs {
-			ps[i] = arg(v)
-		}
-		return strings.Join(ps, ", ")
-	}
-	q := ""
-	where := []string{"v.deleted = " + arg(false)}
+	var p params
+	where := []string{"v.deleted = " + p.add(false)}
 	if len(f.Units) > 0 {
 		if f.Children {
-			q = `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code IN (` + list(f.Units) + `)
-				UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) `
-			where = append(where, "v.unit_id IN (SELECT id FROM sub)")
+			where = append(where, p.subtree("v.unit_id", f.Units))
 		} else {
-			where = append(where, "u.code IN ("+list(f.Units)+")")
+			where = append(where, "u.code IN ("+list(&p, f.Units)+")")
 		}
 	}
 	if len(f.Periods) > 0 {
-		where = append(where, "v.period IN ("+list(f.Periods)+")")
+		where = append(where, "v.period IN ("+list(&p, f.Periods)+")")
 	}
 	if len(f.Elements) > 0 {
-		where = append(where, "e.code IN ("+list(f.Elements)+")")
+		where = append(where, "e.code IN ("+list(&p, f.Elements)+")")
 	}
-	q += `SELECT e.code, u.code, v.period, v.coc, v.value, v.comment, v.stored_by, v.updated_at, v.version
+	q := `SELECT e.code, u.code, v.period, v.coc, v.value, v.comment, v.stored_by, v.updated_at, v.version
 		FROM data_values v JOIN data_elements e ON e.id = v.element_id JOIN units u ON u.id = v.unit_id
 		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY u.sort_key, u.code, v.period, e.id, v.coc`
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.read.QueryContext(ctx, q, p.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: data values: %w", err)
 	}
@@ -302,13 +291,8 @@ func (db *DB) SaveFormValues(ctx context.Context, fs kehoach.FormSave) (*kehoach
 		return nil, err
 	}
 	if len(removals) > 0 {
-		args := []any{true, now, by, version}
-		ph := make([]string, len(removals))
-		for i, id := range removals {
-			args = append(args, id)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE data_values SET deleted = $1, updated_at = $2, stored_by = $3, version = $4 WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...); err != nil {
+		p := params{args: []any{true, now, by, version}}
+		if _, err := tx.ExecContext(ctx, `UPDATE data_values SET deleted = $1, updated_at = $2, stored_by = $3, version = $4 WHERE id IN (`+list(&p, removals)+`)`, p.args...); err != nil {
 			return nil, fmt.Errorf("store: delete values: %w", err)
 		}
 	}
@@ -408,19 +392,11 @@ func currentValues(ctx context.Context, tx *sql.Tx, pe string, changes []change)
 	if len(changes) == 0 {
 		return out, nil
 	}
-	args := []any{pe}
-	list := func(ids []int64) string {
-		ph := make([]string, len(ids))
-		for i, id := range ids {
-			args = append(args, id)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		return strings.Join(ph, ", ")
-	}
+	p := params{args: []any{pe}}
 	q := `SELECT element_id, unit_id, id, value, deleted, stored_by, updated_at FROM data_values
-		WHERE period = $1 AND coc = '' AND element_id IN (` + list(changeIDs(changes, func(c change) int64 { return c.el.ID })) + `)
-		AND unit_id IN (` + list(changeIDs(changes, func(c change) int64 { return c.unit.ID })) + `)`
-	rows, err := tx.QueryContext(ctx, q, args...)
+		WHERE period = $1 AND coc = '' AND element_id IN (` + list(&p, changeIDs(changes, func(c change) int64 { return c.el.ID })) + `)
+		AND unit_id IN (` + list(&p, changeIDs(changes, func(c change) int64 { return c.unit.ID })) + `)`
+	rows, err := tx.QueryContext(ctx, q, p.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: read values: %w", err)
 	}
