@@ -212,10 +212,27 @@ func (e *Engine) newScope(unit int32, p period.Period) *scope {
 	return &scope{e: e, root: unit, p: p, from: string(kehoach.DateOf(p.Start())), to: string(kehoach.DateOf(p.End()))}
 }
 
+// qperiod is a query period with its bounds as dates and its id, worked
+// out once per question rather than once per cell.
+type qperiod struct {
+	p            period.Period
+	from, to, id string
+}
+
+func newQPeriod(p period.Period) qperiod {
+	return qperiod{p: p, from: string(kehoach.DateOf(p.Start())), to: string(kehoach.DateOf(p.End())), id: p.String()}
+}
+
 // point evaluates an indicator for a unit and a period. Callers hold e.mu.
 func (e *Engine) point(ind *indicator, unit int32, p period.Period) kehoach.Point {
-	sc := e.newScope(unit, p)
-	pt := kehoach.Point{Period: p.String()}
+	q := newQPeriod(p)
+	return e.pointAt(ind, unit, &q)
+}
+
+// pointAt is point for a prepared period. Callers hold e.mu.
+func (e *Engine) pointAt(ind *indicator, unit int32, q *qperiod) kehoach.Point {
+	sc := &scope{e: e, root: unit, p: q.p, from: q.from, to: q.to}
+	pt := kehoach.Point{Period: q.id}
 	num, nok := ind.num.Eval(sc)
 	den, dok := ind.den.Eval(sc)
 	if !nok || !dok || den == 0 {

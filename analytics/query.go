@@ -3,8 +3,11 @@ package analytics
 import (
 	"context"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"kehoach"
@@ -101,14 +104,18 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 	}
 
 	// Rows come in the order of the row dimensions' items, dx varying
-	// slowest as given.
+	// slowest as given. Large questions compute their points on every core
+	// first (all under the read lock held above), then write the rows.
+	pts, err := e.points(ctx, dx, ou, pe)
+	if err != nil {
+		return nil, err
+	}
+	i := 0
 	for _, d := range dx {
 		for _, u := range ou {
-			for _, p := range pe {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-				pt := e.point(d.ind, u, p)
+			for range pe {
+				pt := pts[i]
+				i++
 				if !pt.HasValue {
 					continue
 				}
@@ -118,7 +125,7 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 					case "dx":
 						row = append(row, d.code)
 					case "pe":
-						row = append(row, p.String())
+						row = append(row, pt.Period)
 					case "ou":
 						row = append(row, e.units[u].unit.Code)
 					}
@@ -140,6 +147,63 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 	}
 	res.Height, res.Width = len(res.Rows), len(res.Headers)
 	return res, nil
+}
+
+// parallelPoints is the number of points from which a question is
+// computed on several cores.
+const parallelPoints = 128
+
+// points evaluates every (dx, ou, pe) point, pe varying fastest. Callers
+// hold e.mu (read); the workers read only.
+func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period) ([]kehoach.Point, error) {
+	n := len(dx) * len(ou) * len(pe)
+	pts := make([]kehoach.Point, n)
+	if n == 0 {
+		return pts, nil
+	}
+	qps := make([]qperiod, len(pe))
+	for i, p := range pe {
+		qps[i] = newQPeriod(p)
+	}
+	at := func(i int) kehoach.Point {
+		p := i % len(pe)
+		u := (i / len(pe)) % len(ou)
+		d := i / (len(pe) * len(ou))
+		return e.pointAt(dx[d].ind, ou[u], &qps[p])
+	}
+	workers := min(runtime.GOMAXPROCS(0), n/parallelPoints+1)
+	if workers <= 1 {
+		for i := range pts {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			pts[i] = at(i)
+		}
+		return pts, nil
+	}
+	// Workers take chunks of consecutive points (the same unit's periods
+	// share cache lines) until none is left.
+	const chunk = 16
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					pts[i] = at(i)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return pts, nil
 }
 
 // resolveDX finds each dx item among indicators, then data elements.

@@ -53,8 +53,7 @@ type Questions struct {
 	Form, Element, At string
 	// Levels is the depth of the unit tree (the baseline's uidlevel columns).
 	Levels int
-	// Units are all units, parents first; Values the number of live figures
-	// the dataset was generated with (for the report).
+	// Units are all units, parents first.
 	Units []*kehoach.Unit
 }
 

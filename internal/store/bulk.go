@@ -116,6 +116,15 @@ func (db *DB) BulkLoad(ctx context.Context, b *kehoach.Bundle, by string,
 		return n, err
 	}
 	progress(n)
+	// Fresh statistics, or the planners may pick plans fit for an empty
+	// table (PostgreSQL was seen taking 183 ms instead of 0.4 ms per query).
+	if db.dialect == postgres {
+		if _, err := db.write.ExecContext(ctx, `ANALYZE data_values`); err != nil {
+			return n, fmt.Errorf("store: analyze: %w", err)
+		}
+	} else if err := db.Optimize(ctx); err != nil {
+		return n, err
+	}
 	return n, nil
 }
 
