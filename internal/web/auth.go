@@ -192,21 +192,34 @@ func (h *handler) scopePlan(r *http.Request, plan *kehoach.Plan) (*kehoach.Plan,
 	out := *plan
 	out.Targets = nil
 	note := ""
-	for _, t := range plan.Targets {
-		if err := h.checkUnit(r, auth.ActionView, t.ScopeCode); err == nil {
-			out.Targets = append(out.Targets, t)
+	// The ancestors of each unit of the caller's scope, read once.
+	ancestorsOf := map[string][]string{}
+	for _, code := range scope {
+		ancestors, err := h.Services.Units.FindAncestors(r.Context(), code)
+		if kehoach.ErrorCode(err) == kehoach.ENOTFOUND {
 			continue
-		} else if kehoach.ErrorCode(err) != kehoach.EFORBIDDEN {
+		} else if err != nil {
 			return nil, "", err
 		}
-		for _, code := range scope {
-			ancestors, err := h.Services.Units.FindAncestors(r.Context(), code)
-			if kehoach.ErrorCode(err) == kehoach.ENOTFOUND {
-				continue
-			} else if err != nil {
+		ancestorsOf[code] = ancestors
+	}
+	visible := map[string]bool{} // target scope → the caller may view it
+	for _, t := range plan.Targets {
+		ok, seen := visible[t.ScopeCode]
+		if !seen {
+			err := h.checkUnit(r, auth.ActionView, t.ScopeCode)
+			if err != nil && kehoach.ErrorCode(err) != kehoach.EFORBIDDEN {
 				return nil, "", err
 			}
-			if slices.Contains(ancestors, t.ScopeCode) {
+			ok = err == nil
+			visible[t.ScopeCode] = ok
+		}
+		if ok {
+			out.Targets = append(out.Targets, t)
+			continue
+		}
+		for _, code := range scope {
+			if ancestors, ok := ancestorsOf[code]; ok && slices.Contains(ancestors, t.ScopeCode) {
 				c := *t
 				c.ScopeCode = code
 				out.Targets = append(out.Targets, &c)
