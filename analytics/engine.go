@@ -380,15 +380,6 @@ func nanRow(n int) []float64 {
 	return r
 }
 
-// value returns the unit's figure for ordinal o, NaN if none.
-func (s *series) value(unit int32, o int) float64 {
-	row := s.rowOf[unit]
-	if row < 0 || o < s.base || o >= s.base+s.width {
-		return math.NaN()
-	}
-	return s.data[int(row)*s.width+o-s.base]
-}
-
 // LoadStats tells how the engine last loaded: from a snapshot or not, and
 // how many figures it read row by row.
 func (e *Engine) LoadStats() (fromSnapshot bool, rowsScanned int64) {

@@ -15,7 +15,6 @@ type fakeSource struct {
 	elements   []*kehoach.DataElement
 	indicators []*kehoach.Indicator
 	values     []kehoach.RawValue
-	versions   []int64
 	meta       int64
 	scans      int
 }

@@ -137,8 +137,7 @@ type reporter struct {
 // leader is one simulated person who reads the dashboards.
 type leader struct {
 	*person
-	rng    *rand.Rand
-	offset time.Duration
+	rng *rand.Rand
 }
 
 // run is one load test in progress.

@@ -277,12 +277,7 @@ func validateBundle(b *kehoach.Bundle) error {
 		// readers compare the text.
 		f.PeriodType = pt.String()
 		for _, r := range f.Rules {
-			for _, s := range []string{r.Left, r.Right} {
-				if _, err := expr.Parse(s); err != nil {
-					return kehoach.Errorf(kehoach.EINVALID, "biểu mẫu %s: %v", f.Code, err)
-				}
-			}
-			if _, err := expr.ParseOp(r.Op); err != nil {
+			if _, err := parseRule(r); err != nil {
 				return kehoach.Errorf(kehoach.EINVALID, "biểu mẫu %s: %v", f.Code, err)
 			}
 		}

@@ -193,16 +193,20 @@ func (db *DB) SaveFormValues(ctx context.Context, fs kehoach.FormSave) (*kehoach
 		}
 	}
 	result := &kehoach.SaveResult{}
+	rules := make([]*rule, len(form.Rules))
+	for i, r := range form.Rules {
+		if rules[i], err = parseRule(r); err != nil {
+			return nil, fmt.Errorf("store: form %s rule %q: %w", form.Code, r.Message, err)
+		}
+	}
 	for _, uc := range unitCodes {
 		env := envs[uc]
 		if env == nil {
 			continue
 		}
-		for _, r := range form.Rules {
-			ok, refs, err := checkRule(r, env)
-			if err != nil {
-				return nil, fmt.Errorf("store: form %s rule %q: %w", form.Code, r.Message, err)
-			}
+		for _, rl := range rules {
+			r := rl.ValidationRule
+			ok, refs := rl.check(env)
 			if ok {
 				continue
 			}
@@ -336,27 +340,38 @@ func envOf(envs map[string]unitEnv, unit string) unitEnv {
 	return envs[unit]
 }
 
-// checkRule evaluates a rule on one unit's figures. A side without a value
-// (nothing reported) does not violate it. refs are the elements concerned.
-func checkRule(r *kehoach.ValidationRule, env unitEnv) (ok bool, refs []expr.Ref, err error) {
+// rule is a validation rule with its sides parsed.
+type rule struct {
+	*kehoach.ValidationRule
+	left, right *expr.Expr
+	op          expr.Op
+}
+
+func parseRule(r *kehoach.ValidationRule) (*rule, error) {
 	l, err := expr.Parse(r.Left)
 	if err != nil {
-		return false, nil, err
+		return nil, err
 	}
 	rt, err := expr.Parse(r.Right)
 	if err != nil {
-		return false, nil, err
+		return nil, err
 	}
 	op, err := expr.ParseOp(r.Op)
 	if err != nil {
-		return false, nil, err
+		return nil, err
 	}
-	lv, lok := l.Eval(env)
-	rv, rok := rt.Eval(env)
-	if !lok || !rok || op.Holds(lv, rv) {
-		return true, nil, nil
+	return &rule{ValidationRule: r, left: l, right: rt, op: op}, nil
+}
+
+// check evaluates the rule on one unit's figures. A side without a value
+// (nothing reported) does not violate it. refs are the elements concerned.
+func (r *rule) check(env unitEnv) (ok bool, refs []expr.Ref) {
+	lv, lok := r.left.Eval(env)
+	rv, rok := r.right.Eval(env)
+	if !lok || !rok || r.op.Holds(lv, rv) {
+		return true, nil
 	}
-	return false, append(l.Refs(), rt.Refs()...), nil
+	return false, append(r.left.Refs(), r.right.Refs()...)
 }
 
 func invalidFields(fields map[string]string) error {
