@@ -12,21 +12,6 @@ const (
 	StatusNoData   = "no_data"
 )
 
-// StatusLabel returns the Vietnamese label of a target status.
-func StatusLabel(s string) string {
-	switch s {
-	case StatusAchieved:
-		return "Đạt"
-	case StatusOnTrack:
-		return "Đúng tiến độ"
-	case StatusAtRisk:
-		return "Có nguy cơ"
-	case StatusOffTrack:
-		return "Chậm"
-	}
-	return "Chưa có số liệu"
-}
-
 // Point is an indicator's value for one period: Value = Num / Den × factor.
 type Point struct {
 	Period   string  `json:"period"`

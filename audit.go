@@ -28,42 +28,6 @@ const (
 var AuditActions = []string{AuditCreate, AuditUpdate, AuditDelete, AuditLoad, AuditSetPassword, AuditRevoke,
 	AuditLogin, AuditLoginFailed, AuditLogout, AuditSubmit, AuditApprove, AuditReturn, AuditUnlock, AuditExport}
 
-// AuditActionLabel returns the Vietnamese name of an audit action, or action
-// itself when it is unknown.
-func AuditActionLabel(action string) string {
-	switch action {
-	case AuditCreate:
-		return "Tạo"
-	case AuditUpdate:
-		return "Sửa"
-	case AuditDelete:
-		return "Xóa"
-	case AuditLoad:
-		return "Nạp dữ liệu"
-	case AuditSetPassword:
-		return "Đổi mật khẩu"
-	case AuditRevoke:
-		return "Thu hồi"
-	case AuditLogin:
-		return "Đăng nhập"
-	case AuditLoginFailed:
-		return "Đăng nhập thất bại"
-	case AuditLogout:
-		return "Đăng xuất"
-	case AuditExport:
-		return "Xuất nhật ký"
-	case AuditSubmit:
-		return "Gửi duyệt"
-	case AuditApprove:
-		return "Phê duyệt"
-	case AuditReturn:
-		return "Trả lại"
-	case AuditUnlock:
-		return "Mở khóa"
-	}
-	return action
-}
-
 // Audit entities: what an AuditEvent is about, and the form of its Key.
 const (
 	AuditDataValue   = "data_value"   // Key "ELEMENT/UNIT/PERIOD", e.g. "HGD_VH/XA_BANBO_B01/2024"
@@ -79,30 +43,6 @@ const (
 // AuditEntities lists the known entities in the order a filter offers them.
 var AuditEntities = []string{AuditDataValue, AuditDataValues, AuditBundle, AuditUser, AuditAPIToken,
 	AuditSession, AuditSubmission, AuditAuditEvents}
-
-// AuditEntityLabel returns the Vietnamese name of an audit entity, or
-// entity itself when it is unknown.
-func AuditEntityLabel(entity string) string {
-	switch entity {
-	case AuditDataValue:
-		return "Số liệu"
-	case AuditDataValues:
-		return "Số liệu (nạp hàng loạt)"
-	case AuditBundle:
-		return "Bộ kế hoạch"
-	case AuditUser:
-		return "Tài khoản"
-	case AuditAPIToken:
-		return "Mã truy cập API"
-	case AuditSession:
-		return "Phiên đăng nhập"
-	case AuditAuditEvents:
-		return "Nhật ký hệ thống"
-	case AuditSubmission:
-		return "Báo cáo gửi duyệt"
-	}
-	return entity
-}
 
 // DataValueKey is the audit Key of a data value: "ELEMENT/UNIT/PERIOD".
 func DataValueKey(element, unit, period string) string {

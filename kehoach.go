@@ -42,14 +42,6 @@ func (d Date) Time() time.Time {
 // IsZero reports whether d is unset.
 func (d Date) IsZero() bool { return d == "" }
 
-// Display formats d the Vietnamese way, "05/02/2022".
-func (d Date) Display() string {
-	if d == "" {
-		return ""
-	}
-	return d.Time().Format("02/01/2006")
-}
-
 // Services bundles the services that the web and the commands use. Only the
 // app package fills it with concrete implementations.
 type Services struct {

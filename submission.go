@@ -31,21 +31,6 @@ const (
 // (characters).
 const SubmissionReasonMaxLen = 1000
 
-// SubmissionLabel returns the Vietnamese name of a submission status.
-func SubmissionLabel(status string) string {
-	switch status {
-	case SubmissionDraft:
-		return "Bản nháp"
-	case SubmissionSubmitted:
-		return "Đã gửi"
-	case SubmissionApproved:
-		return "Đã duyệt (khóa)"
-	case SubmissionReturned:
-		return "Bị trả lại"
-	}
-	return status
-}
-
 // SubmissionLocked reports whether figures under a submission of this
 // status may not be changed: submitted or approved.
 func SubmissionLocked(status string) bool {
@@ -96,9 +81,6 @@ type Submission struct {
 	DecidedBy string    `json:"decidedBy,omitempty"`
 	UpdatedAt time.Time `json:"updatedAt,omitzero"`
 }
-
-// Label returns the Vietnamese name of the submission's status.
-func (s *Submission) Label() string { return SubmissionLabel(s.Status) }
 
 // Locked reports whether the submission's figures may not change.
 func (s *Submission) Locked() bool { return SubmissionLocked(s.Status) }

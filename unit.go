@@ -15,25 +15,6 @@ const (
 // UnitKinds lists the known kinds, from the top of the tree down.
 var UnitKinds = []string{KindProvince, KindDistrict, KindCommune, KindVillage, KindAgency, KindSchool}
 
-// KindLabel returns the Vietnamese name of a unit kind.
-func KindLabel(kind string) string {
-	switch kind {
-	case KindProvince:
-		return "Tỉnh"
-	case KindDistrict:
-		return "Huyện"
-	case KindCommune:
-		return "Xã, phường, thị trấn"
-	case KindVillage:
-		return "Thôn, bản"
-	case KindAgency:
-		return "Cơ quan, đơn vị"
-	case KindSchool:
-		return "Trường học"
-	}
-	return kind
-}
-
 // Unit is an administrative unit, agency or school (đơn vị). Units form a
 // tree through Parent; a unit exists from ValidFrom to ValidTo (inclusive,
 // zero = open) so that data entered under one hierarchy can be read under

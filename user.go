@@ -2,7 +2,6 @@ package kehoach
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -18,34 +17,6 @@ const (
 
 // Roles lists the roles, from the most to the least powerful.
 var Roles = []string{RoleAdmin, RolePlanner, RoleReporter, RoleApprover, RoleViewer}
-
-// RoleLabel returns the Vietnamese name of a role, or role itself when it is
-// unknown.
-func RoleLabel(role string) string {
-	switch role {
-	case RoleAdmin:
-		return "Quản trị hệ thống"
-	case RolePlanner:
-		return "Cán bộ kế hoạch"
-	case RoleReporter:
-		return "Người báo cáo"
-	case RoleApprover:
-		return "Người phê duyệt"
-	case RoleViewer:
-		return "Người xem"
-	}
-	return role
-}
-
-// RolesText lists the roles with their names for messages:
-// "admin (Quản trị hệ thống), planner (Cán bộ kế hoạch), …".
-func RolesText() string {
-	parts := make([]string, len(Roles))
-	for i, r := range Roles {
-		parts[i] = r + " (" + RoleLabel(r) + ")"
-	}
-	return strings.Join(parts, ", ")
-}
 
 // ValidRole reports whether role is one of Roles.
 func ValidRole(role string) bool {
@@ -221,10 +192,24 @@ type UserService interface {
 	FindUserByToken(ctx context.Context, token string) (*User, error)
 }
 
-// Actor is who makes a change and from where, as the audit log records it.
+// Actor is who makes a change and from where, as the audit log records it,
+// and the units they may act on, computed once when the request or the
+// command starts (auth.ScopesOf for a user). The store checks Entry on
+// every write of figures, so a handler or a command that forgets a check
+// still cannot write outside it.
 type Actor struct {
 	Username string // "" is the system itself
 	Address  string // client address; "" when not over the network
+	// Entry is the units whose figures the actor may write; View, those
+	// it may read. The zero Scope covers nothing.
+	Entry, View Scope
+}
+
+// SystemActor is a command or a loader run by whoever runs the server
+// (the demo, kehoach gen, an import on the command line): it reaches every
+// unit, and the audit log names it name.
+func SystemActor(name string) Actor {
+	return Actor{Username: name, Entry: AllUnits, View: AllUnits}
 }
 
 type actorKey struct{}

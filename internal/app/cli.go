@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"kehoach"
+	"kehoach/internal/locale"
 )
 
 // Env is what a command reads from outside: arguments, environment and
@@ -134,7 +134,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 			if a.Unit != "" {
 				unit = " · " + a.Unit
 			}
-			fmt.Fprintf(env.Stdout, "  %-16s %-28s %s%s\n", a.Username, a.Password, kehoach.RoleLabel(a.Role), unit)
+			fmt.Fprintf(env.Stdout, "  %-16s %-28s %s%s\n", a.Username, a.Password, locale.VI.Role(a.Role), unit)
 		}
 	}
 	fmt.Fprintf(env.Stdout, "Tạo tài khoản quản trị: kehoach user add --username ten --role admin --password-stdin\n")

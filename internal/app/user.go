@@ -11,6 +11,7 @@ import (
 
 	"kehoach"
 	"kehoach/internal/auth"
+	"kehoach/internal/locale"
 )
 
 const (
@@ -54,11 +55,11 @@ func userCommand(ctx context.Context, env Env, args []string) error {
 	}
 	switch {
 	case *role == "":
-		return fmt.Errorf("user add: cần --role; chọn một trong: %s", kehoach.RolesText())
+		return fmt.Errorf("user add: cần --role; chọn một trong: %s", locale.VI.CodesText(locale.LabelRole, kehoach.Roles))
 	case !kehoach.ValidRole(*role):
-		return fmt.Errorf("user add: vai trò %q không có; chọn một trong: %s", *role, kehoach.RolesText())
+		return fmt.Errorf("user add: vai trò %q không có; chọn một trong: %s", *role, locale.VI.CodesText(locale.LabelRole, kehoach.Roles))
 	case kehoach.RoleNeedsScope(*role) && len(units) == 0:
-		return fmt.Errorf("user add: vai trò %s (%s) cần --unit MÃ_ĐƠN_VỊ: đơn vị mà người này được nhập số liệu", *role, kehoach.RoleLabel(*role))
+		return fmt.Errorf("user add: vai trò %s (%s) cần --unit MÃ_ĐƠN_VỊ: đơn vị mà người này được nhập số liệu", *role, locale.VI.Role(*role))
 	}
 	password, generated := "", false
 	if *stdin {
@@ -83,7 +84,7 @@ func userCommand(ctx context.Context, env Env, args []string) error {
 	if len(u.EntryScope) > 0 {
 		scope = "đơn vị " + strings.Join(u.EntryScope, ", ") + " và các đơn vị trực thuộc"
 	}
-	fmt.Fprintf(env.Stdout, "Đã tạo tài khoản %s, vai trò %s, phạm vi: %s.\n", u.Username, kehoach.RoleLabel(u.Role), scope)
+	fmt.Fprintf(env.Stdout, "Đã tạo tài khoản %s, vai trò %s, phạm vi: %s.\n", u.Username, locale.VI.Role(u.Role), scope)
 	if generated {
 		fmt.Fprintf(env.Stdout, "Mật khẩu (chỉ hiện lần này; hãy đổi sau khi đăng nhập): %s\n", password)
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"kehoach"
+	"kehoach/internal/locale"
 	"kehoach/internal/vntext"
 	"kehoach/period"
 )
@@ -307,7 +308,7 @@ func (db *DB) changeSubmission(ctx context.Context, action string, c kehoach.Sub
 	to, ok := kehoach.SubmissionTransition(action, cur)
 	if !ok {
 		return nil, kehoach.Errorf(kehoach.EINVALID, "Không thể %s số liệu %s của %s, %s: báo cáo đang ở trạng thái “%s”.",
-			actionVerb(action), g.form.Name, g.unit.Name, strings.ToLower(g.pe.Label()), kehoach.SubmissionLabel(cur))
+			actionVerb(action), g.form.Name, g.unit.Name, strings.ToLower(g.pe.Label()), locale.VI.Submission(cur))
 	}
 	switch action {
 	case kehoach.ActionSubmitFigures:
@@ -386,7 +387,7 @@ func statusJSON(status, reason string) string {
 func staleSubmission(g grid, now string) error {
 	msg := fmt.Sprintf("Trạng thái báo cáo %s của %s, %s vừa được người khác thay đổi", g.form.Name, g.unit.Name, strings.ToLower(g.pe.Label()))
 	if now != "" {
-		msg += fmt.Sprintf(" (hiện là “%s”)", kehoach.SubmissionLabel(now))
+		msg += fmt.Sprintf(" (hiện là “%s”)", locale.VI.Submission(now))
 	}
 	return kehoach.Errorf(kehoach.ECONFLICT, "%s; chưa có gì thay đổi. Hãy xem lại rồi thao tác lại.", msg)
 }

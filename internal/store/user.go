@@ -15,6 +15,7 @@ import (
 
 	"kehoach"
 	"kehoach/internal/auth"
+	"kehoach/internal/locale"
 	"kehoach/internal/vntext"
 )
 
@@ -73,9 +74,9 @@ func normUser(u *kehoach.User) map[string]string {
 		fields["name"] = fmt.Sprintf("Họ tên dài quá %d ký tự.", kehoach.UserNameMaxLen)
 	}
 	if !kehoach.ValidRole(u.Role) {
-		fields["role"] = fmt.Sprintf("Vai trò %q không có; chọn một trong: %s.", u.Role, kehoach.RolesText())
+		fields["role"] = fmt.Sprintf("Vai trò %q không có; chọn một trong: %s.", u.Role, locale.VI.CodesText(locale.LabelRole, kehoach.Roles))
 	} else if kehoach.RoleNeedsScope(u.Role) && len(u.EntryScope) == 0 {
-		fields["entryScope"] = fmt.Sprintf("Vai trò %s cần ít nhất một đơn vị được nhập số liệu.", kehoach.RoleLabel(u.Role))
+		fields["entryScope"] = fmt.Sprintf("Vai trò %s cần ít nhất một đơn vị được nhập số liệu.", locale.VI.Role(u.Role))
 	}
 	return fields
 }

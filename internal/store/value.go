@@ -11,6 +11,7 @@ import (
 
 	"kehoach"
 	"kehoach/expr"
+	"kehoach/internal/locale"
 	"kehoach/internal/vntext"
 	"kehoach/period"
 )
@@ -145,7 +146,7 @@ func (db *DB) SaveFormValues(ctx context.Context, fs kehoach.FormSave) (*kehoach
 				fields[key] = fmt.Sprintf("chỉ số %q không thuộc biểu mẫu %s", ec, form.Name)
 				continue
 			case !el.ReportedBy(u.Kind):
-				fields[key] = fmt.Sprintf("%s: đơn vị %s (%s) không báo cáo chỉ số này", el.Name, u.Name, strings.ToLower(kehoach.KindLabel(u.Kind)))
+				fields[key] = fmt.Sprintf("%s: đơn vị %s (%s) không báo cáo chỉ số này", el.Name, u.Name, strings.ToLower(locale.VI.Kind(u.Kind)))
 				continue
 			}
 			raw = vntext.NFC(raw)
@@ -327,7 +328,7 @@ func conflictError(cs []kehoach.Conflict) error {
 			theirs = "(đã xóa)"
 		}
 		fields[c.Key] = fmt.Sprintf("%s đã sửa ô này lúc %s thành %s trong khi bạn đang nhập; bạn nhập %s. Hãy xem lại rồi lưu lại.",
-			c.By, c.Updated.Local().Format("15:04 02/01/2006"), theirs, c.Yours)
+			c.By, locale.VI.DateTime(c.Updated), theirs, c.Yours)
 	}
 	return &kehoach.Error{Code: kehoach.ECONFLICT, Fields: fields,
 		Message: fmt.Sprintf("Có %d ô vừa được người khác sửa trong khi bạn nhập; chưa lưu số liệu nào. Ô đó đang hiện số liệu mới nhất.", len(cs))}

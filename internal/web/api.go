@@ -6,6 +6,7 @@ import (
 
 	"kehoach"
 	"kehoach/internal/auth"
+	"kehoach/internal/locale"
 	"kehoach/internal/vntext"
 	"kehoach/period"
 )
@@ -98,7 +99,7 @@ func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
 			Deadline: t.Deadline, Scope: t.ScopeCode, Period: c.Period,
 			Value: ptr(c.Value, c.HasValue), Numerator: ptr(c.Num, c.HasValue), Denominator: ptr(c.Den, c.HasValue),
 			Gap: ptr(tp.Gap, c.HasValue), Projection: ptr(tp.Projection, tp.HasProjection),
-			Status: tp.Status, StatusLabel: kehoach.StatusLabel(tp.Status),
+			Status: tp.Status, StatusLabel: locale.VI.Status(tp.Status),
 			Baseline: ptr(tp.Baseline.Value, tp.Baseline.HasValue), Series: tp.Series,
 		}
 	}

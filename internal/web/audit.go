@@ -10,12 +10,8 @@ import (
 	"time"
 
 	"kehoach"
+	"kehoach/internal/locale"
 )
-
-// vietnam is Vietnam's time (UTC+7 all year, no daylight saving), in which
-// the audit log is shown and its date filters are read. A fixed zone needs
-// no time zone database on the server.
-var vietnam = time.FixedZone("ICT", 7*3600)
 
 // auditPageSize is how many events one page of the audit log shows.
 const auditPageSize = 50
@@ -70,7 +66,7 @@ func parseAuditQuery(r *http.Request) (auditQuery, kehoach.AuditFilter, map[stri
 		if s == "" {
 			return time.Time{}
 		}
-		t, err := time.ParseInLocation(kehoach.DateFormat, s, vietnam)
+		t, err := time.ParseInLocation(kehoach.DateFormat, s, locale.Vietnam)
 		if err != nil {
 			errs[field] = fmt.Sprintf("Ngày %q không hợp lệ (cần dạng NNNN-TT-NN).", s)
 			return time.Time{}
@@ -131,10 +127,10 @@ func (h *handler) auditShow(w http.ResponseWriter, r *http.Request) {
 	q, f, errs := parseAuditQuery(r)
 	pg := &auditPage{Q: q, Matches: auditMatches, Errors: errs}
 	for _, a := range kehoach.AuditActions {
-		pg.Actions = append(pg.Actions, [2]string{a, kehoach.AuditActionLabel(a)})
+		pg.Actions = append(pg.Actions, [2]string{a, locale.VI.AuditAction(a)})
 	}
 	for _, e := range kehoach.AuditEntities {
-		pg.Entities = append(pg.Entities, [2]string{e, kehoach.AuditEntityLabel(e)})
+		pg.Entities = append(pg.Entities, [2]string{e, locale.VI.AuditEntity(e)})
 	}
 	status := http.StatusOK
 	if len(errs) > 0 {
@@ -146,11 +142,11 @@ func (h *handler) auditShow(w http.ResponseWriter, r *http.Request) {
 			h.htmlError(w, r, err)
 			return
 		}
-		pg.Total, pg.TotalText = total, formatNumber(float64(total), 0)
+		pg.Total, pg.TotalText = total, locale.VI.Number(float64(total), 0)
 		pg.Pages = (total + auditPageSize - 1) / auditPageSize
 		for _, e := range events {
-			pg.Rows = append(pg.Rows, auditRow{AuditEvent: e, Time: e.At.In(vietnam).Format("02/01/2006 15:04:05"),
-				ActionLabel: kehoach.AuditActionLabel(e.Action), EntityLabel: kehoach.AuditEntityLabel(e.Entity),
+			pg.Rows = append(pg.Rows, auditRow{AuditEvent: e, Time: locale.VI.DateTimeSeconds(e.At),
+				ActionLabel: locale.VI.AuditAction(e.Action), EntityLabel: locale.VI.AuditEntity(e.Entity),
 				History: valueHistoryLink(e)})
 		}
 		page := func(n int) string {
@@ -207,7 +203,7 @@ func (h *handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 	start := func() {
 		started = true
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="nhat-ky-`+h.Now().In(vietnam).Format("20060102-1504")+`.csv"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="nhat-ky-`+h.Now().In(locale.Vietnam).Format("20060102-1504")+`.csv"`)
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write([]byte("\ufeff"))
 		cw.Write([]string{"Số thứ tự sự kiện", "Thời gian (giờ Việt Nam)", "Người thực hiện", "Địa chỉ", "Hành động",
@@ -217,8 +213,8 @@ func (h *handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 		if !started {
 			start()
 		}
-		cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.In(vietnam).Format("2006-01-02 15:04:05"),
-			csvCell(e.Actor), csvCell(e.Address), kehoach.AuditActionLabel(e.Action), kehoach.AuditEntityLabel(e.Entity),
+		cw.Write([]string{strconv.FormatInt(e.ID, 10), e.At.In(locale.Vietnam).Format("2006-01-02 15:04:05"),
+			csvCell(e.Actor), csvCell(e.Address), locale.VI.AuditAction(e.Action), locale.VI.AuditEntity(e.Entity),
 			csvCell(e.Key), csvCell(e.Old), csvCell(e.New)})
 		return cw.Error() // a client gone stops the export
 	})

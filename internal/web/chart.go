@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"kehoach"
+	"kehoach/internal/locale"
 	"kehoach/period"
 )
 
@@ -41,7 +42,7 @@ func sparkline(tp *kehoach.TargetProgress) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="spark" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="Xu hướng %s">`, w, h, w, h, template.HTMLEscapeString(tp.Target.Code))
 	fmt.Fprintf(&b, `<line class="spark-target" x1="%g" y1="%.1f" x2="%g" y2="%.1f"><title>Mục tiêu %s</title></line>`,
-		pad, y(tp.Target.Value), w-pad, y(tp.Target.Value), formatPercent(tp.Target.Value))
+		pad, y(tp.Target.Value), w-pad, y(tp.Target.Value), locale.VI.Percent(tp.Target.Value))
 	var pts []string
 	last := -1
 	for i, p := range tp.Series {
@@ -55,12 +56,12 @@ func sparkline(tp *kehoach.TargetProgress) template.HTML {
 	}
 	if tp.HasProjection && last >= 0 {
 		fmt.Fprintf(&b, `<line class="spark-proj" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"><title>Dự báo đến hạn: %s</title></line>`,
-			x(last), y(tp.Series[last].Value), x(periods-1), y(tp.Projection), formatPercent(tp.Projection))
+			x(last), y(tp.Series[last].Value), x(periods-1), y(tp.Projection), locale.VI.Percent(tp.Projection))
 	}
 	for i, p := range tp.Series {
 		if p.HasValue {
 			fmt.Fprintf(&b, `<circle class="spark-dot" cx="%.1f" cy="%.1f" r="2.2"><title>%s: %s</title></circle>`,
-				x(i), y(p.Value), template.HTMLEscapeString(periodLabel(p.Period)), formatPercent(p.Value))
+				x(i), y(p.Value), template.HTMLEscapeString(periodLabel(p.Period)), locale.VI.Percent(p.Value))
 		}
 	}
 	b.WriteString(`</svg>`)

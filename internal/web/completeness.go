@@ -7,6 +7,7 @@ import (
 
 	"kehoach"
 	"kehoach/internal/auth"
+	"kehoach/internal/locale"
 	"kehoach/period"
 )
 
@@ -111,16 +112,16 @@ func (h *handler) completenessShow(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(pg.Periods, pg.Period) {
 		pg.Periods = append([]period.Period{pg.Period}, pg.Periods...)
 	}
-	pg.Deadline = c.Deadline.Display()
-	pg.AsOf = vnTime(now)
+	pg.Deadline = locale.VI.Day(string(c.Deadline))
+	pg.AsOf = locale.VI.DateTime(now)
 	gridOK, err := h.gridUnits(r)
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
 	}
 	for _, u := range c.Units {
-		row := completenessRow{UnitCompleteness: u, Label: kehoach.SubmissionLabel(u.Status), Class: statusClass(u.Status),
-			SubmittedAt: vnTime(u.SubmittedAt), Grid: gridOK(u.Unit)}
+		row := completenessRow{UnitCompleteness: u, Label: locale.VI.Submission(u.Status), Class: statusClass(u.Status),
+			SubmittedAt: locale.VI.DateTime(u.SubmittedAt), Grid: gridOK(u.Unit)}
 		switch {
 		case u.Reported && u.OnTime:
 			row.Timeliness = "Đúng hạn"

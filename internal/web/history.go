@@ -8,6 +8,7 @@ import (
 
 	"kehoach"
 	"kehoach/internal/auth"
+	"kehoach/internal/locale"
 	"kehoach/period"
 )
 
@@ -75,8 +76,8 @@ func (h *handler) historyShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, e := range events {
-		pg.Rows = append(pg.Rows, historyRow{AuditEvent: e, Time: e.At.In(vietnam).Format("02/01/2006 15:04:05"),
-			ActionLabel: kehoach.AuditActionLabel(e.Action),
+		pg.Rows = append(pg.Rows, historyRow{AuditEvent: e, Time: locale.VI.DateTimeSeconds(e.At),
+			ActionLabel: locale.VI.AuditAction(e.Action),
 			OldText:     displayValue(pg.Element, e.Old), NewText: displayValue(pg.Element, e.New)})
 	}
 	if n := len(events); n > 0 && events[n-1].Action != kehoach.AuditDelete {
@@ -123,7 +124,7 @@ func displayValue(e *kehoach.DataElement, s string) string {
 			if _, frac, ok := strings.Cut(s, "."); ok {
 				decimals = len(frac)
 			}
-			return formatNumber(v, decimals)
+			return locale.VI.Number(v, decimals)
 		}
 	}
 	return s

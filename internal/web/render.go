@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"kehoach"
 	"kehoach/internal/auth"
+	"kehoach/internal/locale"
 	"kehoach/period"
 )
 
@@ -73,10 +72,10 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 
 func (h *handler) funcs() template.FuncMap {
 	return template.FuncMap{
-		"num":         formatNumber,
-		"pct":         formatPercent,
-		"statusLabel": kehoach.StatusLabel,
-		"kindLabel":   kehoach.KindLabel,
+		"num":         locale.VI.Number,
+		"pct":         locale.VI.Percent,
+		"statusLabel": locale.VI.Status,
+		"kindLabel":   locale.VI.Kind,
 		"opSymbol":    kehoach.OpSymbol,
 		"periodLabel": periodLabel,
 		"sparkline":   sparkline,
@@ -86,36 +85,13 @@ func (h *handler) funcs() template.FuncMap {
 		"can": func(u *kehoach.User, action string) bool {
 			return u != nil && auth.Can(u.Role, action)
 		},
-		"roleLabel": kehoach.RoleLabel,
+		"roleLabel":       locale.VI.Role,
+		"submissionLabel": locale.VI.Submission,
+		"date":            locale.VI.Date,
+		"dateTime":        locale.VI.DateTime,
+		"day":             func(d kehoach.Date) string { return locale.VI.Day(string(d)) },
 	}
 }
-
-// formatNumber writes v the Vietnamese way: "1.234,5".
-func formatNumber(v float64, decimals int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "–"
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && s != strings.Repeat("0", len(s)) {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	if frac = strings.TrimRight(frac, "0"); frac != "" {
-		b.WriteByte(',')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
-
-// formatPercent writes a percentage with one decimal: "84,6%".
-func formatPercent(v float64) string { return formatNumber(v, 1) + "%" }
 
 // periodLabel names a period id in Vietnamese ("Quý IV/2024").
 func periodLabel(id string) string {

@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"kehoach"
 	"kehoach/internal/auth"
+	"kehoach/internal/locale"
 	"kehoach/internal/vntext"
 	"kehoach/period"
 )
@@ -49,14 +49,6 @@ func statusClass(status string) string {
 	return "st-no_data"
 }
 
-// vnTime writes t in Vietnam's time, "15:04 02/01/2006"; "" for zero.
-func vnTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(kehoach.VietnamZone).Format("15:04 02/01/2006")
-}
-
 // checkGridReader lets a grid be shown to those who may enter its figures
 // and, read-only, to those who may approve them.
 func (h *handler) checkGridReader(r *http.Request, unit string) error {
@@ -93,7 +85,7 @@ func (h *handler) gridSubmission(r *http.Request, pg *entryPage) (*gridSubmissio
 	may := func(action string) bool { return auth.Allowed(u, action, pg.Unit.Code, ancestors) }
 	from, to := kehoach.DateOf(pg.Period.Start()), kehoach.DateOf(pg.Period.End())
 	owner := kehoach.OwnsGrid(pg.Unit, pg.Unit.Children, pg.Elements, from, to)
-	g := &gridSubmission{Submission: s, Class: statusClass(s.Status), SubmittedAt: vnTime(s.SubmittedAt)}
+	g := &gridSubmission{Submission: s, Class: statusClass(s.Status), SubmittedAt: locale.VI.DateTime(s.SubmittedAt)}
 	g.CanEdit = may(auth.ActionEnter) && !s.Locked()
 	g.CanSubmit = may(auth.ActionSubmit) && owner && !s.Locked()
 	g.CanApprove = may(auth.ActionApprove) && s.Status == kehoach.SubmissionSubmitted
@@ -101,7 +93,7 @@ func (h *handler) gridSubmission(r *http.Request, pg *entryPage) (*gridSubmissio
 	g.CanUnlock = may(auth.ActionApprove) && s.Status == kehoach.SubmissionApproved
 	if !s.DecidedAt.IsZero() && s.Status != kehoach.SubmissionSubmitted {
 		verb := map[string]string{kehoach.SubmissionApproved: "duyệt", kehoach.SubmissionReturned: "trả lại", kehoach.SubmissionDraft: "mở khóa"}[s.Status]
-		g.Decided = fmt.Sprintf("%s lúc %s (%s)", verb, vnTime(s.DecidedAt), s.DecidedBy)
+		g.Decided = fmt.Sprintf("%s lúc %s (%s)", verb, locale.VI.DateTime(s.DecidedAt), s.DecidedBy)
 	}
 	switch {
 	case s.Status == kehoach.SubmissionApproved:
@@ -252,7 +244,7 @@ func (h *handler) renderApprovals(w http.ResponseWriter, r *http.Request, status
 	}
 	rows := make([]approvalRow, len(subs))
 	for i, s := range subs {
-		rows[i] = approvalRow{Sub: s, FormName: names[s.Form], PeriodLabel: periodLabel(s.Period), SubmittedAt: vnTime(s.SubmittedAt)}
+		rows[i] = approvalRow{Sub: s, FormName: names[s.Form], PeriodLabel: periodLabel(s.Period), SubmittedAt: locale.VI.DateTime(s.SubmittedAt)}
 	}
 	h.render(w, r, status, "approvals", map[string]any{
 		"Title":   "Phê duyệt số liệu",
