@@ -126,6 +126,53 @@ type SaveResult struct {
 	Ignored  int `json:"ignored"`
 	// Warnings are violations of rules that do not block saving.
 	Warnings map[string]string `json:"warnings,omitempty"`
+	// Conflicts are the cells a batch with SkipInvalid left out, and why.
+	Conflicts []ValueConflict `json:"conflicts,omitempty"`
+}
+
+// ValueConflict is a cell of a batch that was not written: its key
+// ("UNIT.ELEMENT", with "/PERIOD" in a batch without a form) and the
+// reason, in Vietnamese.
+type ValueConflict struct {
+	Key    string `json:"object"`
+	Reason string `json:"value"`
+}
+
+// ValueCell is one figure of a ValueBatch, by codes as a person or a file
+// gives them.
+type ValueCell struct {
+	Unit, Element, Period string
+	// Disagg is the disaggregation ("" for the total).
+	Disagg string
+	// Value is the raw figure; "" removes the stored one.
+	Value   string
+	Comment string
+	// Original is the figure as the person saw it; with HasOriginal the
+	// cell is left alone when Value equals it, and is a conflict when the
+	// stored figure is no longer it (see FormSave.Original).
+	Original    string
+	HasOriginal bool
+}
+
+// ValueBatch is figures written in one transaction by any writer (the
+// entry form, an import, a tool): every one goes through the same steps
+// (resolve codes and parse, check each cell, check the rules, write).
+type ValueBatch struct {
+	// Form, when set, is the form the figures are entered on: every cell
+	// is of its elements and of one period open for entry, and its rules
+	// apply. Without a form, elements need only be known and reported by
+	// the unit's kind, and the rules of every form holding them apply.
+	Form string
+	// Period, with Form, is the period of the batch: checked even when no
+	// cell is given, and taken by the cells that leave theirs empty.
+	Period string
+	Cells  []ValueCell
+	By     string
+	// DryRun validates and counts, then writes nothing.
+	DryRun bool
+	// SkipInvalid writes the good cells and lists the others in
+	// SaveResult.Conflicts, rather than failing the whole batch.
+	SkipInvalid bool
 }
 
 // Conflict describes a cell someone else changed meanwhile.
@@ -152,5 +199,21 @@ type DataService interface {
 	// whole save with EINVALID and Error.Fields keyed "unit.element";
 	// figures changed by someone else since the person loaded them fail it
 	// with ECONFLICT, Fields naming those cells. Nothing is saved then.
+	// A period not open for entry (Form.AcceptsPeriod) is EINVALID with
+	// Fields["period"]; a unit outside the actor's Entry scope, EFORBIDDEN;
+	// a database that cannot store now, EUNAVAILABLE.
 	SaveFormValues(ctx context.Context, s FormSave) (*SaveResult, error)
+	// SaveValues writes a batch (see ValueBatch) in one transaction, with
+	// the rules checked on the figures as they will be committed. Errors
+	// as SaveFormValues; EINVALID with Fields["period"] for a period not
+	// open for entry; EFORBIDDEN for a unit outside the actor's Entry
+	// scope; EUNAVAILABLE when the database cannot store now.
+	SaveValues(ctx context.Context, b ValueBatch) (*SaveResult, error)
+}
+
+// WriteProber answers whether the database can store now, for /healthz: nil,
+// or EUNAVAILABLE saying why (a full disk, a read-only database). It may
+// answer from a recent probe rather than write on every call.
+type WriteProber interface {
+	ProbeWrite(ctx context.Context) error
 }

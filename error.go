@@ -13,6 +13,10 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	EINTERNAL     = "internal"
+	// EUNAVAILABLE is a database that cannot store now (a full disk, a
+	// read-only file or server): nothing was saved, and trying again later
+	// may work once an administrator frees space.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is a domain error: a machine-readable code and a message safe to show

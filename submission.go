@@ -85,33 +85,13 @@ type Submission struct {
 // Locked reports whether the submission's figures may not change.
 func (s *Submission) Locked() bool { return SubmissionLocked(s.Status) }
 
-// OwnsGrid reports whether u, with its children, is a reporting unit
-// ("grid owner") of a form with elements els in the period from..to: u
-// exists then and either u is not a village and its kind reports one of
-// els, or one of its village children existing then does. Villages have no
-// grid of their own: their figures are entered and submitted on their
-// commune's grid.
-func OwnsGrid(u *Unit, children []*Unit, els []*DataElement, from, to Date) bool {
-	reports := func(kind string) bool {
-		for _, e := range els {
-			if e != nil && e.ReportedBy(kind) {
-				return true
-			}
-		}
-		return false
-	}
-	if u.Kind == KindVillage || !u.ValidDuring(from, to) {
-		return false
-	}
-	if reports(u.Kind) {
-		return true
-	}
-	for _, c := range children {
-		if c.Kind == KindVillage && c.ValidDuring(from, to) && reports(c.Kind) {
-			return true
-		}
-	}
-	return false
+// SelfApproval reports whether username approving s would approve a
+// submission of their own: the rule "approver ≠ submitter" (on unless the
+// server is started with it off) refuses that. Only approval is bound by
+// it: a submitter may still have their grid returned, and an unlock
+// follows an approval someone else made.
+func SelfApproval(s *Submission, username string) bool {
+	return s.SubmittedBy != "" && s.SubmittedBy == username
 }
 
 // SubmissionEvent is one change of a submission's status, kept
@@ -248,8 +228,15 @@ type SubmissionService interface {
 	Submit(ctx context.Context, c SubmissionChange) (*Submission, error)
 	// Approve approves a submitted grid, which stays locked. Approval goes
 	// bottom-up: EINVALID, naming them, while a reporting unit of the same
-	// form and period below the unit has not been approved.
+	// form and period below the unit has not been approved. Returns
+	// EFORBIDDEN when the Actor of ctx submitted the grid (SelfApproval)
+	// unless SelfApprovalAllowed.
 	Approve(ctx context.Context, c SubmissionChange) (*Submission, error)
+	// SelfApprovalAllowed reports whether the user who submitted a grid may
+	// also approve it. It is false unless the server was started so: the
+	// approver must then be someone else than the submitter, so that two
+	// people see every figure that gets locked.
+	SelfApprovalAllowed() bool
 	// Return sends a submitted grid back with a reason (EINVALID with
 	// Fields["reason"] without one); the figures become editable.
 	Return(ctx context.Context, c SubmissionChange) (*Submission, error)

@@ -2,9 +2,45 @@ package kehoach
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
+
+// TextValueMaxLen bounds a text figure, in characters.
+const TextValueMaxLen = 50000
+
+// maxExactInteger is the largest whole number a float64 holds exactly
+// (2^53): figures are added up as float64, so a larger count would be
+// silently rounded.
+const maxExactInteger = 1 << 53
+
+// Vietnamese writes thousands with dots and decimals with a comma
+// ("1.234.567,5"), as the pages show figures (locale.VI.Number).
+var (
+	// groupedInt is a whole number with dot-separated thousands.
+	groupedInt = regexp.MustCompile(`^[+-]?[0-9]{1,3}(\.[0-9]{3})+$`)
+	// groupedDecimal is a number with dot-separated thousands and a
+	// decimal comma.
+	groupedDecimal = regexp.MustCompile(`^[+-]?[0-9]{1,3}(\.[0-9]{3})+,[0-9]+$`)
+)
+
+// plainNumber turns a number as a person writes it into Go's syntax:
+// spaces between digit groups dropped, Vietnamese thousands dots dropped
+// when unambiguous (several dots, or dots before a decimal comma; for
+// integers also a single dot before three digits), a decimal comma made a
+// point. A single dot in a non-integer stays a decimal point, as
+// computers write it.
+func plainNumber(s string, integer bool) string {
+	s = strings.ReplaceAll(s, " ", "")
+	if groupedDecimal.MatchString(s) || (groupedInt.MatchString(s) && (integer || strings.Count(s, ".") > 1)) {
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	return strings.ReplaceAll(s, ",", ".")
+}
 
 // ParseValue checks raw against the element's value type and returns the
 // canonical text and, for numeric and yes/no types, the number. The error
@@ -13,30 +49,39 @@ func (e *DataElement) ParseValue(raw string) (canon string, num float64, err err
 	s := strings.TrimSpace(raw)
 	switch e.ValueType {
 	case TypeInteger:
-		s = strings.ReplaceAll(s, " ", "")
+		s = plainNumber(s, true)
 		n, perr := strconv.ParseInt(s, 10, 64)
 		if perr != nil {
-			if f, ferr := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64); ferr == nil {
-				if f < 0 {
-					return "", 0, Errorf(EINVALID, "không được là số âm (%s)", raw)
-				}
+			// Say why: a decimal or negative number, one too large, or
+			// not a number at all (NaN and Inf parse as floats).
+			f, ferr := strconv.ParseFloat(s, 64)
+			switch {
+			case ferr != nil || math.IsNaN(f) || math.IsInf(f, 0):
+				return "", 0, Errorf(EINVALID, "không phải là số (%q)", raw)
+			case f < 0:
+				return "", 0, Errorf(EINVALID, "không được là số âm (%s)", raw)
+			case f > maxExactInteger:
+				n = maxExactInteger + 1 // refused below
+			default:
 				return "", 0, Errorf(EINVALID, "phải là số nguyên, không có phần thập phân (%s)", raw)
 			}
-			return "", 0, Errorf(EINVALID, "không phải là số (%q)", raw)
 		}
 		if n < 0 {
 			return "", 0, Errorf(EINVALID, "không được là số âm (%s)", raw)
 		}
+		if n > maxExactInteger {
+			return "", 0, Errorf(EINVALID, "quá lớn (tối đa 9.007.199.254.740.992): %s", raw)
+		}
 		return strconv.FormatInt(n, 10), float64(n), nil
 	case TypeNumber:
-		// Vietnamese writes the decimal separator as a comma.
-		f, perr := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(s, " ", ""), ",", "."), 64)
+		f, perr := strconv.ParseFloat(plainNumber(s, false), 64)
 		if perr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return "", 0, Errorf(EINVALID, "không phải là số (%q)", raw)
 		}
 		return strconv.FormatFloat(f, 'f', -1, 64), f, nil
 	case TypeBool:
-		switch strings.ToLower(s) {
+		// NFC: "có" typed with a combining accent is the same word.
+		switch strings.ToLower(norm.NFC.String(s)) {
 		case "true", "1", "có", "co", "yes":
 			return "true", 1, nil
 		case "false", "0", "không", "khong", "no":
@@ -44,7 +89,11 @@ func (e *DataElement) ParseValue(raw string) (canon string, num float64, err err
 		}
 		return "", 0, Errorf(EINVALID, "phải là Có hoặc Không (%q)", raw)
 	case TypeText:
-		if len(s) > 50000 {
+		if !utf8.ValidString(s) {
+			return "", 0, Errorf(EINVALID, "không phải văn bản UTF-8 hợp lệ")
+		}
+		s = norm.NFC.String(s)
+		if utf8.RuneCountInString(s) > TextValueMaxLen {
 			return "", 0, Errorf(EINVALID, "quá dài (tối đa 50.000 ký tự)")
 		}
 		return s, math.NaN(), nil

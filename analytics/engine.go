@@ -25,7 +25,7 @@ import (
 
 // Engine answers analytics questions. It is safe for concurrent use.
 type Engine struct {
-	src kehoach.ValueSource
+	src ValueSource
 	// Now tells the day for relative periods (THIS_YEAR …); tests set it.
 	Now func() time.Time
 
@@ -95,7 +95,7 @@ type indicator struct {
 }
 
 // New returns an engine reading from src. It loads on first use.
-func New(src kehoach.ValueSource) *Engine {
+func New(src ValueSource) *Engine {
 	return &Engine{src: src, Now: time.Now}
 }
 
@@ -138,8 +138,8 @@ func (e *Engine) Refresh(ctx context.Context) error {
 	}
 	// Apply the figures saved since our version. The matrices grow in
 	// place; readers wait only while a batch is applied.
-	var batch []kehoach.RawValue
-	upto, err := e.src.ScanValues(ctx, since, func(v kehoach.RawValue) { batch = append(batch, v) })
+	var batch []RawValue
+	upto, err := e.src.ScanValues(ctx, since, func(v RawValue) { batch = append(batch, v) })
 	if err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	// Start from the snapshot when there is a current one, then read the
 	// figures saved after it; otherwise read every figure.
 	var since int64
-	if ss, ok := e.src.(kehoach.SnapshotStore); ok {
+	if ss, ok := e.src.(SnapshotStore); ok {
 		v, err := fresh.loadSnapshot(ctx, ss, meta)
 		switch {
 		case err == nil:
@@ -223,7 +223,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	}
 	fresh.fromSnapshot = since > 0
 	var rows int64
-	upto, err := e.src.ScanValues(ctx, since, func(v kehoach.RawValue) { rows++; fresh.apply(v) })
+	upto, err := e.src.ScanValues(ctx, since, func(v RawValue) { rows++; fresh.apply(v) })
 	if err != nil {
 		return err
 	}
@@ -286,7 +286,7 @@ func (e *Engine) index() {
 }
 
 // apply records one figure (or its removal).
-func (e *Engine) apply(v kehoach.RawValue) {
+func (e *Engine) apply(v RawValue) {
 	x := e.elementByID[v.ElementID]
 	u, ok := e.unitByID[v.UnitID]
 	if x == nil || !ok {

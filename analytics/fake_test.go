@@ -14,9 +14,12 @@ type fakeSource struct {
 	units      []*kehoach.Unit
 	elements   []*kehoach.DataElement
 	indicators []*kehoach.Indicator
-	values     []kehoach.RawValue
+	values     []RawValue
 	meta       int64
 	scans      int
+	// onVersions, when set, runs each time the engine asks for versions
+	// (a test cancels its context there, in the middle of a question).
+	onVersions func()
 }
 
 func (f *fakeSource) FindUnits(ctx context.Context, _ kehoach.UnitFilter) ([]*kehoach.Unit, error) {
@@ -29,11 +32,14 @@ func (f *fakeSource) FindIndicators(ctx context.Context) ([]*kehoach.Indicator, 
 	return f.indicators, nil
 }
 func (f *fakeSource) Versions(ctx context.Context) (int64, int64, error) {
+	if f.onVersions != nil {
+		f.onVersions()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return int64(len(f.values)), f.meta, nil
 }
-func (f *fakeSource) ScanValues(ctx context.Context, since int64, fn func(kehoach.RawValue)) (int64, error) {
+func (f *fakeSource) ScanValues(ctx context.Context, since int64, fn func(RawValue)) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.scans++
@@ -99,11 +105,11 @@ func (f *fakeSource) elementID(code string) int64 {
 func (f *fakeSource) set(element, unit, period string, v float64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.values = append(f.values, kehoach.RawValue{ElementID: f.elementID(element), UnitID: f.unitID(unit), Period: period, Num: v, HasNum: true})
+	f.values = append(f.values, RawValue{ElementID: f.elementID(element), UnitID: f.unitID(unit), Period: period, Num: v, HasNum: true})
 }
 
 func (f *fakeSource) del(element, unit, period string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.values = append(f.values, kehoach.RawValue{ElementID: f.elementID(element), UnitID: f.unitID(unit), Period: period, Deleted: true})
+	f.values = append(f.values, RawValue{ElementID: f.elementID(element), UnitID: f.unitID(unit), Period: period, Deleted: true})
 }

@@ -58,7 +58,7 @@ type propKey struct {
 }
 
 type propRow struct {
-	v       kehoach.RawValue
+	v       RawValue
 	version int64
 }
 
@@ -84,7 +84,7 @@ func (s *tableSource) Versions(ctx context.Context) (int64, int64, error) {
 	return s.version, s.fakeSource.meta, nil
 }
 
-func (s *tableSource) ScanValues(ctx context.Context, since int64, fn func(kehoach.RawValue)) (int64, error) {
+func (s *tableSource) ScanValues(ctx context.Context, since int64, fn func(RawValue)) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var rows []*propRow
@@ -100,7 +100,7 @@ func (s *tableSource) ScanValues(ctx context.Context, since int64, fn func(kehoa
 	return s.version, nil
 }
 
-func (s *tableSource) put(v kehoach.RawValue) {
+func (s *tableSource) put(v RawValue) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.version++
@@ -153,7 +153,7 @@ type pworld struct {
 	kinds  []string // kinds present in the tree
 	elems  []*pelem
 	byCode map[string]*pelem
-	log    []kehoach.RawValue
+	log    []RawValue
 
 	// live holds the figures as last written: element id → unit id →
 	// live figures.
@@ -314,7 +314,7 @@ func (w *pworld) randValue(el *pelem) float64 {
 
 // write saves v and keeps the live figures: the last write of a key wins;
 // a removal or a write without a number leaves no figure.
-func (w *pworld) write(v kehoach.RawValue) {
+func (w *pworld) write(v RawValue) {
 	w.log = append(w.log, v)
 	w.src.put(v)
 	if w.live[v.ElementID] == nil {
@@ -345,7 +345,7 @@ func (w *pworld) randomWrite(el *pelem) string {
 	} else {
 		k = el.keys[r.IntN(len(el.keys))]
 	}
-	v := kehoach.RawValue{ElementID: k.el, UnitID: k.unit, Period: k.period}
+	v := RawValue{ElementID: k.el, UnitID: k.unit, Period: k.period}
 	switch {
 	case kind < 80:
 		v.Num, v.HasNum = w.randValue(el), true
@@ -374,7 +374,7 @@ func (w *pworld) deleteLatest(el *pelem) string {
 	if best == nil {
 		return ""
 	}
-	w.write(kehoach.RawValue{ElementID: el.id, UnitID: bestUnit, Period: best.p.String(), Deleted: true, Num: best.v, HasNum: w.r.IntN(2) == 0})
+	w.write(RawValue{ElementID: el.id, UnitID: bestUnit, Period: best.p.String(), Deleted: true, Num: best.v, HasNum: w.r.IntN(2) == 0})
 	return fmt.Sprintf("%s U%d %s deleted (latest)", el.code, bestUnit, best.p)
 }
 
@@ -394,7 +394,7 @@ func (w *pworld) liveFigures() map[int64]map[int64][]pfig { return w.live }
 // compares with the live figures kept write by write.
 func (w *pworld) checkLive(t *testing.T) {
 	t.Helper()
-	last := map[propKey]kehoach.RawValue{}
+	last := map[propKey]RawValue{}
 	for _, v := range w.log {
 		last[propKey{v.ElementID, v.UnitID, v.Period}] = v
 	}

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"runtime"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"kehoach"
 	"kehoach/expr"
+	"kehoach/internal/locale"
 	"kehoach/period"
 )
 
@@ -25,8 +27,34 @@ type dxItem struct {
 	rounded  bool
 }
 
+// Limits of one analytics question. Any signed-in user may ask one, so the
+// engine refuses a question whose answer would be too large before it
+// allocates the answer (docs/api.md lists them).
+const (
+	// MaxCells is the most cells (data items × periods × units, after
+	// relative periods, LEVEL-n and CHILDREN are expanded) one answer may
+	// have. The largest answer accepted takes some tens of MB to compute
+	// (TestAnalyticsLimits measures it), far more than a table or a chart
+	// shows; a larger export is asked piece by piece.
+	MaxCells = 100_000
+	// MaxItems is the most items one dimension may list as given, before
+	// repeated ones are dropped.
+	MaxItems = 1000
+)
+
+// ctxCheckEvery is how many rows are written between two looks at the
+// context, so that a gone client stops the work soon without the look
+// costing anything measurable.
+const ctxCheckEvery = 1024
+
 // Analytics answers a DHIS2-style request from the figures as saved.
+// Repeated items count once, in the order first given. A question larger
+// than MaxCells or MaxItems is EINVALID; a context that ends (the client
+// went away, the deadline passed) stops the work and its error is returned.
 func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (*kehoach.AnalyticsResponse, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := e.Refresh(ctx); err != nil {
 		return nil, err
 	}
@@ -46,13 +74,16 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 		if len(d.Items) == 0 {
 			return nil, kehoach.Errorf(kehoach.EINVALID, "chiều %q không có mục nào", d.Name)
 		}
-		dims[d.Name] = d.Items
+		if len(d.Items) > MaxItems {
+			return nil, kehoach.Errorf(kehoach.EINVALID, "chiều %s có %s mục, tối đa %s mục", d.Name, locale.VI.Int(int64(len(d.Items))), locale.VI.Int(MaxItems))
+		}
+		dims[d.Name] = unique(d.Items)
 	}
 	for _, d := range req.Dimensions {
 		order = append(order, d.Name)
 	}
 	for _, d := range req.Filters {
-		if len(d.Items) != 1 {
+		if len(dims[d.Name]) != 1 {
 			return nil, kehoach.Errorf(kehoach.EINVALID, "bộ lọc %q chỉ nhận một mục", d.Name)
 		}
 		filter[d.Name] = true
@@ -71,9 +102,16 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 	if err != nil {
 		return nil, err
 	}
-	ou, err := e.resolveOU(dims["ou"], pe)
+	ou, err := e.resolveOU(ctx, dims["ou"], pe)
 	if err != nil {
 		return nil, err
+	}
+	// Refuse before anything of the answer's size is allocated.
+	if cells := int64(len(dx)) * int64(len(pe)) * int64(len(ou)); cells > MaxCells {
+		return nil, &kehoach.Error{Code: kehoach.EINVALID,
+			Message: fmt.Sprintf("Câu hỏi cần %s ô (dx %s × pe %s × ou %s), tối đa %s ô: hãy bớt chỉ tiêu, kỳ hay đơn vị, hoặc hỏi từng phần.",
+				locale.VI.Int(cells), locale.VI.Int(int64(len(dx))), locale.VI.Int(int64(len(pe))), locale.VI.Int(int64(len(ou))), locale.VI.Int(MaxCells)),
+			Fields: map[string]string{"dimension": "quá " + locale.VI.Int(MaxCells) + " ô"}}
 	}
 
 	res := &kehoach.AnalyticsResponse{}
@@ -116,6 +154,9 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 			for range pe {
 				pt := pts[i]
 				i++
+				if i%ctxCheckEvery == 0 && ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
 				if !pt.HasValue {
 					continue
 				}
@@ -206,6 +247,19 @@ func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []perio
 	return pts, nil
 }
 
+// unique returns items without repetitions, each where it first came.
+func unique(items []string) []string {
+	out := make([]string, 0, len(items))
+	seen := make(map[string]bool, len(items))
+	for _, it := range items {
+		if !seen[it] {
+			seen[it] = true
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 // resolveDX finds each dx item among indicators, then data elements.
 func (e *Engine) resolveDX(items []string) ([]dxItem, error) {
 	var out []dxItem
@@ -255,8 +309,8 @@ func resolvePE(items []string, now time.Time) ([]period.Period, error) {
 		}
 		add(p)
 	}
-	if len(out) > 1000 {
-		return nil, kehoach.Errorf(kehoach.EINVALID, "pe: quá nhiều kỳ (%d, tối đa 1000)", len(out))
+	if len(out) > MaxItems {
+		return nil, kehoach.Errorf(kehoach.EINVALID, "pe: quá nhiều kỳ (%s, tối đa %s)", locale.VI.Int(int64(len(out))), locale.VI.Int(MaxItems))
 	}
 	return out, nil
 }
@@ -264,7 +318,7 @@ func resolvePE(items []string, now time.Time) ([]period.Period, error) {
 // resolveOU turns unit codes, LEVEL-n and CHILDREN into units. With LEVEL
 // or CHILDREN, the codes are boundaries: the answer is the units at that
 // level (or the children) under them, valid at some time in the periods.
-func (e *Engine) resolveOU(items []string, pe []period.Period) ([]int32, error) {
+func (e *Engine) resolveOU(ctx context.Context, items []string, pe []period.Period) ([]int32, error) {
 	var codes []int32
 	var levels []int
 	children := false
@@ -305,6 +359,9 @@ func (e *Engine) resolveOU(items []string, pe []period.Period) ([]int32, error) 
 	var out []int32
 	seen := map[int32]bool{}
 	for _, r := range roots {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if children {
 			for _, c := range e.units[r].children {
 				if e.units[c].validDuring(from, to) && !seen[c] {

@@ -2,7 +2,10 @@ package analytics
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +109,149 @@ func TestAnalyticsQuery(t *testing.T) {
 				t.Errorf("height×width = %d×%d", res.Height, res.Width)
 			}
 		})
+	}
+}
+
+// TestAnalyticsLimits: repeated items count once, and a question whose
+// answer would be too large is refused, naming its size and the limit,
+// before the engine computes anything of it.
+func TestAnalyticsLimits(t *testing.T) {
+	f := tree()
+	for i := range 40 {
+		f.unit(fmt.Sprintf("W%02d", i), "village", "C1", "", "")
+	}
+	for _, u := range f.units {
+		u.Level = map[string]int{"province": 1, "district": 2, "commune": 3, "village": 4}[u.Kind]
+	}
+	f.set("FLOW", "V1", "2024Q1", 2)
+	e := New(f)
+	dim := func(name string, items ...string) kehoach.Dimension {
+		return kehoach.Dimension{Name: name, Items: items}
+	}
+	quarters := func(n int) []string {
+		var out []string
+		for i := range n {
+			out = append(out, fmt.Sprintf("%dQ%d", 1900+i/4, i%4+1))
+		}
+		return out
+	}
+	repeat := func(s string, n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = s
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name     string
+		req      kehoach.AnalyticsRequest
+		rows     [][]string
+		dims     map[string]int // metadata dimension sizes
+		errMatch []string
+	}{
+		{
+			name: "repeated items count once, first order",
+			req: kehoach.AnalyticsRequest{Dimensions: []kehoach.Dimension{
+				dim("dx", append(repeat("FLOW", 900), "STOCK", "FLOW")...), dim("pe", "2024Q1", "2024Q1"), dim("ou", "V1", "V1", "C1")}},
+			rows: [][]string{{"FLOW", "2024Q1", "V1", "2"}, {"FLOW", "2024Q1", "C1", "2"}},
+			dims: map[string]int{"dx": 2, "pe": 1, "ou": 2},
+		},
+		{
+			name:     "more raw items than MaxItems",
+			req:      kehoach.AnalyticsRequest{Dimensions: []kehoach.Dimension{dim("dx", repeat("FLOW", MaxItems+1)...), dim("pe", "2024Q1"), dim("ou", "V1")}},
+			errMatch: []string{"dx", "1.001 mục", "tối đa 1.000"},
+		},
+		{
+			// 3 × 1,000 × 44 villages = 132,000 cells.
+			name: "more cells than MaxCells",
+			req: kehoach.AnalyticsRequest{Dimensions: []kehoach.Dimension{
+				dim("dx", "FLOW", "STOCK", "AVG", "FLOW"), dim("pe", quarters(1000)...), dim("ou", "P", "LEVEL-4")}},
+			errMatch: []string{"132.000 ô", "dx 3 × pe 1.000 × ou 44", "tối đa 100.000 ô"},
+		},
+		{
+			name: "just under MaxCells",
+			req: kehoach.AnalyticsRequest{Dimensions: []kehoach.Dimension{
+				dim("dx", "FLOW", "STOCK"), dim("pe", quarters(1000)...), dim("ou", "P", "LEVEL-4")}},
+			dims: map[string]int{"dx": 2, "pe": 1000, "ou": 44},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := e.Analytics(context.Background(), &tc.req)
+			if tc.errMatch != nil {
+				if kehoach.ErrorCode(err) != kehoach.EINVALID {
+					t.Fatalf("err = %v, want EINVALID", err)
+				}
+				for _, m := range tc.errMatch {
+					if !strings.Contains(kehoach.ErrorMessage(err), m) {
+						t.Errorf("message %q lacks %q", kehoach.ErrorMessage(err), m)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.name == "just under MaxCells" {
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				if _, err := e.Analytics(context.Background(), &tc.req); err != nil {
+					t.Fatal(err)
+				}
+				runtime.ReadMemStats(&after)
+				// The largest answer accepted stays within tens of MB.
+				t.Logf("%d cells: %d MB allocated", 2*1000*44, (after.TotalAlloc-before.TotalAlloc)>>20)
+				if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 64 {
+					t.Errorf("%d MB allocated for an answer under MaxCells, want under 64 MB", mb)
+				}
+			}
+			if tc.rows != nil && !reflect.DeepEqual(res.Rows, tc.rows) {
+				t.Errorf("rows = %v, want %v", res.Rows, tc.rows)
+			}
+			for d, n := range tc.dims {
+				if got := len(res.MetaData.Dimensions[d]); got != n {
+					t.Errorf("metadata %s has %d items, want %d", d, got, n)
+				}
+			}
+		})
+	}
+}
+
+// TestAnalyticsStopsWithContext: a question whose context has ended (the
+// client went away, the deadline passed) returns the context's error and
+// does not read or compute.
+func TestAnalyticsStopsWithContext(t *testing.T) {
+	f := tree()
+	f.set("FLOW", "V1", "2024Q1", 2)
+	e := New(f)
+	req := &kehoach.AnalyticsRequest{Dimensions: []kehoach.Dimension{
+		{Name: "dx", Items: []string{"FLOW", "STOCK"}}, {Name: "pe", Items: []string{"2024Q1", "2024Q2"}}, {Name: "ou", Items: []string{"P", "LEVEL-4"}}}}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	if _, err := e.Analytics(ctx, req); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled before: err = %v, want context.Canceled", err)
+	}
+	if f.scans != 0 {
+		t.Errorf("the engine read the figures %d times for a cancelled question", f.scans)
+	}
+	dl, stop := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer stop()
+	if _, err := e.Analytics(dl, req); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("deadline passed: err = %v, want context.DeadlineExceeded", err)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("took %v to give up", took)
+	}
+
+	// Cancelled while the question is under way (the engine has loaded).
+	if _, err := e.Analytics(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	f.onVersions = cancel
+	defer func() { f.onVersions = nil }()
+	if res, err := e.Analytics(ctx, req); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled under way: got %v rows, err %v; want context.Canceled", res, err)
 	}
 }

@@ -9,8 +9,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"kehoach"
 )
 
 // A snapshot part is one series, named "s/<element id>/<disaggregation>",
@@ -23,7 +21,7 @@ var snapshotMagic = [4]byte{'K', 'H', 'S', '1'}
 // keeps snapshots. Readers are not blocked; figures saved meanwhile are
 // caught up on by version at the next load.
 func (e *Engine) SaveSnapshot(ctx context.Context) error {
-	ss, ok := e.src.(kehoach.SnapshotStore)
+	ss, ok := e.src.(SnapshotStore)
 	if !ok {
 		return nil
 	}
@@ -88,7 +86,7 @@ func (e *Engine) encodeSeries(s *series) []byte {
 var errStaleSnapshot = errors.New("analytics: snapshot taken under other units or elements")
 
 // loadSnapshot fills fresh from the snapshot and returns its data version.
-func (fresh *Engine) loadSnapshot(ctx context.Context, ss kehoach.SnapshotStore, meta int64) (int64, error) {
+func (fresh *Engine) loadSnapshot(ctx context.Context, ss SnapshotStore, meta int64) (int64, error) {
 	data, snapMeta, err := ss.LoadSnapshot(ctx, func(name string, b []byte) error {
 		rest, ok := strings.CutPrefix(name, "s/")
 		if !ok {

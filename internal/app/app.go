@@ -1,6 +1,7 @@
 // Package app wires the program: configuration → store → services → web.
-// It is the only package that sees concrete types; main and the end-to-end
-// tests use it.
+// It is the only package that sees concrete types; the command line
+// (internal/cli), the harnesses and the end-to-end tests use it. It holds
+// the Server (Open, Run, Close), opening a database, and the demo.
 package app
 
 import (
@@ -11,13 +12,17 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"kehoach"
 	"kehoach/analytics"
 	"kehoach/internal/auth"
 	"kehoach/internal/demo"
+	"kehoach/internal/locale"
 	"kehoach/internal/store"
 	"kehoach/internal/web"
 )
@@ -39,6 +44,10 @@ type Server struct {
 	// SecureCookies marks session cookies Secure behind a proxy that
 	// terminates TLS (the server itself then sees plain HTTP).
 	SecureCookies bool
+	// Now is the one clock of the server, given to the store, the web and
+	// the analytics engine so that they agree on "now"; nil means
+	// time.Now. Tests set it.
+	Now kehoach.Clock
 
 	store    *store.DB
 	engine   *analytics.Engine
@@ -63,32 +72,47 @@ func (s *Server) Open(ctx context.Context) error {
 	if s.Out == nil {
 		s.Out = io.Discard
 	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	// Listen first: a port already taken is said at once, not after the
+	// demo and the figures have been loaded.
+	ln, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		return &ListenError{Addr: s.Addr, Err: err}
+	}
 	db, err := OpenDB(ctx, s.DB)
 	if err != nil {
+		ln.Close()
 		return err
 	}
+	db.Now = s.Now
 	s.store = db
+	s.listener = ln
+	fail := func(err error) error {
+		ln.Close()
+		db.Close()
+		return err
+	}
 	if s.Demo {
 		loaded, err := LoadDemoIfEmpty(ctx, db)
 		if err != nil {
-			db.Close()
-			return err
+			return fail(err)
 		}
 		if loaded {
 			s.Log.Info("demo loaded", "db", s.DB)
 			accounts, err := CreateDemoAccounts(ctx, db)
 			if err != nil {
-				db.Close()
-				return err
+				return fail(err)
 			}
 			s.DemoAccounts = accounts
 		}
 	}
 	s.engine = analytics.New(db)
+	s.engine.Now = s.Now
 	start := time.Now()
 	if err := s.engine.Refresh(ctx); err != nil {
-		db.Close()
-		return fmt.Errorf("app: load analytics: %w", err)
+		return fail(fmt.Errorf("app: load analytics: %w", err))
 	}
 	fromSnapshot, rows := s.engine.LoadStats()
 	s.Log.Info("analytics loaded", "from_snapshot", fromSnapshot, "rows_read", rows, "duration", time.Since(start).Round(time.Millisecond))
@@ -106,6 +130,7 @@ func (s *Server) Open(ctx context.Context) error {
 		DB:            db,
 		Log:           s.Log,
 		DemoNote:      demo.NoteText(),
+		Now:           s.Now,
 		SecureCookies: s.SecureCookies,
 	})
 	s.http = &http.Server{
@@ -116,15 +141,50 @@ func (s *Server) Open(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
 	}
-	if s.listener, err = net.Listen("tcp", s.Addr); err != nil {
-		db.Close()
-		return fmt.Errorf("app: listen %s: %w", s.Addr, err)
-	}
 	return nil
 }
 
-// URL returns the server's base URL.
-func (s *Server) URL() string { return "http://" + s.listener.Addr().String() }
+// ListenError is a server that could not listen on its address, most
+// often because another program holds the port.
+type ListenError struct {
+	Addr string
+	Err  error
+}
+
+func (e *ListenError) Error() string { return fmt.Sprintf("app: listen %s: %v", e.Addr, e.Err) }
+
+func (e *ListenError) Unwrap() error { return e.Err }
+
+// InUse reports whether the address is taken by another program.
+func (e *ListenError) InUse() bool {
+	if errors.Is(e.Err, syscall.EADDRINUSE) {
+		return true
+	}
+	// Windows says WSAEADDRINUSE, which syscall does not name there.
+	msg := strings.ToLower(e.Err.Error())
+	return strings.Contains(msg, "address already in use") || strings.Contains(msg, "only one usage of each socket address")
+}
+
+// URL returns the server's base URL. A server listening on every
+// interface (0.0.0.0, ::) is named by its loopback address, which this
+// machine can always dial.
+func (s *Server) URL() string {
+	addr, ok := s.listener.Addr().(*net.TCPAddr)
+	if !ok {
+		return "http://" + s.listener.Addr().String()
+	}
+	if addr.IP == nil || addr.IP.IsUnspecified() {
+		return "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(addr.Port))
+	}
+	return "http://" + addr.String()
+}
+
+// AllInterfaces reports whether the server listens on every interface, so
+// that the other computers of the network reach it.
+func (s *Server) AllInterfaces() bool {
+	addr, ok := s.listener.Addr().(*net.TCPAddr)
+	return ok && (addr.IP == nil || addr.IP.IsUnspecified())
+}
 
 // Run serves until ctx is cancelled, then shuts down gracefully: requests
 // in flight finish (up to 15 s), then the database is closed.
@@ -164,8 +224,37 @@ func (s *Server) Engine() *analytics.Engine { return s.engine }
 // Store returns the open store, for tests.
 func (s *Server) Store() *store.DB { return s.store }
 
-// OpenDB opens and migrates a database.
+// OpenDB opens and migrates a database, and refuses one that a killed
+// `kehoach gen` left half loaded (ECONFLICT, saying how to finish it):
+// serving or changing it would pass a partial dataset off as whole.
 func OpenDB(ctx context.Context, url string) (*store.DB, error) {
+	db, err := MigrateDB(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	run, err := db.GenInProgress(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if run != nil {
+		db.Close()
+		return nil, GenUnfinished(run)
+	}
+	return db, nil
+}
+
+// GenUnfinished is the error for a database whose gen run did not finish.
+func GenUnfinished(run *store.GenRun) error {
+	return kehoach.Errorf(kehoach.ECONFLICT,
+		"cơ sở dữ liệu này chưa sinh xong dữ liệu tổng hợp: lệnh kehoach gen (quy mô %s, hạt giống %d) bắt đầu lúc %s đã dừng giữa chừng, dữ liệu còn thiếu; "+
+			"hãy chạy lại đúng lệnh đó để hoàn tất: kehoach gen --scale %s --seed %d --db …",
+		run.Scale, run.Seed, locale.VI.DateTime(run.StartedAt), run.Scale, run.Seed)
+}
+
+// MigrateDB opens and migrates a database without the check of OpenDB;
+// only `kehoach gen`, which finishes what it started, opens it this way.
+func MigrateDB(ctx context.Context, url string) (*store.DB, error) {
 	db, err := store.Open(ctx, url)
 	if err != nil {
 		return nil, err
@@ -192,7 +281,7 @@ func CreateDemoAccounts(ctx context.Context, db *store.DB) ([]DemoAccount, error
 		{Username: "pheduyet.huyen", Role: kehoach.RoleApprover, Unit: "TAMDUONG"},
 		{Username: "lanhdao", Role: kehoach.RoleViewer},
 	}
-	ctx = kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: "demo"})
+	ctx = kehoach.NewContextWithActor(ctx, kehoach.SystemActor("demo"))
 	for i := range accounts {
 		a := &accounts[i]
 		a.Password = auth.NewPassword()
@@ -223,4 +312,17 @@ func LoadDemoIfEmpty(ctx context.Context, db *store.DB) (bool, error) {
 		return false, fmt.Errorf("app: load demo: %w", err)
 	}
 	return loaded, nil
+}
+
+// Redact hides the password of a database URL, for printing it.
+func Redact(url string) string {
+	if i := strings.Index(url, "://"); i >= 0 {
+		if at := strings.LastIndex(url, "@"); at > i {
+			cred := url[i+3 : at]
+			if c := strings.Index(cred, ":"); c >= 0 {
+				return url[:i+3] + cred[:c] + ":***" + url[at:]
+			}
+		}
+	}
+	return url
 }

@@ -4,6 +4,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -50,13 +51,25 @@ var b64 = base64.RawStdEncoding
 // that the same password typed on two keyboards matches) as a PHC string:
 //
 //	$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>
+//
+// It waits for its turn at Hashing; see HashPasswordContext.
 func HashPassword(password string) (string, error) {
+	return HashPasswordContext(context.Background(), password)
+}
+
+// HashPasswordContext is HashPassword, waiting for its turn at the Hashing
+// gate until ctx ends: ErrBusy when the wait runs out.
+func HashPasswordContext(ctx context.Context, password string) (string, error) {
 	salt := make([]byte, ArgonSaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: salt: %w", err)
 	}
 	p := params{ArgonMemory, ArgonTime, ArgonThreads}
-	return encodePHC(p, salt, argonKey(password, salt, p, ArgonKeyLen)), nil
+	key, err := argonKey(ctx, password, salt, p, ArgonKeyLen)
+	if err != nil {
+		return "", err
+	}
+	return encodePHC(p, salt, key), nil
 }
 
 // params are argon2id cost parameters.
@@ -124,12 +137,23 @@ func decodePHC(encoded string) (p params, salt, key []byte, err error) {
 // VerifyPassword reports whether password matches the PHC hash encoded,
 // hashing with the parameters the hash records and comparing in constant
 // time. The error is ErrMalformedHash (wrapped) when encoded cannot be used.
+// It waits for its turn at Hashing; see VerifyPasswordContext.
 func VerifyPassword(encoded, password string) (bool, error) {
+	return VerifyPasswordContext(context.Background(), encoded, password)
+}
+
+// VerifyPasswordContext is VerifyPassword, waiting for its turn at the
+// Hashing gate until ctx ends: ErrBusy when the wait runs out, and
+// nothing was checked.
+func VerifyPasswordContext(ctx context.Context, encoded, password string) (bool, error) {
 	p, salt, key, err := decodePHC(encoded)
 	if err != nil {
 		return false, err
 	}
-	got := argonKey(password, salt, p, uint32(len(key)))
+	got, err := argonKey(ctx, password, salt, p, uint32(len(key)))
+	if err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
@@ -148,7 +172,12 @@ func NewPassword() string {
 	return rand.Text()
 }
 
-// argonKey derives the argon2id key of password (NFC-normalised).
-func argonKey(password string, salt []byte, p params, keyLen uint32) []byte {
-	return argon2.IDKey([]byte(norm.NFC.String(password)), salt, p.time, p.memory, p.threads, keyLen)
+// argonKey derives the argon2id key of password (NFC-normalised), when
+// the Hashing gate gives it a turn.
+func argonKey(ctx context.Context, password string, salt []byte, p params, keyLen uint32) ([]byte, error) {
+	var key []byte
+	err := Hashing.Do(ctx, func() {
+		key = argon2.IDKey([]byte(norm.NFC.String(password)), salt, p.time, p.memory, p.threads, keyLen)
+	})
+	return key, err
 }

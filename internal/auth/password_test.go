@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -50,7 +51,10 @@ func TestVerifyParsesParameters(t *testing.T) {
 	// would be) still verifies, and is flagged for rehashing.
 	salt := []byte("0123456789abcdef")
 	for _, p := range []params{{memory: 8 * 1024, time: 1, threads: 1}, {memory: 64 * 1024, time: 3, threads: 2}} {
-		key := argonKey("bí mật muôn năm", salt, p, 24)
+		key, err := argonKey(context.Background(), "bí mật muôn năm", salt, p, 24)
+		if err != nil {
+			t.Fatal(err)
+		}
 		enc := encodePHC(p, salt, key)
 		got, gotSalt, gotKey, err := decodePHC(enc)
 		if err != nil || got != p || string(gotSalt) != string(salt) || string(gotKey) != string(key) {

@@ -2,7 +2,7 @@
 // `kehoach gen` and, in the same run, the same questions answered the way
 // DHIS2 answers them: SQL GROUP BY over a denormalised analytics table (one
 // row per figure, with the unit's ancestors as columns) built in the same
-// database. `kehoach bench` and the package's `go test -bench` benchmarks
+// database. `kehoach-bench` and the package's `go test -bench` benchmarks
 // both use it.
 //
 // The questions (see docs/performance.md):

@@ -16,7 +16,7 @@ import (
 // The benchmarks run on a dataset generated on the fly, at the scale named
 // by KEHOACH_BENCH_SCALE (district by default; province for figures worth
 // reading), or on the database named by KEHOACH_BENCH_DB (e.g. one that
-// `kehoach gen --scale national` filled). `kehoach bench` prints the same
+// `kehoach gen --scale national` filled). `kehoach-bench` prints the same
 // measures beside the SQL baseline.
 
 type fixture struct {
@@ -127,7 +127,7 @@ func BenchmarkQ3(b *testing.B) { benchQuery(b, (*Questions).Q3) }
 // answers Q1 after it, which must show it (no rebuild).
 func BenchmarkFreshness(b *testing.B) {
 	f := benchFixture(b)
-	ctx := kehoach.NewContextWithActor(context.Background(), kehoach.Actor{Username: "bench"})
+	ctx := kehoach.NewContextWithActor(context.Background(), kehoach.SystemActor("bench"))
 	q := f.q
 	stored, err := f.db.FindDataValues(ctx, kehoach.DataValueFilter{Units: []string{q.Village.Code}, Periods: []string{q.At}, Elements: []string{"G_B01", q.Element}})
 	if err != nil {

@@ -18,7 +18,7 @@ import (
 // Source wraps the store for the engine and counts what the engine reads:
 // full loads (each starts by reading the units) and figures scanned.
 type Source struct {
-	kehoach.ValueSource
+	analytics.ValueSource
 	Loads, Scans, Rows atomic.Int64
 }
 
@@ -29,15 +29,15 @@ func (s *Source) FindUnits(ctx context.Context, f kehoach.UnitFilter) ([]*kehoac
 }
 
 // ScanValues counts the figures read.
-func (s *Source) ScanValues(ctx context.Context, since int64, fn func(kehoach.RawValue)) (int64, error) {
+func (s *Source) ScanValues(ctx context.Context, since int64, fn func(analytics.RawValue)) (int64, error) {
 	s.Scans.Add(1)
-	return s.ValueSource.ScanValues(ctx, since, func(v kehoach.RawValue) { s.Rows.Add(1); fn(v) })
+	return s.ValueSource.ScanValues(ctx, since, func(v analytics.RawValue) { s.Rows.Add(1); fn(v) })
 }
 
 // snapSource is a Source that also keeps snapshots.
 type snapSource struct {
 	*Source
-	kehoach.SnapshotStore
+	analytics.SnapshotStore
 }
 
 // NewEngine returns an engine over db and the counting source it reads;
@@ -253,7 +253,7 @@ func releaseMemory() {
 // freshness saves one village's figure through the real write path and
 // times until Q1 reflects it, then puts the figure back.
 func (r *Report) freshness(ctx context.Context, db *store.DB, e *analytics.Engine, src *Source, q *Questions, logf func(string, ...any)) error {
-	ctx = kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: "bench"})
+	ctx = kehoach.NewContextWithActor(ctx, kehoach.SystemActor("bench"))
 	stored, err := db.FindDataValues(ctx, kehoach.DataValueFilter{Units: []string{q.Village.Code}, Periods: []string{q.At}, Elements: []string{"G_B01", q.Element}})
 	if err != nil {
 		return err
@@ -363,7 +363,7 @@ func (r *Report) Print(w io.Writer) {
 	if r.Postgres {
 		db = "PostgreSQL"
 	}
-	fmt.Fprintf(w, "kehoach bench — %s, %d đơn vị (%d xã, %d thôn), tỉnh của Q1/Q2: %s, gốc: %s; %d lần mỗi truy vấn; GOMAXPROCS %d\n\n",
+	fmt.Fprintf(w, "kehoach-bench — %s, %d đơn vị (%d xã, %d thôn), tỉnh của Q1/Q2: %s, gốc: %s; %d lần mỗi truy vấn; GOMAXPROCS %d\n\n",
 		db, r.Units, r.Communes, r.Villages, r.Province, r.Root, r.Runs, r.GOMAXPROCS)
 	fmt.Fprintf(w, "%-46s %12s %12s %14s %14s %9s %10s %s\n", "đo", "ta p50", "ta p95", "SQL p50", "SQL p95", "SQL/ta", "ngân sách", "đạt")
 	row := func(name string, ours, base Stats, budget time.Duration, cells int) {

@@ -5,8 +5,8 @@
 // throughput and latency quantiles and the errors, then checks that every
 // figure saved is in the database exactly once with the value last saved.
 //
-// The servers are booted by the caller (internal/app: `kehoach loadtest`);
-// this package only speaks HTTP to them, as browsers would, and reads one
+// RunLocal (local.go, behind `kehoach-loadtest`) boots fresh servers for
+// it; Run itself only speaks HTTP to them, as browsers would, and reads one
 // server's store to set up accounts and to check the figures.
 package loadtest
 
@@ -383,7 +383,7 @@ func (r *run) createAccounts(ctx context.Context, reporters []*reporter, leaders
 		u := &kehoach.User{Username: fmt.Sprintf("lt.ld%03d", i), Name: fmt.Sprintf("Lãnh đạo thử tải %d", i), Role: kehoach.RoleViewer}
 		jobs = append(jobs, job{u, func(p *person) { l.person = p }, auth.NewPassword()})
 	}
-	actx := kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: "loadtest"})
+	actx := kehoach.NewContextWithActor(ctx, kehoach.SystemActor("loadtest"))
 	var wg sync.WaitGroup
 	errs := make([]error, len(jobs))
 	next := atomic.Int64{}

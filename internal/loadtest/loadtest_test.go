@@ -8,14 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"kehoach/internal/app"
 	"kehoach/internal/loadtest"
 )
 
 // quick runs a short load test and fails on any error, lost, duplicated or
 // wrong figure. Latencies are printed, not checked: the budget is for the
 // full run on the 2-core machine (docs/performance.md).
-func quick(t *testing.T, o app.LoadTestOptions) {
+func quick(t *testing.T, o loadtest.LocalOptions) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("load test skipped with -short")
@@ -28,7 +27,7 @@ func quick(t *testing.T, o app.LoadTestOptions) {
 	}
 	var log bytes.Buffer
 	o.Log = &log
-	res, err := app.LoadTest(context.Background(), o)
+	res, err := loadtest.RunLocal(context.Background(), o)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
@@ -54,7 +53,7 @@ func quick(t *testing.T, o app.LoadTestOptions) {
 }
 
 func TestLoadSQLite(t *testing.T) {
-	quick(t, app.LoadTestOptions{Backend: "sqlite", Dir: t.TempDir(), Reporters: 20, Leaders: 5, Communes: 2, Duration: 5 * time.Second, Seed: 1})
+	quick(t, loadtest.LocalOptions{Backend: "sqlite", Dir: t.TempDir(), Reporters: 20, Leaders: 5, Communes: 2, Duration: 5 * time.Second, Seed: 1})
 }
 
 func TestLoadPostgres(t *testing.T) {
@@ -62,5 +61,5 @@ func TestLoadPostgres(t *testing.T) {
 	if pg == "" {
 		t.Skip("KEHOACH_TEST_PG not set")
 	}
-	quick(t, app.LoadTestOptions{Backend: "postgres", Servers: 2, PG: pg, Reporters: 20, Leaders: 5, Communes: 2, Duration: 5 * time.Second, Seed: 2})
+	quick(t, loadtest.LocalOptions{Backend: "postgres", Servers: 2, PG: pg, Reporters: 20, Leaders: 5, Communes: 2, Duration: 5 * time.Second, Seed: 2})
 }

@@ -53,7 +53,11 @@ const (
 	LabelSubmission  = "submission"
 	LabelAuditAction = "audit_action"
 	LabelAuditEntity = "audit_entity"
+	LabelTokenScope  = "token_scope"
 )
+
+// TokenScope names what an API token may be used for (kehoach.TokenScopeAPI, …).
+func (l *Locale) TokenScope(code string) string { return l.Label(LabelTokenScope, code) }
 
 // Label returns the name of code among labels of kind, or code itself when
 // the locale has none (an unknown code is shown, never hidden).

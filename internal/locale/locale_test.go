@@ -72,6 +72,7 @@ func TestEveryCodeLabelled(t *testing.T) {
 		LabelSubmission:  {kehoach.SubmissionDraft, kehoach.SubmissionSubmitted, kehoach.SubmissionApproved, kehoach.SubmissionReturned},
 		LabelAuditAction: kehoach.AuditActions,
 		LabelAuditEntity: kehoach.AuditEntities,
+		LabelTokenScope:  {kehoach.TokenScopeAPI, kehoach.TokenScopeRead},
 	} {
 		for _, c := range codes {
 			if _, ok := VI.Labels[kind][c]; !ok {

@@ -66,6 +66,10 @@ var VI = &Locale{
 			"audit_events": "Nhật ký hệ thống",
 			"submission":   "Báo cáo gửi duyệt",
 		},
+		LabelTokenScope: {
+			"api":  "API (đọc và ghi)",
+			"read": "Chỉ đọc API",
+		},
 	},
 	Messages: map[string]string{
 		"plans":    "%s kế hoạch",

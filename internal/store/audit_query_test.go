@@ -134,7 +134,7 @@ func TestFindValueHistory(t *testing.T) {
 			loadSmall(t, db.db)
 			save(t, db.db, "BM_BAN_NAM", "2024", vals{"B1": {"HGD_TONG": "120", "HGD_VH": "100"}})
 			// Another person, from an address, corrects the figure.
-			bob := kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: "bob", Address: "10.1.2.3"})
+			bob := kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: "bob", Address: "10.1.2.3", Entry: kehoach.AllUnits})
 			if _, err := db.db.SaveFormValues(bob, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024",
 				Values: vals{"B1": {"HGD_VH": "110"}}, By: "bob"}); err != nil {
 				t.Fatal(err)

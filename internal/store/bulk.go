@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"kehoach"
-	"kehoach/period"
 )
 
 // Tuning of BulkLoad; variables so that benchmarks can compare.
@@ -54,8 +53,10 @@ const bulkChunk = 4000
 
 // BulkLoad loads a bundle's metadata with LoadBundle (skipped when b is nil),
 // then the figures that values yields, as fast as the database allows:
-// codes are resolved to ids once, each value is checked with
-// DataElement.ParseValue while the database writes the previous rows, and
+// codes are resolved to ids once, each value is resolved and checked as
+// every save checks it (the write path's resolver: known element reported
+// by the unit's kind, unit valid in the period, value parsed) while the
+// database writes the previous rows, and
 // every row of the load carries one data version, taken from the counters
 // table as every save does. The figures must be new: one already stored
 // fails the load with ECONFLICT. progress, if not nil, is called with the
@@ -85,7 +86,7 @@ func (db *DB) BulkLoad(ctx context.Context, b *kehoach.Bundle, by string,
 	if progress == nil {
 		progress = func(int64) {}
 	}
-	elements, units, err := db.bulkCodes(ctx)
+	book, err := lookupCodes(ctx, db.read, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -94,7 +95,7 @@ func (db *DB) BulkLoad(ctx context.Context, b *kehoach.Bundle, by string,
 	f := &feed{chunks: make(chan []bulkRow, 8), free: make(chan []bulkRow, 10), errc: make(chan error, 1)}
 	go func() {
 		defer close(f.chunks)
-		f.errc <- produceRows(ctx, values, elements, units, f.chunks, f.free)
+		f.errc <- produceRows(ctx, values, book, by, f.chunks, f.free)
 	}()
 	var n int64
 	if db.dialect == postgres {
@@ -154,44 +155,12 @@ func (f *feed) recycle(c []bulkRow) {
 	}
 }
 
-// bulkCodes maps element codes to elements and unit codes to ids.
-func (db *DB) bulkCodes(ctx context.Context) (map[string]*kehoach.DataElement, map[string]int64, error) {
-	elements := map[string]*kehoach.DataElement{}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, code, value_type FROM data_elements`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: bulk load: %w", err)
-	}
-	for rows.Next() {
-		e := &kehoach.DataElement{}
-		if err := rows.Scan(&e.ID, &e.Code, &e.ValueType); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("store: bulk load: %w", err)
-		}
-		elements[e.Code] = e
-	}
-	rows.Close()
-	units := map[string]int64{}
-	rows, err = db.read.QueryContext(ctx, `SELECT id, code FROM units`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: bulk load: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var code string
-		if err := rows.Scan(&id, &code); err != nil {
-			return nil, nil, fmt.Errorf("store: bulk load: %w", err)
-		}
-		units[code] = id
-	}
-	return elements, units, rows.Err()
-}
-
-// produceRows runs values, resolving and checking each figure, and sends
-// the rows in chunks.
+// produceRows runs values, resolving and checking each figure with the
+// write path's resolver (write.go), and sends the rows in chunks.
 func produceRows(ctx context.Context, values func(yield func(kehoach.DataValue) error) error,
-	elements map[string]*kehoach.DataElement, units map[string]int64, chunks, free chan []bulkRow) error {
-	periods := map[string]bool{}
+	book *codeBook, by string, chunks, free chan []bulkRow) error {
+	r := newResolver(book, writeOpts{by: by, loader: true})
+	r.noKeys = true
 	chunk := make([]bulkRow, 0, bulkChunk)
 	send := func() error {
 		select {
@@ -207,25 +176,14 @@ func produceRows(ctx context.Context, values func(yield func(kehoach.DataValue) 
 		return nil
 	}
 	err := values(func(v kehoach.DataValue) error {
-		e := elements[v.Element]
-		uid, ok := units[v.Unit]
-		if e == nil || !ok {
-			return kehoach.Errorf(kehoach.EINVALID, "số liệu %s/%s/%s: không có chỉ số hoặc đơn vị", v.Element, v.Unit, v.Period)
+		c, key, reason := r.resolve(kehoach.ValueCell{Unit: v.Unit, Element: v.Element, Period: v.Period, Disagg: v.Disagg, Value: v.Value, Comment: v.Comment})
+		if reason != "" {
+			return kehoach.Errorf(kehoach.EINVALID, "số liệu %s: %s", key, reason)
 		}
-		valid, seen := periods[v.Period]
-		if !seen {
-			_, err := period.Parse(v.Period)
-			valid = err == nil
-			periods[v.Period] = valid
+		if c.del {
+			return kehoach.Errorf(kehoach.EINVALID, "số liệu %s: trống (nạp hàng loạt chỉ nhận số liệu mới)", key)
 		}
-		if !valid {
-			return kehoach.Errorf(kehoach.EINVALID, "số liệu %s/%s: kỳ %q không hợp lệ", v.Element, v.Unit, v.Period)
-		}
-		canon, num, err := e.ParseValue(v.Value)
-		if err != nil {
-			return kehoach.Errorf(kehoach.EINVALID, "số liệu %s/%s/%s: %s", v.Element, v.Unit, v.Period, kehoach.ErrorMessage(err))
-		}
-		chunk = append(chunk, bulkRow{element: e.ID, unit: uid, period: v.Period, coc: v.Disagg, value: canon, comment: v.Comment, num: num})
+		chunk = append(chunk, bulkRow{element: c.el.ID, unit: c.unit.ID, period: v.Period, coc: v.Disagg, value: c.canon, comment: c.comment, num: c.num})
 		if len(chunk) == cap(chunk) {
 			return send()
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"kehoach"
+	"kehoach/analytics"
 	"kehoach/internal/gen"
 )
 
@@ -109,7 +110,7 @@ func TestBulkLoad(t *testing.T) {
 				}
 			}
 			var scanned int64
-			upto, err := db.ScanValues(ctx, 0, func(r kehoach.RawValue) {
+			upto, err := db.ScanValues(ctx, 0, func(r analytics.RawValue) {
 				if !r.HasNum {
 					t.Errorf("value without number: %+v", r)
 				}

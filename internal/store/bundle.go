@@ -3,11 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 
 	"kehoach"
 	"kehoach/expr"
+	"kehoach/internal/locale"
 	"kehoach/internal/vntext"
 	"kehoach/period"
 )
@@ -178,84 +178,21 @@ func (db *DB) loadBundle(ctx context.Context, b *kehoach.Bundle, by string, only
 		}
 	}
 	if len(b.Values) > 0 {
-		if err := insertValues(ctx, tx, b.Values, by, now); err != nil {
+		if err := loadCells(ctx, tx, b.Values, by, now); err != nil {
 			return false, err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'meta'`); err != nil {
 		return false, fmt.Errorf("store: meta version: %w", err)
 	}
-	if err := audit(kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: by}), tx, now, "load", "bundle", fmt.Sprintf("%d plans", len(b.Plans)), "", fmt.Sprintf("%d units, %d values", len(b.Units), len(b.Values))); err != nil {
+	if err := audit(kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: by}), tx, now, "load", "bundle", locale.VI.Count("plans", int64(len(b.Plans))), "",
+		locale.VI.Count("units", int64(len(b.Units)))+", "+locale.VI.Count("values", int64(len(b.Values)))); err != nil {
 		return false, err
 	}
 	if err := tx.Commit(); err != nil {
 		return false, err
 	}
 	return true, db.Optimize(ctx)
-}
-
-// insertValues bulk-inserts figures with one version, looking codes up once.
-func insertValues(ctx context.Context, tx queryerTx, values []*kehoach.DataValue, by string, now any) error {
-	elements := map[string]*kehoach.DataElement{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, code, value_type FROM data_elements`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var e kehoach.DataElement
-		if err := rows.Scan(&e.ID, &e.Code, &e.ValueType); err != nil {
-			rows.Close()
-			return err
-		}
-		elements[e.Code] = &e
-	}
-	rows.Close()
-	unitIDs := map[string]int64{}
-	rows, err = tx.QueryContext(ctx, `SELECT id, code FROM units`)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		var c string
-		if err := rows.Scan(&id, &c); err != nil {
-			rows.Close()
-			return err
-		}
-		unitIDs[c] = id
-	}
-	rows.Close()
-	var version int64
-	if err := tx.QueryRowContext(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'data_values' RETURNING n`).Scan(&version); err != nil {
-		return fmt.Errorf("store: next version: %w", err)
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO data_values (element_id, unit_id, period, coc, value, num, comment, stored_by, created_at, updated_at, version, deleted)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
-		ON CONFLICT (element_id, unit_id, period, coc) DO UPDATE SET value = excluded.value, num = excluded.num, comment = excluded.comment,
-		stored_by = excluded.stored_by, updated_at = excluded.updated_at, version = excluded.version, deleted = excluded.deleted`)
-	if err != nil {
-		return fmt.Errorf("store: insert values: %w", err)
-	}
-	defer stmt.Close()
-	for _, v := range values {
-		e := elements[v.Element]
-		uid, ok := unitIDs[v.Unit]
-		if e == nil || !ok {
-			return kehoach.Errorf(kehoach.EINVALID, "số liệu %s/%s/%s: không có chỉ số hoặc đơn vị", v.Element, v.Unit, v.Period)
-		}
-		canon, num, err := e.ParseValue(v.Value)
-		if err != nil {
-			return kehoach.Errorf(kehoach.EINVALID, "số liệu %s/%s/%s: %s", v.Element, v.Unit, v.Period, kehoach.ErrorMessage(err))
-		}
-		var n any
-		if !math.IsNaN(num) {
-			n = num
-		}
-		if _, err := stmt.ExecContext(ctx, e.ID, uid, v.Period, v.Disagg, canon, n, v.Comment, by, now, version, false); err != nil {
-			return fmt.Errorf("store: insert value: %w", err)
-		}
-	}
-	return nil
 }
 
 // validateBundle checks what can be checked before touching the database:

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -15,7 +14,7 @@ import (
 func TestConcurrentEditors(t *testing.T) {
 	for _, db := range openDBs(t) {
 		t.Run(db.name, func(t *testing.T) {
-			ctx := context.Background()
+			ctx := sysCtx()
 			loadSmall(t, db.db)
 			save(t, db.db, "BM_BAN_NAM", "2024", vals{"B1": {"HGD_TONG": "100", "HGD_VH": "50"}, "B2": {"HGD_TONG": "80"}})
 			// Both load the grid: this is what they see.

@@ -33,6 +33,12 @@ type DB struct {
 	Now func() time.Time
 	// Sessions sets how long sign-ins last; zero fields take the defaults.
 	Sessions SessionPolicy
+	// AllowSelfApproval lets the user who submitted a grid approve it too.
+	// The zero value keeps "approver ≠ submitter" (submission.go), so a DB
+	// however made refuses self-approval unless told otherwise.
+	AllowSelfApproval bool
+	// health is whether the database can store now (write_health.go).
+	health writeHealth
 }
 
 // Open opens the database named by a URL: "sqlite:path/to/file.db" (or a

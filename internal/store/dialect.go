@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"kehoach"
 )
 
 // dialect holds what differs between SQLite and PostgreSQL. Queries are one
@@ -47,4 +49,41 @@ func isUniqueViolation(err error) bool {
 		return pgErr.Code == "23505"
 	}
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// classifyWriteError turns the errors of a database that cannot store now
+// into EUNAVAILABLE: SQLite's SQLITE_FULL ("database or disk is full") and
+// read-only database, PostgreSQL's class 53 (insufficient resources: disk
+// full, out of memory, too many connections) and 25006 (read-only
+// transaction, as on a standby). Other errors pass unchanged.
+func classifyWriteError(err error) error {
+	if err == nil || kehoach.ErrorCode(err) != kehoach.EINTERNAL {
+		return err
+	}
+	if !cannotStore(err) {
+		return err
+	}
+	return &kehoach.Error{Code: kehoach.EUNAVAILABLE, Message: UnavailableMessage}
+}
+
+// UnavailableMessage is what a person is told when the database cannot
+// store now.
+const UnavailableMessage = "Máy chủ hiện không lưu được số liệu (ổ đĩa đầy hoặc cơ sở dữ liệu chỉ cho đọc); chưa lưu số liệu nào. Vui lòng thử lại sau hoặc báo cho quản trị viên."
+
+// cannotStore reports whether err says the database cannot store now.
+func cannotStore(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "53") || pgErr.Code == "25006"
+	}
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		// Primary result codes: SQLITE_READONLY 8, SQLITE_FULL 13.
+		switch coded.Code() & 0xff {
+		case 8, 13:
+			return true
+		}
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "attempt to write a readonly database")
 }

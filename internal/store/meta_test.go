@@ -14,7 +14,7 @@ import (
 // indicators, figures.
 func TestDemo(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := sysCtx()
 	for _, db := range openDBs(t) {
 		t.Run(db.name, func(t *testing.T) {
 			b := loadDemo(t, db.db)
@@ -36,7 +36,7 @@ func TestDemo(t *testing.T) {
 }
 
 func testPlans(t *testing.T, db *DB) {
-	ctx := context.Background()
+	ctx := sysCtx()
 	plans, err := db.FindPlans(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func testPlans(t *testing.T, db *DB) {
 }
 
 func testForms(t *testing.T, db *DB) {
-	ctx := context.Background()
+	ctx := sysCtx()
 	forms, err := db.FindForms(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -245,7 +245,7 @@ func testIndicators(t *testing.T, db *DB) {
 // saving into the form works.
 func TestElementPeriodType(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := sysCtx()
 	for _, db := range openDBs(t) {
 		t.Run(db.name, func(t *testing.T) {
 			b := &kehoach.Bundle{

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -171,15 +172,35 @@ func (db *DB) RevokeSession(ctx context.Context, token string) error {
 	return nil
 }
 
+// tokenRefused is the answer for any token that cannot be used: it does not
+// tell an unknown token from a revoked or expired one.
+func tokenRefused() error {
+	return kehoach.Errorf(kehoach.EUNAUTHORIZED, "Mã truy cập không hợp lệ, đã hết hạn hoặc đã bị thu hồi.")
+}
+
 // CreateToken makes a personal API token. See kehoach.UserService.
-func (db *DB) CreateToken(ctx context.Context, userID int64, name string) (string, *kehoach.Token, error) {
-	name = vntext.NFC(name)
+func (db *DB) CreateToken(ctx context.Context, userID int64, opt kehoach.TokenOptions) (string, *kehoach.Token, error) {
+	name := vntext.NFC(opt.Name)
 	if name == "" {
 		name = "Mã truy cập API"
 	}
+	scope := opt.Scope
+	if scope == "" {
+		scope = kehoach.TokenScopeAPI
+	}
+	now := db.authNow()
+	fields := map[string]string{}
 	if utf8.RuneCountInString(name) > kehoach.TokenNameMaxLen {
-		msg := fmt.Sprintf("Tên mã truy cập dài quá %d ký tự.", kehoach.TokenNameMaxLen)
-		return "", nil, &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{"name": msg}}
+		fields["name"] = fmt.Sprintf("Tên mã truy cập dài quá %d ký tự.", kehoach.TokenNameMaxLen)
+	}
+	if !kehoach.ValidTokenScope(scope) {
+		fields["scope"] = fmt.Sprintf("Phạm vi dùng %q không có: chỉ %q (API) hoặc %q (chỉ đọc API).", scope, kehoach.TokenScopeAPI, kehoach.TokenScopeRead)
+	}
+	if !opt.ExpiresAt.IsZero() && !opt.ExpiresAt.After(now) {
+		fields["expiresAt"] = "Ngày hết hạn của mã truy cập phải ở tương lai."
+	}
+	if len(fields) > 0 {
+		return "", nil, invalidToken(fields)
 	}
 	tx, err := db.BeginWrite(ctx)
 	if err != nil {
@@ -193,14 +214,22 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, name string) (strin
 		return "", nil, err
 	}
 	token := auth.NewAPIToken()
-	t := &kehoach.Token{UserID: userID, Name: name, Prefix: auth.TokenPrefix(token), CreatedAt: db.authNow()}
-	if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (token_hash, prefix, name, user_id, created_at, revoked)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		auth.HashToken(token), t.Prefix, t.Name, userID, t.CreatedAt, false).Scan(&t.ID); err != nil {
+	t := &kehoach.Token{UserID: userID, Username: u.Username, Name: name, Prefix: auth.TokenPrefix(token), Scope: scope, CreatedAt: now}
+	var expires any // NULL: no expiry
+	if !opt.ExpiresAt.IsZero() {
+		t.ExpiresAt = opt.ExpiresAt.UTC().Truncate(time.Microsecond)
+		expires = t.ExpiresAt
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO api_tokens (token_hash, prefix, name, user_id, created_at, revoked, scope, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		auth.HashToken(token), t.Prefix, t.Name, userID, t.CreatedAt, false, t.Scope, expires).Scan(&t.ID); err != nil {
 		return "", nil, fmt.Errorf("store: create token: %w", err)
 	}
-	if err := audit(ctx, tx, t.CreatedAt, "create", "api_token", strconv.FormatInt(t.ID, 10), "",
-		auditJSON(map[string]string{"username": u.Username, "name": t.Name})); err != nil {
+	after := map[string]any{"username": u.Username, "name": t.Name, "scope": t.Scope}
+	if !t.ExpiresAt.IsZero() {
+		after["expiresAt"] = t.ExpiresAt
+	}
+	if err := audit(ctx, tx, t.CreatedAt, "create", "api_token", strconv.FormatInt(t.ID, 10), "", auditJSON(after)); err != nil {
 		return "", nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -209,10 +238,27 @@ func (db *DB) CreateToken(ctx context.Context, userID int64, name string) (strin
 	return token, t, nil
 }
 
-// FindTokens returns a user's tokens, newest first.
-func (db *DB) FindTokens(ctx context.Context, userID int64) ([]*kehoach.Token, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, user_id, name, prefix, created_at, last_used, revoked
-		FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id DESC`, userID)
+// invalidToken is EINVALID naming each field and its reason.
+func invalidToken(fields map[string]string) error {
+	msgs := make([]string, 0, len(fields))
+	for _, k := range []string{"name", "scope", "expiresAt"} {
+		if m, ok := fields[k]; ok {
+			msgs = append(msgs, m)
+		}
+	}
+	return &kehoach.Error{Code: kehoach.EINVALID, Message: strings.Join(msgs, " "), Fields: fields}
+}
+
+// FindTokens returns tokens, newest first. See kehoach.UserService.
+func (db *DB) FindTokens(ctx context.Context, f kehoach.TokenFilter) ([]*kehoach.Token, error) {
+	q := `SELECT t.id, t.user_id, u.username, t.name, t.prefix, t.scope, t.created_at, t.last_used, t.expires_at, t.revoked
+		FROM api_tokens t JOIN users u ON u.id = t.user_id`
+	var args []any
+	if f.UserID != 0 {
+		q += ` WHERE t.user_id = $1`
+		args = append(args, f.UserID)
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY t.created_at DESC, t.id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: find tokens: %w", err)
 	}
@@ -220,13 +266,16 @@ func (db *DB) FindTokens(ctx context.Context, userID int64) ([]*kehoach.Token, e
 	out := []*kehoach.Token{}
 	for rows.Next() {
 		var t kehoach.Token
-		var used sql.NullTime
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.CreatedAt, &used, &t.Revoked); err != nil {
+		var used, expires sql.NullTime
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Username, &t.Name, &t.Prefix, &t.Scope, &t.CreatedAt, &used, &expires, &t.Revoked); err != nil {
 			return nil, fmt.Errorf("store: find tokens: %w", err)
 		}
 		t.CreatedAt = t.CreatedAt.UTC()
 		if used.Valid {
 			t.LastUsed = used.Time.UTC()
+		}
+		if expires.Valid {
+			t.ExpiresAt = expires.Time.UTC()
 		}
 		out = append(out, &t)
 	}
@@ -236,7 +285,8 @@ func (db *DB) FindTokens(ctx context.Context, userID int64) ([]*kehoach.Token, e
 	return out, nil
 }
 
-// RevokeToken revokes one of a user's tokens. See kehoach.UserService.
+// RevokeToken revokes a token of a user, or of anyone when userID is 0.
+// See kehoach.UserService.
 func (db *DB) RevokeToken(ctx context.Context, userID, id int64) error {
 	tx, err := db.BeginWrite(ctx)
 	if err != nil {
@@ -245,9 +295,15 @@ func (db *DB) RevokeToken(ctx context.Context, userID, id int64) error {
 	defer tx.Rollback()
 	var revoked bool
 	var name, username string
-	err = tx.QueryRowContext(ctx, `SELECT t.revoked, t.name, u.username FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.id = $1 AND t.user_id = $2`, id, userID).Scan(&revoked, &name, &username)
+	q, args := `SELECT t.revoked, t.name, u.username FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = $1`, []any{id}
+	if userID != 0 {
+		q, args = q+` AND t.user_id = $2`, append(args, userID)
+	}
+	err = tx.QueryRowContext(ctx, q, args...).Scan(&revoked, &name, &username)
 	if err == sql.ErrNoRows {
+		if userID == 0 {
+			return kehoach.Errorf(kehoach.ENOTFOUND, "Không có mã truy cập số %d.", id)
+		}
 		return kehoach.Errorf(kehoach.ENOTFOUND, "Không có mã truy cập số %d của tài khoản này.", id)
 	} else if err != nil {
 		return fmt.Errorf("store: revoke token %d: %w", id, err)
@@ -270,33 +326,86 @@ func (db *DB) RevokeToken(ctx context.Context, userID, id int64) error {
 	return nil
 }
 
-// FindUserByToken returns the user of an API token. See kehoach.UserService.
-func (db *DB) FindUserByToken(ctx context.Context, token string) (*kehoach.User, error) {
-	refused := kehoach.Errorf(kehoach.EUNAUTHORIZED, "Mã truy cập không hợp lệ hoặc đã bị thu hồi.")
-	if !auth.IsAPIToken(token) {
-		return nil, refused
+// revokeUserTokens revokes, within tx, every live token of a user, and
+// audits each with why ("password" or "disabled"): a token must not outlive
+// the password it was made under, nor come back with a re-enabled account.
+func revokeUserTokens(ctx context.Context, tx *sql.Tx, now time.Time, userID int64, username, why string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, name FROM api_tokens WHERE user_id = $1 AND revoked = $2 ORDER BY id`, userID, false)
+	if err != nil {
+		return fmt.Errorf("store: revoke tokens: %w", err)
 	}
-	var id, userID int64
-	var used sql.NullTime
-	var revoked bool
-	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, last_used, revoked FROM api_tokens WHERE token_hash = $1`,
-		auth.HashToken(token)).Scan(&id, &userID, &used, &revoked)
-	if err == sql.ErrNoRows || revoked {
-		return nil, refused
-	} else if err != nil {
-		return nil, fmt.Errorf("store: find token: %w", err)
+	type tok struct {
+		id   int64
+		name string
 	}
-	u, err := activeUser(ctx, db.read, userID)
-	if kehoach.ErrorCode(err) == kehoach.EUNAUTHORIZED || kehoach.ErrorCode(err) == kehoach.ENOTFOUND {
-		return nil, refused
-	} else if err != nil {
-		return nil, err
+	var live []tok
+	for rows.Next() {
+		var t tok
+		if err := rows.Scan(&t.id, &t.name); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: revoke tokens: %w", err)
+		}
+		live = append(live, t)
 	}
-	now := db.authNow()
-	if !used.Valid || now.Sub(used.Time) >= db.sessionPolicy().Touch {
-		if _, err := db.write.ExecContext(ctx, `UPDATE api_tokens SET last_used = $1 WHERE id = $2`, now, id); err != nil {
-			return nil, fmt.Errorf("store: touch token: %w", err)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: revoke tokens: %w", err)
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked = $1 WHERE user_id = $2 AND revoked = $3`, true, userID, false); err != nil {
+		return fmt.Errorf("store: revoke tokens: %w", err)
+	}
+	for _, t := range live {
+		if err := audit(ctx, tx, now, "revoke", "api_token", strconv.FormatInt(t.id, 10),
+			auditJSON(map[string]any{"username": username, "name": t.name, "revoked": false}),
+			auditJSON(map[string]any{"username": username, "name": t.name, "revoked": true, "because": why})); err != nil {
+			return err
 		}
 	}
-	return u, nil
+	return nil
+}
+
+// FindUserByToken returns the user of an API token and the token. See
+// kehoach.UserService.
+func (db *DB) FindUserByToken(ctx context.Context, token string) (*kehoach.User, *kehoach.Token, error) {
+	if !auth.IsAPIToken(token) {
+		return nil, nil, tokenRefused()
+	}
+	var t kehoach.Token
+	var used, expires sql.NullTime
+	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, name, prefix, scope, created_at, last_used, expires_at, revoked
+		FROM api_tokens WHERE token_hash = $1`, auth.HashToken(token)).
+		Scan(&t.ID, &t.UserID, &t.Name, &t.Prefix, &t.Scope, &t.CreatedAt, &used, &expires, &t.Revoked)
+	if err == sql.ErrNoRows {
+		return nil, nil, tokenRefused()
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("store: find token: %w", err)
+	}
+	t.CreatedAt = t.CreatedAt.UTC()
+	if used.Valid {
+		t.LastUsed = used.Time.UTC()
+	}
+	if expires.Valid {
+		t.ExpiresAt = expires.Time.UTC()
+	}
+	now := db.authNow()
+	if t.Revoked || t.Expired(now) {
+		return nil, nil, tokenRefused()
+	}
+	u, err := activeUser(ctx, db.read, t.UserID)
+	if kehoach.ErrorCode(err) == kehoach.EUNAUTHORIZED || kehoach.ErrorCode(err) == kehoach.ENOTFOUND {
+		return nil, nil, tokenRefused()
+	} else if err != nil {
+		return nil, nil, err
+	}
+	t.Username = u.Username
+	if !used.Valid || now.Sub(used.Time) >= db.sessionPolicy().Touch {
+		if _, err := db.write.ExecContext(ctx, `UPDATE api_tokens SET last_used = $1 WHERE id = $2`, now, t.ID); err != nil {
+			return nil, nil, fmt.Errorf("store: touch token: %w", err)
+		}
+		t.LastUsed = now
+	}
+	return u, &t, nil
 }

@@ -184,32 +184,32 @@ func TestTokens(t *testing.T) {
 			u := mustCreateUser(t, db.db, &kehoach.User{Username: "may", Role: kehoach.RoleViewer}, "0123456789")
 			other := mustCreateUser(t, db.db, &kehoach.User{Username: "khac", Role: kehoach.RoleViewer}, "0123456789")
 
-			tok, tk, err := db.db.CreateToken(adminCtx, u.ID, "  Đồng bộ DHIS2 ")
+			tok, tk, err := db.db.CreateToken(adminCtx, u.ID, kehoach.TokenOptions{Name: "  Đồng bộ DHIS2 "})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !auth.IsAPIToken(tok) || tk.ID == 0 || tk.UserID != u.ID || tk.Name != "Đồng bộ DHIS2" || tk.Prefix != tok[:8] ||
-				!tk.CreatedAt.Equal(now) || !tk.LastUsed.IsZero() || tk.Revoked {
+				!tk.CreatedAt.Equal(now) || !tk.LastUsed.IsZero() || tk.Revoked || tk.Scope != kehoach.TokenScopeAPI || !tk.ExpiresAt.IsZero() {
 				t.Fatalf("CreateToken = %q, %+v", tok, tk)
 			}
-			tok2, _, err := db.db.CreateToken(adminCtx, u.ID, "")
+			tok2, _, err := db.db.CreateToken(adminCtx, u.ID, kehoach.TokenOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			list, err := db.db.FindTokens(ctx, u.ID)
+			list, err := db.db.FindTokens(ctx, kehoach.TokenFilter{UserID: u.ID})
 			if err != nil || len(list) != 2 || list[0].Name != "Mã truy cập API" || list[1].ID != tk.ID || list[1].Prefix != tk.Prefix {
 				t.Fatalf("FindTokens = %+v, %v", list, err)
 			}
-			if list, err := db.db.FindTokens(ctx, other.ID); err != nil || len(list) != 0 {
+			if list, err := db.db.FindTokens(ctx, kehoach.TokenFilter{UserID: other.ID}); err != nil || len(list) != 0 {
 				t.Errorf("FindTokens(other) = %+v, %v", list, err)
 			}
 
 			now = now.Add(time.Hour)
-			if got, err := db.db.FindUserByToken(ctx, tok); err != nil || got.ID != u.ID {
-				t.Fatalf("FindUserByToken = %+v, %v", got, err)
+			if got, gt, err := db.db.FindUserByToken(ctx, tok); err != nil || got.ID != u.ID || gt.ID != tk.ID || gt.Scope != kehoach.TokenScopeAPI {
+				t.Fatalf("FindUserByToken = %+v, %+v, %v", got, gt, err)
 			}
 			lastUsed := func() time.Time {
-				list, _ := db.db.FindTokens(ctx, u.ID)
+				list, _ := db.db.FindTokens(ctx, kehoach.TokenFilter{UserID: u.ID})
 				return list[1].LastUsed
 			}
 			if got := lastUsed(); !got.Equal(now) {
@@ -235,19 +235,19 @@ func TestTokens(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			_, err = db.db.FindUserByToken(ctx, tok)
+			_, _, err = db.db.FindUserByToken(ctx, tok)
 			wantCode(t, err, kehoach.EUNAUTHORIZED)
-			if list, _ := db.db.FindTokens(ctx, u.ID); !list[1].Revoked || list[0].Revoked {
+			if list, _ := db.db.FindTokens(ctx, kehoach.TokenFilter{UserID: u.ID}); !list[1].Revoked || list[0].Revoked {
 				t.Errorf("after revoke: %+v %+v", list[0], list[1])
 			}
-			if _, err := db.db.FindUserByToken(ctx, tok2); err != nil {
+			if _, _, err := db.db.FindUserByToken(ctx, tok2); err != nil {
 				t.Errorf("other token: %v", err)
 			}
 			for _, bad := range []string{"", "khk_", tok[:len(tok)-1] + "A", strings.TrimPrefix(tok2, "khk_"), auth.HashToken(tok2)} {
 				if bad == tok2 {
 					continue
 				}
-				_, err = db.db.FindUserByToken(ctx, bad)
+				_, _, err = db.db.FindUserByToken(ctx, bad)
 				wantCode(t, err, kehoach.EUNAUTHORIZED)
 			}
 
@@ -256,20 +256,21 @@ func TestTokens(t *testing.T) {
 			if _, err := db.db.UpdateUser(adminCtx, u.ID, kehoach.UserUpdate{Disabled: &yes}); err != nil {
 				t.Fatal(err)
 			}
-			_, err = db.db.FindUserByToken(ctx, tok2)
+			_, _, err = db.db.FindUserByToken(ctx, tok2)
 			wantCode(t, err, kehoach.EUNAUTHORIZED)
-			_, _, err = db.db.CreateToken(adminCtx, u.ID, "x")
+			_, _, err = db.db.CreateToken(adminCtx, u.ID, kehoach.TokenOptions{Name: "x"})
 			wantCode(t, err, kehoach.EINVALID)
-			_, _, err = db.db.CreateToken(adminCtx, 9999, "x")
+			_, _, err = db.db.CreateToken(adminCtx, 9999, kehoach.TokenOptions{Name: "x"})
 			wantCode(t, err, kehoach.ENOTFOUND)
-			_, _, err = db.db.CreateToken(adminCtx, other.ID, strings.Repeat("x", 101))
+			_, _, err = db.db.CreateToken(adminCtx, other.ID, kehoach.TokenOptions{Name: strings.Repeat("x", 101)})
 			wantCode(t, err, kehoach.EINVALID)
 
 			events := auditRows(t, db.db, "api_token")
 			want := []string{
-				`quantri@192.0.2.1 create 1  → {"name":"Đồng bộ DHIS2","username":"may"}`,
-				`quantri@192.0.2.1 create 2  → {"name":"Mã truy cập API","username":"may"}`,
+				`quantri@192.0.2.1 create 1  → {"name":"Đồng bộ DHIS2","scope":"api","username":"may"}`,
+				`quantri@192.0.2.1 create 2  → {"name":"Mã truy cập API","scope":"api","username":"may"}`,
 				`quantri@192.0.2.1 revoke 1 {"name":"Đồng bộ DHIS2","revoked":false,"username":"may"} → {"name":"Đồng bộ DHIS2","revoked":true,"username":"may"}`,
+				`quantri@192.0.2.1 revoke 2 {"name":"Mã truy cập API","revoked":false,"username":"may"} → {"because":"disabled","name":"Mã truy cập API","revoked":true,"username":"may"}`,
 			}
 			if strings.Join(events, "\n") != strings.Join(want, "\n") {
 				t.Errorf("audit:\n%s\nwant:\n%s", strings.Join(events, "\n"), strings.Join(want, "\n"))
@@ -299,7 +300,7 @@ func TestAuthSecretsNotAudited(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tok, tk, err := db.db.CreateToken(adminCtx, u.ID, "t")
+			tok, tk, err := db.db.CreateToken(adminCtx, u.ID, kehoach.TokenOptions{Name: "t"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -337,6 +338,142 @@ func TestAuthSecretsNotAudited(t *testing.T) {
 			if n < 6 {
 				t.Errorf("%d audit events, want at least 6", n)
 			}
+		})
+	}
+}
+
+// TestTokenLifetime: a token may end at a set time, has a scope of use, and
+// ends for good with its owner's password or account: re-enabling the
+// account does not bring it back. An administrator lists and revokes
+// anyone's tokens.
+func TestTokenLifetime(t *testing.T) {
+	for _, db := range openDBs(t) {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			now := testClock
+			db.db.Now = func() time.Time { return now }
+			u := mustCreateUser(t, db.db, &kehoach.User{Username: "may", Role: kehoach.RoleViewer}, "0123456789")
+			other := mustCreateUser(t, db.db, &kehoach.User{Username: "khac", Role: kehoach.RoleViewer}, "0123456789")
+			create := func(userID int64, opt kehoach.TokenOptions) (string, *kehoach.Token) {
+				t.Helper()
+				tok, tk, err := db.db.CreateToken(adminCtx, userID, opt)
+				if err != nil {
+					t.Fatalf("CreateToken(%+v): %v", opt, err)
+				}
+				return tok, tk
+			}
+			works := func(tok string) bool {
+				t.Helper()
+				_, _, err := db.db.FindUserByToken(ctx, tok)
+				if err != nil && kehoach.ErrorCode(err) != kehoach.EUNAUTHORIZED {
+					t.Fatalf("FindUserByToken: %v", err)
+				}
+				return err == nil
+			}
+
+			// Options refused, naming the field.
+			for _, tc := range []struct {
+				opt   kehoach.TokenOptions
+				field string
+			}{
+				{kehoach.TokenOptions{Scope: "all"}, "scope"},
+				{kehoach.TokenOptions{Scope: "API"}, "scope"},
+				{kehoach.TokenOptions{ExpiresAt: now}, "expiresAt"},
+				{kehoach.TokenOptions{ExpiresAt: now.Add(-time.Hour)}, "expiresAt"},
+			} {
+				_, _, err := db.db.CreateToken(adminCtx, u.ID, tc.opt)
+				if kehoach.ErrorCode(err) != kehoach.EINVALID || kehoach.ErrorFields(err)[tc.field] == "" {
+					t.Errorf("CreateToken(%+v) = %v, want EINVALID on %s", tc.opt, err, tc.field)
+				}
+			}
+
+			// An expiring, read-only token works until its end, then never.
+			end := now.Add(90 * 24 * time.Hour)
+			short, stk := create(u.ID, kehoach.TokenOptions{Name: "đọc", Scope: kehoach.TokenScopeRead, ExpiresAt: end})
+			if stk.Scope != kehoach.TokenScopeRead || !stk.ExpiresAt.Equal(end) {
+				t.Fatalf("created %+v", stk)
+			}
+			if _, gt, err := db.db.FindUserByToken(ctx, short); err != nil || gt.Scope != kehoach.TokenScopeRead || !gt.ExpiresAt.Equal(end) {
+				t.Fatalf("FindUserByToken = %+v, %v", gt, err)
+			}
+			now = end.Add(-time.Second)
+			if !works(short) {
+				t.Error("refused a second before its end")
+			}
+			now = end
+			if works(short) {
+				t.Error("an expired token still works")
+			}
+			now = testClock.Add(time.Hour)
+
+			// A password change ends every token of the user (audited);
+			// another user's tokens stay.
+			tok, tk := create(u.ID, kehoach.TokenOptions{Name: "đồng bộ"})
+			keep, _ := create(other.ID, kehoach.TokenOptions{Name: "của người khác"})
+			if err := db.db.SetPassword(adminCtx, u.ID, "mật khẩu mới dài", 0); err != nil {
+				t.Fatal(err)
+			}
+			if works(tok) {
+				t.Error("a token survived its owner's password change")
+			}
+			if !works(keep) {
+				t.Error("another user's token ended with this user's password")
+			}
+
+			// Disabling ends the tokens for good: enabling again does not
+			// bring them back.
+			tok, _ = create(u.ID, kehoach.TokenOptions{Name: "sau đổi mật khẩu"})
+			yes, no := true, false
+			if _, err := db.db.UpdateUser(adminCtx, u.ID, kehoach.UserUpdate{Disabled: &yes}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.db.UpdateUser(adminCtx, u.ID, kehoach.UserUpdate{Disabled: &no}); err != nil {
+				t.Fatal(err)
+			}
+			if works(tok) {
+				t.Error("a token revived when its disabled owner was enabled again")
+			}
+
+			// The administrator's list holds everyone's tokens with owners,
+			// and any of them can be revoked by id alone.
+			all, err := db.db.FindTokens(ctx, kehoach.TokenFilter{})
+			if err != nil || len(all) != 4 {
+				t.Fatalf("FindTokens(all) = %d tokens, %v", len(all), err)
+			}
+			owners := map[string]int{}
+			for _, x := range all {
+				owners[x.Username]++
+			}
+			if owners["may"] != 3 || owners["khac"] != 1 {
+				t.Errorf("owners in the list: %v", owners)
+			}
+			var keepID int64
+			for _, x := range all {
+				if x.Username == "khac" {
+					keepID = x.ID
+				}
+			}
+			wantCode(t, db.db.RevokeToken(adminCtx, u.ID, keepID), kehoach.ENOTFOUND) // not u's
+			if err := db.db.RevokeToken(adminCtx, 0, keepID); err != nil {
+				t.Fatal(err)
+			}
+			if works(keep) {
+				t.Error("a token revoked by the administrator still works")
+			}
+			wantCode(t, db.db.RevokeToken(adminCtx, 0, 9999), kehoach.ENOTFOUND)
+
+			events := strings.Join(auditRows(t, db.db, "api_token"), "\n")
+			for _, want := range []string{
+				`"because":"password","name":"đồng bộ","revoked":true`,
+				`"because":"disabled","name":"sau đổi mật khẩu","revoked":true`,
+				`"expiresAt":`,
+				`"scope":"read"`,
+			} {
+				if !strings.Contains(events, want) {
+					t.Errorf("audit lacks %s:\n%s", want, events)
+				}
+			}
+			_ = tk
 		})
 	}
 }

@@ -6,9 +6,10 @@ import (
 	"fmt"
 
 	"kehoach"
+	"kehoach/analytics"
 )
 
-var _ kehoach.SnapshotStore = (*DB)(nil)
+var _ analytics.SnapshotStore = (*DB)(nil)
 
 // SaveSnapshot replaces the analytics snapshot in one transaction.
 func (db *DB) SaveSnapshot(ctx context.Context, dataVersion, metaVersion int64, parts func(yield func(name string, data []byte) error) error) error {

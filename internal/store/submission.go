@@ -64,15 +64,9 @@ func formPeriod(f *kehoach.Form, pid string) (period.Period, error) {
 // subtree of parent ("" for the whole tree), in the tree's listing order
 // (kehoach.OwnsGrid).
 func (db *DB) reportingUnits(ctx context.Context, f *kehoach.Form, pe period.Period, parent string) ([]*kehoach.Unit, error) {
-	elements, err := db.FindDataElements(ctx)
+	els, err := db.formElements(ctx, f)
 	if err != nil {
 		return nil, err
-	}
-	var els []*kehoach.DataElement
-	for _, e := range elements {
-		if slices.Contains(f.Elements, e.Code) {
-			els = append(els, e)
-		}
 	}
 	filter := kehoach.UnitFilter{}
 	if parent != "" {
@@ -95,6 +89,39 @@ func (db *DB) reportingUnits(ctx context.Context, f *kehoach.Form, pe period.Per
 	}
 	return out, nil
 }
+
+// formElements returns the data elements of form f.
+func (db *DB) formElements(ctx context.Context, f *kehoach.Form) ([]*kehoach.DataElement, error) {
+	elements, err := db.FindDataElements(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var els []*kehoach.DataElement
+	for _, e := range elements {
+		if slices.Contains(f.Elements, e.Code) {
+			els = append(els, e)
+		}
+	}
+	return els, nil
+}
+
+// gridRows returns the units whose figures grid g shows (kehoach.GridRows,
+// as the entry page draws them): the figures a submission of g covers.
+func (db *DB) gridRows(ctx context.Context, g grid) ([]*kehoach.Unit, error) {
+	els, err := db.formElements(ctx, g.form)
+	if err != nil {
+		return nil, err
+	}
+	children, err := findUnits(ctx, db.read, kehoach.UnitFilter{Parent: g.unit.Code})
+	if err != nil {
+		return nil, err
+	}
+	return kehoach.GridRows(g.unit, children, els, kehoach.DateOf(g.pe.Start()), kehoach.DateOf(g.pe.End())), nil
+}
+
+// SelfApprovalAllowed reports whether db lets a submitter approve their
+// own grid (DB.AllowSelfApproval).
+func (db *DB) SelfApprovalAllowed() bool { return db.AllowSelfApproval }
 
 // scanSubmission reads the columns of submissionColumns.
 const submissionColumns = `f.code, u.code, u.name, s.period, s.status, s.reason, s.submitted_at, s.submitted_by, s.decided_at, s.decided_by, s.updated_at`
@@ -255,7 +282,7 @@ func (db *DB) changeSubmission(ctx context.Context, action string, c kehoach.Sub
 		return nil, err
 	}
 	// Read before the transaction: the unit tree and the grid owners.
-	var below []*kehoach.Unit
+	var below, rows []*kehoach.Unit
 	switch action {
 	case kehoach.ActionSubmitFigures:
 		owners, err := db.reportingUnits(ctx, g.form, g.pe, g.unit.Code)
@@ -265,6 +292,9 @@ func (db *DB) changeSubmission(ctx context.Context, action string, c kehoach.Sub
 		if !slices.ContainsFunc(owners, func(u *kehoach.Unit) bool { return u.Code == g.unit.Code }) {
 			return nil, kehoach.Errorf(kehoach.EINVALID, "Đơn vị %s không phải đơn vị báo cáo biểu mẫu %q trong %s nên không gửi duyệt được.",
 				g.unit.Name, g.form.Name, strings.ToLower(g.pe.Label()))
+		}
+		if rows, err = db.gridRows(ctx, g); err != nil {
+			return nil, err
 		}
 	case kehoach.ActionApproveFigures:
 		owners, err := db.reportingUnits(ctx, g.form, g.pe, g.unit.Code)
@@ -310,23 +340,29 @@ func (db *DB) changeSubmission(ctx context.Context, action string, c kehoach.Sub
 		return nil, kehoach.Errorf(kehoach.EINVALID, "Không thể %s số liệu %s của %s, %s: báo cáo đang ở trạng thái “%s”.",
 			actionVerb(action), g.form.Name, g.unit.Name, strings.ToLower(g.pe.Label()), locale.VI.Submission(cur))
 	}
+	actor := kehoach.ActorFromContext(ctx)
+	who := actor.Username
+	if who == "" {
+		who = "system"
+	}
 	switch action {
 	case kehoach.ActionSubmitFigures:
-		if err := gridHasFigures(ctx, tx, g); err != nil {
+		if err := gridHasFigures(ctx, tx, g, rows); err != nil {
 			return nil, err
 		}
 	case kehoach.ActionApproveFigures:
+		// Checked against the submitter read in this transaction, so that a
+		// resubmission by someone else meanwhile is seen.
+		if !db.AllowSelfApproval && kehoach.SelfApproval(&kehoach.Submission{SubmittedBy: submittedBy}, who) {
+			return nil, kehoach.Errorf(kehoach.EFORBIDDEN, "Tài khoản %s đã gửi duyệt số liệu %s của %s, %s nên không thể tự duyệt: người duyệt phải là người khác với người gửi. Hãy nhờ một người phê duyệt khác.",
+				who, g.form.Name, g.unit.Name, strings.ToLower(g.pe.Label()))
+		}
 		if err := approvedBelow(ctx, tx, g, below); err != nil {
 			return nil, err
 		}
 	}
 
 	now := db.Now().UTC()
-	actor := kehoach.ActorFromContext(ctx)
-	who := actor.Username
-	if who == "" {
-		who = "system"
-	}
 	if action == kehoach.ActionSubmitFigures {
 		submitted, submittedBy = sql.NullTime{Time: now, Valid: true}, who
 	} else {
@@ -392,17 +428,19 @@ func staleSubmission(g grid, now string) error {
 	return kehoach.Errorf(kehoach.ECONFLICT, "%s; chưa có gì thay đổi. Hãy xem lại rồi thao tác lại.", msg)
 }
 
-// gridHasFigures refuses to submit a grid with no figure saved: the unit's
-// own and its direct children's, of the form's elements, in the period.
-func gridHasFigures(ctx context.Context, tx *sql.Tx, g grid) error {
+// gridHasFigures refuses to submit a grid with no figure saved in its rows
+// (gridRows), of the form's elements, in the period.
+func gridHasFigures(ctx context.Context, tx *sql.Tx, g grid, rows []*kehoach.Unit) error {
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM data_values v
-		JOIN form_elements fe ON fe.element_id = v.element_id AND fe.form_id = $1
-		JOIN units u ON u.id = v.unit_id
-		WHERE v.period = $2 AND v.deleted = $3 AND (u.id = $4 OR u.parent_id = $4)`,
-		g.form.ID, g.pe.String(), false, g.unit.ID).Scan(&n)
-	if err != nil {
-		return fmt.Errorf("store: submission figures: %w", err)
+	if len(rows) > 0 {
+		p := params{args: []any{g.form.ID, g.pe.String(), false}}
+		ids := list(&p, changeIDs(rows, func(u *kehoach.Unit) int64 { return u.ID }))
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM data_values v
+			JOIN form_elements fe ON fe.element_id = v.element_id AND fe.form_id = $1
+			WHERE v.period = $2 AND v.deleted = $3 AND v.unit_id IN (`+ids+`)`, p.args...).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("store: submission figures: %w", err)
+		}
 	}
 	if n == 0 {
 		return kehoach.Errorf(kehoach.EINVALID, "Chưa có số liệu nào của %s, %s được lưu; hãy nhập và lưu số liệu trước khi gửi duyệt.",

@@ -14,7 +14,7 @@ import (
 
 // actorCtx is a context acting as username from address.
 func actorCtx(username, address string) context.Context {
-	return kehoach.NewContextWithActor(context.Background(), kehoach.Actor{Username: username, Address: address})
+	return kehoach.NewContextWithActor(context.Background(), kehoach.Actor{Username: username, Address: address, Entry: kehoach.AllUnits, View: kehoach.AllUnits})
 }
 
 // subChange asks for a change of the grid (form, unit, pe).
@@ -37,10 +37,19 @@ func act(ctx context.Context, db *DB, action string, c kehoach.SubmissionChange)
 	panic("unknown action " + action)
 }
 
+// actorFor is who performs action in the tests: "thu" submits and "duyet"
+// decides, so that approvals are never by the submitter.
+func actorFor(action string) string {
+	if action == kehoach.ActionSubmitFigures {
+		return "thu"
+	}
+	return "duyet"
+}
+
 // mustAct applies action and fails the test on an error.
 func mustAct(t testing.TB, db *DB, action string, c kehoach.SubmissionChange) *kehoach.Submission {
 	t.Helper()
-	s, err := act(actorCtx("thu", "10.1.2.3"), db, action, c)
+	s, err := act(actorCtx(actorFor(action), "10.1.2.3"), db, action, c)
 	if err != nil {
 		t.Fatalf("%s %+v: %v (fields %v)", action, c, err, kehoach.ErrorFields(err))
 	}
@@ -106,7 +115,7 @@ func TestSubmissionStateMachine(t *testing.T) {
 						reach(t, db.db, pe, from)
 						before := countRows(t, db.db, "submission_events")
 						c := subChange("BM_BAN", "XA_A", pe, from, "lý do thử")
-						s, err := act(actorCtx("thu", "10.1.2.3"), db.db, action, c)
+						s, err := act(actorCtx(actorFor(action), "10.1.2.3"), db.db, action, c)
 						to, ok := allowed[action][from]
 						if !ok {
 							wantCode(t, err, kehoach.EINVALID)
@@ -129,7 +138,7 @@ func TestSubmissionStateMachine(t *testing.T) {
 						}
 						// The same request again expects a status that is no
 						// longer there: someone acted meanwhile.
-						_, err = act(actorCtx("thu", ""), db.db, action, c)
+						_, err = act(actorCtx(actorFor(action), ""), db.db, action, c)
 						wantCode(t, err, kehoach.ECONFLICT)
 						if got := statusOf(t, db.db, "BM_BAN", "XA_A", pe); got != to {
 							t.Errorf("conflicting %s changed the status to %s", action, got)
@@ -238,7 +247,7 @@ func TestSubmissionBottomUp(t *testing.T) {
 				t.Errorf("2024Q3 status %s", got)
 			}
 			// The district's lock covers the communes' figures of the form.
-			_, err = db.db.SaveFormValues(context.Background(), kehoach.FormSave{Form: "BM_T", Period: "2024Q4", Values: vals{"XA_A": {"T_SK": "5"}}, By: "x"})
+			_, err = db.db.SaveFormValues(sysCtx(), kehoach.FormSave{Form: "BM_T", Period: "2024Q4", Values: vals{"XA_A": {"T_SK": "5"}}, By: "x"})
 			wantCode(t, err, kehoach.EINVALID)
 		})
 	}
@@ -249,7 +258,7 @@ func TestSubmissionBottomUp(t *testing.T) {
 // forms and other units are not affected; unlocking re-opens it.
 func TestSubmissionLock(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := sysCtx()
 	for _, db := range openDBs(t) {
 		t.Run(db.name, func(t *testing.T) {
 			t.Parallel()
@@ -536,7 +545,8 @@ func TestSubmissionConcurrent(t *testing.T) {
 				var wg sync.WaitGroup
 				for i := range n {
 					wg.Go(func() {
-						_, err := act(actorCtx(fmt.Sprintf("u%d", i), ""), db.db, step.action, subChange("BM_BAN", "XA_A", "2024Q4", step.expected, ""))
+						// Approvers are not the submitters (SelfApproval).
+						_, err := act(actorCtx(fmt.Sprintf("%s%d", step.action, i), ""), db.db, step.action, subChange("BM_BAN", "XA_A", "2024Q4", step.expected, ""))
 						errs <- err
 					})
 				}
@@ -558,6 +568,91 @@ func TestSubmissionConcurrent(t *testing.T) {
 			}
 			if got := countRows(t, db.db, "submission_events"); got != 2 {
 				t.Errorf("%d events, want 2", got)
+			}
+		})
+	}
+}
+
+// Approver ≠ submitter: the user who submitted a grid may not approve it
+// (EFORBIDDEN, nothing recorded), whatever their role, unless the store
+// allows self-approval; the latest submitter is the one that counts.
+func TestSubmissionSelfApproval(t *testing.T) {
+	t.Parallel()
+	for _, db := range openDBs(t) {
+		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
+			loadSmall(t, db.db)
+			if db.db.SelfApprovalAllowed() {
+				t.Fatal("a new store allows self-approval")
+			}
+			grid := func(pe string) kehoach.SubmissionChange { return subChange("BM_BAN", "XA_A", pe, "", "") }
+			run := func(user, action string, c kehoach.SubmissionChange) error {
+				_, err := act(actorCtx(user, "10.0.0.1"), db.db, action, c)
+				return err
+			}
+			for _, pe := range []string{"2024Q1", "2024Q2", "2024Q3", "2024Q4"} {
+				save(t, db.db, "BM_BAN", pe, vals{"B1": {"BAN_LOA": "true"}})
+			}
+
+			// 1. The administrator submits, then tries to approve.
+			if err := run("admin", kehoach.ActionSubmitFigures, grid("2024Q1")); err != nil {
+				t.Fatal(err)
+			}
+			before := countRows(t, db.db, "submission_events")
+			err := run("admin", kehoach.ActionApproveFigures, grid("2024Q1"))
+			wantCode(t, err, kehoach.EFORBIDDEN)
+			if msg := kehoach.ErrorMessage(err); !strings.Contains(msg, "không thể tự duyệt") || !strings.Contains(msg, "admin") {
+				t.Errorf("message %q does not say the submitter cannot approve", msg)
+			}
+			if got := statusOf(t, db.db, "BM_BAN", "XA_A", "2024Q1"); got != kehoach.SubmissionSubmitted {
+				t.Errorf("refused self-approval left status %s", got)
+			}
+			if after := countRows(t, db.db, "submission_events"); after != before {
+				t.Errorf("refused self-approval recorded %d events", after-before)
+			}
+			// Someone else may approve it.
+			if err := run("duyet", kehoach.ActionApproveFigures, grid("2024Q1")); err != nil {
+				t.Errorf("another approver: %v", err)
+			}
+
+			// 2. The submitter may still take the grid back (return).
+			if err := run("thu", kehoach.ActionSubmitFigures, grid("2024Q2")); err != nil {
+				t.Fatal(err)
+			}
+			if err := run("thu", kehoach.ActionReturnFigures, subChange("BM_BAN", "XA_A", "2024Q2", "", "gửi nhầm")); err != nil {
+				t.Errorf("submitter's return: %v", err)
+			}
+
+			// 3. The latest submitter counts: thu submitted first, duyet
+			// resubmitted after a return; thu may approve, duyet not.
+			for _, step := range []struct{ user, action, reason string }{
+				{"thu", kehoach.ActionSubmitFigures, ""},
+				{"duyet", kehoach.ActionReturnFigures, "thiếu"},
+				{"duyet", kehoach.ActionSubmitFigures, ""},
+			} {
+				if err := run(step.user, step.action, subChange("BM_BAN", "XA_A", "2024Q3", "", step.reason)); err != nil {
+					t.Fatalf("%s %s: %v", step.user, step.action, err)
+				}
+			}
+			wantCode(t, run("duyet", kehoach.ActionApproveFigures, grid("2024Q3")), kehoach.EFORBIDDEN)
+			if err := run("thu", kehoach.ActionApproveFigures, grid("2024Q3")); err != nil {
+				t.Errorf("first submitter approving another's resubmission: %v", err)
+			}
+
+			// 4. With the setting off, the administrator may approve what
+			// they submitted.
+			db.db.AllowSelfApproval = true
+			if !db.db.SelfApprovalAllowed() {
+				t.Error("SelfApprovalAllowed() = false after allowing it")
+			}
+			if err := run("admin", kehoach.ActionSubmitFigures, grid("2024Q4")); err != nil {
+				t.Fatal(err)
+			}
+			if err := run("admin", kehoach.ActionApproveFigures, grid("2024Q4")); err != nil {
+				t.Errorf("self-approval allowed: %v", err)
+			}
+			if got := statusOf(t, db.db, "BM_BAN", "XA_A", "2024Q4"); got != kehoach.SubmissionApproved {
+				t.Errorf("allowed self-approval left status %s", got)
 			}
 		})
 	}

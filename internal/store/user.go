@@ -4,18 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"kehoach"
 	"kehoach/internal/auth"
-	"kehoach/internal/locale"
 	"kehoach/internal/vntext"
 )
 
@@ -27,58 +25,24 @@ func (db *DB) authNow() time.Time {
 	return db.Now().UTC().Truncate(time.Microsecond)
 }
 
-var usernameRE = regexp.MustCompile(`^[a-z0-9._-]+$`)
-
-// normUsername is how usernames are compared and stored.
+// normUsername is how usernames are compared and stored (as
+// kehoach.User.Normalize does).
 func normUsername(s string) string {
 	return strings.ToLower(strings.TrimSpace(s))
 }
 
-// normScope trims, drops empties and duplicates, and sorts unit codes.
-func normScope(codes []string) []string {
-	out := []string{}
-	for _, c := range codes {
-		if c = strings.TrimSpace(c); c != "" && !slices.Contains(out, c) {
-			out = append(out, c)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// checkPassword returns why password is unacceptable, or "".
+// checkPassword returns why password is unacceptable, or "": the domain's
+// rule.
 func checkPassword(password string) string {
-	n := utf8.RuneCountInString(vntext.NFC(password))
-	switch {
-	case n < kehoach.PasswordMinLen:
-		return fmt.Sprintf("Mật khẩu cần ít nhất %d ký tự.", kehoach.PasswordMinLen)
-	case n > kehoach.PasswordMaxLen:
-		return fmt.Sprintf("Mật khẩu dài quá %d ký tự.", kehoach.PasswordMaxLen)
-	}
-	return ""
+	return kehoach.ValidatePassword(password)
 }
 
 // normUser normalises u's fields in place and returns the reasons, by
-// field, why they are unacceptable; scopes are checked by resolveScopes.
+// field, why they are unacceptable (the domain's rules, User.Validate);
+// scopes are checked against the units by resolveScopes.
 func normUser(u *kehoach.User) map[string]string {
-	fields := map[string]string{}
-	u.Username = normUsername(u.Username)
-	u.Name = vntext.NFC(u.Name)
-	u.Role = strings.TrimSpace(u.Role)
-	u.EntryScope, u.ViewScope = normScope(u.EntryScope), normScope(u.ViewScope)
-	if n := len(u.Username); n < kehoach.UsernameMinLen || n > kehoach.UsernameMaxLen || !usernameRE.MatchString(u.Username) {
-		fields["username"] = fmt.Sprintf("Tên đăng nhập cần %d–%d ký tự, chỉ gồm chữ thường không dấu (a–z), chữ số và các dấu . _ -",
-			kehoach.UsernameMinLen, kehoach.UsernameMaxLen)
-	}
-	if utf8.RuneCountInString(u.Name) > kehoach.UserNameMaxLen {
-		fields["name"] = fmt.Sprintf("Họ tên dài quá %d ký tự.", kehoach.UserNameMaxLen)
-	}
-	if !kehoach.ValidRole(u.Role) {
-		fields["role"] = fmt.Sprintf("Vai trò %q không có; chọn một trong: %s.", u.Role, locale.VI.CodesText(locale.LabelRole, kehoach.Roles))
-	} else if kehoach.RoleNeedsScope(u.Role) && len(u.EntryScope) == 0 {
-		fields["entryScope"] = fmt.Sprintf("Vai trò %s cần ít nhất một đơn vị được nhập số liệu.", locale.VI.Role(u.Role))
-	}
-	return fields
+	u.Normalize()
+	return u.Validate()
 }
 
 // resolveScopes returns the unit ids of codes, noting unknown codes in
@@ -372,13 +336,18 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd kehoach.UserUpdate) 
 			return nil, err
 		}
 	}
+	if err := audit(ctx, tx, now, "update", "user", u.Username, userAudit(old), userAudit(&u)); err != nil {
+		return nil, err
+	}
 	if u.Disabled && !old.Disabled {
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET revoked = $1 WHERE user_id = $2`, true, id); err != nil {
 			return nil, fmt.Errorf("store: update user %d: %w", id, err)
 		}
-	}
-	if err := audit(ctx, tx, now, "update", "user", u.Username, userAudit(old), userAudit(&u)); err != nil {
-		return nil, err
+		// Revoked, not merely refused while disabled: enabling the account
+		// again must not bring its machine clients back unasked.
+		if err := revokeUserTokens(ctx, tx, now, id, u.Username, "disabled"); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: update user %d: %w", id, err)
@@ -387,7 +356,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd kehoach.UserUpdate) 
 }
 
 // SetPassword replaces a user's password and revokes the user's other
-// sessions. See kehoach.UserService.
+// sessions and all their API tokens. See kehoach.UserService.
 func (db *DB) SetPassword(ctx context.Context, userID int64, newPassword string, keepSessionID int64) error {
 	if why := checkPassword(newPassword); why != "" {
 		return &kehoach.Error{Code: kehoach.EINVALID, Message: why, Fields: map[string]string{"password": why}}
@@ -418,6 +387,11 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, newPassword string,
 		auditJSON(map[string]int64{"revokedSessions": n})); err != nil {
 		return err
 	}
+	// A password is changed because it may have leaked; a token made by
+	// whoever held it must end with it.
+	if err := revokeUserTokens(ctx, tx, now, userID, u.Username, "password"); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: set password %d: %w", userID, err)
 	}
@@ -425,11 +399,18 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, newPassword string,
 }
 
 // dummyHash is verified against when the username is unknown, so that a
-// login takes as long whether or not the account exists.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := auth.HashPassword("không phải mật khẩu của ai")
-	return h
-})
+// login takes as long whether or not the account exists. It is a constant,
+// made once with HashPassword's parameters (TestDummyHash keeps it so),
+// rather than computed at first use: a first computation refused by a busy
+// auth.Hashing gate would leave no hash, and unknown names would be
+// answered at once.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$9hqtz0GyDii4K0lZTg5Zaw$GKtgA3+uFt7v8MiwhpCs1SrLWFeMFGtjHnHTbHttbZY"
+
+// busy is the answer when the password could not be checked because too
+// many are being checked at once (auth.ErrBusy).
+func busy() error {
+	return kehoach.Errorf(kehoach.EUNAVAILABLE, "Máy chủ đang bận: quá nhiều người đăng nhập cùng lúc. Vui lòng thử lại sau ít giây.")
+}
 
 // truncate cuts s to at most n bytes on a rune boundary.
 func truncate(s string, n int) string {
@@ -460,9 +441,15 @@ func (db *DB) Authenticate(ctx context.Context, username, password, address stri
 	case len(password) > 4*kehoach.PasswordMaxLen:
 		// Too long to be a password of ours: not worth hashing.
 	case err == sql.ErrNoRows:
-		auth.VerifyPassword(dummyHash(), password)
+		// The same work, through the same gate, as for a known name.
+		if _, err := auth.VerifyPasswordContext(ctx, dummyHash, password); err != nil {
+			return nil, hashError(err)
+		}
 	default:
-		if ok, err = auth.VerifyPassword(hash, password); err != nil {
+		if ok, err = auth.VerifyPasswordContext(ctx, hash, password); errors.Is(err, auth.ErrBusy) || ctx.Err() != nil {
+			// Nothing was checked: not a failed attempt.
+			return nil, hashError(err)
+		} else if err != nil {
 			db.recordLogin(ctx, username, address, false, "")
 			return nil, fmt.Errorf("store: authenticate %s: %w", username, err)
 		}
@@ -484,13 +471,22 @@ func (db *DB) Authenticate(ctx context.Context, username, password, address stri
 	}
 	if auth.NeedsRehash(hash) {
 		// The parameters were raised since this hash was made.
-		if h, err := auth.HashPassword(password); err == nil {
+		if h, err := auth.HashPasswordContext(ctx, password); err == nil {
 			if _, err := db.write.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, h, id, hash); err != nil {
 				return nil, fmt.Errorf("store: rehash %s: %w", username, err)
 			}
 		}
 	}
 	return db.FindUserByID(ctx, id)
+}
+
+// hashError is the answer when a password could not be checked: busy for
+// a full gate, the context's error when the client went away.
+func hashError(err error) error {
+	if errors.Is(err, auth.ErrBusy) {
+		return busy()
+	}
+	return fmt.Errorf("store: authenticate: %w", err)
 }
 
 // recordLogin notes a login attempt for rate limiting and, when it failed,
@@ -525,23 +521,26 @@ func (db *DB) recordLogin(ctx context.Context, username, address string, ok bool
 // and from the address. See kehoach.UserService.
 func (db *DB) CountFailedLogins(ctx context.Context, username, address string, since time.Time) (byUser, byAddress int, err error) {
 	since = since.UTC().Truncate(time.Microsecond)
-	count := func(column, value string) (int, error) {
-		if value == "" {
-			return 0, nil
+	if username = truncate(normUsername(username), 100); username != "" {
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND ok = $2 AND at >= $3`,
+			username, false, since).Scan(&byUser); err != nil {
+			return 0, 0, fmt.Errorf("store: count failed logins: %w", err)
 		}
-		var n int
-		err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_attempts WHERE `+column+` = $1 AND ok = $2 AND at >= $3`,
-			value, false, since).Scan(&n)
-		if err != nil {
-			return 0, fmt.Errorf("store: count failed logins: %w", err)
+	}
+	if address = truncate(address, 100); address != "" {
+		// Failures on accounts count one each; names that are no account
+		// count one per ten distinct names, so that a spray of made-up
+		// names does not weigh on everyone behind the address as much as
+		// guessing at real accounts.
+		var known, unknown int
+		if err := db.read.QueryRowContext(ctx, `SELECT
+			COUNT(CASE WHEN u.id IS NOT NULL THEN 1 END),
+			COUNT(DISTINCT CASE WHEN u.id IS NULL THEN a.username END)
+			FROM login_attempts a LEFT JOIN users u ON u.username = a.username
+			WHERE a.address = $1 AND a.ok = $2 AND a.at >= $3`, address, false, since).Scan(&known, &unknown); err != nil {
+			return 0, 0, fmt.Errorf("store: count failed logins: %w", err)
 		}
-		return n, nil
-	}
-	if byUser, err = count("username", truncate(normUsername(username), 100)); err != nil {
-		return 0, 0, err
-	}
-	if byAddress, err = count("address", truncate(address, 100)); err != nil {
-		return 0, 0, err
+		byAddress = known + unknown/10
 	}
 	return byUser, byAddress, nil
 }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"kehoach"
+	"kehoach/internal/auth"
 )
 
 // adminCtx is the context of an administrator acting from an address.
@@ -304,7 +305,7 @@ func TestAuthenticate(t *testing.T) {
 				since          time.Time
 				byUser, byAddr int
 			}{
-				{"lan", "10.1.1.1", testClock, 3, 4},
+				{"lan", "10.1.1.1", testClock, 3, 2}, // lan twice; khongco and "" are no account: a tenth each
 				{"LAN", "10.2.2.2", testClock.Add(time.Second), 1, 1},
 				{"khongco", "", testClock, 1, 0},
 				{"", "10.9.9.9", testClock, 0, 0},
@@ -338,5 +339,56 @@ func TestAuthenticate(t *testing.T) {
 				t.Errorf("after rehash: %v", err)
 			}
 		})
+	}
+}
+
+// TestCountFailedLoginsSpray: from one address, failures on real accounts
+// count one each, made-up names one per ten distinct names, so that a spray
+// of random names weighs little on everyone behind the address.
+func TestCountFailedLoginsSpray(t *testing.T) {
+	for _, db := range openDBs(t) {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := context.Background()
+			db.db.Now = func() time.Time { return testClock }
+			mustCreateUser(t, db.db, &kehoach.User{Username: "lan", Role: kehoach.RoleViewer}, "0123456789")
+			add := func(username, address string, n int) {
+				for range n {
+					if _, err := db.db.Writer().ExecContext(ctx, `INSERT INTO login_attempts (username, address, at, ok) VALUES ($1, $2, $3, $4)`,
+						username, address, testClock, false); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			for i := range 200 {
+				add(fmt.Sprintf("ngaunhien%03d", i), "10.0.0.1", 1)
+			}
+			add("ngaunhien000", "10.0.0.1", 5) // the same name again is still one name
+			add("lan", "10.0.0.1", 4)
+			add("lan", "10.0.0.2", 2)
+			for _, tc := range []struct {
+				user, addr     string
+				byUser, byAddr int
+			}{
+				{"lan", "10.0.0.1", 6, 4 + 200/10},
+				{"lan", "10.0.0.2", 6, 2},
+				{"ngaunhien000", "10.0.0.3", 6, 0},
+			} {
+				byUser, byAddr, err := db.db.CountFailedLogins(ctx, tc.user, tc.addr, testClock)
+				if err != nil || byUser != tc.byUser || byAddr != tc.byAddr {
+					t.Errorf("CountFailedLogins(%q, %q) = %d, %d, %v; want %d, %d", tc.user, tc.addr, byUser, byAddr, err, tc.byUser, tc.byAddr)
+				}
+			}
+		})
+	}
+}
+
+// TestDummyHash: the hash checked for unknown usernames is made with the
+// parameters of real ones, so that a failed login takes as long either way.
+func TestDummyHash(t *testing.T) {
+	if auth.NeedsRehash(dummyHash) {
+		t.Fatal("dummyHash is weaker than auth.HashPassword's hashes: make a new one")
+	}
+	if ok, err := auth.VerifyPassword(dummyHash, "0123456789"); ok || err != nil {
+		t.Fatalf("VerifyPassword(dummyHash) = %v, %v", ok, err)
 	}
 }

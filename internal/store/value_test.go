@@ -9,10 +9,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/text/unicode/norm"
 
 	"kehoach"
+	"kehoach/analytics"
 )
 
 // vals is a form's input: unit → element → raw text.
@@ -56,7 +58,7 @@ func dataVersion(t testing.TB, db *DB) int64 {
 // save calls SaveFormValues and fails the test on an error.
 func save(t testing.TB, db *DB, form, pe string, v vals) *kehoach.SaveResult {
 	t.Helper()
-	res, err := db.SaveFormValues(context.Background(), kehoach.FormSave{Form: form, Period: pe, Values: v, By: "alice"})
+	res, err := db.SaveFormValues(sysCtxAs("alice"), kehoach.FormSave{Form: form, Period: pe, Values: v, By: "alice"})
 	if err != nil {
 		t.Fatalf("SaveFormValues(%s, %s, %v): %v (fields %v)", form, pe, v, err, kehoach.ErrorFields(err))
 	}
@@ -98,7 +100,7 @@ func audits(t testing.TB, db *DB) []auditRow {
 
 func TestSaveFormValues(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := sysCtx()
 	all := kehoach.DataValueFilter{}
 	for _, db := range openDBs(t) {
 		t.Run(db.name, func(t *testing.T) {
@@ -200,7 +202,7 @@ func sameAudit(a, b []auditRow) bool {
 // thousands spaces in integers, a decimal comma in numbers.
 func TestSaveFormValuesValueTypes(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := sysCtx()
 	for _, db := range openDBs(t) {
 		t.Run(db.name, func(t *testing.T) {
 			loadSmall(t, db.db)
@@ -241,7 +243,7 @@ func TestSaveFormValuesValueTypes(t *testing.T) {
 				}
 			}
 			var seen int
-			if _, err := db.db.ScanValues(ctx, 0, func(r kehoach.RawValue) {
+			if _, err := db.db.ScanValues(ctx, 0, func(r analytics.RawValue) {
 				if r.ElementID == textID {
 					seen++
 					if r.HasNum {
@@ -259,7 +261,7 @@ func TestSaveFormValuesValueTypes(t *testing.T) {
 
 func TestSaveFormValuesInvalid(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := sysCtx()
 	const (
 		ruleHGD = "Số hộ gia đình văn hóa không thể lớn hơn tổng số hộ"
 		ruleNVH = "Nhà văn hóa đạt chuẩn phải là nhà văn hóa đã có"
@@ -267,6 +269,9 @@ func TestSaveFormValuesInvalid(t *testing.T) {
 	for _, db := range openDBs(t) {
 		t.Run(db.name, func(t *testing.T) {
 			loadSmall(t, db.db)
+			// Early 2026, so that the periods after Xã Cũ ends (June 2025)
+			// are open for entry and its validity is what refuses them.
+			db.db.Now = func() time.Time { return time.Date(2026, 1, 10, 3, 0, 0, 0, time.UTC) }
 			// Stored figures that rules are checked against.
 			save(t, db.db, "BM_BAN_NAM", "2024", vals{
 				"B3": {"HGD_TONG": "40"},
@@ -391,7 +396,7 @@ func TestSaveFormValuesInvalid(t *testing.T) {
 // A rule of medium importance warns and saves.
 func TestSaveFormValuesWarnings(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := sysCtx()
 	for _, db := range openDBs(t) {
 		t.Run(db.name, func(t *testing.T) {
 			loadSmall(t, db.db)
@@ -420,7 +425,7 @@ func TestSaveFormValuesWarnings(t *testing.T) {
 
 func TestVersionsAndScanValues(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := sysCtx()
 	for _, db := range openDBs(t) {
 		t.Run(db.name, func(t *testing.T) {
 			loadSmall(t, db.db)
@@ -442,7 +447,7 @@ func TestVersionsAndScanValues(t *testing.T) {
 			scan := func(since int64) ([]string, int64) {
 				t.Helper()
 				var out []string
-				upto, err := db.db.ScanValues(ctx, since, func(r kehoach.RawValue) {
+				upto, err := db.db.ScanValues(ctx, since, func(r analytics.RawValue) {
 					s := fmt.Sprintf("%s.%s/%s", unitCode[r.UnitID], elCode[r.ElementID], r.Period)
 					if r.Disagg != "" {
 						s += "/" + r.Disagg
@@ -590,7 +595,7 @@ func testFindDataValuesDemo(t *testing.T, db namedDB, b *kehoach.Bundle) {
 		t.Errorf("values under XA_BINHLU in 2024Q4:\n%v\nwant\n%v", got, want)
 	}
 	var n int
-	if _, err := db.db.ScanValues(context.Background(), 0, func(kehoach.RawValue) { n++ }); err != nil || n != len(b.Values) {
+	if _, err := db.db.ScanValues(context.Background(), 0, func(analytics.RawValue) { n++ }); err != nil || n != len(b.Values) {
 		t.Errorf("ScanValues(0) = %d values, %v; want %d", n, err, len(b.Values))
 	}
 }
@@ -600,7 +605,7 @@ func testFindDataValuesDemo(t *testing.T, db namedDB, b *kehoach.Bundle) {
 // SQLITE_BUSY), and every figure is there afterwards.
 func TestSaveFormValuesConcurrent(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := sysCtx()
 	const workers, quarters = 8, 4
 	for _, db := range openDBs(t) {
 		t.Run(db.name, func(t *testing.T) {

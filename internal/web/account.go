@@ -16,7 +16,7 @@ func (h *handler) accountShow(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, status int, data map[string]any) {
 	u := currentUser(r)
-	tokens, err := h.Services.Users.FindTokens(r.Context(), u.ID)
+	tokens, err := h.Services.Users.FindTokens(r.Context(), kehoach.TokenFilter{UserID: u.ID})
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -24,6 +24,7 @@ func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 	data["Title"] = "Tài khoản"
 	data["U"] = u
 	data["Tokens"] = tokens
+	data["Now"] = h.Now()
 	h.render(w, r, status, "account", data)
 }
 
@@ -40,7 +41,11 @@ func (h *handler) passwordSave(w http.ResponseWriter, r *http.Request) {
 		h.renderAccount(w, r, http.StatusTooManyRequests, map[string]any{"Errors": map[string]string{"current": "Thử quá nhiều lần. Vui lòng chờ một phút."}})
 		return
 	}
-	if _, err := h.Services.Users.Authenticate(r.Context(), u.Username, current, clientAddress(r)); err != nil {
+	if _, err := h.Services.Users.Authenticate(r.Context(), u.Username, current, clientAddress(r)); kehoach.ErrorCode(err) == kehoach.EUNAVAILABLE {
+		w.Header().Set("Retry-After", "5")
+		h.renderAccount(w, r, http.StatusServiceUnavailable, map[string]any{"Errors": map[string]string{"current": kehoach.ErrorMessage(err)}})
+		return
+	} else if err != nil {
 		fields["current"] = "Mật khẩu hiện tại không đúng."
 	}
 	if next != again {
@@ -70,7 +75,9 @@ func (h *handler) passwordSave(w http.ResponseWriter, r *http.Request) {
 	h.renderAccount(w, r, http.StatusUnprocessableEntity, map[string]any{"Errors": fields})
 }
 
-// tokenCreate makes a personal API token and shows it once.
+// tokenCreate makes a personal API token and shows it once. The form
+// chooses the scope of use (API, or reading the API only) and an optional
+// expiry ("90d" or a last day).
 func (h *handler) tokenCreate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên."))
@@ -80,7 +87,13 @@ func (h *handler) tokenCreate(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "không tên"
 	}
-	token, _, err := h.Services.Users.CreateToken(r.Context(), currentUser(r).ID, name)
+	expires, err := kehoach.ParseTokenExpiry(r.PostForm.Get("expires"), h.Now())
+	if err != nil {
+		h.renderAccount(w, r, http.StatusUnprocessableEntity, map[string]any{"TokenError": kehoach.ErrorMessage(err)})
+		return
+	}
+	opt := kehoach.TokenOptions{Name: name, Scope: r.PostForm.Get("scope"), ExpiresAt: expires}
+	token, _, err := h.Services.Users.CreateToken(r.Context(), currentUser(r).ID, opt)
 	if err != nil {
 		if kehoach.ErrorCode(err) == kehoach.EINVALID {
 			h.renderAccount(w, r, http.StatusUnprocessableEntity, map[string]any{"TokenError": kehoach.ErrorMessage(err)})

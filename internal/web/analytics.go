@@ -1,56 +1,29 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
+	"errors"
 	"net/http"
-	"net/url"
-	"strings"
+	"time"
 
 	"kehoach"
 	"kehoach/internal/auth"
+	"kehoach/internal/dhis2"
+	"kehoach/internal/locale"
 )
 
-// decodeAnalytics reads DHIS2's analytics parameters:
-// dimension=dx:A;B, dimension=pe:2024Q1;LAST_4_QUARTERS, dimension=ou:CODE;LEVEL-3,
-// filter=…, includeNumDen=true, skipRounding=true.
-func decodeAnalytics(r *http.Request) (*kehoach.AnalyticsRequest, error) {
-	q, err := semicolonQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, err
-	}
-	req := &kehoach.AnalyticsRequest{IncludeNumDen: q.Get("includeNumDen") == "true", SkipRounding: q.Get("skipRounding") == "true"}
-	parse := func(param string) ([]kehoach.Dimension, error) {
-		var out []kehoach.Dimension
-		for _, s := range q[param] {
-			name, items, ok := strings.Cut(s, ":")
-			if !ok || name == "" {
-				return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: "tham số " + param + "=" + s + " không hợp lệ: cần dạng tên:mục1;mục2",
-					Fields: map[string]string{param: s}}
-			}
-			d := kehoach.Dimension{Name: name}
-			for _, it := range strings.Split(items, ";") {
-				if it = strings.TrimSpace(it); it != "" {
-					d.Items = append(d.Items, it)
-				}
-			}
-			out = append(out, d)
-		}
-		return out, nil
-	}
-	if req.Dimensions, err = parse("dimension"); err != nil {
-		return nil, err
-	}
-	if req.Filters, err = parse("filter"); err != nil {
-		return nil, err
-	}
-	return req, nil
-}
+// analyticsTimeout is the longest one analytics question may compute. The
+// engine answers the largest question it accepts (analytics.MaxCells) in
+// well under a second; the deadline stops whatever still runs away. A
+// variable only so that a test can make it pass at once.
+var analyticsTimeout = 30 * time.Second
 
 // apiAnalytics answers /api/analytics in DHIS2's JSON shape.
 func (h *handler) apiAnalytics(w http.ResponseWriter, r *http.Request) {
 	res, err := h.analytics(r)
 	if err != nil {
-		h.jsonError(w, r, err)
+		h.analyticsError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
@@ -61,7 +34,7 @@ func (h *handler) apiAnalytics(w http.ResponseWriter, r *http.Request) {
 func (h *handler) apiAnalyticsCSV(w http.ResponseWriter, r *http.Request) {
 	res, err := h.analytics(r)
 	if err != nil {
-		h.jsonError(w, r, err)
+		h.analyticsError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -75,40 +48,35 @@ func (h *handler) apiAnalyticsCSV(w http.ResponseWriter, r *http.Request) {
 	cw.WriteAll(res.Rows)
 }
 
-// semicolonQuery parses a query string in which ";" separates items, not
-// parameters, as DHIS2 clients send it (net/url rejects such keys).
-func semicolonQuery(raw string) (url.Values, error) {
-	q := url.Values{}
-	for _, part := range strings.Split(raw, "&") {
-		if part == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(part, "=")
-		key, err1 := url.QueryUnescape(k)
-		val, err2 := url.QueryUnescape(v)
-		if err1 != nil || err2 != nil {
-			return nil, kehoach.Errorf(kehoach.EINVALID, "tham số %q không hợp lệ", part)
-		}
-		q.Add(key, val)
+// analyticsError answers a failed question. A client that went away gets
+// nothing (no one reads it, and it is not the server's fault to log); a
+// question that ran out of time is told so.
+func (h *handler) analyticsError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case r.Context().Err() != nil:
+		return
+	case errors.Is(err, context.DeadlineExceeded):
+		err = &kehoach.Error{Code: kehoach.EUNAVAILABLE,
+			Message: "Câu hỏi phân tích chạy quá " + locale.VI.Int(int64(analyticsTimeout/time.Second)) + " giây nên đã dừng: hãy bớt chỉ tiêu, kỳ hay đơn vị, hoặc hỏi từng phần."}
 	}
-	return q, nil
+	h.jsonError(w, r, err)
 }
 
 // analytics decodes the request, checks that every unit named is in the
-// caller's view scope, and answers it.
+// caller's view scope, and answers it within analyticsTimeout.
 func (h *handler) analytics(r *http.Request) (*kehoach.AnalyticsResponse, error) {
-	req, err := decodeAnalytics(r)
+	req, err := dhis2.ParseAnalyticsQuery(r.URL.RawQuery)
 	if err != nil {
 		return nil, err
 	}
 	if viewScope(r) != nil {
 		named := 0
 		for _, d := range append(append([]kehoach.Dimension{}, req.Dimensions...), req.Filters...) {
-			if d.Name != "ou" {
+			if d.Name != dhis2.DimOrgUnit {
 				continue
 			}
 			for _, it := range d.Items {
-				if it == "CHILDREN" || strings.HasPrefix(it, "LEVEL-") {
+				if dhis2.IsOrgUnitToken(it) {
 					continue
 				}
 				if err := h.checkUnit(r, auth.ActionView, it); err != nil {
@@ -121,5 +89,7 @@ func (h *handler) analytics(r *http.Request) (*kehoach.AnalyticsResponse, error)
 			return nil, kehoach.Errorf(kehoach.EFORBIDDEN, "ou: cần nêu mã đơn vị thuộc phạm vi của tài khoản (LEVEL-n hay CHILDREN đi kèm mã đơn vị).")
 		}
 	}
-	return h.Services.Analytics.Analytics(r.Context(), req)
+	ctx, cancel := context.WithTimeout(r.Context(), analyticsTimeout)
+	defer cancel()
+	return h.Services.Analytics.Analytics(ctx, req)
 }

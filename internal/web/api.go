@@ -2,10 +2,10 @@ package web
 
 import (
 	"net/http"
-	"slices"
 
 	"kehoach"
 	"kehoach/internal/auth"
+	"kehoach/internal/dhis2"
 	"kehoach/internal/locale"
 	"kehoach/internal/vntext"
 	"kehoach/period"
@@ -125,7 +125,16 @@ func (h *handler) apiIndicators(w http.ResponseWriter, r *http.Request) {
 func (h *handler) apiDataValueSets(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	units := q["orgUnit"]
+	units, err := listParam(r, "orgUnit", maxUnitsParam)
+	if err != nil {
+		h.jsonError(w, r, err)
+		return
+	}
+	periods, err := listParam(r, "period", maxPeriodsParam)
+	if err != nil {
+		h.jsonError(w, r, err)
+		return
+	}
 	if len(units) == 0 {
 		h.jsonError(w, r, &kehoach.Error{Code: kehoach.EINVALID, Message: "thiếu tham số orgUnit (mã đơn vị)", Fields: map[string]string{"orgUnit": "bắt buộc"}})
 		return
@@ -136,14 +145,15 @@ func (h *handler) apiDataValueSets(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	for _, p := range q["period"] {
+	for _, p := range periods {
 		if _, err := period.Parse(p); err != nil {
 			h.jsonError(w, r, &kehoach.Error{Code: kehoach.EINVALID, Message: err.Error(), Fields: map[string]string{"period": err.Error()}})
 			return
 		}
 	}
-	f := kehoach.DataValueFilter{Units: units, Periods: q["period"], Children: q.Get("children") == "true"}
-	if ds := q.Get("dataSet"); ds != "" {
+	f := kehoach.DataValueFilter{Units: units, Periods: periods, Children: q.Get("children") == "true"}
+	ds := q.Get("dataSet")
+	if ds != "" {
 		form, err := h.Services.Data.FindFormByCode(ctx, ds)
 		if err != nil {
 			h.jsonError(w, r, err)
@@ -156,18 +166,7 @@ func (h *handler) apiDataValueSets(w http.ResponseWriter, r *http.Request) {
 		h.jsonError(w, r, err)
 		return
 	}
-	if values == nil {
-		values = []*kehoach.DataValue{}
-	}
-	out := map[string]any{"dataValues": values}
-	if ds := q.Get("dataSet"); ds != "" {
-		out["dataSet"] = ds
-	}
-	if len(units) == 1 {
-		out["orgUnit"] = units[0]
-	}
-	if ps := q["period"]; len(ps) == 1 && !slices.Contains(ps, "") {
-		out["period"] = ps[0]
-	}
-	writeJSON(w, http.StatusOK, out)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	dhis2.NewDataValueSet(ds, units, periods, values).Encode(w)
 }

@@ -255,7 +255,7 @@ func TestAPI(t *testing.T) {
 			Check: jsonError(422, "dimension=dx"),
 		},
 		{
-			Name: "analytics with an unknown dimension", URL: "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:TAMDUONG&dimension=co:X",
+			Name: "analytics with an unknown dimension", URL: "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&filter=ou:TAMDUONG&dimension=co:X",
 			ExpectedStatus: http.StatusUnprocessableEntity, ExpectedHeaders: jsonCT,
 			Check: jsonError(422, "co"),
 		},

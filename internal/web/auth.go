@@ -20,12 +20,45 @@ type ctxKey int
 const (
 	userKey ctxKey = iota
 	sessionKey
+	tokenKey // the *kehoach.Token that authenticated the request
 )
 
 // currentUser returns the signed-in user of the request, or nil.
 func currentUser(r *http.Request) *kehoach.User {
 	u, _ := r.Context().Value(userKey).(*kehoach.User)
 	return u
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>"
+// header. The scheme is case-insensitive (RFC 7235 section 2.1); ok is
+// false for no header or another scheme, which are not addressed to us.
+func bearerToken(r *http.Request) (token string, ok bool) {
+	scheme, rest, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(rest), true
+}
+
+// currentToken returns the API token that authenticated the request, or
+// nil for a session or no one.
+func currentToken(r *http.Request) *kehoach.Token {
+	t, _ := r.Context().Value(tokenKey).(*kehoach.Token)
+	return t
+}
+
+// tokenMayServe refuses a token used beyond its scope: any token outside
+// the JSON API (the pages make tokens, users and administrators, and are
+// for a person who typed a password), and a read-only token for anything
+// but reading.
+func tokenMayServe(t *kehoach.Token, r *http.Request) error {
+	if r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
+		return kehoach.Errorf(kehoach.EFORBIDDEN, "Mã truy cập API (%s…) chỉ dùng được cho các địa chỉ /api/; trang web cần đăng nhập bằng mật khẩu.", t.Prefix)
+	}
+	if t.Scope != kehoach.TokenScopeAPI && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return kehoach.Errorf(kehoach.EFORBIDDEN, "Mã truy cập %s… chỉ được đọc (GET): không dùng được cho %s.", t.Prefix, r.Method)
+	}
+	return nil
 }
 
 // currentSession returns the request's session, or nil (API tokens have none).
@@ -47,23 +80,25 @@ func clientAddress(r *http.Request) string {
 
 // authenticate finds who is calling: a personal API token (Authorization:
 // Bearer) or a session cookie. An invalid token is refused at once; an
-// invalid cookie is dropped and the request goes on as anonymous.
+// invalid cookie is dropped and the request goes on as anonymous. An
+// Authorization header of another scheme (Basic from a proxy in front) is
+// not ours and is ignored, so the cookie still counts.
 func (h *handler) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		var user *kehoach.User
-		if authz := r.Header.Get("Authorization"); authz != "" {
-			token, ok := strings.CutPrefix(authz, "Bearer ")
-			if !ok {
-				h.jsonError(w, r, kehoach.Errorf(kehoach.EUNAUTHORIZED, "Authorization phải có dạng \"Bearer <mã truy cập>\""))
-				return
-			}
-			u, err := h.Services.Users.FindUserByToken(ctx, strings.TrimSpace(token))
+		if token, ok := bearerToken(r); ok {
+			u, t, err := h.Services.Users.FindUserByToken(ctx, token)
 			if err != nil {
 				h.jsonError(w, r, err)
 				return
 			}
+			if err := tokenMayServe(t, r); err != nil {
+				h.jsonError(w, r, err)
+				return
+			}
 			user = u
+			ctx = context.WithValue(ctx, tokenKey, t)
 		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			sess, u, err := h.Services.Users.FindSession(ctx, c.Value)
 			if err == nil {
@@ -73,12 +108,16 @@ func (h *handler) authenticate(next http.Handler) http.Handler {
 				h.clearSessionCookie(w, r)
 			}
 		}
+		actor := kehoach.Actor{Address: clientAddress(r)}
 		if user != nil {
 			ctx = context.WithValue(ctx, userKey, user)
-			ctx = kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: user.Username, Address: clientAddress(r)})
-		} else {
-			ctx = kehoach.NewContextWithActor(ctx, kehoach.Actor{Address: clientAddress(r)})
+			actor.Username = user.Username
+			// The scopes are computed here, once: every check and listing
+			// of the request, and the store's own check of writes, read them
+			// from the Actor.
+			actor.Entry, actor.View = auth.ScopesOf(user)
 		}
+		ctx = kehoach.NewContextWithActor(ctx, actor)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -130,6 +169,10 @@ func (h *handler) api(action string, fn http.HandlerFunc) http.HandlerFunc {
 			h.jsonError(w, r, forbidden())
 			return
 		}
+		if err := checkQuerySize(r); err != nil { // params.go
+			h.jsonError(w, r, err)
+			return
+		}
 		fn(w, r)
 	}
 }
@@ -139,44 +182,44 @@ func forbidden() error {
 }
 
 // checkUnit returns nil when the caller may do action on the unit,
-// EFORBIDDEN when not, ENOTFOUND when there is no such unit.
+// EFORBIDDEN when not, ENOTFOUND when there is no such unit. It reads the
+// scopes the request's Actor carries (auth.ScopesOf), which say what
+// auth.Allowed says.
 func (h *handler) checkUnit(r *http.Request, action, code string) error {
 	u := currentUser(r)
 	ancestors, err := h.Services.Units.FindAncestors(r.Context(), code)
 	if err != nil {
 		return err
 	}
-	if !auth.Allowed(u, action, code, ancestors) {
-		return kehoach.Errorf(kehoach.EFORBIDDEN, "Đơn vị %s nằm ngoài phạm vi của tài khoản %s.", code, u.Username)
+	if !slices.Contains(ancestors, code) {
+		ancestors = append(ancestors, code)
+	}
+	a := kehoach.ActorFromContext(r.Context())
+	scope := a.Entry
+	if action == auth.ActionView {
+		scope = a.View
+	}
+	if u == nil || !auth.Can(u.Role, action) || !scope.Covers(ancestors) {
+		name := ""
+		if u != nil {
+			name = u.Username
+		}
+		return kehoach.Errorf(kehoach.EFORBIDDEN, "Đơn vị %s nằm ngoài phạm vi của tài khoản %s.", code, name)
 	}
 	return nil
 }
 
 // viewScope returns the unit codes whose subtrees the caller may see, or
-// nil when the caller sees everything.
+// nil when the caller sees everything: the Actor's view scope in the shape
+// of the stores' Within filters.
 func viewScope(r *http.Request) []string {
-	u := currentUser(r)
-	if u == nil || (!kehoach.RoleNeedsScope(u.Role) && len(u.EntryScope) == 0 && len(u.ViewScope) == 0) {
-		return nil
-	}
-	scope := append(append([]string{}, u.EntryScope...), u.ViewScope...)
-	if len(scope) == 0 {
-		return []string{"\x00none"} // a scoped role without units sees nothing
-	}
-	return scope
+	return kehoach.ActorFromContext(r.Context()).View.Filter()
 }
 
 // entryScope returns the unit codes whose subtrees the caller may enter
-// figures for, or nil for everything.
+// figures for (or submit or approve them), or nil for everything.
 func entryScope(r *http.Request) []string {
-	u := currentUser(r)
-	if u == nil || (!kehoach.RoleNeedsScope(u.Role) && len(u.EntryScope) == 0 && len(u.ViewScope) == 0) {
-		return nil
-	}
-	if len(u.EntryScope) == 0 {
-		return []string{"\x00none"}
-	}
-	return u.EntryScope
+	return kehoach.ActorFromContext(r.Context()).Entry.Filter()
 }
 
 // scopePlan returns the plan as the caller may see it: a target whose scope

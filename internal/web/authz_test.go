@@ -52,6 +52,9 @@ var authzMatrix = []authzCase{
 	{"GET", "/admin/users/new", nil, [8]int{303, 200, 403, 403, 403, 403, 403, 403}},
 	{"GET", "/admin/users/1", nil, [8]int{303, 200, 403, 403, 403, 403, 403, 403}},
 	{"POST", "/admin/users", url.Values{"username": {"x1"}, "role": {"viewer"}, "password": {"dài-đủ-mười-ký-tự"}}, [8]int{303, 303, 403, 403, 403, 403, 403, 403}},
+	{"GET", "/admin/tokens", nil, [8]int{303, 200, 403, 403, 403, 403, 403, 403}},
+	{"POST", "/admin/tokens/99999/revoke", url.Values{}, [8]int{303, 404, 403, 403, 403, 403, 403, 403}},
+	{"POST", "/account/tokens/99999/revoke", url.Values{}, [8]int{303, 404, 404, 404, 404, 404, 404, 404}},
 	{"GET", "/healthz", nil, [8]int{200, 200, 200, 200, 200, 200, 200, 200}},
 	{"GET", "/login", nil, [8]int{200, 303, 303, 303, 303, 303, 303, 303}},
 
@@ -134,6 +137,24 @@ func TestScopeHidesOtherCommunes(t *testing.T) {
 			}
 			if sc.mustNot != "" && strings.Contains(body, sc.mustNot) {
 				t.Errorf("shows %q to Bản Bo's reporter", sc.mustNot)
+			}
+		})
+	}
+}
+
+// TestTokensNeverOpenPages: every page route of the matrix, sent with the
+// administrator's API token instead of a session, is refused: a token
+// cannot mint tokens, create accounts or save figures through the pages.
+func TestTokensNeverOpenPages(t *testing.T) {
+	srv := newServer(t)
+	for _, c := range authzMatrix {
+		if strings.HasPrefix(c.path, "/api/") {
+			continue
+		}
+		t.Run(c.method+" "+c.path, func(t *testing.T) {
+			resp, body := do(t, srv, c.method, c.path, c.form, "", map[string]string{"X-Test-As": "anonymous", "Authorization": "Bearer " + testTokens["admin"]})
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "/api/") {
+				t.Errorf("status %d, want 403; body %.200s", resp.StatusCode, body)
 			}
 		})
 	}

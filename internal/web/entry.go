@@ -121,7 +121,10 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	code := kehoach.ErrorCode(err)
-	if code != kehoach.EINVALID && code != kehoach.ENOTFOUND && code != kehoach.ECONFLICT {
+	// A database that cannot store (a full disk) still answers reads: the
+	// grid comes back with what was typed and says so (503), rather than
+	// an error page that loses the typing.
+	if code != kehoach.EINVALID && code != kehoach.ENOTFOUND && code != kehoach.ECONFLICT && code != kehoach.EUNAVAILABLE {
 		h.htmlError(w, r, err)
 		return
 	}
@@ -243,13 +246,7 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 		pg.Deadline = scheme.Deadline(pg.Period).Format("02/01/2006")
 	}
 
-	from, to := kehoach.DateOf(pg.Period.Start()), kehoach.DateOf(pg.Period.End())
-	var rows []*kehoach.Unit
-	for _, u := range append([]*kehoach.Unit{pg.Unit}, pg.Unit.Children...) {
-		if u.ValidDuring(from, to) && reportsAny(pg.Elements, u.Kind) {
-			rows = append(rows, u)
-		}
-	}
+	rows := kehoach.GridRows(pg.Unit, pg.Unit.Children, pg.Elements, kehoach.DateOf(pg.Period.Start()), kehoach.DateOf(pg.Period.End()))
 	codes := make([]string, len(rows))
 	for i, u := range rows {
 		codes[i] = u.Code
@@ -351,25 +348,15 @@ func formReportedBy(f *kehoach.Form, byCode map[string]*kehoach.DataElement, kin
 	return false
 }
 
-func reportsAny(elements []*kehoach.DataElement, kind string) bool {
-	for _, e := range elements {
-		if e != nil && e.ReportedBy(kind) {
-			return true
-		}
-	}
-	return false
-}
-
-// entryPeriods lists the periods one may pick, newest first: from five
-// years back to now, within the unit's validity.
+// entryPeriods lists the periods one may pick, newest first: those open
+// for entry (kehoach.Form.Periods, the rule the store enforces too), within
+// the unit's validity.
 func entryPeriods(t period.Type, u *kehoach.Unit, now time.Time) []period.Period {
-	first := period.Of(t, time.Date(now.Year()-5, 1, 1, 0, 0, 0, 0, time.UTC))
 	var out []period.Period
-	for _, p := range period.Range(first, period.Of(t, now)) {
+	for _, p := range (&kehoach.Form{PeriodType: t.String()}).Periods(now) {
 		if u.ValidDuring(kehoach.DateOf(p.Start()), kehoach.DateOf(p.End())) {
 			out = append(out, p)
 		}
 	}
-	slices.Reverse(out)
 	return out
 }

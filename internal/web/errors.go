@@ -22,6 +22,8 @@ func statusOf(err error) int {
 		return http.StatusUnauthorized
 	case kehoach.EFORBIDDEN:
 		return http.StatusForbidden
+	case kehoach.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -57,6 +59,8 @@ func statusTitle(status int) string {
 		return "Chưa đăng nhập"
 	case http.StatusForbidden:
 		return "Không có quyền truy cập"
+	case http.StatusServiceUnavailable:
+		return "Máy chủ tạm thời không lưu được"
 	}
 	return "Lỗi hệ thống"
 }

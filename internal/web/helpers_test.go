@@ -20,6 +20,7 @@ import (
 	"kehoach"
 	"kehoach/analytics"
 	"kehoach/internal/app"
+	"kehoach/internal/auth"
 	"kehoach/internal/store"
 	"kehoach/internal/web"
 )
@@ -214,8 +215,12 @@ func do(t *testing.T, srv *httptest.Server, method, path string, form url.Values
 	if v, ok := headers["X-Test-As"]; ok {
 		as = v
 	}
-	if tok := testTokens[as]; tok != "" {
+	// Pages are for people: a test user signs in to them with a session
+	// cookie; an API token works under /api/ only.
+	if tok := testTokens[as]; tok != "" && strings.HasPrefix(path, "/api/") {
 		req.Header.Set("Authorization", "Bearer "+tok)
+	} else if sess := testSessions[as]; sess != "" {
+		req.Header.Set("Cookie", "kehoach_session="+sess)
 	}
 	for k, v := range headers {
 		if k == "X-Test-As" {
@@ -428,8 +433,9 @@ func sameValues(t *testing.T, what string, a, b map[string]string) {
 	}
 }
 
-// testTokens are the API tokens of the test users, by name.
-var testTokens = map[string]string{}
+// testTokens are the API tokens of the test users, by name, and
+// testSessions their session cookies.
+var testTokens, testSessions = map[string]string{}, map[string]string{}
 
 // testUsers are the accounts every test server has: one per role, the
 // reporters and the scoped viewer bound to communes.
@@ -455,11 +461,20 @@ func makeTestUsers(ctx context.Context, db *store.DB) error {
 		if err := db.CreateUser(ctx, u, testPassword); err != nil {
 			return fmt.Errorf("user %s: %w", tu.name, err)
 		}
-		tok, _, err := db.CreateToken(ctx, u.ID, "test")
+		tok, _, err := db.CreateToken(ctx, u.ID, kehoach.TokenOptions{Name: "test"})
 		if err != nil {
 			return err
 		}
 		testTokens[tu.name] = tok
+		// The session is written directly, not by CreateSession, so that
+		// the audit log holds only what the tests themselves do.
+		sess := auth.NewToken()
+		now := time.Now().UTC()
+		if _, err := db.Writer().ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at, address, user_agent, revoked)
+			VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, auth.HashToken(sess), u.ID, now, now.Add(24*time.Hour), "127.0.0.1", "test", false); err != nil {
+			return fmt.Errorf("session of %s: %w", tu.name, err)
+		}
+		testSessions[tu.name] = sess
 	}
 	return nil
 }

@@ -29,11 +29,16 @@ type historyPage struct {
 	Rows    []historyRow
 	Current string // the figure now, "" when there is none
 	Back    string // the grid the person came from, or the unit's page
+	// ShowAddress: the caller is an administrator and sees the savers'
+	// addresses; for anyone else the rows carry none.
+	ShowAddress bool
 }
 
 // historyShow shows every change of one figure (element, unit, period):
-// when, who, from where, old → new, oldest first. Whoever may view the
-// unit may read it.
+// when, who, old → new, oldest first, and to administrators from which
+// address. Whoever may view the unit may read it; a saver's IP address
+// tells where a person works from, which is for those who look after the
+// system, not for every reader of the unit.
 func (h *handler) historyShow(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	unit, element, pid := q.Get("unit"), q.Get("element"), q.Get("period")
@@ -75,7 +80,14 @@ func (h *handler) historyShow(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
+	pg.ShowAddress = auth.Can(currentUser(r).Role, auth.ActionAdmin)
 	for _, e := range events {
+		if !pg.ShowAddress {
+			// Blank a copy, so that no template can print it.
+			c := *e
+			c.Address = ""
+			e = &c
+		}
 		pg.Rows = append(pg.Rows, historyRow{AuditEvent: e, Time: locale.VI.DateTimeSeconds(e.At),
 			ActionLabel: locale.VI.AuditAction(e.Action),
 			OldText:     displayValue(pg.Element, e.Old), NewText: displayValue(pg.Element, e.New)})

@@ -2,19 +2,23 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"kehoach"
+	"kehoach/internal/auth"
 	"kehoach/internal/vntext"
 )
 
-// loginWindow and loginMaxFailures bound failed logins across servers (the
-// in-memory limiter bounds them per server, faster).
-const (
-	loginWindow      = 15 * time.Minute
-	loginMaxFailures = 10
-)
+// loginWindow is how far back failed logins slow new attempts down; the
+// database keeps them, so that every server of an installation sees them.
+const loginWindow = 15 * time.Minute
+
+// loginQueueWait bounds how long an attempt waits behind another one for
+// the same account from the same address before the answer is "busy".
+const loginQueueWait = 10 * time.Second
 
 func (h *handler) loginShow(w http.ResponseWriter, r *http.Request) {
 	if currentUser(r) != nil {
@@ -24,44 +28,61 @@ func (h *handler) loginShow(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "login", map[string]any{"Title": "Đăng nhập", "Next": r.URL.Query().Get("next")})
 }
 
-// loginSave checks the username and password, rate-limited per account and
-// per address, and starts a session.
+// loginSave checks the username and password and starts a session.
+//
+// Guessing is slowed, never refused: an attempt waits a delay growing with
+// the recent failures of the account and of the address (auth.Throttle),
+// and attempts for one account from one address run one at a time. A right
+// password is always accepted once its turn comes, so that nobody can lock
+// an account, or everyone behind one address, by failing on purpose. The
+// password hashes themselves are bounded by auth.Hashing: when too many
+// are in flight the answer is 503 with Retry-After.
 func (h *handler) loginSave(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên."))
 		return
 	}
+	ctx := r.Context()
 	username := strings.ToLower(vntext.NFC(r.PostForm.Get("username")))
 	password := r.PostForm.Get("password")
 	next := r.PostForm.Get("next")
 	fail := func(status int, msg string) {
 		h.render(w, r, status, "login", map[string]any{"Title": "Đăng nhập", "Next": next, "Username": username, "Error": msg})
 	}
+	busy := func() {
+		w.Header().Set("Retry-After", "5")
+		fail(http.StatusServiceUnavailable, "Máy chủ đang bận: quá nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây.")
+	}
 	addr := clientAddress(r)
-	if !h.limiter.Allow(h.Now(), username, addr) {
-		fail(http.StatusTooManyRequests, "Đăng nhập sai quá nhiều lần. Vui lòng chờ một phút rồi thử lại.")
+	unlock, ok := h.throttle.Lock(ctx, username+"\x00"+addr, loginQueueWait)
+	if !ok {
+		busy()
 		return
 	}
-	byUser, byAddr, err := h.Services.Users.CountFailedLogins(r.Context(), username, addr, h.Now().Add(-loginWindow))
+	defer unlock()
+	byUser, byAddr, err := h.Services.Users.CountFailedLogins(ctx, username, addr, h.Now().Add(-loginWindow))
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
 	}
-	if byUser >= loginMaxFailures || byAddr >= 20*loginMaxFailures {
-		fail(http.StatusTooManyRequests, "Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại.")
-		return
+	if !auth.Wait(ctx, h.throttle.Delay(byUser, byAddr)) {
+		return // the client went away
 	}
-	u, err := h.Services.Users.Authenticate(r.Context(), username, password, addr)
-	if err != nil {
-		if kehoach.ErrorCode(err) != kehoach.EUNAUTHORIZED {
-			h.htmlError(w, r, err)
-			return
-		}
+	u, err := h.Services.Users.Authenticate(ctx, username, password, addr)
+	switch kehoach.ErrorCode(err) {
+	case "":
+	case kehoach.EUNAUTHORIZED:
 		fail(http.StatusUnauthorized, kehoach.ErrorMessage(err))
 		return
+	case kehoach.EUNAVAILABLE:
+		busy()
+		return
+	default:
+		h.htmlError(w, r, err)
+		return
 	}
-	token, _, err := h.Services.Users.CreateSession(r.Context(), u.ID, addr, r.UserAgent())
+	token, _, err := h.Services.Users.CreateSession(ctx, u.ID, addr, r.UserAgent())
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -82,10 +103,37 @@ func (h *handler) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: next is kept only
+// when it parses as a bare path ("/plans/1?x=y") with no scheme and no host,
+// begins with one "/" (a "//" or "/\\" is read by browsers as another host),
+// holds no control character nor backslash once decoded (browsers drop
+// tabs and newlines, so "/%09/evil.example" would become
+// "//evil.example"), and gives itself back when parsed again. Anything else
+// goes to "/".
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return "/"
 	}
-	return next
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	for _, part := range []string{next, u.Path, u.RawQuery, u.Fragment} {
+		if strings.ContainsFunc(part, func(c rune) bool { return c < 0x20 || c == 0x7f || c == '\\' }) {
+			return "/"
+		}
+	}
+	if q, err := url.QueryUnescape(u.RawQuery); err != nil || strings.ContainsFunc(q, unicode.IsControl) {
+		return "/"
+	}
+	out := u.RequestURI()
+	if u.Fragment != "" {
+		out += "#" + u.EscapedFragment()
+	}
+	again, err := url.Parse(out)
+	if err != nil || again.Scheme != "" || again.Host != "" || again.Path != u.Path || again.RawQuery != u.RawQuery ||
+		!strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") || strings.HasPrefix(out, "/\\") {
+		return "/"
+	}
+	return out
 }

@@ -87,6 +87,7 @@ func (h *handler) funcs() template.FuncMap {
 		},
 		"roleLabel":       locale.VI.Role,
 		"submissionLabel": locale.VI.Submission,
+		"tokenScopeLabel": locale.VI.TokenScope,
 		"date":            locale.VI.Date,
 		"dateTime":        locale.VI.DateTime,
 		"day":             func(d kehoach.Date) string { return locale.VI.Day(string(d)) },

@@ -88,8 +88,11 @@ func (h *handler) gridSubmission(r *http.Request, pg *entryPage) (*gridSubmissio
 	g := &gridSubmission{Submission: s, Class: statusClass(s.Status), SubmittedAt: locale.VI.DateTime(s.SubmittedAt)}
 	g.CanEdit = may(auth.ActionEnter) && !s.Locked()
 	g.CanSubmit = may(auth.ActionSubmit) && owner && !s.Locked()
-	g.CanApprove = may(auth.ActionApprove) && s.Status == kehoach.SubmissionSubmitted
-	g.CanReturn = g.CanApprove
+	// Approver ≠ submitter: the one who submitted may return the grid but
+	// not approve it, unless the server allows it.
+	self := h.selfApproval(s, u)
+	g.CanReturn = may(auth.ActionApprove) && s.Status == kehoach.SubmissionSubmitted
+	g.CanApprove = g.CanReturn && !self
 	g.CanUnlock = may(auth.ActionApprove) && s.Status == kehoach.SubmissionApproved
 	if !s.DecidedAt.IsZero() && s.Status != kehoach.SubmissionSubmitted {
 		verb := map[string]string{kehoach.SubmissionApproved: "duyệt", kehoach.SubmissionReturned: "trả lại", kehoach.SubmissionDraft: "mở khóa"}[s.Status]
@@ -98,12 +101,21 @@ func (h *handler) gridSubmission(r *http.Request, pg *entryPage) (*gridSubmissio
 	switch {
 	case s.Status == kehoach.SubmissionApproved:
 		g.Note = fmt.Sprintf("Số liệu %s đã được duyệt và khóa; người phê duyệt có thể mở khóa (ghi lý do) nếu cần sửa.", strings.ToLower(pg.Period.Label()))
+	case s.Status == kehoach.SubmissionSubmitted && g.CanReturn && self:
+		g.Note = "Bạn đã gửi duyệt số liệu này nên không thể tự duyệt: một người phê duyệt khác sẽ duyệt. Bạn vẫn có thể trả lại để sửa."
 	case s.Status == kehoach.SubmissionSubmitted:
 		g.Note = "Số liệu đã gửi duyệt nên đang khóa; người phê duyệt sẽ duyệt hoặc trả lại để sửa."
 	case !may(auth.ActionEnter):
 		g.Note = "Bạn đang xem số liệu ở chế độ chỉ đọc: tài khoản không có quyền nhập số liệu của đơn vị này."
 	}
 	return g, nil
+}
+
+// selfApproval reports whether u approving s would be refused as the
+// approval of their own submission (kehoach.SelfApproval), so that pages
+// do not offer it.
+func (h *handler) selfApproval(s *kehoach.Submission, u *kehoach.User) bool {
+	return !h.Services.Submissions.SelfApprovalAllowed() && kehoach.SelfApproval(s, u.Username)
 }
 
 // The four actions on a grid's submission, posted from the entry page or
@@ -171,7 +183,9 @@ func (h *handler) submissionChange(w http.ResponseWriter, r *http.Request, actio
 		http.Redirect(w, r, "/entry?"+url.Values{"unit": {c.Unit}, "form": {c.Form}, "period": {c.Period}, "saved": {msg}}.Encode(), http.StatusSeeOther)
 		return
 	}
-	if code := kehoach.ErrorCode(err); code != kehoach.EINVALID && code != kehoach.ECONFLICT {
+	// The scope was checked above: a refusal now (EFORBIDDEN: approving
+	// one's own submission) is shown on the page the person came from.
+	if code := kehoach.ErrorCode(err); code != kehoach.EINVALID && code != kehoach.ECONFLICT && code != kehoach.EFORBIDDEN {
 		h.htmlError(w, r, err)
 		return
 	}
@@ -214,6 +228,8 @@ type approvalRow struct {
 	FormName    string
 	PeriodLabel string
 	SubmittedAt string
+	// Own: the caller submitted it and may not approve it too.
+	Own bool
 }
 
 // approvalList shows the submissions awaiting the caller's decision within
@@ -244,13 +260,16 @@ func (h *handler) renderApprovals(w http.ResponseWriter, r *http.Request, status
 	}
 	rows := make([]approvalRow, len(subs))
 	for i, s := range subs {
-		rows[i] = approvalRow{Sub: s, FormName: names[s.Form], PeriodLabel: periodLabel(s.Period), SubmittedAt: locale.VI.DateTime(s.SubmittedAt)}
+		rows[i] = approvalRow{Sub: s, FormName: names[s.Form], PeriodLabel: periodLabel(s.Period), SubmittedAt: locale.VI.DateTime(s.SubmittedAt),
+			Own: h.selfApproval(s, currentUser(r))}
 	}
 	h.render(w, r, status, "approvals", map[string]any{
 		"Title":   "Phê duyệt số liệu",
 		"Rows":    rows,
 		"Message": message,
 		"Done":    q.Get("done"),
+		// SelfApproval: whether submitters may approve their own reports.
+		"SelfApproval": h.Services.Submissions.SelfApprovalAllowed(),
 	})
 }
 
@@ -273,9 +292,12 @@ func (h *handler) apiSubmissions(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Units = []string{unit}
 	}
-	if st := q.Get("status"); st != "" {
-		f.Statuses = strings.Split(st, ",")
+	statuses, err := listParam(r, "status", maxCodesParam)
+	if err != nil {
+		h.jsonError(w, r, err)
+		return
 	}
+	f.Statuses = statuses
 	list, err := h.Services.Submissions.FindSubmissions(r.Context(), f)
 	if err != nil {
 		h.jsonError(w, r, err)

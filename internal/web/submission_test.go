@@ -330,6 +330,13 @@ func TestSubmissionBadPosts(t *testing.T) {
 // that write through the store as well as through HTTP.
 func newServerDB(t *testing.T) (*httptest.Server, *store.DB) {
 	t.Helper()
+	return newServerDBWith(t, nil)
+}
+
+// newServerDBWith is newServerDB with a change to the store's settings
+// (as serve's flags make) before the server starts.
+func newServerDBWith(t *testing.T, change func(*store.DB)) (*httptest.Server, *store.DB) {
+	t.Helper()
 	path, err := demoCopy(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -338,8 +345,11 @@ func newServerDB(t *testing.T) (*httptest.Server, *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if change != nil {
+		change(db)
+	}
 	h := web.New(web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: analytics.New(db), Users: db, Submissions: db},
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: analytics.New(db), Users: db, Submissions: db, Audit: db},
 		DB:       db,
 		Now:      func() time.Time { return testNow },
 	})
@@ -365,7 +375,7 @@ func TestApprovedPeriodRefusesEveryPath(t *testing.T) {
 		has(t, "grid save as "+user, body, []string{"đã được duyệt và khóa; người phê duyệt có thể mở khóa."}, nil)
 	}
 	// 2. Any caller of the store: no original (an import), with an actor.
-	ctx := kehoach.NewContextWithActor(context.Background(), kehoach.Actor{Username: "tool"})
+	ctx := kehoach.NewContextWithActor(context.Background(), kehoach.SystemActor("tool"))
 	for _, v := range []map[string]map[string]string{
 		{"XA_BANBO_B01": {"BAN_LOA": "false"}},
 		{"XA_BANBO_B02": {"BAN_NVH": ""}},
@@ -384,4 +394,61 @@ func TestApprovedPeriodRefusesEveryPath(t *testing.T) {
 	if _, err := db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN", Period: "2024Q3", Values: map[string]map[string]string{"XA_BANBO_B01": {"BAN_DVN": "true"}}, By: "tool"}); err != nil {
 		t.Errorf("another period: %v", err)
 	}
+}
+
+// Approver ≠ submitter through the routes: the administrator, who may
+// both submit and approve, is refused the approval of a grid they
+// submitted (403, the grid page says why, nothing changes) and is not
+// offered it; another approver may approve; with self-approval allowed
+// the administrator may.
+func TestSubmissionSelfApproval(t *testing.T) {
+	t.Parallel()
+	t.Run("refused by default", func(t *testing.T) {
+		t.Parallel()
+		srv, db := newServerDB(t)
+		if db.SelfApprovalAllowed() {
+			t.Fatal("the server allows self-approval by default")
+		}
+		saveCell(t, srv, "admin", "true", http.StatusSeeOther)
+		post(t, srv, "admin", "/submissions/submit", subForm("XA_BANBO", "draft", ""), http.StatusSeeOther)
+
+		// Not offered: the grid shows return but not approve, and says why;
+		// the approvals list shows the row without its approve button.
+		body := page(t, srv, "admin", subGrid, http.StatusOK)
+		has(t, "admin's own submitted grid", body, []string{subReturn, "không thể tự duyệt"}, []string{subApprove})
+		body = page(t, srv, "admin", "/approvals", http.StatusOK)
+		rows := rowsOf(body, `data-submission="BM_BAN/XA_BANBO/2024Q4"`)
+		if len(rows) != 1 {
+			t.Fatalf("approvals list has %d rows for the grid", len(rows))
+		}
+		has(t, "admin's own row on the approvals list", rows[0], []string{`data-own="true"`}, []string{subApprove})
+
+		// Posted anyway: refused, from the grid and from the list.
+		body = post2(t, srv, "admin", "/submissions/approve", subForm("XA_BANBO", "submitted", ""), http.StatusForbidden)
+		has(t, "refused self-approval", body, []string{"Tài khoản admin đã gửi duyệt", "không thể tự duyệt", `data-status="submitted"`}, nil)
+		form := subForm("XA_BANBO", "submitted", "")
+		form.Set("next", "approvals")
+		body = post2(t, srv, "admin", "/submissions/approve", form, http.StatusForbidden)
+		has(t, "refused self-approval from the list", body, []string{"không thể tự duyệt", "Phê duyệt số liệu"}, nil)
+		s, err := db.FindSubmission(context.Background(), "BM_BAN", "XA_BANBO", "2024Q4")
+		if err != nil || s.Status != kehoach.SubmissionSubmitted {
+			t.Fatalf("after refused self-approvals: %+v, %v", s, err)
+		}
+
+		// Another approver sees the button and approves.
+		body = page(t, srv, "approver", subGrid, http.StatusOK)
+		has(t, "approver's grid", body, []string{subApprove}, []string{"không thể tự duyệt"})
+		post(t, srv, "approver", "/submissions/approve", subForm("XA_BANBO", "submitted", ""), http.StatusSeeOther)
+	})
+	t.Run("allowed when the server says so", func(t *testing.T) {
+		t.Parallel()
+		srv, _ := newServerDBWith(t, func(db *store.DB) { db.AllowSelfApproval = true })
+		saveCell(t, srv, "admin", "true", http.StatusSeeOther)
+		post(t, srv, "admin", "/submissions/submit", subForm("XA_BANBO", "draft", ""), http.StatusSeeOther)
+		body := page(t, srv, "admin", subGrid, http.StatusOK)
+		has(t, "admin's own grid, self-approval allowed", body, []string{subApprove, subReturn}, []string{"không thể tự duyệt"})
+		post(t, srv, "admin", "/submissions/approve", subForm("XA_BANBO", "submitted", ""), http.StatusSeeOther)
+		body = page(t, srv, "admin", subGrid, http.StatusOK)
+		has(t, "admin's grid after approving", body, []string{`data-status="approved"`, "(admin)"}, nil)
+	})
 }

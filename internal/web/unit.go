@@ -42,12 +42,22 @@ func (h *handler) unitShow(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "unit", map[string]any{"Title": u.Name, "U": u, "Names": names})
 }
 
-// health answers 200 when the database answers.
+// health answers 200 when the database answers and can store, 503 with
+// the reason otherwise.
 func (h *handler) health(w http.ResponseWriter, r *http.Request) {
 	if err := h.DB.Ping(r.Context()); err != nil {
 		h.Log.Error("health", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 		return
+	}
+	// Answering reads is not enough: a full disk or a read-only database
+	// loses every save while reads still work.
+	if p, ok := h.DB.(kehoach.WriteProber); ok {
+		if err := p.ProbeWrite(r.Context()); err != nil {
+			h.Log.Error("health: database cannot store", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database cannot store", "reason": kehoach.ErrorMessage(err)})
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }

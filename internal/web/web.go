@@ -24,6 +24,10 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure even without TLS seen
 	// here: set it behind a proxy that terminates TLS.
 	SecureCookies bool
+	// LoginDelay is the first wait put before checking the password of an
+	// account (or from an address) with recent failed logins; it doubles
+	// with each further failure up to LoginMaxDelay. Zero: 250 ms and 4 s.
+	LoginDelay, LoginMaxDelay time.Duration
 }
 
 // handler holds the dependencies of every page and API action; each action
@@ -32,7 +36,9 @@ type handler struct {
 	Config
 	tpl     *templates
 	static  *staticFiles
-	limiter *auth.Limiter
+	limiter *auth.Limiter // password changes by signed-in users
+	// throttle slows login guesses down (see loginSave).
+	throttle *auth.Throttle
 }
 
 // New returns the HTTP handler with every route.
@@ -48,6 +54,7 @@ func New(c Config) http.Handler {
 		// address behind NAT; the per-account limit stops guessing.
 		AddressAttempts: 300,
 	})}
+	h.throttle = auth.NewThrottle(c.LoginDelay, c.LoginMaxDelay)
 	h.tpl = loadTemplates(h.funcs())
 	return h.routes()
 }
@@ -87,6 +94,8 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /admin/users", h.page(auth.ActionAdmin, h.userCreate))
 	mux.HandleFunc("GET /admin/users/{id}", h.page(auth.ActionAdmin, h.userEdit))
 	mux.HandleFunc("POST /admin/users/{id}", h.page(auth.ActionAdmin, h.userUpdate))
+	mux.HandleFunc("GET /admin/tokens", h.page(auth.ActionAdmin, h.tokenList))
+	mux.HandleFunc("POST /admin/tokens/{id}/revoke", h.page(auth.ActionAdmin, h.tokenAdminRevoke))
 	mux.HandleFunc("GET /admin/audit", h.page(auth.ActionAdmin, h.auditShow))
 	mux.HandleFunc("GET /admin/audit.csv", h.page(auth.ActionAdmin, h.auditCSV))
 

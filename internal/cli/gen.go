@@ -1,79 +1,120 @@
-package app
+package cli
 
 import (
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"kehoach"
+	"kehoach/internal/app"
 	"kehoach/internal/gen"
+	"kehoach/internal/locale"
 )
 
 // genCommand is `kehoach gen --scale district|province|national [--seed N]
 // [--db URL]`: it writes a deterministic synthetic dataset into an empty
 // database, for benchmarks and load tests.
+//
+// It is all or nothing for the other commands: gen marks the database
+// before writing anything and clears the mark once the last figure is in,
+// and serve, migrate and the rest refuse a marked database. A run that was
+// killed is finished by running the same command again: the catalogue, if
+// it was committed, stays, and the figures are loaded again from the first.
 func genCommand(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet("gen", env)
-	scale := fs.String("scale", "", "quy mô: district (huyện), province (tỉnh) hoặc national (toàn quốc)")
+	scale := fs.String("scale", "", "`QUY_MÔ`: district (huyện), province (tỉnh) hoặc national (toàn quốc)")
 	seed := fs.Uint64("seed", 1, "hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu")
 	dbURL := dbFlag(fs, env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "kehoach gen: không nhận đối số %q\n", strings.Join(fs.Args(), " "))
-		return flagError{fmt.Errorf("gen: extra arguments")}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	if !validScale(*scale) {
 		if *scale == "" {
-			fmt.Fprintf(env.Stderr, "kehoach gen: thiếu --scale: chọn một trong %s\n", scaleList())
-		} else {
-			fmt.Fprintf(env.Stderr, "kehoach gen: quy mô %q không hợp lệ: chọn một trong %s\n", *scale, scaleList())
+			return usagef("thiếu --scale: chọn một trong %s", scaleList())
 		}
-		return flagError{fmt.Errorf("gen: bad scale %q", *scale)}
+		return usagef("quy mô %q không hợp lệ: chọn một trong %s", *scale, scaleList())
 	}
 	spec, err := gen.Build(*scale, *seed)
 	if err != nil {
 		return err
 	}
-	db, err := OpenDB(ctx, *dbURL)
+	db, err := app.MigrateDB(ctx, *dbURL)
+	if err != nil {
+		return openError(*dbURL, err)
+	}
+	defer db.Close()
+	if env.Now != nil {
+		db.Now = env.Now
+	}
+	run, err := db.GenInProgress(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	units, err := db.FindUnits(ctx, kehoach.UnitFilter{Limit: 1})
 	if err != nil {
 		return err
 	}
-	if len(units) > 0 {
+	resume := false
+	switch {
+	case run != nil && (run.Scale != *scale || run.Seed != *seed):
+		return fmt.Errorf("cơ sở dữ liệu %s đang dở lệnh gen quy mô %s, hạt giống %d (bắt đầu lúc %s): chạy lại đúng lệnh đó để hoàn tất (kehoach gen --scale %s --seed %d), hoặc chỉ một cơ sở dữ liệu trống khác bằng --db",
+			redact(*dbURL), run.Scale, run.Seed, locale.VI.DateTime(run.StartedAt), run.Scale, run.Seed)
+	case run != nil:
+		resume = true
+	case len(units) > 0:
 		return fmt.Errorf("cơ sở dữ liệu %s đã có đơn vị (ví dụ %s): lệnh gen chỉ ghi vào cơ sở dữ liệu trống để dữ liệu tổng hợp không lẫn với dữ liệu khác; hãy chỉ một tệp mới hoặc một cơ sở dữ liệu trống bằng --db",
 			redact(*dbURL), units[0].Code)
+	default:
+		if err := db.StartGen(ctx, *scale, *seed); err != nil {
+			return err
+		}
 	}
 
 	b := spec.Bundle
 	total := spec.Count()
+	if resume {
+		fmt.Fprintf(env.Stderr, "Tiếp tục lệnh gen dừng giữa chừng (bắt đầu lúc %s) trên %s\n", locale.VI.DateTime(run.StartedAt), redact(*dbURL))
+	}
 	fmt.Fprintf(env.Stderr, "Sinh dữ liệu tổng hợp quy mô %s (hạt giống %d) vào %s: %s đơn vị, %d chỉ số, %s số liệu\n",
-		*scale, *seed, redact(*dbURL), groupDigits(int64(len(b.Units))), len(b.Elements), groupDigits(total))
+		*scale, *seed, redact(*dbURL), locale.VI.Int(int64(len(b.Units))), len(b.Elements), locale.VI.Int(total))
 	start := time.Now()
-	if err := db.LoadBundle(ctx, b, "gen"); err != nil {
-		return fmt.Errorf("nạp danh mục: %w", err)
+	if len(units) == 0 {
+		// LoadBundle is one transaction: after a kill it is either all
+		// there (units exist) or not at all.
+		if err := db.LoadBundle(ctx, b, "gen"); err != nil {
+			return fmt.Errorf("nạp danh mục: %w; %s", err, genAgain(*scale, *seed))
+		}
+	} else {
+		removed, err := db.RestartGenValues(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "Danh mục đã nạp ở lần trước; nạp lại số liệu từ đầu (bỏ %s số liệu của lần trước)\n", locale.VI.Int(removed))
 	}
 	metaTime := time.Since(start)
 	fmt.Fprintf(env.Stderr, "Đã nạp danh mục (đơn vị, chỉ số, biểu mẫu, chỉ tiêu, kế hoạch) trong %s giây\n", seconds(metaTime))
 
 	bar := newProgressBar(env.Stderr, total)
 	valuesStart := time.Now()
-	n, err := db.BulkLoad(ctx, nil, "gen", spec.Values, bar.update)
+	progress := bar.update
+	if testHookGenProgress != nil {
+		progress = func(done int64) { bar.update(done); testHookGenProgress(done) }
+	}
+	n, err := db.BulkLoad(ctx, nil, "gen", spec.Values, progress)
 	bar.finish(n)
 	if err != nil {
-		return fmt.Errorf("nạp số liệu (đã ghi %s): %w; cơ sở dữ liệu còn dở dang, hãy xóa và chạy lại", groupDigits(n), err)
+		return fmt.Errorf("nạp số liệu (đã ghi %s): %w; %s", locale.VI.Int(n), err, genAgain(*scale, *seed))
 	}
 	if n != total {
-		return fmt.Errorf("đã ghi %d số liệu, nhưng bộ sinh có %d", n, total)
+		return fmt.Errorf("đã ghi %s số liệu, nhưng bộ sinh có %s", locale.VI.Int(n), locale.VI.Int(total))
+	}
+	if err := db.FinishGen(ctx); err != nil {
+		return err
 	}
 	valuesTime := time.Since(valuesStart)
 	all := time.Since(start)
@@ -81,11 +122,20 @@ func genCommand(ctx context.Context, env Env, args []string) error {
 
 	w := env.Stdout
 	fmt.Fprintf(w, "Đã sinh dữ liệu tổng hợp quy mô %s (hạt giống %d) vào %s\n", *scale, *seed, redact(*dbURL))
-	fmt.Fprintf(w, "  Đơn vị:  %s (%s xã, %s thôn, bản)\n", groupDigits(int64(len(b.Units))), groupDigits(int64(len(spec.Communes()))), groupDigits(int64(len(spec.Villages()))))
+	fmt.Fprintf(w, "  Đơn vị:  %s (%s xã, %s thôn, bản)\n", locale.VI.Int(int64(len(b.Units))), locale.VI.Int(int64(len(spec.Communes()))), locale.VI.Int(int64(len(spec.Villages()))))
 	fmt.Fprintf(w, "  Chỉ số:  %d; chỉ tiêu: %d; kế hoạch %s (%d mục tiêu)\n", len(b.Elements), len(b.Indicators), b.Plans[0].Code, len(b.Plans[0].Targets))
-	fmt.Fprintf(w, "  Số liệu: %s trong %s giây (%s số liệu/giây)\n", groupDigits(n), seconds(valuesTime), groupDigits(int64(rate)))
+	fmt.Fprintf(w, "  Số liệu: %s trong %s giây (%s số liệu/giây)\n", locale.VI.Int(n), seconds(valuesTime), locale.VI.Int(int64(rate)))
 	fmt.Fprintf(w, "  Tổng thời gian: %s giây (danh mục %s giây)\n", seconds(all), seconds(metaTime))
 	return nil
+}
+
+// testHookGenProgress, when set by a test, is called after each progress
+// report of the figures' load, so that a test can stop gen part-way.
+var testHookGenProgress func(done int64)
+
+// genAgain tells how to finish a gen run that stopped.
+func genAgain(scale string, seed uint64) string {
+	return fmt.Sprintf("cơ sở dữ liệu chưa dùng được; chạy lại đúng lệnh (kehoach gen --scale %s --seed %d) để hoàn tất", scale, seed)
 }
 
 func validScale(s string) bool {
@@ -101,28 +151,8 @@ func scaleList() string {
 	return "district (huyện, ~13 xã), province (tỉnh, ~100 xã), national (toàn quốc, 34 tỉnh, ~3.300 xã)"
 }
 
-// seconds formats a duration in seconds with one decimal, the Vietnamese way.
-func seconds(d time.Duration) string {
-	return strings.Replace(strconv.FormatFloat(d.Seconds(), 'f', 1, 64), ".", ",", 1)
-}
-
-// groupDigits writes n with dots between groups of three digits (1.234.567).
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// seconds writes a duration in seconds with one decimal: "12,3".
+func seconds(d time.Duration) string { return locale.VI.Fixed(d.Seconds(), 1) }
 
 // progressBar reports a long load on the terminal: one line redrawn with
 // \r when w is a terminal, otherwise a line every 10%.
@@ -191,7 +221,7 @@ func (p *progressBar) line(done int64, now time.Time) string {
 		eta = time.Duration(float64(p.total-done) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	return fmt.Sprintf("  %5s%%  %s/%s số liệu  %s/giây  còn %s",
-		strings.Replace(strconv.FormatFloat(pct, 'f', 1, 64), ".", ",", 1), groupDigits(done), groupDigits(p.total), groupDigits(int64(rate)), eta)
+		locale.VI.Fixed(pct, 1), locale.VI.Int(done), locale.VI.Int(p.total), locale.VI.Int(int64(rate)), eta)
 }
 
 // finish ends the redrawn line.

@@ -1,4 +1,4 @@
-package app
+package loadtest
 
 import (
 	"context"
@@ -15,15 +15,15 @@ import (
 	"sync"
 	"time"
 
-	"kehoach/internal/loadtest"
+	"kehoach/internal/app"
 )
 
 // DefaultTestPG is the PostgreSQL server the load test uses when neither
 // --pg nor KEHOACH_TEST_PG names one.
 const DefaultTestPG = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
-// LoadTestOptions sets up LoadTest.
-type LoadTestOptions struct {
+// LocalOptions sets up RunLocal.
+type LocalOptions struct {
 	// Backend is "sqlite" (one server on a fresh file) or "postgres"
 	// (Servers servers on a fresh database made on the server of PG).
 	Backend string
@@ -33,7 +33,7 @@ type LoadTestOptions struct {
 	PG string
 	// Dir holds the SQLite file; "" makes a temporary directory.
 	Dir string
-	// The rest is passed to loadtest.Config.
+	// The rest is passed to Config.
 	Reporters, Leaders int
 	Communes           int
 	Duration           time.Duration
@@ -44,11 +44,11 @@ type LoadTestOptions struct {
 	CPUProfile io.Writer
 }
 
-// LoadTest boots fresh servers with the demo on loopback, plays the load
-// test against them (internal/loadtest), shuts them down and removes the
+// RunLocal boots fresh servers with the demo on loopback, plays the load
+// test against them (Run), shuts them down and removes the
 // database. The whole run is bounded: the load test's own deadline, plus
 // a margin for start-up, accounts and the check.
-func LoadTest(ctx context.Context, o LoadTestOptions) (*loadtest.Result, error) {
+func RunLocal(ctx context.Context, o LocalOptions) (*Result, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
@@ -88,11 +88,11 @@ func LoadTest(ctx context.Context, o LoadTestOptions) (*loadtest.Result, error) 
 	// The servers start together, as a province's would behind a load
 	// balancer: one migrates and loads the demo, the others wait.
 	log := slog.New(slog.NewTextHandler(o.Log, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	servers := make([]*Server, o.Servers)
+	servers := make([]*app.Server, o.Servers)
 	errs := make([]error, o.Servers)
 	var wg sync.WaitGroup
 	for i := range servers {
-		servers[i] = &Server{Addr: "127.0.0.1:0", DB: dbURL, Demo: true, Log: log}
+		servers[i] = &app.Server{Addr: "127.0.0.1:0", DB: dbURL, Demo: true, Log: log}
 		wg.Go(func() { errs[i] = servers[i].Open(ctx) })
 	}
 	wg.Wait()
@@ -125,9 +125,9 @@ func LoadTest(ctx context.Context, o LoadTestOptions) (*loadtest.Result, error) 
 		return errors.Join(errs...)
 	}
 	defer shutdown()
-	fmt.Fprintf(o.Log, "loadtest: %d server(s) on %s (%s)\n", len(servers), strings.Join(urls, ", "), redact(dbURL))
+	fmt.Fprintf(o.Log, "loadtest: %d server(s) on %s (%s)\n", len(servers), strings.Join(urls, ", "), app.Redact(dbURL))
 
-	res, err := loadtest.Run(ctx, loadtest.Config{
+	res, err := Run(ctx, Config{
 		URLs:       urls,
 		DB:         servers[0].Store(),
 		Reporters:  o.Reporters,
@@ -156,7 +156,7 @@ func freshPostgres(ctx context.Context, admin string) (string, func(), error) {
 	}
 	u, err := url.Parse(admin)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", nil, fmt.Errorf("loadtest: --pg %q: want a postgres:// URL", redact(admin))
+		return "", nil, fmt.Errorf("loadtest: --pg %q: want a postgres:// URL", app.Redact(admin))
 	}
 	if err := loopbackHost(u); err != nil {
 		return "", nil, err
@@ -168,7 +168,7 @@ func freshPostgres(ctx context.Context, admin string) (string, func(), error) {
 	name := fmt.Sprintf("kh_loadtest_%d", time.Now().UnixNano())
 	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		db.Close()
-		return "", nil, fmt.Errorf("loadtest: create database on %s: %w", redact(admin), err)
+		return "", nil, fmt.Errorf("loadtest: create database on %s: %w", app.Redact(admin), err)
 	}
 	drop := func() {
 		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -194,52 +194,4 @@ func loopbackHost(u *url.URL) error {
 		return nil
 	}
 	return fmt.Errorf("loadtest: PostgreSQL at %s is not on loopback; the load test runs on this machine only", host)
-}
-
-// loadtestCommand is `kehoach loadtest [--backend sqlite|postgres]
-// [--servers N] [--pg URL] [--reporters 500] [--leaders 50] [--duration
-// 60s] [--seed N]`: see docs/performance.md. It exits non-zero on any
-// error, lost, duplicated or wrong figure.
-func loadtestCommand(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet("loadtest", env)
-	backend := fs.String("backend", "sqlite", "sqlite (một máy chủ) hoặc postgres (nhiều máy chủ chung một cơ sở dữ liệu)")
-	servers := fs.Int("servers", 3, "số máy chủ với postgres")
-	defPG := env.Getenv("KEHOACH_TEST_PG")
-	if defPG == "" {
-		defPG = DefaultTestPG
-	}
-	pg := fs.String("pg", defPG, "URL một cơ sở dữ liệu có sẵn trên máy chủ PostgreSQL (127.0.0.1), để tạo và xóa cơ sở dữ liệu thử")
-	reporters := fs.Int("reporters", 500, "số người báo cáo")
-	leaders := fs.Int("leaders", 50, "số lãnh đạo xem bảng điều khiển")
-	duration := fs.Duration("duration", 60*time.Second, "thời gian chạy (giờ cuối trước hạn, rút gọn)")
-	seed := fs.Uint64("seed", 1, "hạt giống ngẫu nhiên")
-	cpuprofile := fs.String("cpuprofile", "", "ghi hồ sơ CPU của giai đoạn tải vào tệp (go tool pprof)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	var profile io.Writer
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		profile = f
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "kehoach loadtest: không nhận đối số %q\n", strings.Join(fs.Args(), " "))
-		return flagError{fmt.Errorf("loadtest: extra arguments")}
-	}
-	res, err := LoadTest(ctx, LoadTestOptions{Backend: *backend, Servers: *servers, PG: *pg,
-		Reporters: *reporters, Leaders: *leaders, Duration: *duration, Seed: *seed, Log: env.Stderr, CPUProfile: profile})
-	if res != nil {
-		res.Print(env.Stdout)
-	}
-	if err != nil {
-		return err
-	}
-	if !res.OK() {
-		return fmt.Errorf("loadtest: %d errors, %d problems in the database", res.Errors(), res.Verify.Problems())
-	}
-	return nil
 }

@@ -1,9 +1,11 @@
-package app
+package cli
 
 import (
 	"context"
 	"fmt"
 	"time"
+
+	"kehoach/internal/locale"
 )
 
 // backupCommand is `kehoach backup [--db URL] FILE`: a consistent copy of a
@@ -15,10 +17,9 @@ func backupCommand(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(env.Stderr, "kehoach backup: cần đúng một tệp đích, ví dụ: kehoach backup sao-luu/kehoach-2026-11-29.db")
-		return flagError{fmt.Errorf("backup: want one file")}
+		return usagef("cần đúng một tệp đích, ví dụ: kehoach backup sao-luu/kehoach-2026-11-29.db")
 	}
-	db, err := OpenDB(ctx, *dbURL)
+	db, err := openDB(ctx, env, *dbURL)
 	if err != nil {
 		return err
 	}
@@ -27,6 +28,6 @@ func backupCommand(ctx context.Context, env Env, args []string) error {
 	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Đã sao lưu %s vào %s (%.1f giây)\n", redact(*dbURL), fs.Arg(0), time.Since(start).Seconds())
+	fmt.Fprintf(env.Stdout, "Đã sao lưu %s vào %s (%s giây)\n", redact(*dbURL), fs.Arg(0), locale.VI.Fixed(time.Since(start).Seconds(), 1))
 	return nil
 }

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"kehoach"
+	"kehoach/internal/app"
 	"kehoach/internal/store"
 )
 
@@ -24,12 +25,12 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	src := "sqlite:" + filepath.Join(dir, "live.db")
-	db, err := OpenDB(ctx, src)
+	db, err := app.OpenDB(ctx, src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := LoadDemoIfEmpty(ctx, db); err != nil {
+	if _, err := app.LoadDemoIfEmpty(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	villages, err := db.FindUnits(ctx, kehoach.UnitFilter{Kind: kehoach.KindVillage})
@@ -37,6 +38,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	writeCtx := kehoach.NewContextWithActor(ctx, kehoach.SystemActor("load"))
 	// Writers: each save sets one village's households for 2024 to a new
 	// number; done records the saves that returned.
 	var done sync.Map
@@ -53,7 +55,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 				}
 				v := villages[(w*997+i)%len(villages)].Code
 				n := fmt.Sprint(1000 + w*100000 + i)
-				_, err := db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024", By: "load",
+				_, err := db.SaveFormValues(writeCtx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024", By: "load",
 					Values: map[string]map[string]string{v: {"HGD_TONG": n, "HGD_VH": "1"}}})
 				if err != nil {
 					t.Errorf("save: %v", err)
@@ -64,8 +66,12 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 			}
 		})
 	}
-	for saves.Load() < 50 {
-		time.Sleep(5 * time.Millisecond)
+	for deadline := time.Now().Add(30 * time.Second); saves.Load() < 50; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) || t.Failed() {
+			close(stop)
+			wg.Wait()
+			t.Fatalf("only %d saves in 30 s", saves.Load())
+		}
 	}
 	before := map[string]string{}
 	done.Range(func(k, v any) bool { before[k.(string)] = v.(string); return true })
@@ -104,8 +110,12 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 		}
 	}
 	// A second backup to the same file is refused rather than overwriting.
-	if code, _, stderr := run(ctx, nil, "backup", "--db", src, backup); code == 0 || !strings.Contains(stderr, "đã có") {
-		t.Errorf("backup over an existing file: %d %s", code, stderr)
+	// It says so once, in Vietnamese: not "kehoach: kehoach: conflict: …".
+	if code, _, stderr := run(ctx, nil, "backup", "--db", src, backup); code != 1 || !strings.HasPrefix(stderr, "kehoach backup: tệp "+backup+" đã có") || strings.Count(stderr, "kehoach backup:") != 1 || strings.Contains(stderr, "kehoach: ") {
+		t.Errorf("backup over an existing file: %d %q", code, stderr)
+	}
+	if code, _, stderr := run(ctx, nil, "backup", "--db", src); code != 2 || !strings.Contains(stderr, "kehoach backup: cần đúng một tệp đích") {
+		t.Errorf("backup without a file: %d %q", code, stderr)
 	}
 }
 
@@ -120,12 +130,12 @@ func TestBackupPostgres(t *testing.T) {
 	}
 	ctx := context.Background()
 	srcURL, dstURL := pgDatabase(t), pgDatabase(t)
-	src, err := OpenDB(ctx, srcURL)
+	src, err := app.OpenDB(ctx, srcURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	if _, err := LoadDemoIfEmpty(ctx, src); err != nil {
+	if _, err := app.LoadDemoIfEmpty(ctx, src); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "kehoach.dump")

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"kehoach"
+	"kehoach/internal/app"
+	"kehoach/internal/locale"
 	"kehoach/internal/store"
 )
 
@@ -25,7 +27,7 @@ func authDB(t *testing.T) (string, *store.DB) {
 	t.Helper()
 	ctx := context.Background()
 	url := "sqlite:" + filepath.Join(t.TempDir(), "k.db")
-	db, err := OpenDB(ctx, url)
+	db, err := app.OpenDB(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +47,7 @@ func TestUserAddCommand(t *testing.T) {
 	url, db := authDB(t)
 
 	// Password from stdin: the first line, without its line ending.
-	code, out, errs := runStdin(ctx, "mật khẩu quản trị\r\nthừa\n", "user", "add", "--username", "Admin", "--role", "admin", "--name", "Quản trị", "--password-stdin", "--db", url)
+	code, out, errs := runStdin(ctx, "mật khẩu quản trị\r\nthừa\n", "user", "add", "--username", "Admin", "--role", "admin", "--all-units", "--name", "Quản trị", "--password-stdin", "--db", url)
 	if code != 0 || !strings.Contains(out, "Đã tạo tài khoản admin") || strings.Contains(out, "Mật khẩu") {
 		t.Fatalf("user add: code %d, out %q, err %q", code, out, errs)
 	}
@@ -60,7 +62,7 @@ func TestUserAddCommand(t *testing.T) {
 	}
 
 	// Without --password-stdin a strong password is made and shown once.
-	code, out, errs = runStdin(ctx, "", "user", "add", "--username", "lan", "--role", "viewer", "--db", url)
+	code, out, errs = runStdin(ctx, "", "user", "add", "--username", "lan", "--role", "viewer", "--all-units", "--db", url)
 	if code != 0 {
 		t.Fatalf("user add (generated): code %d, err %q", code, errs)
 	}
@@ -95,12 +97,17 @@ func TestUserAddCommand(t *testing.T) {
 		{"no username", "0123456789", []string{"--role", "viewer"}, 1, []string{"cần --username"}},
 		{"reporter without unit", "0123456789", []string{"--username", "x1x", "--role", "reporter"}, 1, []string{"cần --unit"}},
 		{"approver without unit", "0123456789", []string{"--username", "x1x", "--role", "approver"}, 1, []string{"cần --unit"}},
-		{"existing username", "0123456789", []string{"--username", "ADMIN", "--role", "viewer"}, 1, []string{`Tên đăng nhập "admin" đã có`}},
+		{"viewer without unit", "0123456789", []string{"--username", "x1x", "--role", "viewer"}, 1, []string{"cần --unit", "--all-units", "Người xem"}},
+		{"admin without unit", "0123456789", []string{"--username", "x1x", "--role", "admin"}, 1, []string{"cần --unit", "--all-units"}},
+		{"planner without unit", "0123456789", []string{"--username", "x1x", "--role", "planner"}, 1, []string{"cần --unit", "--all-units"}},
+		{"reporter with all units", "0123456789", []string{"--username", "x1x", "--role", "reporter", "--all-units"}, 1, []string{"cần --unit", "Người báo cáo"}},
+		{"unit and all units", "0123456789", []string{"--username", "x1x", "--role", "viewer", "--unit", "XA", "--all-units"}, 1, []string{"không cả hai"}},
+		{"existing username", "0123456789", []string{"--username", "ADMIN", "--role", "viewer", "--all-units"}, 1, []string{`Tên đăng nhập "admin" đã có`}},
 		{"unknown unit", "0123456789", []string{"--username", "x1x", "--role", "reporter", "--unit", "NOPE"}, 1, []string{`--unit: Không có đơn vị mã "NOPE"`}},
-		{"short password", "123456789\n", []string{"--username", "x1x", "--role", "viewer"}, 1, []string{"mật khẩu: Mật khẩu cần ít nhất 10 ký tự"}},
-		{"empty stdin", "", []string{"--username", "x1x", "--role", "viewer"}, 1, []string{"trống"}},
-		{"bad username", "0123456789", []string{"--username", "Nguyễn", "--role", "viewer"}, 1, []string{"--username: Tên đăng nhập cần 3–50 ký tự"}},
-		{"extra argument", "0123456789", []string{"--username", "x1x", "--role", "viewer", "thừa"}, 1, []string{"thừa tham số"}},
+		{"short password", "123456789\n", []string{"--username", "x1x", "--role", "viewer", "--all-units"}, 1, []string{"mật khẩu: Mật khẩu cần ít nhất 10 ký tự"}},
+		{"empty stdin", "", []string{"--username", "x1x", "--role", "viewer", "--all-units"}, 1, []string{"trống"}},
+		{"bad username", "0123456789", []string{"--username", "Nguyễn", "--role", "viewer", "--all-units"}, 1, []string{"--username: Tên đăng nhập cần 3–50 ký tự"}},
+		{"extra argument", "0123456789", []string{"--username", "x1x", "--role", "viewer", "--all-units", "thừa"}, 1, []string{"thừa tham số"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"user", "add"}, tc.args...)
@@ -117,10 +124,17 @@ func TestUserAddCommand(t *testing.T) {
 			if strings.Contains(errs, "kehoach: invalid") || strings.Contains(errs, "kehoach: conflict") {
 				t.Errorf("stderr shows the error code: %q", errs)
 			}
+			if code == 1 && (!strings.HasPrefix(errs, "kehoach user add: ") || strings.Contains(errs, "kehoach: ")) {
+				t.Errorf("stderr %q: want one prefix \"kehoach user add: \"", errs)
+			}
 		})
 	}
 	if us, _ := db.FindUsers(ctx, kehoach.UserFilter{}); len(us) != 3 {
 		t.Errorf("%d users after the failures, want 3", len(us))
+	}
+	// The roles are listed with their Vietnamese names in the help.
+	if code, out, _ := runStdin(ctx, "", "user", "add", "--help"); code != 0 || !strings.Contains(out, locale.VI.CodesText(locale.LabelRole, kehoach.Roles)) || !strings.Contains(out, "--all-units") {
+		t.Errorf("user add --help: code %d, does not list the roles in Vietnamese: %q", code, out)
 	}
 	for _, args := range [][]string{{"user"}, {"user", "remove"}, {"user", "add", "--nope"}} {
 		if code, _, errs := runStdin(ctx, "", args...); code != 2 || errs == "" {
@@ -132,7 +146,7 @@ func TestUserAddCommand(t *testing.T) {
 func TestTokenAddCommand(t *testing.T) {
 	ctx := context.Background()
 	url, db := authDB(t)
-	if code, _, errs := runStdin(ctx, "0123456789\n", "user", "add", "--username", "may", "--role", "viewer", "--password-stdin", "--db", url); code != 0 {
+	if code, _, errs := runStdin(ctx, "0123456789\n", "user", "add", "--username", "may", "--role", "viewer", "--all-units", "--password-stdin", "--db", url); code != 0 {
 		t.Fatalf("user add: %d %q", code, errs)
 	}
 	code, out, errs := runStdin(ctx, "", "token", "add", "--username", "MAY", "--name", "Đồng bộ", "--db", url)
@@ -143,11 +157,11 @@ func TestTokenAddCommand(t *testing.T) {
 	if len(lines) != 1 || !strings.HasPrefix(lines[0], "khk_") || !strings.HasSuffix(out, "\n") {
 		t.Fatalf("stdout %q: want the token alone on one line", out)
 	}
-	u, err := db.FindUserByToken(ctx, lines[0])
+	u, _, err := db.FindUserByToken(ctx, lines[0])
 	if err != nil || u.Username != "may" {
 		t.Fatalf("FindUserByToken(printed) = %+v, %v", u, err)
 	}
-	if tokens, _ := db.FindTokens(ctx, u.ID); len(tokens) != 1 || tokens[0].Name != "Đồng bộ" || !strings.Contains(errs, tokens[0].Prefix) {
+	if tokens, _ := db.FindTokens(ctx, kehoach.TokenFilter{UserID: u.ID}); len(tokens) != 1 || tokens[0].Name != "Đồng bộ" || !strings.Contains(errs, tokens[0].Prefix) {
 		t.Errorf("tokens %+v, stderr %q", tokens, errs)
 	}
 	code, out, errs = runStdin(ctx, "", "token", "add", "--username", "khongco", "--db", url)
@@ -159,5 +173,65 @@ func TestTokenAddCommand(t *testing.T) {
 	}
 	if code, _, _ := runStdin(ctx, "", "token"); code != 2 {
 		t.Errorf("token without subcommand: code %d, want 2", code)
+	}
+}
+
+// TestUserPasswordCommand resets a password from standard input, as one
+// who missed the demo's passwords at the first start would.
+func TestUserPasswordCommand(t *testing.T) {
+	ctx := context.Background()
+	url, db := authDB(t)
+	if code, _, errs := runStdin(ctx, "mật khẩu cũ 123\n", "user", "add", "--username", "hoa", "--role", "reporter", "--unit", "XA", "--password-stdin", "--db", url); code != 0 {
+		t.Fatalf("user add: %d %q", code, errs)
+	}
+	u, err := db.FindUserByUsername(ctx, "hoa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := db.CreateSession(ctx, u.ID, "127.0.0.1", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		code        int
+		want        string
+	}{
+		{"no username", "mật khẩu mới 456\n", nil, 1, "cần --username"},
+		{"unknown user", "mật khẩu mới 456\n", []string{"--username", "khongco"}, 1, `không có tài khoản "khongco"`},
+		{"empty stdin", "", []string{"--username", "hoa"}, 1, "trống"},
+		{"short password", "ngắn\n", []string{"--username", "hoa"}, 1, "kehoach user password: Mật khẩu cần ít nhất 10 ký tự"},
+		{"extra argument", "mật khẩu mới 456\n", []string{"--username", "hoa", "thừa"}, 1, "thừa tham số"},
+		{"unknown flag", "mật khẩu mới 456\n", []string{"--nope"}, 2, "nope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"user", "password", "--db", url}, tc.args...)
+			code, out, errs := runStdin(ctx, tc.stdin, args...)
+			if code != tc.code || !strings.Contains(errs, tc.want) || out != "" {
+				t.Errorf("code %d, out %q, err %q; want %d and %q", code, out, errs, tc.code, tc.want)
+			}
+			if code == 1 && (!strings.HasPrefix(errs, "kehoach user password: ") || strings.Contains(errs, "kehoach: ")) {
+				t.Errorf("stderr %q: want one prefix \"kehoach user password: \"", errs)
+			}
+		})
+	}
+	if _, err := db.Authenticate(ctx, "hoa", "mật khẩu cũ 123", ""); err != nil {
+		t.Fatalf("the failures changed the password: %v", err)
+	}
+
+	code, out, errs := runStdin(ctx, "mật khẩu mới 456\r\n", "user", "password", "--username", "HOA", "--db", url)
+	if code != 0 || !strings.Contains(out, "Đã đặt mật khẩu mới cho hoa") {
+		t.Fatalf("user password: code %d, out %q, err %q", code, out, errs)
+	}
+	if _, err := db.Authenticate(ctx, "hoa", "mật khẩu mới 456", ""); err != nil {
+		t.Errorf("new password refused: %v", err)
+	}
+	if _, err := db.Authenticate(ctx, "hoa", "mật khẩu cũ 123", ""); err == nil {
+		t.Errorf("old password still accepted")
+	}
+	if _, _, err := db.FindSession(ctx, token); err == nil {
+		t.Errorf("the session made before the reset still works")
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"kehoach"
+	"kehoach/internal/app"
 )
 
 func TestGenCommand(t *testing.T) {
@@ -28,7 +29,7 @@ func TestGenCommand(t *testing.T) {
 		t.Errorf("progress on a pipe:\n%s", stderr)
 	}
 
-	s, err := OpenDB(ctx, db)
+	s, err := app.OpenDB(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,10 +128,69 @@ func TestProgressBar(t *testing.T) {
 	}
 }
 
-func TestGroupDigits(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1.000", 54199260: "54.199.260", -1234: "-1.234"} {
-		if got := groupDigits(n); got != want {
-			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)
+// TestGenKilledThenResumed stops `kehoach gen` part-way through the
+// figures, as Ctrl-C or a kill would: the database it leaves must not be
+// served as if whole, and the same command run again must finish it.
+func TestGenKilledThenResumed(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { genKilledThenResumed(t, "sqlite:"+filepath.Join(t.TempDir(), "gen.db")) })
+	t.Run("postgres", func(t *testing.T) { genKilledThenResumed(t, pgDatabase(t)) })
+}
+
+func genKilledThenResumed(t *testing.T, db string) {
+	ctx := context.Background()
+
+	killed, kill := context.WithCancel(ctx)
+	defer kill()
+	testHookGenProgress = func(done int64) {
+		if done > 0 {
+			kill()
 		}
+	}
+	code, out, stderr := run(killed, nil, "gen", "--scale", "district", "--seed", "2", "--db", db)
+	testHookGenProgress = nil
+	if code != 1 || out != "" || !strings.Contains(stderr, "kehoach gen: nạp số liệu") || !strings.Contains(stderr, "chạy lại đúng lệnh (kehoach gen --scale district --seed 2)") {
+		t.Fatalf("killed gen: code %d, out %q, err %q", code, out, stderr)
+	}
+
+	// Every other command refuses the half database, saying how to finish.
+	for _, args := range [][]string{
+		{"serve", "--addr", "127.0.0.1:0", "--db", db},
+		{"migrate", "--db", db},
+		{"user", "add", "--username", "quantri", "--role", "admin", "--all-units", "--db", db},
+	} {
+		code, out, stderr := run(ctx, nil, args...)
+		if code != 1 || strings.Contains(out, "đang chạy") || !strings.Contains(stderr, "chưa sinh xong") || !strings.Contains(stderr, "kehoach gen --scale district --seed 2") {
+			t.Errorf("%s on a half database: code %d, out %q, err %q", args[0], code, out, stderr)
+		}
+		if strings.Contains(stderr, "kehoach: conflict") {
+			t.Errorf("%s: error code shown: %q", args[0], stderr)
+		}
+	}
+	// gen with other flags does not mix two datasets.
+	if code, _, stderr := run(ctx, nil, "gen", "--scale", "district", "--seed", "3", "--db", db); code != 1 || !strings.Contains(stderr, "đang dở lệnh gen quy mô district, hạt giống 2") {
+		t.Errorf("gen with another seed: code %d, err %q", code, stderr)
+	}
+
+	// The same command finishes it.
+	code, out, stderr = run(ctx, nil, "gen", "--scale", "district", "--seed", "2", "--db", db)
+	if code != 0 || !strings.Contains(out, "Số liệu: 81.780 trong") || !strings.Contains(stderr, "Tiếp tục lệnh gen") {
+		t.Fatalf("gen again: code %d, out %q, err %q", code, out, stderr)
+	}
+	s, err := app.OpenDB(ctx, db)
+	if err != nil {
+		t.Fatalf("after gen finished: %v", err)
+	}
+	defer s.Close()
+	n, err := s.Check(ctx)
+	if err != nil || n != 81780 {
+		t.Errorf("%d figures (%v), want 81780", n, err)
+	}
+	units, err := s.FindUnits(ctx, kehoach.UnitFilter{})
+	if err != nil || len(units) != 164 {
+		t.Errorf("%d units, %v; want 164", len(units), err)
+	}
+	// And it is an ordinary database again: gen refuses it as any other.
+	if code, _, stderr := run(ctx, nil, "gen", "--scale", "district", "--seed", "2", "--db", db); code != 1 || !strings.Contains(stderr, "đã có đơn vị") {
+		t.Errorf("third gen: code %d, err %q", code, stderr)
 	}
 }

@@ -61,29 +61,6 @@ type AnalyticsService interface {
 	Analytics(ctx context.Context, req *AnalyticsRequest) (*AnalyticsResponse, error)
 }
 
-// RawValue is a figure as the analytics engine loads it: database ids, the
-// period id and the number.
-type RawValue struct {
-	ElementID, UnitID int64
-	Period, Disagg    string
-	Num               float64
-	HasNum, Deleted   bool
-}
-
-// ValueSource is what the analytics engine reads: the units, metadata and
-// figures, and the versions that tell it whether it has seen the latest.
-type ValueSource interface {
-	FindUnits(ctx context.Context, f UnitFilter) ([]*Unit, error)
-	FindDataElements(ctx context.Context) ([]*DataElement, error)
-	FindIndicators(ctx context.Context) ([]*Indicator, error)
-	// Versions returns the data version (bumped by every save of figures)
-	// and the metadata version (bumped when units or elements change).
-	Versions(ctx context.Context) (data, meta int64, err error)
-	// ScanValues calls fn for each figure saved after version since (live
-	// figures only when since is 0) and returns the version read up to.
-	ScanValues(ctx context.Context, since int64, fn func(RawValue)) (int64, error)
-}
-
 // AnalyticsRequest is a DHIS2-style analytics request: each dimension's
 // items as given (dx: indicator or data element codes; pe: period ids or
 // relative names such as LAST_4_QUARTERS; ou: unit codes, LEVEL-n,
@@ -128,16 +105,4 @@ type AnalyticsResponse struct {
 	Rows   [][]string `json:"rows"`
 	Height int        `json:"height"`
 	Width  int        `json:"width"`
-}
-
-// SnapshotStore keeps the analytics engine's checkpoint, so that a server
-// starts from it instead of reading every figure row by row (tens of
-// millions at the national scale). A snapshot is taken at a data version;
-// the figures saved after it are read as usual.
-type SnapshotStore interface {
-	// SaveSnapshot replaces the snapshot with the parts yielded.
-	SaveSnapshot(ctx context.Context, dataVersion, metaVersion int64, parts func(yield func(name string, data []byte) error) error) error
-	// LoadSnapshot calls fn for each part of the snapshot and returns its
-	// versions. Returns ENOTFOUND when there is none.
-	LoadSnapshot(ctx context.Context, fn func(name string, data []byte) error) (dataVersion, metaVersion int64, err error)
 }
