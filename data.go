@@ -171,7 +171,11 @@ type ValueBatch struct {
 	// DryRun validates and counts, then writes nothing.
 	DryRun bool
 	// SkipInvalid writes the good cells and lists the others in
-	// SaveResult.Conflicts, rather than failing the whole batch.
+	// SaveResult.Conflicts, rather than failing the whole batch: invalid
+	// values, unknown codes, closed periods, units outside the entry scope,
+	// and every cell of a unit and period whose blocking rule would break.
+	// A figure changed meanwhile (HasOriginal) still fails the whole batch
+	// with ECONFLICT.
 	SkipInvalid bool
 }
 

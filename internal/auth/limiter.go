@@ -25,9 +25,10 @@ type LimiterConfig struct {
 // Limiter limits login attempts per account and per address with token
 // buckets (golang.org/x/time/rate). It forgets a key once its bucket has
 // refilled, which it would do anyway, and the least recently seen keys beyond
-// MaxKeys, so memory stays bounded under a spray of names or addresses. The
-// database's login_attempts (CountFailedLogins) backs it across restarts
-// and servers. Safe for concurrent use.
+// MaxKeys, so memory stays bounded under a spray of names or addresses. It
+// refuses, so it is not for the login page, where a refusal would let anyone
+// lock an account out (Throttle slows logins instead); the web uses it for
+// password changes by a signed-in user. Safe for concurrent use.
 type Limiter struct {
 	mu       sync.Mutex
 	accounts *buckets

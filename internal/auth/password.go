@@ -1,6 +1,8 @@
 // Package auth holds what signing in needs apart from storage: argon2id
-// password hashes in PHC form, random tokens and their hashes, the login rate
-// limiter, and the table of what each role may do over which units.
+// password hashes in PHC form behind a gate bounding how many run at once,
+// random tokens and their hashes, the throttle that slows password guessing
+// without locking anyone out, a rate limiter, the table of what each role
+// may do over which units, and the scopes a user reaches.
 package auth
 
 import (

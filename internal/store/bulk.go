@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"kehoach"
+	"kehoach/internal/locale"
 )
 
 // Tuning of BulkLoad; variables so that benchmarks can compare.
@@ -387,7 +388,7 @@ func (db *DB) bulkFinish(ctx context.Context, tx *sql.Tx, by string, n int64) er
 	if _, err := tx.ExecContext(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'meta'`); err != nil {
 		return fmt.Errorf("store: meta version: %w", err)
 	}
-	return audit(kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: by}), tx, db.Now().UTC(), "load", "data_values", "bulk", "", fmt.Sprintf("%d values", n))
+	return audit(kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: by}), tx, db.Now().UTC(), "load", "data_values", "bulk", "", locale.VI.Count("values", n))
 }
 
 // ddlRunner is what dropIndexes and createIndexes need, from a database/sql
@@ -574,7 +575,7 @@ func (db *DB) bulkPostgres(ctx context.Context, by string, f *feed, progress fun
 			return fmt.Errorf("meta version: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO audit_events (at, actor, action, entity, entity_key, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			now, by, "load", "data_values", "bulk", "", fmt.Sprintf("%d values", n)); err != nil {
+			now, by, "load", "data_values", "bulk", "", locale.VI.Count("values", n)); err != nil {
 			return fmt.Errorf("audit: %w", err)
 		}
 		return tx.Commit(ctx)

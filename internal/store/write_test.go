@@ -359,3 +359,22 @@ func TestClassifyWriteError(t *testing.T) {
 		}
 	}
 }
+
+// The audit log records loads in Vietnamese ("1 kế hoạch", "173 đơn vị,
+// 11.080 số liệu"), not "1 plans".
+func TestLoadAuditVietnamese(t *testing.T) {
+	t.Parallel()
+	db := openSQLite(t)
+	b := loadDemo(t, db)
+	var key, text string
+	if err := db.Reader().QueryRow(`SELECT entity_key, new_value FROM audit_events WHERE entity = 'bundle'`).Scan(&key, &text); err != nil {
+		t.Fatal(err)
+	}
+	wantKey := fmt.Sprintf("%d kế hoạch", len(b.Plans))
+	if key != wantKey || !strings.Contains(text, " đơn vị, ") || !strings.HasSuffix(text, " số liệu") || strings.Contains(text, "values") {
+		t.Errorf("bundle load audited as %q, %q; want %q and units and figures in Vietnamese", key, text, wantKey)
+	}
+	if len(b.Values) >= 1000 && !strings.Contains(text, ".") {
+		t.Errorf("%q: %d figures without grouped thousands", text, len(b.Values))
+	}
+}

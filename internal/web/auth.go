@@ -68,7 +68,7 @@ func currentSession(r *http.Request) *kehoach.Session {
 }
 
 // clientAddress is the caller's IP address, for the audit log and the
-// login limiter. X-Forwarded-For is not trusted: a proxy in front should
+// login throttle. X-Forwarded-For is not trusted: a proxy in front should
 // be configured to pass the real address (docs/operations.md).
 func clientAddress(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -51,7 +51,8 @@ func New(c Config) http.Handler {
 	}
 	h := &handler{Config: c, static: loadStatic(), limiter: auth.NewLimiter(auth.LimiterConfig{
 		// Many people of one commune office or provincial intranet share an
-		// address behind NAT; the per-account limit stops guessing.
+		// address behind NAT; the per-account limit stops a signed-in
+		// session from guessing its own current password.
 		AddressAttempts: 300,
 	})}
 	h.throttle = auth.NewThrottle(c.LoginDelay, c.LoginMaxDelay)
