@@ -79,7 +79,7 @@ func (t *Throttle) steps(n int) time.Duration {
 	return min(d, t.Max)
 }
 
-// keyLock is a one-slot queue for one key, removed when nobody holds or
+// keyLock is a queue of a few slots (often one) for one key, removed when nobody holds or
 // waits for it, so that the map stays as small as the attempts in flight.
 type keyLock struct {
 	ch   chan struct{}
@@ -90,10 +90,16 @@ type keyLock struct {
 // key is running, and returns the function that lets the next one go.
 // ok is false when the wait ran out (the caller answers "busy").
 func (t *Throttle) Lock(ctx context.Context, key string, wait time.Duration) (unlock func(), ok bool) {
+	return t.LockN(ctx, key, 1, wait)
+}
+
+// LockN is Lock letting n attempts with key run at once. A key is always
+// used with the same n.
+func (t *Throttle) LockN(ctx context.Context, key string, n int, wait time.Duration) (unlock func(), ok bool) {
 	t.mu.Lock()
 	l := t.locks[key]
 	if l == nil {
-		l = &keyLock{ch: make(chan struct{}, 1)}
+		l = &keyLock{ch: make(chan struct{}, max(n, 1))}
 		t.locks[key] = l
 	}
 	l.refs++

@@ -90,3 +90,30 @@ func TestThrottleLockSerialises(t *testing.T) {
 		t.Errorf("%d keys remembered after all unlocked", n)
 	}
 }
+
+// TestThrottleLockN: n holders of one key at once, the next waits.
+func TestThrottleLockN(t *testing.T) {
+	th := NewThrottle(0, 0)
+	var unlocks []func()
+	for i := range 3 {
+		u, ok := th.LockN(context.Background(), "address", 3, 10*time.Millisecond)
+		if !ok {
+			t.Fatalf("holder %d refused", i+1)
+		}
+		unlocks = append(unlocks, u)
+	}
+	if _, ok := th.LockN(context.Background(), "address", 3, 10*time.Millisecond); ok {
+		t.Error("a 4th holder of a key of 3")
+	}
+	unlocks[0]()
+	u, ok := th.LockN(context.Background(), "address", 3, 10*time.Millisecond)
+	if !ok {
+		t.Fatal("refused after one left")
+	}
+	u()
+	unlocks[1]()
+	unlocks[2]()
+	if th.Len() != 0 {
+		t.Errorf("%d keys left", th.Len())
+	}
+}

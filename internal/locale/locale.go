@@ -98,26 +98,12 @@ func (l *Locale) CodesText(kind string, codes []string) string {
 
 // Number writes v with up to decimals decimals, trailing zeros dropped:
 // "1.234,5". NaN and infinities are NoValue.
-func (l *Locale) Number(v float64, decimals int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return l.NoValue
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && strings.Trim(s, "0.") != "" {
-		b.WriteByte('-')
-	}
-	l.group(&b, intPart)
-	if frac = strings.TrimRight(frac, "0"); frac != "" {
-		b.WriteString(l.Decimal)
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+func (l *Locale) Number(v float64, decimals int) string { return l.decimal(v, decimals, true) }
 
 // Fixed writes v with exactly decimals decimals: "12,0" (durations, rates).
-func (l *Locale) Fixed(v float64, decimals int) string {
+func (l *Locale) Fixed(v float64, decimals int) string { return l.decimal(v, decimals, false) }
+
+func (l *Locale) decimal(v float64, decimals int, trim bool) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return l.NoValue
 	}
@@ -128,6 +114,9 @@ func (l *Locale) Fixed(v float64, decimals int) string {
 		b.WriteByte('-')
 	}
 	l.group(&b, intPart)
+	if trim {
+		frac = strings.TrimRight(frac, "0")
+	}
 	if frac != "" {
 		b.WriteString(l.Decimal)
 		b.WriteString(frac)
@@ -165,36 +154,24 @@ func (l *Locale) Percent(v float64) string {
 }
 
 // Date writes the day of t in the locale's zone: "05/02/2022".
-func (l *Locale) Date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(l.Zone).Format(l.DateLayout)
-}
+func (l *Locale) Date(t time.Time) string { return l.format(t, l.DateLayout) }
 
 // Time writes the time of day of t in the locale's zone: "15:04".
-func (l *Locale) Time(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(l.Zone).Format(l.TimeLayout)
-}
+func (l *Locale) Time(t time.Time) string { return l.format(t, l.TimeLayout) }
 
 // DateTime writes t to the minute in the locale's zone: "15:04 05/02/2022".
-func (l *Locale) DateTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(l.Zone).Format(l.DateTimeLayout)
-}
+func (l *Locale) DateTime(t time.Time) string { return l.format(t, l.DateTimeLayout) }
 
 // DateTimeSeconds writes t to the second in the locale's zone, for logs:
 // "05/02/2022 15:04:05".
-func (l *Locale) DateTimeSeconds(t time.Time) string {
+func (l *Locale) DateTimeSeconds(t time.Time) string { return l.format(t, l.SecondsLayout) }
+
+// format writes t in the locale's zone with layout; "" for the zero time.
+func (l *Locale) format(t time.Time, layout string) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(l.Zone).Format(l.SecondsLayout)
+	return t.In(l.Zone).Format(layout)
 }
 
 // Day writes a calendar day given as "YYYY-MM-DD" the locale's way; any

@@ -11,6 +11,7 @@ import (
 
 	"kehoach"
 	"kehoach/internal/auth"
+	"kehoach/internal/locale"
 	"kehoach/internal/web/form"
 	"kehoach/period"
 )
@@ -242,8 +243,8 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 	scheme := period.Scheme{CutoffDay: pg.Form.CutoffDay, DeadlineDays: pg.Form.DeadlineDays}
 	if scheme.Validate() == nil {
 		from, to := scheme.Window(pg.Period)
-		pg.Window = [2]string{from.Format("02/01/2006"), to.Format("02/01/2006")}
-		pg.Deadline = scheme.Deadline(pg.Period).Format("02/01/2006")
+		pg.Window = [2]string{locale.VI.Date(from), locale.VI.Date(to)}
+		pg.Deadline = locale.VI.Date(scheme.Deadline(pg.Period))
 	}
 
 	rows := kehoach.GridRows(pg.Unit, pg.Unit.Children, pg.Elements, kehoach.DateOf(pg.Period.Start()), kehoach.DateOf(pg.Period.End()))

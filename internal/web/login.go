@@ -32,8 +32,9 @@ func (h *handler) loginShow(w http.ResponseWriter, r *http.Request) {
 //
 // Guessing is slowed, never refused: an attempt waits a delay growing with
 // the recent failures of the account and of the address (auth.Throttle),
-// and attempts for one account from one address run one at a time. A right
-// password is always accepted once its turn comes, so that nobody can lock
+// and attempts for one account from one address run one at a time; one
+// address gets at most half the hashing slots at once. A right password is
+// always accepted once its turn comes, so that nobody can lock
 // an account, or everyone behind one address, by failing on purpose. The
 // password hashes themselves are bounded by auth.Hashing: when too many
 // are in flight the answer is 503 with Retry-After.
@@ -50,14 +51,15 @@ func (h *handler) loginSave(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, msg string) {
 		h.render(w, r, status, "login", map[string]any{"Title": "Đăng nhập", "Next": next, "Username": username, "Error": msg})
 	}
-	busy := func() {
+	const busyMsg = "Máy chủ đang bận: quá nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây."
+	busy := func(msg string) {
 		w.Header().Set("Retry-After", "5")
-		fail(http.StatusServiceUnavailable, "Máy chủ đang bận: quá nhiều lượt đăng nhập cùng lúc. Vui lòng thử lại sau ít giây.")
+		fail(http.StatusServiceUnavailable, msg)
 	}
 	addr := clientAddress(r)
-	unlock, ok := h.throttle.Lock(ctx, username+"\x00"+addr, loginQueueWait)
+	unlock, ok := h.throttle.Lock(ctx, "account\x00"+username+"\x00"+addr, loginQueueWait)
 	if !ok {
-		busy()
+		busy(busyMsg)
 		return
 	}
 	defer unlock()
@@ -69,14 +71,24 @@ func (h *handler) loginSave(w http.ResponseWriter, r *http.Request) {
 	if !auth.Wait(ctx, h.throttle.Delay(byUser, byAddr)) {
 		return // the client went away
 	}
+	// One address may hold at most half the hashing slots (after its
+	// delay, so that waiting attempts hold none): a flood from one address,
+	// made-up names included, cannot leave the others no turn.
+	n, _ := auth.Hashing.Limit()
+	unlockAddr, ok := h.throttle.LockN(ctx, "address\x00"+addr, max(1, n/2), loginQueueWait)
+	if !ok {
+		busy(busyMsg)
+		return
+	}
+	defer unlockAddr()
 	u, err := h.Services.Users.Authenticate(ctx, username, password, addr)
 	switch kehoach.ErrorCode(err) {
 	case "":
 	case kehoach.EUNAUTHORIZED:
 		fail(http.StatusUnauthorized, kehoach.ErrorMessage(err))
 		return
-	case kehoach.EUNAVAILABLE:
-		busy()
+	case kehoach.EUNAVAILABLE: // too many hashes at once, or a store that cannot write
+		busy(kehoach.ErrorMessage(err))
 		return
 	default:
 		h.htmlError(w, r, err)

@@ -539,3 +539,47 @@ func TestLoginBusy(t *testing.T) {
 		t.Errorf("after the rush: %d", code)
 	}
 }
+
+// TestLoginFloodLeavesOthersATurn: one address sending failed logins as
+// fast as it can, with made-up names so that no per-account wait slows it,
+// holds at most half the hashing slots: a person elsewhere still signs in
+// at once instead of being told the server is busy.
+func TestLoginFloodLeavesOthersATurn(t *testing.T) {
+	srv := newServer(t)
+	limit, wait := auth.Hashing.Limit()
+	auth.Hashing.SetLimit(4, 50*time.Millisecond)
+	defer auth.Hashing.SetLimit(limit, wait)
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	flood := clientFrom("127.0.0.9")
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				loginFrom(t, flood, srv, fmt.Sprintf("ke-tan-cong-%d-%d", i, n), "sai-mật-khẩu-rồi")
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond) // the flood under way
+	codes := []int{}
+	person := clientFrom("127.0.0.10")
+	for range 5 {
+		code, _ := loginFrom(t, person, srv, "viewer", testPassword)
+		codes = append(codes, code)
+	}
+	close(stop)
+	wg.Wait()
+	for _, c := range codes {
+		if c != http.StatusSeeOther {
+			t.Errorf("a person's logins during a flood from another address: %v, want all 303", codes)
+			break
+		}
+	}
+}
