@@ -44,6 +44,9 @@ type Server struct {
 	// SecureCookies marks session cookies Secure behind a proxy that
 	// terminates TLS (the server itself then sees plain HTTP).
 	SecureCookies bool
+	// AllowSelfApproval lets whoever submitted a grid approve it too (off:
+	// approval takes a second person).
+	AllowSelfApproval bool
 	// Now is the one clock of the server, given to the store, the web and
 	// the analytics engine so that they agree on "now"; nil means
 	// time.Now. Tests set it.
@@ -87,6 +90,7 @@ func (s *Server) Open(ctx context.Context) error {
 		return err
 	}
 	db.Now = s.Now
+	db.AllowSelfApproval = s.AllowSelfApproval
 	s.store = db
 	s.listener = ln
 	fail := func(err error) error {

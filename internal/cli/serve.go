@@ -14,13 +14,14 @@ import (
 )
 
 // serveCommand is `kehoach serve [--addr 127.0.0.1:8080] [--db URL]
-// [--demo] [--secure-cookies]`: it runs the web server until Ctrl-C.
+// [--demo] [--secure-cookies] [--allow-self-approval]`: it runs the web server until Ctrl-C.
 func serveCommand(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet("serve", env)
 	addr := fs.String("addr", "127.0.0.1:8080", "địa chỉ lắng nghe `MÁY:CỔNG`; 127.0.0.1 chỉ máy này vào được, 0.0.0.0 cho các máy khác trong mạng cơ quan")
 	db := dbFlag(fs, env)
 	demo := fs.Bool("demo", false, "nạp dữ liệu minh họa vào cơ sở dữ liệu trống")
 	secure := fs.Bool("secure-cookies", false, "đánh dấu cookie phiên là Secure (khi chạy sau proxy HTTPS)")
+	selfApproval := fs.Bool("allow-self-approval", false, "cho phép người đã gửi báo cáo tự phê duyệt (mặc định: cần người thứ hai)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -30,7 +31,7 @@ func serveCommand(ctx context.Context, env Env, args []string) error {
 	log := slog.New(slog.NewTextHandler(env.Stderr, nil))
 	s := &app.Server{Addr: *addr, DB: *db, Log: log, Out: env.Stdout, Now: env.Now,
 		// The default file is the newcomer's first run: give them the demo.
-		Demo: *demo || *db == app.DefaultDB, SecureCookies: *secure}
+		Demo: *demo || *db == app.DefaultDB, SecureCookies: *secure, AllowSelfApproval: *selfApproval}
 	if err := s.Open(ctx); err != nil {
 		return listenText(err)
 	}

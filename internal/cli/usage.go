@@ -24,7 +24,7 @@ Mặc định: sqlite:kehoach.db (lần chạy đầu tự nạp dữ liệu min
 // synopses are the one-line usages of the commands, shown with their
 // options when one is called wrongly or with --help.
 var synopses = map[string]string{
-	"serve":         "kehoach serve [--addr 127.0.0.1:8080] [--db URL] [--demo] [--secure-cookies]",
+	"serve":         "kehoach serve [--addr 127.0.0.1:8080] [--db URL] [--demo] [--secure-cookies] [--allow-self-approval]",
 	"migrate":       "kehoach migrate [--db URL]",
 	"backup":        "kehoach backup [--db URL] TỆP",
 	"user add":      "kehoach user add --username U --role VAI_TRÒ (--unit MÃ… | --all-units) [--name N] [--password-stdin] [--db URL]",

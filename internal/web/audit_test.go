@@ -111,7 +111,7 @@ func TestAuditLog(t *testing.T) {
 
 	t.Run("filters narrow", func(t *testing.T) {
 		total := len(eventRows(get(t, srv, "/admin/audit", http.StatusOK)))
-		day := func(d int) string { return time.Now().In(ict).AddDate(0, 0, d).Format("2006-01-02") }
+		day := func(d int) string { return testNow.In(ict).AddDate(0, 0, d).Format("2006-01-02") }
 		for _, tc := range []struct {
 			query string
 			n     int
@@ -124,8 +124,8 @@ func TestAuditLog(t *testing.T) {
 			{"actor=reporter2", 2, "reporter2"},
 			{"actor=reporter&entity=data_value&action=update", 2, key},
 			{"action=delete", 0, ""},
-			// Every event of this test was written today (the store's
-			// clock is the real one).
+			// Every event of this test was written "today" by the servers'
+			// one clock, testNow.
 			{"from=" + day(-1) + "&to=" + day(1), total, ""},
 			{"from=" + day(1), 0, ""},
 			{"to=" + day(-1), 0, ""},

@@ -71,6 +71,7 @@ func demoCopy(dir string) (string, error) {
 			demoErr = fmt.Errorf("open db: %w", err)
 			return
 		}
+		db.Now = func() time.Time { return testNow }
 		loaded, err := app.LoadDemoIfEmpty(ctx, db)
 		if err == nil {
 			err = makeTestUsers(ctx, db)
@@ -109,27 +110,40 @@ func startServer(dir string) (*httptest.Server, func(), error) {
 
 // startServerWith is startServer with a change to the web configuration.
 func startServerWith(dir string, change func(*web.Config)) (*httptest.Server, func(), error) {
+	srv, _, stop, err := openServer(dir, nil, change)
+	return srv, stop, err
+}
+
+// openServer serves a copy of the demo database with one clock, testNow,
+// for the store, the engine and the web (as app gives them one), after
+// changeDB has set the store's settings and changeCfg the web's.
+func openServer(dir string, changeDB func(*store.DB), changeCfg func(*web.Config)) (*httptest.Server, *store.DB, func(), error) {
 	path, err := demoCopy(dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	ctx := context.Background()
-	db, err := app.OpenDB(ctx, "sqlite:"+path)
+	db, err := app.OpenDB(context.Background(), "sqlite:"+path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open db: %w", err)
+		return nil, nil, nil, fmt.Errorf("open db: %w", err)
+	}
+	clock := func() time.Time { return testNow }
+	db.Now = clock
+	if changeDB != nil {
+		changeDB(db)
 	}
 	engine := analytics.New(db)
+	engine.Now = clock
 	cfg := web.Config{
 		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db, Submissions: db, Audit: db},
 		DB:       db,
 		DemoNote: demoNote,
-		Now:      func() time.Time { return testNow },
+		Now:      clock,
 	}
-	if change != nil {
-		change(&cfg)
+	if changeCfg != nil {
+		changeCfg(&cfg)
 	}
 	srv := httptest.NewServer(web.New(cfg))
-	return srv, func() { srv.Close(); db.Close() }, nil
+	return srv, db, func() { srv.Close(); db.Close() }, nil
 }
 
 // newServer starts a server of the test's own, for tests that save.
@@ -469,7 +483,7 @@ func makeTestUsers(ctx context.Context, db *store.DB) error {
 		// The session is written directly, not by CreateSession, so that
 		// the audit log holds only what the tests themselves do.
 		sess := auth.NewToken()
-		now := time.Now().UTC()
+		now := testNow
 		if _, err := db.Writer().ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at, address, user_agent, revoked)
 			VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, auth.HashToken(sess), u.ID, now, now.Add(24*time.Hour), "127.0.0.1", "test", false); err != nil {
 			return fmt.Errorf("session of %s: %w", tu.name, err)

@@ -7,13 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"kehoach"
-	"kehoach/analytics"
-	"kehoach/internal/app"
 	"kehoach/internal/store"
-	"kehoach/internal/web"
 )
 
 // The grid the submission tests work on: Bản Bo's villages, 2024Q4.
@@ -337,24 +333,11 @@ func newServerDB(t *testing.T) (*httptest.Server, *store.DB) {
 // (as serve's flags make) before the server starts.
 func newServerDBWith(t *testing.T, change func(*store.DB)) (*httptest.Server, *store.DB) {
 	t.Helper()
-	path, err := demoCopy(t.TempDir())
+	srv, db, stop, err := openServer(t.TempDir(), change, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := app.OpenDB(context.Background(), "sqlite:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if change != nil {
-		change(db)
-	}
-	h := web.New(web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: analytics.New(db), Users: db, Submissions: db, Audit: db},
-		DB:       db,
-		Now:      func() time.Time { return testNow },
-	})
-	srv := httptest.NewServer(h)
-	t.Cleanup(func() { srv.Close(); db.Close() })
+	t.Cleanup(stop)
 	return srv, db
 }
 
