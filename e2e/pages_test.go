@@ -104,6 +104,7 @@ func mainPages(t *testing.T, ctx context.Context, base string) []mainPage {
 		{name: "account", url: base + "/account", heading: "Tài khoản: quantri"},
 		{name: "admin-users", url: base + "/admin/users", heading: "Tài khoản người dùng"},
 		{name: "admin-audit", url: base + "/admin/audit", heading: "Nhật ký hệ thống"},
+		{name: "admin-tokens", url: base + "/admin/tokens", heading: "Mã truy cập API"},
 	}
 	for i := range pages {
 		if pages[i].path == "" {

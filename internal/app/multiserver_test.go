@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"kehoach"
+	"kehoach/internal/pgtest"
 )
 
 // TestServersSharePostgres runs two servers on one PostgreSQL database, as
@@ -18,7 +19,7 @@ import (
 // (one migrates and loads the demo, the other waits), a session made on A
 // works on B, and a figure saved through A is in B's very next answer.
 func TestServersSharePostgres(t *testing.T) {
-	dbURL := pgDatabase(t)
+	dbURL := pgtest.Database(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	servers := []*Server{{Addr: "127.0.0.1:0", DB: dbURL, Demo: true}, {Addr: "127.0.0.1:0", DB: dbURL, Demo: true}}

@@ -14,6 +14,7 @@ import (
 
 	"kehoach"
 	"kehoach/internal/app"
+	"kehoach/internal/pgtest"
 	"kehoach/internal/store"
 )
 
@@ -129,7 +130,7 @@ func TestBackupPostgres(t *testing.T) {
 		t.Skip("pg_restore not installed")
 	}
 	ctx := context.Background()
-	srcURL, dstURL := pgDatabase(t), pgDatabase(t)
+	srcURL, dstURL := pgtest.Database(t), pgtest.Database(t)
 	src, err := app.OpenDB(ctx, srcURL)
 	if err != nil {
 		t.Fatal(err)

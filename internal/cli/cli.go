@@ -253,10 +253,23 @@ func openDB(ctx context.Context, env Env, url string) (*store.DB, error) {
 // redact hides a password in a database URL before printing it.
 func redact(url string) string { return app.Redact(url) }
 
+// subcommand runs the subcommand args[0] of command name among subs; with
+// none, or one it does not know, it prints usage and fails as a wrong call.
+func subcommand(ctx context.Context, env Env, name, usage string, subs map[string]command, args []string) error {
+	if len(args) > 0 {
+		if run, ok := subs[args[0]]; ok {
+			return run(ctx, env, args[1:])
+		}
+		fmt.Fprintf(env.Stderr, "kehoach %s: lệnh con %q không có\n", name, args[0])
+	}
+	fmt.Fprintln(env.Stderr, usage)
+	return flagError{errors.New(name + ": subcommand")}
+}
+
 // noArgs refuses the arguments left after the flags.
 func noArgs(fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {
-		return usagef("không nhận đối số %q (các tùy chọn viết dạng --tên giá-trị)", strings.Join(fs.Args(), " "))
+		return usagef("thừa tham số %q (các tùy chọn viết dạng --tên giá-trị)", strings.Join(fs.Args(), " "))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"kehoach"
 	"kehoach/internal/app"
+	"kehoach/internal/pgtest"
 )
 
 func TestGenCommand(t *testing.T) {
@@ -73,7 +74,7 @@ func TestGenCommandErrors(t *testing.T) {
 		{[]string{"gen", "--db", db}, "thiếu --scale"},
 		{[]string{"gen", "--scale", "city", "--db", db}, `quy mô "city" không hợp lệ`},
 		{[]string{"gen", "--scale", "district", "--seed", "x", "--db", db}, "seed"},
-		{[]string{"gen", "--scale", "district", "--db", db, "extra"}, "không nhận đối số"},
+		{[]string{"gen", "--scale", "district", "--db", db, "extra"}, "thừa tham số"},
 	}
 	for _, tt := range tests {
 		code, out, stderr := run(ctx, nil, tt.args...)
@@ -133,7 +134,7 @@ func TestProgressBar(t *testing.T) {
 // served as if whole, and the same command run again must finish it.
 func TestGenKilledThenResumed(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) { genKilledThenResumed(t, "sqlite:"+filepath.Join(t.TempDir(), "gen.db")) })
-	t.Run("postgres", func(t *testing.T) { genKilledThenResumed(t, pgDatabase(t)) })
+	t.Run("postgres", func(t *testing.T) { genKilledThenResumed(t, pgtest.Database(t)) })
 }
 
 func genKilledThenResumed(t *testing.T, db string) {

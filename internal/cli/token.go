@@ -20,20 +20,7 @@ const tokenUsage = `Cách dùng:
 
 // tokenCommand runs `kehoach token SUBCOMMAND`.
 func tokenCommand(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, tokenUsage)
-		return flagError{errors.New("token: subcommand")}
-	}
-	switch args[0] {
-	case "add":
-		return tokenAdd(ctx, env, args[1:])
-	case "list":
-		return tokenList(ctx, env, args[1:])
-	case "revoke":
-		return tokenRevoke(ctx, env, args[1:])
-	}
-	fmt.Fprintf(env.Stderr, "kehoach token: lệnh con %q không có\n%s\n", args[0], tokenUsage)
-	return flagError{errors.New("token: subcommand")}
+	return subcommand(ctx, env, "token", tokenUsage, map[string]command{"add": tokenAdd, "list": tokenList, "revoke": tokenRevoke}, args)
 }
 
 // clockOf returns the command's clock: env.Now, or the real time.

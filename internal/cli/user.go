@@ -25,18 +25,7 @@ var cliActor = kehoach.SystemActor("cli")
 
 // userCommand runs `kehoach user SUBCOMMAND`.
 func userCommand(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprintln(env.Stderr, userUsage)
-		return flagError{errors.New("user: subcommand")}
-	}
-	switch args[0] {
-	case "add":
-		return userAdd(ctx, env, args[1:])
-	case "password":
-		return userPassword(ctx, env, args[1:])
-	}
-	fmt.Fprintf(env.Stderr, "kehoach user: lệnh con %q không có\n%s\n", args[0], userUsage)
-	return flagError{errors.New("user: subcommand")}
+	return subcommand(ctx, env, "user", userUsage, map[string]command{"add": userAdd, "password": userPassword}, args)
 }
 
 // rolesText lists the roles with their Vietnamese names.
@@ -67,8 +56,8 @@ func userAdd(ctx context.Context, env Env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("thừa tham số %q", fs.Args())
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	if strings.TrimSpace(*username) == "" {
 		return errors.New("cần --username (tên đăng nhập)")
@@ -126,8 +115,8 @@ func userPassword(ctx context.Context, env Env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("thừa tham số %q", fs.Args())
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	if strings.TrimSpace(*username) == "" {
 		return errors.New("cần --username (tên đăng nhập)")

@@ -107,7 +107,7 @@ func TestUserAddCommand(t *testing.T) {
 		{"short password", "123456789\n", []string{"--username", "x1x", "--role", "viewer", "--all-units"}, 1, []string{"mật khẩu: Mật khẩu cần ít nhất 10 ký tự"}},
 		{"empty stdin", "", []string{"--username", "x1x", "--role", "viewer", "--all-units"}, 1, []string{"trống"}},
 		{"bad username", "0123456789", []string{"--username", "Nguyễn", "--role", "viewer", "--all-units"}, 1, []string{"--username: Tên đăng nhập cần 3–50 ký tự"}},
-		{"extra argument", "0123456789", []string{"--username", "x1x", "--role", "viewer", "--all-units", "thừa"}, 1, []string{"thừa tham số"}},
+		{"extra argument", "0123456789", []string{"--username", "x1x", "--role", "viewer", "--all-units", "thừa"}, 2, []string{"thừa tham số"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"user", "add"}, tc.args...)
@@ -203,7 +203,7 @@ func TestUserPasswordCommand(t *testing.T) {
 		{"unknown user", "mật khẩu mới 456\n", []string{"--username", "khongco"}, 1, `không có tài khoản "khongco"`},
 		{"empty stdin", "", []string{"--username", "hoa"}, 1, "trống"},
 		{"short password", "ngắn\n", []string{"--username", "hoa"}, 1, "kehoach user password: Mật khẩu cần ít nhất 10 ký tự"},
-		{"extra argument", "mật khẩu mới 456\n", []string{"--username", "hoa", "thừa"}, 1, "thừa tham số"},
+		{"extra argument", "mật khẩu mới 456\n", []string{"--username", "hoa", "thừa"}, 2, "thừa tham số"},
 		{"unknown flag", "mật khẩu mới 456\n", []string{"--nope"}, 2, "nope"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

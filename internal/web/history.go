@@ -92,8 +92,17 @@ func (h *handler) historyShow(w http.ResponseWriter, r *http.Request) {
 			ActionLabel: locale.VI.AuditAction(e.Action),
 			OldText:     displayValue(pg.Element, e.Old), NewText: displayValue(pg.Element, e.New)})
 	}
-	if n := len(events); n > 0 && events[n-1].Action != kehoach.AuditDelete {
-		pg.Current = displayValue(pg.Element, events[n-1].New)
+	// The figure now is the stored one: a bulk or bundle load writes one
+	// audit event for the whole load, not one per cell.
+	stored, err := h.Services.Data.FindDataValues(ctx, kehoach.DataValueFilter{Units: []string{unit}, Periods: []string{pg.Period.String()}, Elements: []string{element}})
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	for _, v := range stored {
+		if v.Disagg == "" {
+			pg.Current = displayValue(pg.Element, v.Value)
+		}
 	}
 	pg.Back = "/units/" + url.PathEscape(unit)
 	if u := currentUser(r); auth.Can(u.Role, auth.ActionEnter) || auth.Can(u.Role, auth.ActionApprove) {

@@ -89,3 +89,16 @@ func TestHistoryAddressesAdminOnly(t *testing.T) {
 		}
 	})
 }
+
+// The figure now is the stored one, also for a figure that came with a
+// load (which the audit log records once for the whole load, not cell by
+// cell): the page must not say "no figure" beside a grid that shows one.
+func TestHistoryCurrentOfLoadedFigure(t *testing.T) {
+	t.Parallel()
+	srv := sharedServer(t)
+	body := page(t, srv, "admin", "/entry/history?unit=XA_BANBO_B03&element=BAN_LOA&period=2024Q4", http.StatusOK)
+	if len(eventRows(body)) != 0 {
+		t.Fatalf("a loaded figure has changes listed:\n%s", excerpt(body))
+	}
+	has(t, "history of a loaded figure", body, []string{`<dt>Hiện tại</dt><dd><span class="value">Có</span></dd>`}, []string{"chưa có số liệu"})
+}

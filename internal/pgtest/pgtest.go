@@ -1,4 +1,7 @@
-package cli
+// Package pgtest gives tests a PostgreSQL database of their own on the
+// server named by KEHOACH_TEST_PG, and skips them when it is not set. Only
+// tests import it.
+package pgtest
 
 import (
 	"context"
@@ -9,14 +12,16 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 )
 
-var pgSeq atomic.Int64
+var seq atomic.Int64
 
-// pgDatabase creates a fresh PostgreSQL database for one test on the server
+// Database creates a fresh PostgreSQL database for one test on the server
 // of KEHOACH_TEST_PG, dropped when the test ends, and returns its URL. The
 // test is skipped when KEHOACH_TEST_PG is not set.
-func pgDatabase(t *testing.T) string {
+func Database(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("KEHOACH_TEST_PG")
 	if base == "" {
@@ -26,7 +31,7 @@ func pgDatabase(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := fmt.Sprintf("kh_test_%d_%d", time.Now().UnixNano(), pgSeq.Add(1))
+	name := fmt.Sprintf("kh_test_%d_%d", time.Now().UnixNano(), seq.Add(1))
 	if _, err := admin.ExecContext(context.Background(), "CREATE DATABASE "+name); err != nil {
 		admin.Close()
 		t.Fatal(err)
