@@ -38,11 +38,20 @@ func (f *Form) Periods(now time.Time) []period.Period {
 	return out
 }
 
-// AcceptsPeriod returns nil when figures of f may be entered for p at now,
-// and otherwise EINVALID with Fields["period"] saying why in Vietnamese: p
-// is of another period type, in the future, or older than EntryYears. The
-// page hides those periods; the store refuses them, whoever calls.
-func (f *Form) AcceptsPeriod(p period.Period, now time.Time) error {
+// PeriodOf parses id as a period of f: EINVALID with Fields["period"] in
+// Vietnamese for a malformed id or a period of another type. Every reader
+// of a form's period (the entry page, submissions, the write path) parses
+// it here.
+func (f *Form) PeriodOf(id string) (period.Period, error) {
+	p, err := period.Parse(id)
+	if err != nil {
+		return p, periodError(err.Error())
+	}
+	return p, f.checkType(p)
+}
+
+// checkType refuses a period of another type than the form's.
+func (f *Form) checkType(p period.Period) error {
 	t, err := period.ParseType(f.PeriodType)
 	if err != nil {
 		return periodError(fmt.Sprintf("biểu mẫu %q có loại kỳ %q không hợp lệ", f.Name, f.PeriodType))
@@ -51,7 +60,18 @@ func (f *Form) AcceptsPeriod(p period.Period, now time.Time) error {
 		return periodError(fmt.Sprintf("kỳ %s (%s) không khớp loại kỳ của biểu mẫu %q: biểu mẫu báo cáo theo %s",
 			p, p.Label(), f.Name, strings.ToLower(t.Label())))
 	}
-	first, last := EntryRange(t, now)
+	return nil
+}
+
+// AcceptsPeriod returns nil when figures of f may be entered for p at now,
+// and otherwise EINVALID with Fields["period"] saying why in Vietnamese: p
+// is of another period type, in the future, or older than EntryYears. The
+// page hides those periods; the store refuses them, whoever calls.
+func (f *Form) AcceptsPeriod(p period.Period, now time.Time) error {
+	if err := f.checkType(p); err != nil {
+		return err
+	}
+	first, last := EntryRange(p.Type, now)
 	switch {
 	case last.Before(p):
 		return periodError(fmt.Sprintf("kỳ %s chưa đến: chỉ nhập được số liệu đến kỳ %s", p.Label(), last.Label()))

@@ -39,25 +39,11 @@ func (db *DB) resolveGrid(ctx context.Context, formCode, unitCode, pid string) (
 	if err != nil {
 		return g, err
 	}
-	pe, err := formPeriod(f, pid)
+	pe, err := f.PeriodOf(pid)
 	if err != nil {
 		return g, err
 	}
 	return grid{form: f, unit: u, pe: pe}, nil
-}
-
-// formPeriod parses pid and checks it against the form's period type.
-func formPeriod(f *kehoach.Form, pid string) (period.Period, error) {
-	pe, err := period.Parse(pid)
-	if err != nil {
-		return pe, &kehoach.Error{Code: kehoach.EINVALID, Message: err.Error(), Fields: map[string]string{"period": err.Error()}}
-	}
-	if pe.Type.String() != f.PeriodType {
-		pt, _ := period.ParseType(f.PeriodType)
-		msg := fmt.Sprintf("kỳ %s (%s) không khớp loại kỳ của biểu mẫu %q: biểu mẫu báo cáo theo %s", pe, pe.Label(), f.Name, strings.ToLower(pt.Label()))
-		return pe, &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{"period": msg}}
-	}
-	return pe, nil
 }
 
 // reportingUnits returns the grid owners of form f in period pe within the
@@ -534,7 +520,7 @@ func (db *DB) Completeness(ctx context.Context, f kehoach.CompletenessFilter) (*
 	if err != nil {
 		return nil, err
 	}
-	pe, err := formPeriod(form, f.Period)
+	pe, err := form.PeriodOf(f.Period)
 	if err != nil {
 		return nil, err
 	}

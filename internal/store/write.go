@@ -147,9 +147,9 @@ func (db *DB) saveCells(ctx context.Context, o writeOpts, in []kehoach.ValueCell
 // checkFormPeriod refuses a period that is not one of the form's open for
 // entry: the page hides the others, the store refuses them.
 func checkFormPeriod(o writeOpts, pid string) error {
-	pe, err := period.Parse(pid)
+	pe, err := o.form.PeriodOf(pid)
 	if err != nil {
-		return &kehoach.Error{Code: kehoach.EINVALID, Message: err.Error(), Fields: map[string]string{"period": err.Error()}}
+		return err
 	}
 	return o.form.AcceptsPeriod(pe, o.now)
 }

@@ -233,11 +233,8 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 	if pid == "" {
 		return pg, nil
 	}
-	if pg.Period, err = period.Parse(pid); err != nil {
-		return nil, kehoach.Errorf(kehoach.EINVALID, "%v", err)
-	}
-	if pg.Period.Type != ptype {
-		return nil, kehoach.Errorf(kehoach.EINVALID, "Kỳ %s không khớp biểu mẫu %q: biểu mẫu báo cáo theo %s.", pg.Period.Label(), pg.Form.Name, strings.ToLower(ptype.Label()))
+	if pg.Period, err = pg.Form.PeriodOf(pid); err != nil {
+		return nil, err
 	}
 	pg.Prev = pg.Period.Prev()
 	scheme := period.Scheme{CutoffDay: pg.Form.CutoffDay, DeadlineDays: pg.Form.DeadlineDays}

@@ -57,7 +57,7 @@ func TestEntryPages(t *testing.T) {
 		{
 			Name: "mismatched period", URL: "/entry?unit=XA_BANBO&form=BM_BAN&period=2024",
 			ExpectedStatus:     http.StatusUnprocessableEntity,
-			ExpectedContent:    []string{"<h1>Dữ liệu không hợp lệ</h1>", "Năm 2024", "không khớp biểu mẫu", "theo quý"},
+			ExpectedContent:    []string{"<h1>Dữ liệu không hợp lệ</h1>", "Năm 2024", "không khớp loại kỳ của biểu mẫu", "theo quý"},
 			NotExpectedContent: []string{`<table class="grid">`},
 		},
 		{
