@@ -251,49 +251,18 @@ func actionVerb(action string) string {
 // the new status with a compare-and-set on the old one, and appends the
 // submission event and the audit event.
 func (db *DB) changeSubmission(ctx context.Context, action string, c kehoach.SubmissionChange) (*kehoach.Submission, error) {
-	reason := strings.TrimSpace(vntext.NFC(c.Reason))
-	needsReason := action == kehoach.ActionReturnFigures || action == kehoach.ActionUnlockFigures
-	switch {
-	case needsReason && reason == "":
-		msg := "Cần ghi lý do " + actionVerb(action) + "."
-		return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{"reason": msg}}
-	case utf8.RuneCountInString(reason) > kehoach.SubmissionReasonMaxLen:
-		msg := fmt.Sprintf("Lý do dài quá %d ký tự.", kehoach.SubmissionReasonMaxLen)
-		return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{"reason": msg}}
-	case !needsReason:
-		reason = ""
+	reason, err := submissionReason(action, c.Reason)
+	if err != nil {
+		return nil, err
 	}
 	g, err := db.resolveGrid(ctx, c.Form, c.Unit, c.Period)
 	if err != nil {
 		return nil, err
 	}
-	// Read before the transaction: the unit tree and the grid owners.
-	var below, rows []*kehoach.Unit
-	switch action {
-	case kehoach.ActionSubmitFigures:
-		owners, err := db.reportingUnits(ctx, g.form, g.pe, g.unit.Code)
-		if err != nil {
-			return nil, err
-		}
-		if !slices.ContainsFunc(owners, func(u *kehoach.Unit) bool { return u.Code == g.unit.Code }) {
-			return nil, kehoach.Errorf(kehoach.EINVALID, "Đơn vị %s không phải đơn vị báo cáo biểu mẫu %q trong %s nên không gửi duyệt được.",
-				g.unit.Name, g.form.Name, strings.ToLower(g.pe.Label()))
-		}
-		if rows, err = db.gridRows(ctx, g); err != nil {
-			return nil, err
-		}
-	case kehoach.ActionApproveFigures:
-		owners, err := db.reportingUnits(ctx, g.form, g.pe, g.unit.Code)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range owners {
-			if u.Code != g.unit.Code {
-				below = append(below, u)
-			}
-		}
+	units, err := db.changeUnits(ctx, action, g)
+	if err != nil {
+		return nil, err
 	}
-
 	tx, err := db.BeginWrite(ctx)
 	if err != nil {
 		return nil, err
@@ -305,95 +274,182 @@ func (db *DB) changeSubmission(ctx context.Context, action string, c kehoach.Sub
 	if _, err := tx.ExecContext(ctx, `UPDATE counters SET n = n WHERE name = 'data_values'`); err != nil {
 		return nil, fmt.Errorf("store: submission: %w", err)
 	}
-	var (
-		id                    int64
-		cur                   = kehoach.SubmissionDraft
-		oldReason             string
-		submitted, decided    sql.NullTime
-		submittedBy, decideBy string
-	)
-	err = tx.QueryRowContext(ctx, `SELECT id, status, reason, submitted_at, submitted_by, decided_at, decided_by FROM submissions
-		WHERE form_id = $1 AND unit_id = $2 AND period = $3`, g.form.ID, g.unit.ID, g.pe.String()).
-		Scan(&id, &cur, &oldReason, &submitted, &submittedBy, &decided, &decideBy)
-	if err != nil && err != sql.ErrNoRows {
-		return nil, fmt.Errorf("store: submission: %w", err)
+	row, err := readSubmission(ctx, tx, g)
+	if err != nil {
+		return nil, err
 	}
-	if c.Expected != "" && c.Expected != cur {
-		return nil, staleSubmission(g, cur)
+	if c.Expected != "" && c.Expected != row.status {
+		return nil, staleSubmission(g, row.status)
 	}
-	to, ok := kehoach.SubmissionTransition(action, cur)
+	to, ok := kehoach.SubmissionTransition(action, row.status)
 	if !ok {
 		return nil, kehoach.Errorf(kehoach.EINVALID, "Không thể %s số liệu %s của %s, %s: báo cáo đang ở trạng thái “%s”.",
-			actionVerb(action), g.form.Name, g.unit.Name, strings.ToLower(g.pe.Label()), locale.VI.Submission(cur))
+			actionVerb(action), g.form.Name, g.unit.Name, strings.ToLower(g.pe.Label()), locale.VI.Submission(row.status))
 	}
 	actor := kehoach.ActorFromContext(ctx)
-	who := actor.Username
-	if who == "" {
-		who = "system"
+	if actor.Username == "" {
+		actor.Username = "system"
 	}
-	switch action {
-	case kehoach.ActionSubmitFigures:
-		if err := gridHasFigures(ctx, tx, g, rows); err != nil {
-			return nil, err
-		}
-	case kehoach.ActionApproveFigures:
-		// Checked against the submitter read in this transaction, so that a
-		// resubmission by someone else meanwhile is seen.
-		if !db.AllowSelfApproval && kehoach.SelfApproval(&kehoach.Submission{SubmittedBy: submittedBy}, who) {
-			return nil, kehoach.Errorf(kehoach.EFORBIDDEN, "Tài khoản %s đã gửi duyệt số liệu %s của %s, %s nên không thể tự duyệt: người duyệt phải là người khác với người gửi. Hãy nhờ một người phê duyệt khác.",
-				who, g.form.Name, g.unit.Name, strings.ToLower(g.pe.Label()))
-		}
-		if err := approvedBelow(ctx, tx, g, below); err != nil {
-			return nil, err
-		}
+	if err := db.checkChange(ctx, tx, action, g, row, actor.Username, units); err != nil {
+		return nil, err
 	}
-
-	now := db.Now().UTC()
-	if action == kehoach.ActionSubmitFigures {
-		submitted, submittedBy = sql.NullTime{Time: now, Valid: true}, who
-	} else {
-		decided, decideBy = sql.NullTime{Time: now, Valid: true}, who
-	}
-	if id == 0 {
-		err = tx.QueryRowContext(ctx, `INSERT INTO submissions (form_id, unit_id, period, status, reason, submitted_at, submitted_by, decided_at, decided_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			g.form.ID, g.unit.ID, g.pe.String(), to, reason, submitted, submittedBy, decided, decideBy, now).Scan(&id)
-		if isUniqueViolation(err) {
-			return nil, staleSubmission(g, "")
-		} else if err != nil {
-			return nil, fmt.Errorf("store: submission: %w", err)
-		}
-	} else {
-		res, err := tx.ExecContext(ctx, `UPDATE submissions SET status = $1, reason = $2, submitted_at = $3, submitted_by = $4, decided_at = $5, decided_by = $6, updated_at = $7
-			WHERE id = $8 AND status = $9`, to, reason, submitted, submittedBy, decided, decideBy, now, id, cur)
-		if err != nil {
-			return nil, fmt.Errorf("store: submission: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, fmt.Errorf("store: submission: %w", err)
-		} else if n != 1 {
-			return nil, staleSubmission(g, "")
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO submission_events (submission_id, at, actor, address, action, from_status, to_status, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, now, who, actor.Address, action, cur, to, reason); err != nil {
-		return nil, fmt.Errorf("store: submission event: %w", err)
-	}
-	if err := audit(ctx, tx, now, action, "submission", g.key(), statusJSON(cur, oldReason), statusJSON(to, reason)); err != nil {
+	next := row.next(action, to, reason, actor.Username, db.Now().UTC())
+	if err := writeSubmission(ctx, tx, g, row, &next, action, actor); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: commit submission: %w", err)
 	}
-	s := &kehoach.Submission{Form: g.form.Code, Unit: g.unit.Code, UnitName: g.unit.Name, Period: g.pe.String(), Status: to, Reason: reason,
-		SubmittedBy: submittedBy, DecidedBy: decideBy, UpdatedAt: now}
-	if submitted.Valid {
-		s.SubmittedAt = submitted.Time
+	return next.submission(g), nil
+}
+
+// submissionReason checks the reason an action needs (a return or an
+// unlock says why; the others keep none).
+func submissionReason(action, raw string) (string, error) {
+	reason := strings.TrimSpace(vntext.NFC(raw))
+	needsReason := action == kehoach.ActionReturnFigures || action == kehoach.ActionUnlockFigures
+	switch {
+	case needsReason && reason == "":
+		msg := "Cần ghi lý do " + actionVerb(action) + "."
+		return "", &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{"reason": msg}}
+	case utf8.RuneCountInString(reason) > kehoach.SubmissionReasonMaxLen:
+		msg := fmt.Sprintf("Lý do dài quá %d ký tự.", kehoach.SubmissionReasonMaxLen)
+		return "", &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{"reason": msg}}
+	case !needsReason:
+		reason = ""
 	}
-	if decided.Valid {
-		s.DecidedAt = decided.Time
+	return reason, nil
+}
+
+// changeUnits are the units an action's conditions look at, read before
+// the transaction: for a submit, the grid's rows (which must hold figures);
+// for an approval, the grid owners below the unit (which must be approved
+// first).
+type changeUnits struct {
+	rows, below []*kehoach.Unit
+}
+
+func (db *DB) changeUnits(ctx context.Context, action string, g grid) (changeUnits, error) {
+	var cu changeUnits
+	if action != kehoach.ActionSubmitFigures && action != kehoach.ActionApproveFigures {
+		return cu, nil
 	}
-	return s, nil
+	owners, err := db.reportingUnits(ctx, g.form, g.pe, g.unit.Code)
+	if err != nil {
+		return cu, err
+	}
+	if action == kehoach.ActionApproveFigures {
+		for _, u := range owners {
+			if u.Code != g.unit.Code {
+				cu.below = append(cu.below, u)
+			}
+		}
+		return cu, nil
+	}
+	if !slices.ContainsFunc(owners, func(u *kehoach.Unit) bool { return u.Code == g.unit.Code }) {
+		return cu, kehoach.Errorf(kehoach.EINVALID, "Đơn vị %s không phải đơn vị báo cáo biểu mẫu %q trong %s nên không gửi duyệt được.",
+			g.unit.Name, g.form.Name, strings.ToLower(g.pe.Label()))
+	}
+	cu.rows, err = db.gridRows(ctx, g)
+	return cu, err
+}
+
+// checkChange checks an action's own conditions inside the transaction: a
+// submitted grid holds figures; an approval is by someone other than the
+// submitter (unless the server allows it; checked against the submitter
+// read in this transaction, so that a resubmission by someone else
+// meanwhile is seen) and comes after the units below were approved.
+func (db *DB) checkChange(ctx context.Context, tx *sql.Tx, action string, g grid, row submissionRow, who string, cu changeUnits) error {
+	switch action {
+	case kehoach.ActionSubmitFigures:
+		return gridHasFigures(ctx, tx, g, cu.rows)
+	case kehoach.ActionApproveFigures:
+		if !db.AllowSelfApproval && kehoach.SelfApproval(&kehoach.Submission{SubmittedBy: row.submittedBy}, who) {
+			return kehoach.Errorf(kehoach.EFORBIDDEN, "Tài khoản %s đã gửi duyệt số liệu %s của %s, %s nên không thể tự duyệt: người duyệt phải là người khác với người gửi. Hãy nhờ một người phê duyệt khác.",
+				who, g.form.Name, g.unit.Name, strings.ToLower(g.pe.Label()))
+		}
+		return approvedBelow(ctx, tx, g, cu.below)
+	}
+	return nil
+}
+
+// submissionRow is a grid's stored submission (id 0: none yet, a draft).
+type submissionRow struct {
+	id                     int64
+	status, reason         string
+	submitted, decided     sql.NullTime
+	submittedBy, decidedBy string
+	updated                time.Time
+}
+
+// readSubmission reads the grid's submission inside the transaction.
+func readSubmission(ctx context.Context, tx *sql.Tx, g grid) (submissionRow, error) {
+	row := submissionRow{status: kehoach.SubmissionDraft}
+	err := tx.QueryRowContext(ctx, `SELECT id, status, reason, submitted_at, submitted_by, decided_at, decided_by FROM submissions
+		WHERE form_id = $1 AND unit_id = $2 AND period = $3`, g.form.ID, g.unit.ID, g.pe.String()).
+		Scan(&row.id, &row.status, &row.reason, &row.submitted, &row.submittedBy, &row.decided, &row.decidedBy)
+	if err != nil && err != sql.ErrNoRows {
+		return row, fmt.Errorf("store: submission: %w", err)
+	}
+	return row, nil
+}
+
+// next is the row after action by who at now: a submit stamps the
+// submitter, the other actions the decider.
+func (r submissionRow) next(action, to, reason, who string, now time.Time) submissionRow {
+	n := r
+	n.status, n.reason, n.updated = to, reason, now
+	if action == kehoach.ActionSubmitFigures {
+		n.submitted, n.submittedBy = sql.NullTime{Time: now, Valid: true}, who
+	} else {
+		n.decided, n.decidedBy = sql.NullTime{Time: now, Valid: true}, who
+	}
+	return n
+}
+
+// submission is the row as the domain returns it.
+func (r submissionRow) submission(g grid) *kehoach.Submission {
+	s := &kehoach.Submission{Form: g.form.Code, Unit: g.unit.Code, UnitName: g.unit.Name, Period: g.pe.String(), Status: r.status, Reason: r.reason,
+		SubmittedBy: r.submittedBy, DecidedBy: r.decidedBy, UpdatedAt: r.updated}
+	if r.submitted.Valid {
+		s.SubmittedAt = r.submitted.Time
+	}
+	if r.decided.Valid {
+		s.DecidedAt = r.decided.Time
+	}
+	return s
+}
+
+// writeSubmission stores next over cur with a compare-and-set on cur's
+// status (a change made meanwhile is stale), and appends the submission
+// event and the audit event. It fills next.id for a first submission.
+func writeSubmission(ctx context.Context, tx *sql.Tx, g grid, cur submissionRow, next *submissionRow, action string, actor kehoach.Actor) error {
+	if cur.id == 0 {
+		err := tx.QueryRowContext(ctx, `INSERT INTO submissions (form_id, unit_id, period, status, reason, submitted_at, submitted_by, decided_at, decided_by, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			g.form.ID, g.unit.ID, g.pe.String(), next.status, next.reason, next.submitted, next.submittedBy, next.decided, next.decidedBy, next.updated).Scan(&next.id)
+		if isUniqueViolation(err) {
+			return staleSubmission(g, "")
+		} else if err != nil {
+			return fmt.Errorf("store: submission: %w", err)
+		}
+	} else {
+		res, err := tx.ExecContext(ctx, `UPDATE submissions SET status = $1, reason = $2, submitted_at = $3, submitted_by = $4, decided_at = $5, decided_by = $6, updated_at = $7
+			WHERE id = $8 AND status = $9`, next.status, next.reason, next.submitted, next.submittedBy, next.decided, next.decidedBy, next.updated, cur.id, cur.status)
+		if err != nil {
+			return fmt.Errorf("store: submission: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: submission: %w", err)
+		} else if n != 1 {
+			return staleSubmission(g, "")
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO submission_events (submission_id, at, actor, address, action, from_status, to_status, reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, next.id, next.updated, actor.Username, actor.Address, action, cur.status, next.status, next.reason); err != nil {
+		return fmt.Errorf("store: submission event: %w", err)
+	}
+	return audit(ctx, tx, next.updated, action, "submission", g.key(), statusJSON(cur.status, cur.reason), statusJSON(next.status, next.reason))
 }
 
 // statusJSON is a submission's state as the audit log records it.
