@@ -101,11 +101,7 @@ func genCommand(ctx context.Context, env Env, args []string) error {
 
 	bar := newProgressBar(env.Stderr, total)
 	valuesStart := time.Now()
-	progress := bar.update
-	if testHookGenProgress != nil {
-		progress = func(done int64) { bar.update(done); testHookGenProgress(done) }
-	}
-	n, err := db.BulkLoad(ctx, nil, "gen", spec.Values, progress)
+	n, err := db.BulkLoad(ctx, nil, "gen", spec.Values, bar.update)
 	bar.finish(n)
 	if err != nil {
 		return fmt.Errorf("nạp số liệu (đã ghi %s): %w; %s", locale.VI.Int(n), err, genAgain(*scale, *seed))
@@ -128,10 +124,6 @@ func genCommand(ctx context.Context, env Env, args []string) error {
 	fmt.Fprintf(w, "  Tổng thời gian: %s giây (danh mục %s giây)\n", seconds(all), seconds(metaTime))
 	return nil
 }
-
-// testHookGenProgress, when set by a test, is called after each progress
-// report of the figures' load, so that a test can stop gen part-way.
-var testHookGenProgress func(done int64)
 
 // genAgain tells how to finish a gen run that stopped.
 func genAgain(scale string, seed uint64) string {
