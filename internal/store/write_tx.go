@@ -20,9 +20,12 @@ import (
 // reads is what the batch will be committed over.
 func writeCells(ctx context.Context, tx *sql.Tx, o writeOpts, cells []cell, bad map[string]string, rules []formRule, version int64) (*kehoach.SaveResult, error) {
 	res := &kehoach.SaveResult{}
-	if err := checkRules(ctx, tx, rules, cells, bad, res); err != nil {
+	// One read under the lock serves the rules and the diff.
+	stored, err := readStored(ctx, tx, cells)
+	if err != nil {
 		return nil, err
 	}
+	checkRules(rules, cells, stored.envs, bad, res)
 	if len(bad) > 0 && !o.skip {
 		return nil, invalidFields(bad)
 	}
@@ -30,11 +33,7 @@ func writeCells(ctx context.Context, tx *sql.Tx, o writeOpts, cells []cell, bad 
 	if err := checkLockedCells(ctx, tx, cells); err != nil {
 		return nil, err
 	}
-	current, err := currentValues(ctx, tx, cells)
-	if err != nil {
-		return nil, err
-	}
-	d := diffCells(cells, current, res)
+	d := diffCells(cells, stored.cells, res)
 	if len(d.conflicts) > 0 {
 		return nil, conflictError(d.conflicts)
 	}
@@ -58,17 +57,13 @@ type unitPeriod struct {
 }
 
 // checkRules evaluates the rules on each unit's figures of each period as
-// they will be after the batch: the stored ones, read in the transaction,
-// overlaid with the batch. A broken blocking rule makes the cells it
-// refers to bad; the others become warnings. Rules are checked even when
-// some cells are bad, so that every problem shows at once.
-func checkRules(ctx context.Context, tx *sql.Tx, rules []formRule, cells []cell, bad map[string]string, res *kehoach.SaveResult) error {
+// they will be after the batch: the stored ones (envs, read in the
+// transaction), overlaid with the batch. A broken blocking rule makes the
+// cells it refers to bad; the others become warnings. Rules are checked
+// even when some cells are bad, so that every problem shows at once.
+func checkRules(rules []formRule, cells []cell, envs map[unitPeriod]unitEnv, bad map[string]string, res *kehoach.SaveResult) {
 	if len(rules) == 0 || len(cells) == 0 {
-		return nil
-	}
-	envs, err := storedEnvs(ctx, tx, cells)
-	if err != nil {
-		return err
+		return
 	}
 	for _, first := range overlayCells(envs, cells) {
 		env := envs[unitPeriod{first.unit.ID, first.pe}]
@@ -78,7 +73,6 @@ func checkRules(ctx context.Context, tx *sql.Tx, rules []formRule, cells []cell,
 			}
 		}
 	}
-	return nil
 }
 
 // overlayCells lays the batch's totals over the stored figures and
@@ -142,36 +136,6 @@ func envOf(envs map[unitPeriod]unitEnv, up unitPeriod) unitEnv {
 		envs[up] = unitEnv{}
 	}
 	return envs[up]
-}
-
-// storedEnvs reads, in one query, the stored totals of the batch's units
-// and periods that rules compare.
-func storedEnvs(ctx context.Context, tx *sql.Tx, cells []cell) (map[unitPeriod]unitEnv, error) {
-	p := params{args: []any{false}}
-	q := `SELECT v.unit_id, v.period, e.code, v.num FROM data_values v JOIN data_elements e ON e.id = v.element_id
-		WHERE v.deleted = $1 AND v.coc = '' AND v.num IS NOT NULL
-		AND v.unit_id IN (` + list(&p, changeIDs(cells, func(c cell) int64 { return c.unit.ID })) + `)
-		AND v.period IN (` + list(&p, distinct(cells, func(c cell) string { return c.pe.String() })) + `)`
-	rows, err := tx.QueryContext(ctx, q, p.args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: rule values: %w", err)
-	}
-	defer rows.Close()
-	envs := map[unitPeriod]unitEnv{}
-	for rows.Next() {
-		var unit int64
-		var pe, el string
-		var num float64
-		if err := rows.Scan(&unit, &pe, &el, &num); err != nil {
-			return nil, fmt.Errorf("store: rule values: %w", err)
-		}
-		p, err := period.Parse(pe)
-		if err != nil {
-			continue
-		}
-		envOf(envs, unitPeriod{unit, p})[el] = num
-	}
-	return envs, rows.Err()
 }
 
 // dropBad leaves out, in a batch that skips invalid cells, the bad cells
@@ -289,18 +253,28 @@ type cellState struct {
 	updated  time.Time
 }
 
-// currentValues reads, in one query, the stored figures of the cells a
-// batch touches.
-func currentValues(ctx context.Context, tx *sql.Tx, cells []cell) (map[cellKey]cellState, error) {
-	out := map[cellKey]cellState{}
+// storedCells is what a batch finds stored, read under the version lock:
+// the state of each figure of the batch's units and periods (cells, for
+// the diff and the optimistic check) and their live totals (envs, for the
+// rules).
+type storedCells struct {
+	cells map[cellKey]cellState
+	envs  map[unitPeriod]unitEnv
+}
+
+// readStored reads, in one query, every figure of the batch's units and
+// periods: the rules may refer to elements the batch does not carry, and
+// the lock is held for as few round trips as can be.
+func readStored(ctx context.Context, tx *sql.Tx, cells []cell) (*storedCells, error) {
+	out := &storedCells{cells: map[cellKey]cellState{}, envs: map[unitPeriod]unitEnv{}}
 	if len(cells) == 0 {
 		return out, nil
 	}
 	var p params
-	q := `SELECT element_id, unit_id, period, coc, id, value, deleted, stored_by, updated_at FROM data_values
-		WHERE period IN (` + list(&p, distinct(cells, func(c cell) string { return c.pe.String() })) + `)
-		AND element_id IN (` + list(&p, changeIDs(cells, func(c cell) int64 { return c.el.ID })) + `)
-		AND unit_id IN (` + list(&p, changeIDs(cells, func(c cell) int64 { return c.unit.ID })) + `)`
+	q := `SELECT v.element_id, e.code, v.unit_id, v.period, v.coc, v.id, v.value, v.num, v.deleted, v.stored_by, v.updated_at
+		FROM data_values v JOIN data_elements e ON e.id = v.element_id
+		WHERE v.period IN (` + list(&p, distinct(cells, func(c cell) string { return c.pe.String() })) + `)
+		AND v.unit_id IN (` + list(&p, changeIDs(cells, func(c cell) int64 { return c.unit.ID })) + `)`
 	rows, err := tx.QueryContext(ctx, q, p.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: read values: %w", err)
@@ -309,10 +283,18 @@ func currentValues(ctx context.Context, tx *sql.Tx, cells []cell) (map[cellKey]c
 	for rows.Next() {
 		var k cellKey
 		var c cellState
-		if err := rows.Scan(&k.element, &k.unit, &k.period, &k.coc, &c.id, &c.value, &c.deleted, &c.storedBy, &c.updated); err != nil {
+		var code string
+		var num sql.NullFloat64
+		if err := rows.Scan(&k.element, &code, &k.unit, &k.period, &k.coc, &c.id, &c.value, &num, &c.deleted, &c.storedBy, &c.updated); err != nil {
 			return nil, fmt.Errorf("store: read values: %w", err)
 		}
-		out[k] = c
+		out.cells[k] = c
+		if c.deleted || k.coc != "" || !num.Valid {
+			continue
+		}
+		if pe, err := period.Parse(k.period); err == nil {
+			envOf(out.envs, unitPeriod{k.unit, pe})[code] = num.Float64
+		}
 	}
 	return out, rows.Err()
 }
