@@ -1,6 +1,9 @@
 package kehoach
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Target statuses, computed from the baseline, the latest value and the
 // trend projected to the deadline (see docs/targets.md).
@@ -74,6 +77,14 @@ type AnalyticsRequest struct {
 	// SkipRounding leaves values unrounded (indicators are rounded to their
 	// decimals otherwise).
 	SkipRounding bool
+	// DHIS2 clients (issue 17):
+	// RelativeTo is the day relative periods are counted from (DHIS2's
+	// relativePeriodDate, used to show an old interpretation); zero: today.
+	RelativeTo time.Time
+	// UserUnits are the caller's own units, what the ou keywords
+	// USER_ORGUNIT, USER_ORGUNIT_CHILDREN and USER_ORGUNIT_GRANDCHILDREN
+	// stand for; empty: the roots of the unit tree (a caller who sees all).
+	UserUnits []string
 }
 
 // Dimension is one dimension of a request: "dx", "pe" or "ou", and items.
@@ -92,6 +103,12 @@ type AnalyticsHeader struct {
 // AnalyticsItem names one item of the answer's metadata.
 type AnalyticsItem struct {
 	Name string `json:"name"`
+	// Code, DimensionItemType (INDICATOR, DATA_ELEMENT, PERIOD,
+	// ORGANISATION_UNIT) and DimensionType (of the items dx, pe and ou
+	// themselves) are what DHIS2's clients read besides the name.
+	Code              string `json:"code,omitempty"`
+	DimensionItemType string `json:"dimensionItemType,omitempty"`
+	DimensionType     string `json:"dimensionType,omitempty"`
 }
 
 // AnalyticsResponse is DHIS2's analytics answer shape: headers, rows of
@@ -101,6 +118,10 @@ type AnalyticsResponse struct {
 	MetaData struct {
 		Items      map[string]AnalyticsItem `json:"items"`
 		Dimensions map[string][]string      `json:"dimensions"`
+		// OUHierarchy maps each unit of the answer to the codes of its
+		// ancestors from the root, joined by "/", when showHierarchy or
+		// hierarchyMeta is asked (DHIS2's ouHierarchy).
+		OUHierarchy map[string]string `json:"ouHierarchy,omitempty"`
 	} `json:"metaData"`
 	Rows   [][]string `json:"rows"`
 	Height int        `json:"height"`

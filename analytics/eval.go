@@ -231,10 +231,14 @@ func (e *Engine) point(ind *indicator, unit int32, p period.Period) kehoach.Poin
 
 // pointAt is point for a prepared period. Callers hold e.mu.
 func (e *Engine) pointAt(ind *indicator, unit int32, q *qperiod) kehoach.Point {
-	sc := &scope{e: e, root: unit, p: q.p, from: q.from, to: q.to}
-	pt := kehoach.Point{Period: q.id}
-	num, nok := ind.num.Eval(sc)
-	den, dok := ind.den.Eval(sc)
+	return evalPoint(ind, &scope{e: e, root: unit, p: q.p, from: q.from, to: q.to}, q.id)
+}
+
+// evalPoint evaluates an indicator in env, the point of period id.
+func evalPoint(ind *indicator, env expr.Env, id string) kehoach.Point {
+	pt := kehoach.Point{Period: id}
+	num, nok := ind.num.Eval(env)
+	den, dok := ind.den.Eval(env)
 	if !nok || !dok || den == 0 {
 		return pt
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -83,7 +84,9 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 		order = append(order, d.Name)
 	}
 	for _, d := range req.Filters {
-		if len(dims[d.Name]) != 1 {
+		// Several pe or ou items in a filter are aggregated into one value
+		// (filter.go); several data items would be a sum of unlike figures.
+		if d.Name == "dx" && len(dims[d.Name]) != 1 {
 			return nil, kehoach.Errorf(kehoach.EINVALID, "bộ lọc %q chỉ nhận một mục", d.Name)
 		}
 		filter[d.Name] = true
@@ -98,11 +101,15 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 	if err != nil {
 		return nil, err
 	}
-	pe, err := resolvePE(dims["pe"], e.Now())
+	now := e.Now()
+	if !req.RelativeTo.IsZero() { // relativePeriodDate
+		now = req.RelativeTo
+	}
+	pe, err := resolvePE(dims["pe"], now)
 	if err != nil {
 		return nil, err
 	}
-	ou, err := e.resolveOU(ctx, dims["ou"], pe)
+	ou, err := e.resolveOU(ctx, dims["ou"], pe, req.UserUnits)
 	if err != nil {
 		return nil, err
 	}
@@ -118,16 +125,20 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 	res.MetaData.Items = map[string]kehoach.AnalyticsItem{}
 	res.MetaData.Dimensions = map[string][]string{}
 	for _, d := range dx {
-		res.MetaData.Items[d.code] = kehoach.AnalyticsItem{Name: d.name}
+		typ := "DATA_ELEMENT"
+		if d.rounded { // only indicators are rounded
+			typ = "INDICATOR"
+		}
+		res.MetaData.Items[d.code] = kehoach.AnalyticsItem{Name: d.name, Code: d.code, DimensionItemType: typ}
 		res.MetaData.Dimensions["dx"] = append(res.MetaData.Dimensions["dx"], d.code)
 	}
 	for _, p := range pe {
-		res.MetaData.Items[p.String()] = kehoach.AnalyticsItem{Name: p.Label()}
+		res.MetaData.Items[p.String()] = kehoach.AnalyticsItem{Name: p.Label(), Code: p.String(), DimensionItemType: "PERIOD"}
 		res.MetaData.Dimensions["pe"] = append(res.MetaData.Dimensions["pe"], p.String())
 	}
 	for _, u := range ou {
 		n := e.units[u].unit
-		res.MetaData.Items[n.Code] = kehoach.AnalyticsItem{Name: n.Name}
+		res.MetaData.Items[n.Code] = kehoach.AnalyticsItem{Name: n.Name, Code: n.Code, DimensionItemType: "ORGANISATION_UNIT"}
 		res.MetaData.Dimensions["ou"] = append(res.MetaData.Dimensions["ou"], n.Code)
 	}
 	columns := map[string]string{"dx": "Dữ liệu", "pe": "Kỳ", "ou": "Đơn vị"}
@@ -144,7 +155,19 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 	// Rows come in the order of the row dimensions' items, dx varying
 	// slowest as given. Large questions compute their points on every core
 	// first (all under the read lock held above), then write the rows.
-	pts, err := e.points(ctx, dx, ou, pe)
+	var fs *filterSet // multi-item filters, one value per cell (filter.go)
+	if filter["ou"] && len(ou) > 1 {
+		fs = &filterSet{units: e.outermost(ou)}
+		ou = ou[:1]
+	}
+	if filter["pe"] && len(pe) > 1 {
+		if fs == nil {
+			fs = &filterSet{}
+		}
+		fs.periods = qperiods(pe)
+		pe = pe[:1]
+	}
+	pts, err := e.points(ctx, dx, ou, pe, fs)
 	if err != nil {
 		return nil, err
 	}
@@ -196,20 +219,20 @@ const parallelPoints = 128
 
 // points evaluates every (dx, ou, pe) point, pe varying fastest. Callers
 // hold e.mu (read); the workers read only.
-func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period) ([]kehoach.Point, error) {
+func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period, fs *filterSet) ([]kehoach.Point, error) {
 	n := len(dx) * len(ou) * len(pe)
 	pts := make([]kehoach.Point, n)
 	if n == 0 {
 		return pts, nil
 	}
-	qps := make([]qperiod, len(pe))
-	for i, p := range pe {
-		qps[i] = newQPeriod(p)
-	}
+	qps := qperiods(pe)
 	at := func(i int) kehoach.Point {
 		p := i % len(pe)
 		u := (i / len(pe)) % len(ou)
 		d := i / (len(pe) * len(ou))
+		if fs != nil {
+			return e.pointFiltered(dx[d].ind, ou[u], &qps[p], fs)
+		}
 		return e.pointAt(dx[d].ind, ou[u], &qps[p])
 	}
 	workers := min(runtime.GOMAXPROCS(0), n/parallelPoints+1)
@@ -315,15 +338,31 @@ func resolvePE(items []string, now time.Time) ([]period.Period, error) {
 	return out, nil
 }
 
-// resolveOU turns unit codes, LEVEL-n and CHILDREN into units. With LEVEL
-// or CHILDREN, the codes are boundaries: the answer is the units at that
-// level (or the children) under them, valid at some time in the periods.
-func (e *Engine) resolveOU(ctx context.Context, items []string, pe []period.Period) ([]int32, error) {
+// resolveOU turns unit codes, the USER_ORGUNIT keywords, LEVEL-n,
+// OU_GROUP-kind and CHILDREN into units. The keywords stand for the units
+// of user (userUnits; the roots when empty), their children or
+// grandchildren, and count as codes. With LEVEL, OU_GROUP or CHILDREN, the
+// codes are boundaries, in whatever order they come: the answer is the
+// units at that level, of that kind or subkind (or the children) under
+// them, valid at some time in the periods.
+func (e *Engine) resolveOU(ctx context.Context, items []string, pe []period.Period, userUnits []string) ([]int32, error) {
 	var codes []int32
 	var levels []int
+	var groups []string
 	children := false
+	from, to := string(kehoach.DateOf(pe[0].Start())), string(kehoach.DateOf(pe[0].End()))
+	for _, p := range pe {
+		from = min(from, string(kehoach.DateOf(p.Start())))
+		to = max(to, string(kehoach.DateOf(p.End())))
+	}
 	for _, it := range items {
+		if depth, ok := userKeywords[it]; ok {
+			codes = append(codes, e.userUnits(userUnits, depth, from, to)...)
+			continue
+		}
 		switch {
+		case strings.HasPrefix(it, "OU_GROUP-") && len(it) > len("OU_GROUP-"):
+			groups = append(groups, strings.TrimPrefix(it, "OU_GROUP-"))
 		case strings.HasPrefix(it, "LEVEL-"):
 			n, err := strconv.Atoi(strings.TrimPrefix(it, "LEVEL-"))
 			if err != nil || n < 1 {
@@ -340,13 +379,9 @@ func (e *Engine) resolveOU(ctx context.Context, items []string, pe []period.Peri
 			codes = append(codes, u)
 		}
 	}
-	if len(levels) == 0 && !children {
+	codes = unique32(codes)
+	if len(levels) == 0 && len(groups) == 0 && !children {
 		return codes, nil
-	}
-	from, to := string(kehoach.DateOf(pe[0].Start())), string(kehoach.DateOf(pe[0].End()))
-	for _, p := range pe {
-		from = min(from, string(kehoach.DateOf(p.Start())))
-		to = max(to, string(kehoach.DateOf(p.End())))
 	}
 	roots := codes
 	if len(roots) == 0 {
@@ -370,7 +405,7 @@ func (e *Engine) resolveOU(ctx context.Context, items []string, pe []period.Peri
 				}
 			}
 		}
-		if len(levels) == 0 {
+		if len(levels) == 0 && len(groups) == 0 {
 			continue
 		}
 		stack := []int32{r}
@@ -381,11 +416,10 @@ func (e *Engine) resolveOU(ctx context.Context, items []string, pe []period.Peri
 			if !n.validDuring(from, to) {
 				continue
 			}
-			for _, l := range levels {
-				if n.unit.Level == l && !seen[u] {
-					seen[u] = true
-					out = append(out, u)
-				}
+			if !seen[u] && (slices.Contains(levels, n.unit.Level) ||
+				slices.Contains(groups, n.unit.Kind) || (n.unit.Subkind != "" && slices.Contains(groups, n.unit.Subkind))) {
+				seen[u] = true
+				out = append(out, u)
 			}
 			for i := len(n.children) - 1; i >= 0; i-- {
 				stack = append(stack, n.children[i])

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"kehoach"
@@ -51,51 +52,89 @@ func OrgUnitLevel(item string) (n int, ok bool, err error) {
 	return n, true, nil
 }
 
-// IsOrgUnitToken reports whether an ou item is CHILDREN or LEVEL-n rather
-// than a unit code.
+// IsOrgUnitToken reports whether an ou item is CHILDREN, LEVEL-n or
+// OU_GROUP-kind rather than a unit code or a USER_ORGUNIT keyword: it
+// selects among the units the others name and names none itself.
 func IsOrgUnitToken(item string) bool {
-	return item == OUChildren || strings.HasPrefix(item, levelPrefix)
+	return item == OUChildren || strings.HasPrefix(item, levelPrefix) || strings.HasPrefix(item, OUGroupPrefix)
 }
 
 // ParseAnalyticsQuery reads DHIS2's analytics parameters from a raw query
 // string: dimension=dx:A;B, dimension=pe:2024Q1;LAST_4_QUARTERS,
 // dimension=ou:CODE;LEVEL-3, filter=…, includeNumDen=true,
-// skipRounding=true. It takes the raw string, not url.Values, because ";"
-// separates items there, which net/url refuses in a query.
+// skipRounding=true, relativePeriodDate=2024-06-30. It takes the raw
+// string, not url.Values, because ";" separates items there, which
+// net/url refuses in a query. It is ParseAnalyticsParams without the
+// presentation options.
 //
 // Items are trimmed, empty ones dropped and repeated ones kept once (the
 // first time), so the answer's size is that of the distinct items. Periods
-// must be period ids or relative names, ou items unit codes, CHILDREN or
-// LEVEL-n; whether the codes exist is the engine's to say. Every error is
-// EINVALID, in Vietnamese, and names the parameter.
+// must be period ids or relative names, ou items unit codes, CHILDREN,
+// LEVEL-n, OU_GROUP-kind or a USER_ORGUNIT keyword; whether the codes
+// exist is the engine's to say. Every error is EINVALID, in Vietnamese,
+// and names the parameter.
 func ParseAnalyticsQuery(raw string) (*kehoach.AnalyticsRequest, error) {
+	p, err := ParseAnalyticsParams(raw)
+	if err != nil {
+		return nil, err
+	}
+	return p.Request, nil
+}
+
+// ParseAnalyticsParams reads a DHIS2 analytics query string as DHIS2's own
+// clients send it (see keywords.go for the parameters read, ignored and
+// refused): several dimensions joined in one parameter by commas
+// (dimension=dx:A,pe:B;C, as @dhis2/data-engine encodes an array), and
+// the presentation options beside the question.
+func ParseAnalyticsParams(raw string) (*AnalyticsParams, error) {
 	q, err := semicolonQuery(raw)
 	if err != nil {
 		return nil, err
 	}
-	req := &kehoach.AnalyticsRequest{IncludeNumDen: q.Get("includeNumDen") == "true", SkipRounding: q.Get("skipRounding") == "true"}
+	if err := checkParams(q); err != nil {
+		return nil, err
+	}
+	p := &AnalyticsParams{Request: &kehoach.AnalyticsRequest{}}
+	req := p.Request
+	for _, b := range []struct {
+		name string
+		to   *bool
+	}{
+		{"includeNumDen", &req.IncludeNumDen}, {"skipRounding", &req.SkipRounding},
+		{"skipMeta", &p.SkipMeta}, {"skipData", &p.SkipData},
+		{"showHierarchy", &p.ShowHierarchy}, {"hierarchyMeta", &p.HierarchyMeta},
+	} {
+		if *b.to, err = boolParam(q, b.name); err != nil {
+			return nil, err
+		}
+	}
+	if req.RelativeTo, err = dateParam(q, "relativePeriodDate"); err != nil {
+		return nil, err
+	}
 	seen := map[string]string{}
 	for _, param := range []string{"dimension", "filter"} {
 		if n := len(q[param]); n > MaxDimensionParams {
 			return nil, invalid(param, "tham số %s được nêu %s lần, tối đa %s lần (mỗi chiều dx, pe, ou một lần)", param, count(n), count(MaxDimensionParams))
 		}
-		for _, s := range q[param] {
-			d, err := parseDimension(param, s)
-			if err != nil {
-				return nil, err
-			}
-			if prev, dup := seen[d.Name]; dup {
-				return nil, invalid(param, "chiều %s được nêu hai lần (%s và %s)", d.Name, prev, param)
-			}
-			seen[d.Name] = param
-			if param == "dimension" {
-				req.Dimensions = append(req.Dimensions, d)
-			} else {
-				req.Filters = append(req.Filters, d)
+		for _, joined := range q[param] {
+			for _, s := range splitJoined(joined) {
+				d, err := parseDimension(param, s)
+				if err != nil {
+					return nil, err
+				}
+				if prev, dup := seen[d.Name]; dup {
+					return nil, invalid(param, "chiều %s được nêu hai lần (%s và %s)", d.Name, prev, param)
+				}
+				seen[d.Name] = param
+				if param == "dimension" {
+					req.Dimensions = append(req.Dimensions, d)
+				} else {
+					req.Filters = append(req.Filters, d)
+				}
 			}
 		}
 	}
-	return req, nil
+	return p, nil
 }
 
 // parseDimension reads one name:item;item value of param.
@@ -146,6 +185,11 @@ func checkItem(name, it string) error {
 		if _, _, err := OrgUnitLevel(it); err != nil {
 			return err
 		}
+		if g, ok := strings.CutPrefix(it, OUGroupPrefix); ok && g == "" {
+			return &kehoach.Error{Code: kehoach.EINVALID,
+				Message: "ou: nhóm đơn vị " + strconv.Quote(it) + " không hợp lệ: cần dạng OU_GROUP-xa (loại hay phân loại đơn vị)",
+				Fields:  map[string]string{DimOrgUnit: it}}
+		}
 	}
 	return nil
 }
@@ -171,6 +215,9 @@ func FormatAnalyticsQuery(req *kehoach.AnalyticsRequest) string {
 	}
 	if req.SkipRounding {
 		parts = append(parts, "skipRounding=true")
+	}
+	if !req.RelativeTo.IsZero() {
+		parts = append(parts, "relativePeriodDate="+req.RelativeTo.Format(time.DateOnly))
 	}
 	return strings.Join(parts, "&")
 }

@@ -65,10 +65,11 @@ func (h *handler) analyticsError(w http.ResponseWriter, r *http.Request, err err
 // analytics decodes the request, checks that every unit named is in the
 // caller's view scope, and answers it within analyticsTimeout.
 func (h *handler) analytics(r *http.Request) (*kehoach.AnalyticsResponse, error) {
-	req, err := dhis2.ParseAnalyticsQuery(r.URL.RawQuery)
+	p, err := h.dhis2Params(r) // api_dhis2.go: DHIS2 clients' parameters
 	if err != nil {
 		return nil, err
 	}
+	req := p.Request
 	if viewScope(r) != nil {
 		named := 0
 		for _, d := range append(append([]kehoach.Dimension{}, req.Dimensions...), req.Filters...) {
@@ -76,6 +77,10 @@ func (h *handler) analytics(r *http.Request) (*kehoach.AnalyticsResponse, error)
 				continue
 			}
 			for _, it := range d.Items {
+				if dhis2.IsUserOrgUnit(it) { // the caller's own units
+					named++
+					continue
+				}
 				if dhis2.IsOrgUnitToken(it) {
 					continue
 				}
@@ -91,5 +96,9 @@ func (h *handler) analytics(r *http.Request) (*kehoach.AnalyticsResponse, error)
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), analyticsTimeout)
 	defer cancel()
-	return h.Services.Analytics.Analytics(ctx, req)
+	res, err := h.Services.Analytics.Analytics(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return res, h.dhis2Meta(r, p, res)
 }

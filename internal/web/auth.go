@@ -30,11 +30,13 @@ func currentUser(r *http.Request) *kehoach.User {
 }
 
 // bearerToken returns the token of an "Authorization: Bearer <token>"
-// header. The scheme is case-insensitive (RFC 7235 section 2.1); ok is
-// false for no header or another scheme, which are not addressed to us.
+// header, or of "Authorization: ApiToken <token>", DHIS2's scheme for
+// personal access tokens that its clients send (issue 17). The scheme is
+// case-insensitive (RFC 7235 section 2.1); ok is false for no header or
+// another scheme, which are not addressed to us.
 func bearerToken(r *http.Request) (token string, ok bool) {
 	scheme, rest, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
-	if !strings.EqualFold(scheme, "Bearer") {
+	if !strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "ApiToken") {
 		return "", false
 	}
 	return strings.TrimSpace(rest), true

@@ -110,10 +110,16 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /api/completeness", h.api(auth.ActionView, h.apiCompleteness))
 	mux.HandleFunc("GET /api/analytics", h.api(auth.ActionView, h.apiAnalytics))
 	mux.HandleFunc("GET /api/analytics.csv", h.api(auth.ActionView, h.apiAnalyticsCSV))
+	// DHIS2 clients (issue 17, api_dhis2.go); /api/NN/… and ….json are
+	// served by dhis2Paths below as the same routes.
+	mux.HandleFunc("GET /api/analytics/rawData", h.api(auth.ActionView, h.apiAnalytics))
+	mux.HandleFunc("GET /api/analytics/dataValueSet", h.api(auth.ActionView, h.apiAnalyticsDataValueSet))
+	mux.HandleFunc("GET /api/system/info", h.api("", h.apiSystemInfo))
+	mux.HandleFunc("GET /api/me", h.api("", h.apiMe))
 	mux.HandleFunc("/api/", h.apiNotFound)
 	mux.HandleFunc("/", h.notFound)
 
-	var root http.Handler = mux
+	var root http.Handler = dhis2Paths(mux) // issue 17: /api/40/… and ….json
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(h.crossOrigin))
 	root = cop.Handler(root)
