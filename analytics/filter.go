@@ -78,6 +78,8 @@ func (e *Engine) newMulti(units []int32, periods []qperiod) *multi {
 // up, an average is the mean of every unit's value in every period, a
 // stock is the sum of the units' latest values, a yes/no count adds the
 // counts of the periods (as DHIS2 sums a count over periods).
+// A yes/no count of a stock-like element (count(#{X}) of an AggLast
+// element) reads the latest period too.
 func (m *multi) Value(r expr.Ref) (float64, bool) {
 	x := m.e.elements[r.Element]
 	if x == nil {
@@ -93,16 +95,26 @@ func (m *multi) Value(r expr.Ref) (float64, bool) {
 		}
 		return sum / float64(n), true
 	}
-	parts := m.parts
-	if x.el.Aggregation == kehoach.AggLast {
-		parts = m.final
-	}
-	return sumOver(parts, func(sc *scope) (float64, bool) { return sc.Value(r) })
+	return sumOver(m.partsOf(x), func(sc *scope) (float64, bool) { return sc.Value(r) })
 }
 
-// Count adds up the units whose yes/no element is true in each period.
+// Count adds up the units whose yes/no element is true: in each period,
+// or in the latest for a state (AggLast).
 func (m *multi) Count(r expr.Ref) (float64, bool) {
-	return sumOver(m.parts, func(sc *scope) (float64, bool) { return sc.Count(r) })
+	x := m.e.elements[r.Element]
+	if x == nil {
+		return 0, false
+	}
+	return sumOver(m.partsOf(x), func(sc *scope) (float64, bool) { return sc.Count(r) })
+}
+
+// partsOf is the pairs that count for element x: the latest period's for a
+// stock or state (AggLast), every period's otherwise.
+func (m *multi) partsOf(x *element) []*scope {
+	if x.el.Aggregation == kehoach.AggLast {
+		return m.final
+	}
+	return m.parts
 }
 
 // Units counts the units of the kinds once, in the latest period.

@@ -121,6 +121,8 @@ func FuzzParseAnalyticsQuery(f *testing.F) {
 		"dimension=dx:A;A;A&dimension=pe:202401;202401&skipRounding=true",
 		"dimension=ou:LEVEL-0", "dimension=co:X", "dimension=dx", "dimension=dx:%zz", "&&&=&", "filter=:;",
 		"dimension=pe:this_year", "dimension=dx:Bản%20Bo",
+		"dimension=dx%3AA,pe%3A2024%3BLAST_YEAR,ou%3AUSER_ORGUNIT%3BOU_GROUP-xa&relativePeriodDate=20240630&skipMeta=true",
+		"filter=pe:2024Q1;2024Q2&displayProperty=NAME&aggregationType=SUM",
 	} {
 		f.Add(s)
 	}

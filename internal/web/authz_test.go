@@ -70,6 +70,14 @@ var authzMatrix = []authzCase{
 	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:TAMDUONG;LEVEL-3", nil, [8]int{401, 200, 200, 403, 403, 200, 200, 403}},
 	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:LEVEL-4", nil, [8]int{401, 200, 200, 403, 403, 403, 200, 403}},
 	{"GET", "/api/analytics.csv?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:XA_BINHLU", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},
+	// DHIS2 clients (issue 17): versioned and .json paths are the same
+	// routes; USER_ORGUNIT is each caller's own units, so always in scope.
+	{"GET", "/api/40/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:USER_ORGUNIT", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/api/analytics.json?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:USER_ORGUNIT;XA_BINHLU", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},
+	{"GET", "/api/41/analytics/dataValueSet.json?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:XA_BANBO", nil, [8]int{401, 200, 200, 200, 403, 200, 200, 200}},
+	{"GET", "/api/analytics/rawData?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:XA_BINHLU", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},
+	{"GET", "/api/40/system/info", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/api/me.json", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
