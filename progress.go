@@ -67,8 +67,9 @@ type AnalyticsService interface {
 // AnalyticsRequest is a DHIS2-style analytics request: each dimension's
 // items as given (dx: indicator or data element codes; pe: period ids or
 // relative names such as LAST_4_QUARTERS; ou: unit codes, LEVEL-n,
-// CHILDREN). Order says the order of the row columns; a filter dimension
-// has one item and no column.
+// CHILDREN, OU_GROUP-kind, the USER_ORGUNIT keywords). Order says the
+// order of the row columns; a filter dimension has no column, and several
+// pe or ou items in it are aggregated into one value.
 type AnalyticsRequest struct {
 	Dimensions []Dimension
 	Filters    []Dimension

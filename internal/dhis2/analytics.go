@@ -84,8 +84,8 @@ func ParseAnalyticsQuery(raw string) (*kehoach.AnalyticsRequest, error) {
 // ParseAnalyticsParams reads a DHIS2 analytics query string as DHIS2's own
 // clients send it (see keywords.go for the parameters read, ignored and
 // refused): several dimensions joined in one parameter by commas
-// (dimension=dx:A,pe:B;C, as @dhis2/data-engine encodes an array), and
-// the presentation options beside the question.
+// (dimension=dx%3AA,pe%3AB%3BC, as @dhis2/data-engine encodes an array;
+// see semicolonQuery), and the presentation options beside the question.
 func ParseAnalyticsParams(raw string) (*AnalyticsParams, error) {
 	q, err := semicolonQuery(raw)
 	if err != nil {
@@ -116,21 +116,19 @@ func ParseAnalyticsParams(raw string) (*AnalyticsParams, error) {
 		if n := len(q[param]); n > MaxDimensionParams {
 			return nil, invalid(param, "tham số %s được nêu %s lần, tối đa %s lần (mỗi chiều dx, pe, ou một lần)", param, count(n), count(MaxDimensionParams))
 		}
-		for _, joined := range q[param] {
-			for _, s := range splitJoined(joined) {
-				d, err := parseDimension(param, s)
-				if err != nil {
-					return nil, err
-				}
-				if prev, dup := seen[d.Name]; dup {
-					return nil, invalid(param, "chiều %s được nêu hai lần (%s và %s)", d.Name, prev, param)
-				}
-				seen[d.Name] = param
-				if param == "dimension" {
-					req.Dimensions = append(req.Dimensions, d)
-				} else {
-					req.Filters = append(req.Filters, d)
-				}
+		for _, s := range q[param] {
+			d, err := parseDimension(param, s)
+			if err != nil {
+				return nil, err
+			}
+			if prev, dup := seen[d.Name]; dup {
+				return nil, invalid(param, "chiều %s được nêu hai lần (%s và %s)", d.Name, prev, param)
+			}
+			seen[d.Name] = param
+			if param == "dimension" {
+				req.Dimensions = append(req.Dimensions, d)
+			} else {
+				req.Filters = append(req.Filters, d)
 			}
 		}
 	}
@@ -222,7 +220,7 @@ func FormatAnalyticsQuery(req *kehoach.AnalyticsRequest) string {
 	return strings.Join(parts, "&")
 }
 
-// escape escapes s for a query value, ";" and ":" included.
+// escape escapes s for a query value, ";", ":" and "," included.
 func escape(s string) string {
 	return url.QueryEscape(s)
 }
@@ -239,12 +237,24 @@ func semicolonQuery(raw string) (url.Values, error) {
 			continue
 		}
 		k, v, _ := strings.Cut(part, "=")
-		key, err1 := url.QueryUnescape(k)
-		val, err2 := url.QueryUnescape(v)
-		if err1 != nil || err2 != nil {
+		key, err := url.QueryUnescape(k)
+		if err != nil {
 			return nil, invalid("query", "tham số %q không hợp lệ (mã hóa %% sai)", short(part))
 		}
-		q.Add(key, val)
+		// Several dimensions joined by commas are split before unescaping:
+		// the data engine escapes a comma inside an item (%2C), not the
+		// commas that join.
+		parts := []string{v}
+		if key == "dimension" || key == "filter" {
+			parts = splitJoined(v)
+		}
+		for _, p := range parts {
+			val, err := url.QueryUnescape(p)
+			if err != nil {
+				return nil, invalid("query", "tham số %q không hợp lệ (mã hóa %% sai)", short(part))
+			}
+			q.Add(key, val)
+		}
 	}
 	return q, nil
 }

@@ -122,7 +122,7 @@ func FuzzParseAnalyticsQuery(f *testing.F) {
 		"dimension=ou:LEVEL-0", "dimension=co:X", "dimension=dx", "dimension=dx:%zz", "&&&=&", "filter=:;",
 		"dimension=pe:this_year", "dimension=dx:Bản%20Bo",
 		"dimension=dx%3AA,pe%3A2024%3BLAST_YEAR,ou%3AUSER_ORGUNIT%3BOU_GROUP-xa&relativePeriodDate=20240630&skipMeta=true",
-		"filter=pe:2024Q1;2024Q2&displayProperty=NAME&aggregationType=SUM",
+		"filter=pe:2024Q1;2024Q2&displayProperty=NAME&aggregationType=SUM", "dimension=dx:A%2Cb%3Ac,ou%3aX",
 	} {
 		f.Add(s)
 	}

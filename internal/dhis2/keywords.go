@@ -113,10 +113,11 @@ func dateParam(q url.Values, name string) (time.Time, error) {
 	return time.Time{}, invalid(name, "tham số %s=%s không hợp lệ: cần một ngày dạng 2024-06-30", name, short(vs[0]))
 }
 
-// splitJoined splits a parameter that joins several dimensions with
-// commas (dx:A;B,pe:C), as @dhis2/data-engine writes an array. A comma
-// splits only where a dimension name and ":" follow, so an item holding a
-// comma stays whole.
+// splitJoined splits the raw (still escaped) value of a dimension or
+// filter parameter that joins several dimensions with commas
+// (dx%3AA%3BB,pe%3AC), as @dhis2/data-engine writes an array. A comma
+// splits only where a dimension name and ":" (or its escape %3A) follow,
+// so an item holding a comma stays whole.
 func splitJoined(s string) []string {
 	var out []string
 	start := 0
@@ -130,13 +131,15 @@ func splitJoined(s string) []string {
 }
 
 // startsDimension reports whether s begins with a dimension name (letters
-// and digits, as DHIS2's ids) and ":".
+// and digits, as DHIS2's ids) and ":" or "%3A".
 func startsDimension(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c == ':':
 			return i > 0
+		case c == '%':
+			return i > 0 && len(s) >= i+3 && strings.EqualFold(s[i:i+3], "%3A")
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
 		default:
 			return false

@@ -164,7 +164,7 @@ func (h *handler) api(action string, fn http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u := currentUser(r)
 		if u == nil {
-			h.jsonError(w, r, kehoach.Errorf(kehoach.EUNAUTHORIZED, "Cần đăng nhập hoặc mã truy cập cá nhân (Authorization: Bearer …)."))
+			h.jsonError(w, r, kehoach.Errorf(kehoach.EUNAUTHORIZED, "Cần đăng nhập hoặc mã truy cập cá nhân (Authorization: Bearer … hoặc ApiToken …)."))
 			return
 		}
 		if action != "" && !auth.Can(u.Role, action) {
