@@ -226,6 +226,12 @@ func TestDHIS2Clients(t *testing.T) {
 		Result  json.RawMessage `json:"result"`
 		Error   string          `json:"error"`
 		Details json.RawMessage `json:"details"`
+		// Requests are what the client code sent for the case.
+		Requests []struct {
+			URL           string `json:"url"`
+			Authorization string `json:"authorization"`
+			Status        int    `json:"status"`
+		} `json:"requests"`
 	}
 	if err := json.Unmarshal(out, &results); err != nil {
 		t.Fatalf("run.js output: %v\n%s", err, out)
@@ -236,6 +242,20 @@ func TestDHIS2Clients(t *testing.T) {
 	for i, c := range cases {
 		res := results[i]
 		t.Run(c.Name, func(t *testing.T) {
+			// Sent the way DHIS2 apps send it: /api/40/…, the personal
+			// token as ApiToken, several dimensions in one parameter.
+			if len(res.Requests) == 0 {
+				t.Fatal("the client sent nothing")
+			}
+			for _, rq := range res.Requests {
+				t.Logf("%d %s (%s)", rq.Status, strings.TrimPrefix(rq.URL, base), rq.Authorization)
+				if !strings.HasPrefix(rq.URL, base+"/api/40/") || rq.Authorization != "ApiToken" {
+					t.Errorf("request %s with %q: want /api/40/ and ApiToken", rq.URL, rq.Authorization)
+				}
+				if len(c.Dimensions) > 1 && !regexp.MustCompile(`[?&]dimension=[a-z]+%3A[^&]*,[a-z]+%3A`).MatchString(rq.URL) {
+					t.Errorf("request %s: want the dimensions joined in one parameter", rq.URL)
+				}
+			}
 			if c.Name == refused {
 				if res.OK || !strings.Contains(string(res.Details), "aggregationType") || !strings.Contains(res.Error, "(422)") {
 					t.Errorf("aggregationType=MAX: ok %v, error %q, details %s", res.OK, res.Error, res.Details)

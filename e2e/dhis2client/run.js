@@ -34,6 +34,18 @@ const api = (file) =>
 const Analytics = api('Analytics.js')
 const AnalyticsResponse = api('AnalyticsResponse.js')
 
+// requests records what the client code sends (the Go test checks the
+// versioned paths, the joined dimensions and the ApiToken scheme, and the
+// note lists them).
+const requests = []
+const realFetch = globalThis.fetch
+globalThis.fetch = async (url, init = {}) => {
+    const auth = (init.headers && init.headers.Authorization) || ''
+    const res = await realFetch(url, init)
+    requests.push({ url: String(url), authorization: auth.split(' ')[0], status: res.status })
+    return res
+}
+
 const readStdin = async () => {
     const chunks = []
     for await (const c of process.stdin) chunks.push(c)
@@ -119,10 +131,12 @@ const main = async () => {
     const plan = await readStdin()
     const results = []
     for (const c of plan.cases) {
+        const from = requests.length
         try {
-            results.push({ name: c.name, ok: true, result: await runCase(plan, c) })
+            const result = await runCase(plan, c)
+            results.push({ name: c.name, ok: true, result, requests: requests.slice(from) })
         } catch (e) {
-            results.push({ name: c.name, ok: false, error: String(e && e.message), type: e && e.type, details: e && e.details })
+            results.push({ name: c.name, ok: false, error: String(e && e.message), type: e && e.type, details: e && e.details, requests: requests.slice(from) })
         }
     }
     process.stdout.write(JSON.stringify(results))
