@@ -167,7 +167,9 @@ func BenchmarkFilter(b *testing.B) {
 		u.Level = map[string]int{"province": 1, "district": 2, "commune": 3, "village": 4}[u.Kind]
 	}
 	e := New(f)
-	dim := func(name string, items ...string) kehoach.Dimension { return kehoach.Dimension{Name: name, Items: items} }
+	dim := func(name string, items ...string) kehoach.Dimension {
+		return kehoach.Dimension{Name: name, Items: items}
+	}
 	ou := dim("ou", "D", "LEVEL-3")
 	for _, bc := range []struct {
 		name string
