@@ -302,3 +302,21 @@ func TestDHIS2DataValueSetAndRawData(t *testing.T) {
 	raw := askAs(t, "admin", "/api/analytics/rawData.json?"+strings.TrimPrefix(doc, "/api/analytics?"))
 	sameRows(t, raw, want)
 }
+
+// TestDHIS2HierarchyInScope: a commune's reporter gets the path of its
+// commune from the root, though it may not read the district's figures.
+func TestDHIS2HierarchyInScope(t *testing.T) {
+	t.Parallel()
+	a := askAs(t, "reporter", "/api/40/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:USER_ORGUNIT;CHILDREN&hierarchyMeta=true")
+	if len(a.Rows) == 0 {
+		t.Fatal("no rows")
+	}
+	for _, ou := range a.MetaData.Dimensions["ou"] {
+		if h := a.MetaData.OUHierarchy[ou]; h != "LAICHAU/TAMDUONG/XA_BANBO" {
+			t.Errorf("ouHierarchy[%s] = %q, want LAICHAU/TAMDUONG/XA_BANBO", ou, h)
+		}
+	}
+	if a.MetaData.Items["TAMDUONG"].Name == "" {
+		t.Errorf("the district is not named: %+v", a.MetaData.Items["TAMDUONG"])
+	}
+}
