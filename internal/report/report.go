@@ -200,3 +200,11 @@ type AppendixRow struct {
 	Status     string  `json:"status"`
 	StatusText string  `json:"statusText"`
 }
+
+// Image is a picture placed in a document (a chart as PNG), with its
+// size in pixels at 96 dpi.
+type Image struct {
+	Name          string // the target code it illustrates
+	PNG           []byte
+	Width, Height int
+}

@@ -35,14 +35,6 @@ const (
 	Font = "Times New Roman"
 )
 
-// Image is a picture placed in the document (a chart as PNG), with its
-// size in pixels at 96 dpi.
-type Image struct {
-	Name          string // the target code it illustrates
-	PNG           []byte
-	Width, Height int
-}
-
 var tpl = template.Must(template.New("docx").Funcs(template.FuncMap{
 	"x":            xmlText,
 	"inc":          func(i int) int { return i + 1 },
@@ -80,7 +72,7 @@ var parts = []struct{ name, tpl string }{
 // Write writes r as a .docx to w, with images (charts) after the results
 // table. The same report and images always give the same bytes: every
 // time stamp is r.Created.
-func Write(w io.Writer, r *report.Report, images []Image) error {
+func Write(w io.Writer, r *report.Report, images []report.Image) error {
 	z := zip.NewWriter(w)
 	data := map[string]any{"R": r, "Images": images, "Letter": r.Kind == "letter"}
 	for _, p := range parts {

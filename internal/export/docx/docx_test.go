@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"kehoach/internal/export/exporttest"
+	"kehoach/internal/report"
 )
 
 // run is one text run of document.xml with its formatting.
@@ -126,7 +127,7 @@ func find(rs []run, s string) (run, bool) {
 func TestReportDOCX(t *testing.T) {
 	r := exporttest.Golden(t, "report_2024")
 	var buf bytes.Buffer
-	if err := Write(&buf, r, []Image{{Name: "1a", PNG: []byte("\x89PNG fake"), Width: 600, Height: 300}}); err != nil {
+	if err := Write(&buf, r, []report.Image{{Name: "1a", PNG: []byte("\x89PNG fake"), Width: 600, Height: 300}}); err != nil {
 		t.Fatal(err)
 	}
 	parts := unzip(t, buf.Bytes())
@@ -199,7 +200,7 @@ func TestReportDOCX(t *testing.T) {
 	}
 	// The same model makes the same bytes.
 	var again bytes.Buffer
-	Write(&again, r, []Image{{Name: "1a", PNG: []byte("\x89PNG fake"), Width: 600, Height: 300}})
+	Write(&again, r, []report.Image{{Name: "1a", PNG: []byte("\x89PNG fake"), Width: 600, Height: 300}})
 	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
 		t.Error("two writes of one model differ")
 	}
