@@ -145,3 +145,17 @@ type ReportService interface {
 	// EINVALID when already issued.
 	IssueReport(ctx context.Context, id, version int64, frozen []byte) (*ReportDraft, error)
 }
+
+// Audit of documents: a draft saved is AuditUpdate, an issue AuditIssue,
+// both on entity AuditReport with Key "PLAN/KIND/PERIOD".
+const (
+	AuditIssue  = "issue"
+	AuditReport = "report"
+)
+
+// The document's audit codes join the lists the audit filter offers
+// (kept here so the feature stays in its own file).
+func init() {
+	AuditActions = append(AuditActions, AuditIssue)
+	AuditEntities = append(AuditEntities, AuditReport)
+}

@@ -65,9 +65,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Report, error) {
 		return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: fmt.Sprintf("Loại văn bản %q không có: chọn report (báo cáo) hoặc letter (công văn đôn đốc).", req.Kind),
 			Fields: map[string]string{"kind": "Chọn báo cáo hoặc công văn đôn đốc."}}
 	}
-	if src.Scheme == (period.Scheme{}) {
-		src.Scheme = period.Decree09
-	}
+	src.Scheme = src.schemeOrDefault()
 	if src.Coverage == nil {
 		src.Coverage = FromCompleteness{Data: src.Data, Submissions: src.Submissions}
 	}

@@ -200,3 +200,10 @@ func unitNames(ctx context.Context, units kehoach.UnitService, codes []string) (
 	}
 	return out, nil
 }
+
+// SourcesOf takes a document's sources from the services. Tasks are the
+// plan's own (PlanTasks) until a task service is wired in their place.
+func SourcesOf(s kehoach.Services) Sources {
+	return Sources{Plans: s.Plans, Units: s.Units, Data: s.Data, Analytics: s.Analytics, Submissions: s.Submissions,
+		Tasks: PlanTasks{Units: s.Units}}
+}
