@@ -13,7 +13,6 @@ import (
 
 var _ kehoach.ReportService = (*DB)(nil)
 
-
 const reportColumns = `id, plan_id, kind, period, texts, version, status, updated_by, updated_at, issued_by, issued_at, frozen`
 
 func scanReport(row interface{ Scan(...any) error }) (*kehoach.ReportDraft, error) {
@@ -203,4 +202,3 @@ func (db *DB) IssueReport(ctx context.Context, id, version int64, frozen []byte)
 	cur.Status, cur.IssuedBy, cur.IssuedAt, cur.Frozen = kehoach.ReportIssuedStatus, who, now, frozen
 	return cur, nil
 }
-
