@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"kehoach"
+	"kehoach/internal/chart"
 	"kehoach/internal/export/docx"
 	"kehoach/internal/export/pdf"
 	"kehoach/internal/export/xlsx"
@@ -60,10 +61,7 @@ func Write(w io.Writer, format string, r *report.Report) error {
 	case "xlsx":
 		return xlsx.Write(w, r)
 	case "pdf":
-		return pdf.Write(w, r, Images(r))
+		return pdf.Write(w, r, chart.Images(r))
 	}
-	return docx.Write(w, r, Images(r))
+	return docx.Write(w, r, chart.Images(r))
 }
-
-// Images are the charts documents carry; see chart.PNGs.
-var Images = func(r *report.Report) []report.Image { return nil }

@@ -22,9 +22,10 @@ type Request struct {
 	Period string // see PeriodHelp
 	// Texts are the person's texts; nil takes Defaults.
 	Texts *kehoach.ReportTexts
-	// Now is the moment of building: the default date and the files'
-	// metadata time.
+	// Now is the moment of building: the default date.
 	Now time.Time
+	// Created is the files' metadata time; zero takes Now.
+	Created time.Time
 	// Status and Version describe the draft printed (empty: not saved).
 	Status  string
 	Version int64
@@ -127,7 +128,7 @@ func (b *builder) header(req Request) (*Report, error) {
 		Signer:  strings.TrimSpace(t.Signer),
 		Status:  cmp.Or(req.Status, kehoach.ReportDraftStatus),
 		Version: req.Version,
-		Created: req.Now.UTC().Truncate(time.Second),
+		Created: cmp.Or(req.Created, req.Now).UTC().Truncate(time.Second),
 	}
 	names, err := unitNames(b.ctx, b.src.Units, []string{b.plan.IssuerCode})
 	if err != nil {

@@ -46,8 +46,12 @@ func Document(ctx context.Context, src Sources, drafts kehoach.ReportService, pl
 		}
 		return &r, d, nil
 	}
+	// The files' time is the draft's last save, or the start of today in
+	// Vietnam: the page's button and the command then give the same bytes.
+	y, m, day := now.In(kehoach.VietnamZone).Date()
+	req.Created = time.Date(y, m, day, 0, 0, 0, 0, kehoach.VietnamZone)
 	if d != nil {
-		req.Texts, req.Status, req.Version = &d.Texts, d.Status, d.Version
+		req.Texts, req.Status, req.Version, req.Created = &d.Texts, d.Status, d.Version, d.UpdatedAt
 	}
 	r, err := Build(ctx, src, req)
 	return r, d, err

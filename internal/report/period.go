@@ -103,3 +103,23 @@ func lowerFirst(s string) string {
 	r := []rune(s)
 	return strings.ToLower(string(r[0])) + string(r[1:])
 }
+
+// PeriodOptions lists what a document of plan may report on, for a
+// picker: each year of the horizon with its halves, quarters and nine
+// months, then the final review.
+func PeriodOptions(plan *kehoach.Plan) []Period {
+	from, to := horizon(plan)
+	var out []Period
+	for y := from; y > 0 && y <= to; y++ {
+		ys := strconv.Itoa(y)
+		for _, id := range []string{ys, ys + "S1", ys + "S2", ys + "Q1", ys + "Q2", ys + "Q3", ys + "Q4", ys + "N9"} {
+			if p, err := ParsePeriod(id, plan, period.Decree09); err == nil {
+				out = append(out, p)
+			}
+		}
+	}
+	if p, err := ParsePeriod(FinalPeriod, plan, period.Decree09); err == nil {
+		out = append(out, p)
+	}
+	return out
+}

@@ -9,6 +9,9 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
 	"io"
 	"strings"
 
@@ -273,8 +276,8 @@ func (d *doc) report(r *report.Report, images []report.Image) {
 		rows = append(rows, []string{x.Code + ". " + x.Text, x.TargetText, x.ValueText, x.XY, x.OfTargetText, x.CoverageText, x.StatusText, x.PrevText, x.BaseText})
 	}
 	d.table([]float64{2200, 800, 800, 1000, 900, 850, 1004, 900, 900}, report.ResultColumns, rows, []string{"L", "C", "C", "C", "C", "C", "C", "C", "C"}, cellSize)
-	for _, im := range images {
-		d.RegisterImageOptionsReader("chart-"+im.Name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(im.PNG))
+	for i, im := range images {
+		d.RegisterImageOptionsReader("chart-"+im.Name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(widen(im.PNG, i)))
 		w := textW
 		hh := w * float64(im.Height) / float64(im.Width)
 		if d.GetY()+hh > pageH-marginBottom {
@@ -380,4 +383,27 @@ func (d *doc) appendix(r *report.Report) {
 		}
 		d.table([]float64{700, 3854, 1600, 1600, 1600}, report.AppendixColumns, rows, []string{"C", "L", "C", "C", "C"}, 11)
 	}
+}
+
+// widen adds n white columns on the right of a PNG. fpdf writes images in
+// the order of their pixel widths only (others in map order), so every
+// chart gets a width of its own and the same report makes the same file;
+// a column or two of 600 is invisible at the printed size.
+func widen(b []byte, n int) []byte {
+	if n == 0 {
+		return b
+	}
+	src, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return b
+	}
+	r := src.Bounds()
+	dst := image.NewRGBA(image.Rect(0, 0, r.Dx()+n, r.Dy()))
+	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(dst, r.Sub(r.Min), src, r.Min, draw.Src)
+	var out bytes.Buffer
+	if err := png.Encode(&out, dst); err != nil {
+		return b
+	}
+	return out.Bytes()
 }

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"kehoach/internal/chart"
 	"kehoach/internal/export/exporttest"
+	"kehoach/internal/report"
 )
 
 // pdftotext extracts the text of a PDF with poppler's tools, and the page
@@ -124,4 +126,28 @@ func TestWriteSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(out, buf.Bytes(), 0o644)
+}
+
+// Charts go in as images, and a report with several makes the same bytes
+// every time (fpdf orders images by width, then by map order).
+func TestImagesSameBytes(t *testing.T) {
+	r := exporttest.Golden(t, "report_2024")
+	var images []report.Image
+	for _, code := range []string{"1a", "1b", "1c", "2a", "2b", "3a"} {
+		rr := *r
+		rr.Results = []report.Result{r.Results[0]}
+		rr.Results[0].Code = code
+		images = append(images, chart.Images(&rr)...)
+	}
+	var a, b bytes.Buffer
+	if err := Write(&a, r, images); err != nil {
+		t.Fatal(err)
+	}
+	Write(&b, r, images)
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two writes with images differ")
+	}
+	if n := bytes.Count(a.Bytes(), []byte("/Subtype /Image")); n != 6 {
+		t.Errorf("%d images in the PDF, want 6", n)
+	}
 }
