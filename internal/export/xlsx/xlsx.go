@@ -183,6 +183,11 @@ func summary(f *excelize.File, st styles, r *report.Report) error {
 		value(f, st, s, c(11), x.ChangePrev, x.HasPrev, false)
 		value(f, st, s, c(12), x.ChangeBase, x.HasBase, false)
 	}
+	for i := range r.Results {
+		f.SetRowHeight(s, 5+i, 32) // two lines of the wrapped target text
+	}
+	f.SetRowHeight(s, 4, 32)
+	printSetup(f, s)
 	f.SetColWidth(s, "A", "A", 6)
 	f.SetColWidth(s, "B", "B", 45)
 	f.SetColWidth(s, "C", "C", 25)
@@ -273,6 +278,7 @@ func groups(f *excelize.File, st styles, r *report.Report) error {
 			}
 			row++
 		}
+		printSetup(f, name)
 		f.SetColWidth(name, "A", "A", 6)
 		f.SetColWidth(name, "B", "B", 35)
 		f.SetColWidth(name, "C", "F", 14)
@@ -310,4 +316,12 @@ func sortOverrides(b []byte) []byte {
 	}
 	out.Write(b[loc[len(loc)-1][1]:])
 	return out.Bytes()
+}
+
+// printSetup prints a sheet on A4 landscape, as wide as one page.
+func printSetup(f *excelize.File, sheet string) {
+	a4, landscape, one, any := 9, "landscape", 1, 0
+	f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any})
+	fit := true
+	f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
 }
