@@ -68,7 +68,7 @@ func Build(ctx context.Context, src Sources, req Request) (*Report, error) {
 	}
 	src.Scheme = src.schemeOrDefault()
 	if src.Coverage == nil {
-		src.Coverage = FromCompleteness{Data: src.Data, Submissions: src.Submissions}
+		src.Coverage = NewFromCompleteness(src.Data, src.Submissions)
 	}
 	if req.Now.IsZero() {
 		req.Now = time.Now()

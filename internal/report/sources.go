@@ -46,10 +46,20 @@ type Sources struct {
 type FromCompleteness struct {
 	Data        kehoach.DataService
 	Submissions kehoach.SubmissionService
+	// counted keeps each (form, period, scope) count for the life of the
+	// value: the targets of a plan share a few forms and scopes, and a
+	// count reads every unit of the scope (100,000 villages nationally).
+	counted map[string]*kehoach.Completeness
+}
+
+// NewFromCompleteness returns a FromCompleteness that counts each form,
+// period and scope once.
+func NewFromCompleteness(data kehoach.DataService, subs kehoach.SubmissionService) *FromCompleteness {
+	return &FromCompleteness{Data: data, Submissions: subs, counted: map[string]*kehoach.Completeness{}}
 }
 
 // TargetCoverage implements Coverage.
-func (c FromCompleteness) TargetCoverage(ctx context.Context, t *kehoach.Target, p Period) (float64, bool, error) {
+func (c *FromCompleteness) TargetCoverage(ctx context.Context, t *kehoach.Target, p Period) (float64, bool, error) {
 	forms, err := targetForms(ctx, c.Data, t)
 	if err != nil {
 		return 0, false, err
@@ -61,15 +71,23 @@ func (c FromCompleteness) TargetCoverage(ctx context.Context, t *kehoach.Target,
 		if !ok {
 			continue
 		}
-		cm, err := c.Submissions.Completeness(ctx, kehoach.CompletenessFilter{Form: f.Code, Period: pid, Parent: t.ScopeCode})
-		switch kehoach.ErrorCode(err) {
-		case "":
-		case kehoach.ENOTFOUND, kehoach.EINVALID:
-			continue
-		default:
-			return 0, false, err
+		key := f.Code + "/" + pid + "/" + t.ScopeCode
+		cm, seen := c.counted[key]
+		if !seen {
+			var err error
+			cm, err = c.Submissions.Completeness(ctx, kehoach.CompletenessFilter{Form: f.Code, Period: pid, Parent: t.ScopeCode})
+			switch kehoach.ErrorCode(err) {
+			case "":
+			case kehoach.ENOTFOUND, kehoach.EINVALID:
+				cm = nil
+			default:
+				return 0, false, err
+			}
+			if c.counted != nil {
+				c.counted[key] = cm
+			}
 		}
-		if cm.Expected == 0 {
+		if cm == nil || cm.Expected == 0 {
 			continue
 		}
 		sum += cm.CompletenessRate
