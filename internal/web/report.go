@@ -135,17 +135,25 @@ func reportURL(plan *kehoach.Plan, kind, period string, extra ...string) string 
 	return "/plans/" + strconv.FormatInt(plan.ID, 10) + "/report?" + q.Encode()
 }
 
+// reportPost reads the plan and the posted form of a save or an issue; on
+// a failure it has answered already.
+func (h *handler) reportPost(w http.ResponseWriter, r *http.Request) (*kehoach.Plan, *form.Report, bool) {
+	plan, err := h.reportPlan(r)
+	if err == nil {
+		var f *form.Report
+		if f, err = form.DecodeReport(r); err == nil {
+			return plan, f, true
+		}
+	}
+	h.htmlError(w, r, err)
+	return nil, nil, false
+}
+
 // reportSave stores the texts as a new draft version; a save begun from
 // an older version is refused with the person's texts kept on the page.
 func (h *handler) reportSave(w http.ResponseWriter, r *http.Request) {
-	plan, err := h.reportPlan(r)
-	if err != nil {
-		h.htmlError(w, r, err)
-		return
-	}
-	f, err := form.DecodeReport(r)
-	if err != nil {
-		h.htmlError(w, r, err)
+	plan, f, ok := h.reportPost(w, r)
+	if !ok {
 		return
 	}
 	p, err := report.ParsePeriod(f.Period, plan, report.SourcesOf(h.Services).Scheme)
@@ -163,14 +171,8 @@ func (h *handler) reportSave(w http.ResponseWriter, r *http.Request) {
 
 // reportIssue freezes the draft at the version shown.
 func (h *handler) reportIssue(w http.ResponseWriter, r *http.Request) {
-	plan, err := h.reportPlan(r)
-	if err != nil {
-		h.htmlError(w, r, err)
-		return
-	}
-	f, err := form.DecodeReport(r)
-	if err != nil {
-		h.htmlError(w, r, err)
+	plan, f, ok := h.reportPost(w, r)
+	if !ok {
 		return
 	}
 	if _, err := report.Issue(r.Context(), report.SourcesOf(h.Services), h.Services.Reports, plan.ID, f.Kind, f.Period, f.Version, h.Now()); err != nil {

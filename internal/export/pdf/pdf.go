@@ -189,66 +189,48 @@ func (d *doc) heading(s string) {
 	d.para("B", h1pt, s, indent)
 }
 
-// table draws a bordered table, repeating its header on each new page.
+// table draws a bordered table, repeating its header row on each new page.
 func (d *doc) table(widths []float64, head []string, rows [][]string, align []string, size float64) {
-	h := lh(size)
 	scale := textW / sum(widths)
 	for i := range widths {
 		widths[i] *= scale
 	}
-	draw := func(cells []string, style string, centreAll bool) {
-		d.SetFont(font, style, size)
-		lines := 1
-		for i, c := range cells {
-			if n := len(d.SplitText(c, widths[i]-2*cellPad)); n > lines {
-				lines = n
-			}
-		}
-		rowH := float64(lines)*h + 2*cellPad
-		if d.GetY()+rowH > pageH-marginBottom {
-			d.AddPage()
-			if style == "" {
-				d.table1(widths, head, size)
-				d.SetFont(font, style, size)
-			}
-		}
-		x, y := marginLeft, d.GetY()
-		for i, c := range cells {
-			d.Rect(x, y, widths[i], rowH, "D")
-			d.SetXY(x+cellPad, y+cellPad)
-			a := "C"
-			if !centreAll && align != nil {
-				a = align[i]
-			}
-			d.MultiCell(widths[i]-2*cellPad, h, c, "", a, false)
-			x += widths[i]
-		}
-		d.SetXY(marginLeft, y+rowH)
+	centred := make([]string, len(head))
+	for i := range centred {
+		centred[i] = "C"
 	}
 	d.SetLineWidth(0.2)
-	draw(head, "B", true)
-	for _, row := range rows {
-		draw(row, "", false)
+	d.row(widths, head, centred, "B", size)
+	for _, cells := range rows {
+		if d.GetY()+d.rowHeight(widths, cells, "", size) > pageH-marginBottom {
+			d.AddPage()
+			d.row(widths, head, centred, "B", size)
+		}
+		d.row(widths, cells, align, "", size)
 	}
 	d.Ln(paraGap)
 }
 
-// table1 reprints a table's header row on a new page.
-func (d *doc) table1(widths []float64, head []string, size float64) {
-	d.SetFont(font, "B", size)
-	h := lh(size)
+// rowHeight is the height of a row whose cells wrap in their widths.
+func (d *doc) rowHeight(widths []float64, cells []string, style string, size float64) float64 {
+	d.SetFont(font, style, size)
 	lines := 1
-	for i, c := range head {
+	for i, c := range cells {
 		if n := len(d.SplitText(c, widths[i]-2*cellPad)); n > lines {
 			lines = n
 		}
 	}
-	rowH := float64(lines)*h + 2*cellPad
+	return float64(lines)*lh(size) + 2*cellPad
+}
+
+// row draws one row of bordered cells at the current position.
+func (d *doc) row(widths []float64, cells, align []string, style string, size float64) {
+	rowH := d.rowHeight(widths, cells, style, size)
 	x, y := marginLeft, d.GetY()
-	for i, c := range head {
+	for i, c := range cells {
 		d.Rect(x, y, widths[i], rowH, "D")
 		d.SetXY(x+cellPad, y+cellPad)
-		d.MultiCell(widths[i]-2*cellPad, h, c, "", "C", false)
+		d.MultiCell(widths[i]-2*cellPad, lh(size), c, "", align[i], false)
 		x += widths[i]
 	}
 	d.SetXY(marginLeft, y+rowH)
