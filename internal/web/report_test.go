@@ -33,6 +33,8 @@ func TestReportPage(t *testing.T) {
 		{Name: "final review", URL: "/plans/1/report?period=final", ExpectedStatus: 200, ExpectedContent: []string{"giai đoạn 2022 - 2025"}},
 		{Name: "letter", URL: "/plans/1/report?period=2024&kind=letter", ExpectedStatus: 200, ExpectedContent: []string{"Công văn đôn đốc", "/UBND-VHXH", "Kính gửi:"}, NotExpectedContent: []string{">BÁO CÁO<"}},
 		{Name: "outside horizon", URL: "/plans/1/report?period=2030", ExpectedStatus: 422, ExpectedContent: []string{"nằm ngoài thời hạn của kế hoạch (2022 - 2025)"}},
+		{Name: "no figures yet", URL: "/plans/1/report?period=2025Q4", ExpectedStatus: 422, ExpectedContent: []string{"Kế hoạch chưa có số liệu cho quý IV năm 2025: chưa thể lập báo cáo."}},
+		{Name: "no figures yet, download", URL: "/plans/1/report/file?period=2025Q4&format=pdf", ExpectedStatus: 422, ExpectedContent: []string{"chưa có số liệu"}},
 		{Name: "not a period", URL: "/plans/1/report?period=abc", ExpectedStatus: 422, ExpectedContent: []string{"không hợp lệ: chấp nhận 2024 (năm)"}},
 		{Name: "bad format", URL: "/plans/1/report/file?period=2024&format=odt", ExpectedStatus: 422, ExpectedContent: []string{"Định dạng"}},
 	}, true)
