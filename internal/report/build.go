@@ -159,6 +159,13 @@ func (b *builder) report(r *Report) error {
 	if err != nil {
 		return err
 	}
+	if pf, ok := b.src.Coverage.(interface {
+		Prefetch(context.Context, []*kehoach.Target, Period) error
+	}); ok {
+		if err := pf.Prefetch(b.ctx, b.plan.Targets, b.per); err != nil {
+			return err
+		}
+	}
 	groups := map[string]string{}
 	for _, s := range b.plan.Sections {
 		groups[s.Number] = s.Number + ". " + s.Title

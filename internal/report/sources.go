@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"slices"
+	"sync"
 
 	"kehoach"
 	"kehoach/expr"
@@ -56,6 +57,55 @@ type FromCompleteness struct {
 // period and scope once.
 func NewFromCompleteness(data kehoach.DataService, subs kehoach.SubmissionService) *FromCompleteness {
 	return &FromCompleteness{Data: data, Submissions: subs, counted: map[string]*kehoach.Completeness{}}
+}
+
+// Prefetch counts, two at a time, every (form, period, scope) the targets
+// will ask for: each count reads the whole scope, and a national plan's
+// few counts are most of its report's time.
+func (c *FromCompleteness) Prefetch(ctx context.Context, targets []*kehoach.Target, p Period) error {
+	type job struct {
+		key string
+		f   kehoach.CompletenessFilter
+	}
+	var jobs []job
+	seen := map[string]bool{}
+	for _, t := range targets {
+		forms, err := targetForms(ctx, c.Data, t)
+		if err != nil {
+			return err
+		}
+		for _, f := range forms {
+			pid, ok := formPeriod(f, p)
+			key := f.Code + "/" + pid + "/" + t.ScopeCode
+			if ok && !seen[key] && c.counted[key] == nil {
+				seen[key] = true
+				jobs = append(jobs, job{key, kehoach.CompletenessFilter{Form: f.Code, Period: pid, Parent: t.ScopeCode}})
+			}
+		}
+	}
+	results := make([]*kehoach.Completeness, len(jobs))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, j := range jobs {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i], errs[i] = c.Submissions.Completeness(ctx, j.f)
+		})
+	}
+	wg.Wait()
+	for i, j := range jobs {
+		switch kehoach.ErrorCode(errs[i]) {
+		case "":
+			c.counted[j.key] = results[i]
+		case kehoach.ENOTFOUND, kehoach.EINVALID:
+			c.counted[j.key] = nil
+		default:
+			return errs[i]
+		}
+	}
+	return nil
 }
 
 // TargetCoverage implements Coverage.
