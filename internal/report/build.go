@@ -222,21 +222,10 @@ func (b *builder) tasks() ([]TaskBody, error) {
 
 // result is one target's row.
 func (b *builder) result(tp *kehoach.TargetProgress, groups map[string]string) (Result, error) {
-	t, ind := tp.Target, tp.Indicator
-	percent := ind != nil && ind.Factor == 100
-	decimals := 1
-	if ind != nil {
-		decimals = ind.Decimals
-	}
-	res := Result{
-		Code: t.Code, Text: t.Text, Group: cmp.Or(groups[t.Section], t.Section), Op: t.Op, Target: t.Value,
-		TargetText: kehoach.OpSymbol(t.Op) + " " + valueText(t.Value, percent, decimals),
-		Percent:    percent, Decimals: decimals, Status: tp.Status, StatusText: locale.VI.Status(tp.Status),
-		Deadline: t.Deadline, Projection: tp.Projection, HasProjection: tp.HasProjection,
-	}
-	for _, p := range tp.Series {
-		res.Series = append(res.Series, Point{Period: p.Period, Label: periodLabel(p.Period), HasValue: p.HasValue, Value: p.Value})
-	}
+	t := tp.Target
+	res := ProgressResult(tp)
+	res.Group = cmp.Or(groups[t.Section], t.Section)
+	percent, decimals := res.Percent, res.Decimals
 	cur := tp.Current
 	if b.per.Data != b.per.Year {
 		pt, err := b.src.Analytics.IndicatorValue(b.ctx, t.IndicatorCode, t.ScopeCode, b.per.Data)
@@ -280,6 +269,45 @@ func (b *builder) result(tp *kehoach.TargetProgress, groups map[string]string) (
 	return res, nil
 }
 
+// ProgressResult is the part of a target's row that its progress alone
+// gives (target, status, series, projection): what a target page's chart
+// needs, and where Build's rows start.
+func ProgressResult(tp *kehoach.TargetProgress) Result {
+	t, ind := tp.Target, tp.Indicator
+	percent := ind != nil && ind.Factor == 100
+	decimals := 1
+	if ind != nil {
+		decimals = ind.Decimals
+	}
+	res := Result{
+		Code: t.Code, Text: t.Text, Group: t.Section, Op: t.Op, Target: t.Value,
+		TargetText: kehoach.OpSymbol(t.Op) + " " + valueText(t.Value, percent, decimals),
+		Percent:    percent, Decimals: decimals, Status: tp.Status, StatusText: locale.VI.Status(tp.Status),
+		Deadline: t.Deadline, Projection: tp.Projection, HasProjection: tp.HasProjection,
+	}
+	for _, p := range tp.Series {
+		res.Series = append(res.Series, Point{Period: p.Period, Label: periodLabel(p.Period), HasValue: p.HasValue, Value: p.Value})
+	}
+	return res
+}
+
+// AppendixRows writes a target's breakdown by unit as appendix rows, in
+// the breakdown's order.
+func AppendixRows(ups []*kehoach.UnitProgress, percent bool, decimals int) []AppendixRow {
+	var out []AppendixRow
+	for _, up := range ups {
+		row := AppendixRow{Unit: up.Unit.Name, HasValue: up.Point.HasValue, Meets: up.Meets, Status: up.Status,
+			StatusText: locale.VI.Status(up.Status), ValueText: locale.VI.NoValue}
+		if up.Point.HasValue {
+			row.Value, row.Num, row.Den = up.Point.Value, up.Point.Num, up.Point.Den
+			row.ValueText = valueText(up.Point.Value, percent, decimals)
+			row.XY = locale.VI.Number(up.Point.Num, 0) + "/" + locale.VI.Number(up.Point.Den, 0)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
 // appendix makes one table per target, by the units directly below the
 // target's scope, in Vietnamese order of name.
 func (b *builder) appendix(r *Report) error {
@@ -306,17 +334,8 @@ func (b *builder) appendix(r *Report) error {
 		if err != nil {
 			return err
 		}
-		a := Appendix{Code: t.Code, Text: t.Text, Kind: locale.VI.Kind(kind), Percent: res.Percent, Decimals: res.Decimals}
-		for _, up := range rows {
-			row := AppendixRow{Unit: up.Unit.Name, HasValue: up.Point.HasValue, Meets: up.Meets, Status: up.Status,
-				StatusText: locale.VI.Status(up.Status), ValueText: locale.VI.NoValue}
-			if up.Point.HasValue {
-				row.Value, row.Num, row.Den = up.Point.Value, up.Point.Num, up.Point.Den
-				row.ValueText = valueText(up.Point.Value, res.Percent, res.Decimals)
-				row.XY = locale.VI.Number(up.Point.Num, 0) + "/" + locale.VI.Number(up.Point.Den, 0)
-			}
-			a.Rows = append(a.Rows, row)
-		}
+		a := Appendix{Code: t.Code, Text: t.Text, Kind: locale.VI.Kind(kind), Percent: res.Percent, Decimals: res.Decimals,
+			Rows: AppendixRows(rows, res.Percent, res.Decimals)}
 		slices.SortStableFunc(a.Rows, func(x, y AppendixRow) int { return vntext.Compare(x.Unit, y.Unit) })
 		r.Appendix = append(r.Appendix, a)
 	}

@@ -143,3 +143,14 @@ func readFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// A target's page shows its trend and its units as sorted bars, with the
+// values in tooltips.
+func TestTargetCharts(t *testing.T) {
+	body := get(t, sharedServer(t), "/plans/1/targets/2b?period=2024", 200)
+	for _, want := range []string{`<svg class="chart trend"`, `<title>Chỉ tiêu ≥ 100%</title>`, `<svg class="chart bars"`, `Lộ trình Năm 2025: 100%`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("target page lacks %s", want)
+		}
+	}
+}
