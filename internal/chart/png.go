@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image/png"
 	"math"
+	"strings"
 	"sync"
 
 	"github.com/go-analyze/charts"
@@ -54,8 +55,8 @@ func TrendPNG(t Trend) ([]byte, error) {
 		charts.PNGOutputOptionFunc(),
 		charts.DimensionsOptionFunc(pngW, pngH),
 		charts.TitleTextOptionFunc(t.Title),
-		charts.XAxisOptionFunc(charts.XAxisOption{Labels: t.Labels, LabelCount: len(t.Labels)}),
-		charts.YAxisOptionFunc(charts.YAxisOption{Min: &zero, Max: &top}),
+		charts.XAxisOptionFunc(charts.XAxisOption{Labels: shortLabels(t.Labels), LabelCount: len(t.Labels)}),
+		charts.YAxisOptionFunc(charts.YAxisOption{Min: &zero, Max: &top, LabelCount: 6, ValueFormatter: t.text}),
 		charts.LegendOptionFunc(charts.LegendOption{SeriesNames: names, Offset: charts.OffsetStr{Top: "bottom"}}),
 		charts.PaddingOptionFunc(charts.Box{Top: 20, Left: 10, Right: 20, Bottom: 10}),
 	)
@@ -94,6 +95,15 @@ func Images(r *report.Report) []report.Image {
 			continue // a chart that cannot be drawn leaves the table alone
 		}
 		out = append(out, report.Image{Name: res.Code, PNG: b, Width: pngW, Height: pngH})
+	}
+	return out
+}
+
+// shortLabels drops "Năm " from yearly labels, as the SVG's axis does.
+func shortLabels(labels []string) []string {
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		out[i] = strings.TrimPrefix(l, "Năm ")
 	}
 	return out
 }
