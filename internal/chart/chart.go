@@ -30,8 +30,9 @@ type Trend struct {
 	TargetText    string
 	Projection    float64
 	HasProjection bool
-	// Max is the top of the value axis.
-	Max float64
+	// Max is the top of the value axis; Steps its number of intervals.
+	Max   float64
+	Steps int
 }
 
 // TrendOf lays out a result's trend over its whole horizon.
@@ -73,9 +74,13 @@ func TrendOf(r report.Result) Trend {
 		}
 	}
 	if r.Percent {
-		t.Max = math.Max(100, t.Max)
+		// Percent axes run to 100%, or on to the next 20% above it, so
+		// that the five steps stay round.
+		t.Max = math.Max(100, math.Ceil(t.Max/20)*20)
+		t.Steps = int(t.Max / 20)
 	} else {
 		t.Max = niceCeil(t.Max * 1.1)
+		t.Steps = 5
 	}
 	return t
 }

@@ -54,9 +54,9 @@ func TrendPNG(t Trend) ([]byte, error) {
 	p, err := charts.LineRender(series,
 		charts.PNGOutputOptionFunc(),
 		charts.DimensionsOptionFunc(pngW, pngH),
-		charts.TitleTextOptionFunc(t.Title),
+		charts.TitleTextOptionFunc(clip(t.Title, 80)),
 		charts.XAxisOptionFunc(charts.XAxisOption{Labels: shortLabels(t.Labels), LabelCount: len(t.Labels)}),
-		charts.YAxisOptionFunc(charts.YAxisOption{Min: &zero, Max: &top, LabelCount: 6, ValueFormatter: t.text}),
+		charts.YAxisOptionFunc(charts.YAxisOption{Min: &zero, Max: &top, LabelCount: t.Steps + 1, ValueFormatter: t.text}),
 		charts.LegendOptionFunc(charts.LegendOption{SeriesNames: names, Offset: charts.OffsetStr{Top: "bottom"}}),
 		charts.PaddingOptionFunc(charts.Box{Top: 20, Left: 10, Right: 20, Bottom: 10}),
 	)
@@ -106,4 +106,12 @@ func shortLabels(labels []string) []string {
 		out[i] = strings.TrimPrefix(l, "Năm ")
 	}
 	return out
+}
+
+// clip cuts a title to n letters with "…": the PNG's title does not wrap.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }

@@ -41,9 +41,9 @@ func TrendSVG(t Trend) string {
 		return left + float64(i)*(w-left-right)/float64(n-1)
 	}
 	y := func(v float64) float64 { return top + (t.Max-v)/t.Max*(h-top-bottom) }
-	// Axes and grid: five steps from 0 to Max.
-	for i := 0; i <= 5; i++ {
-		v := t.Max * float64(i) / 5
+	// Axes and grid: Steps steps from 0 to Max.
+	for i := 0; i <= t.Steps; i++ {
+		v := t.Max * float64(i) / float64(t.Steps)
 		fmt.Fprintf(&b, `<line class="grid" x1="%g" y1="%.1f" x2="%g" y2="%.1f"/><text class="axis-label" x="%g" y="%.1f" text-anchor="end">%s</text>`,
 			left, y(v), w-right, y(v), left-6, y(v)+4, t.text(v))
 	}
