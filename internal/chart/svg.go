@@ -42,6 +42,9 @@ func TrendSVG(t Trend) string {
 	}
 	y := func(v float64) float64 { return top + (t.Max-v)/t.Max*(h-top-bottom) }
 	// Axes and grid: Steps steps from 0 to Max.
+	if t.Steps <= 0 {
+		t.Steps = 5
+	}
 	for i := 0; i <= t.Steps; i++ {
 		v := t.Max * float64(i) / float64(t.Steps)
 		fmt.Fprintf(&b, `<line class="grid" x1="%g" y1="%.1f" x2="%g" y2="%.1f"/><text class="axis-label" x="%g" y="%.1f" text-anchor="end">%s</text>`,
