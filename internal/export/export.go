@@ -49,7 +49,19 @@ func Filename(r *report.Report, format string) string {
 	if r.Kind == kehoach.DocLetter {
 		name = "cong-van-don-doc"
 	}
-	return fmt.Sprintf("%s-%s-%s.%s", name, r.Plan.Code, r.Period.ID, format)
+	return safeName(fmt.Sprintf("%s-%s-%s", name, r.Plan.Code, r.Period.ID)) + "." + format
+}
+
+// safeName keeps letters, digits, '-' and '_' (a plan code is data, and
+// the name goes into a Content-Disposition header and a path).
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, s)
 }
 
 // Write writes r in format to w, with its charts as images in DOCX and PDF.
