@@ -5,6 +5,9 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -224,4 +227,58 @@ func TestLetterDOCX(t *testing.T) {
 	if _, ok := find(rs, "BÁO CÁO"); ok {
 		t.Error("a letter has no type line")
 	}
+}
+
+// LibreOffice opens the DOCX and lays it out on A4 pages with its text
+// (skipped without soffice and pdftotext, or with -short).
+func TestDOCXOpensInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil || testing.Short() {
+		t.Skip("soffice not installed (or -short)")
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := Write(&buf, exporttest.Golden(t, "report_2024"), nil); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "r.docx")
+	os.WriteFile(in, buf.Bytes(), 0o644)
+	cmd := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--convert-to", "pdf", "--outdir", dir, in)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	pdf := filepath.Join(dir, "r.pdf")
+	info, err := exec.Command("pdfinfo", pdf).Output()
+	if err != nil {
+		t.Fatalf("LibreOffice made no PDF: %v", err)
+	}
+	if !strings.Contains(string(info), "(A4)") {
+		t.Errorf("not A4: %s", info)
+	}
+	txt, _ := exec.Command("pdftotext", pdf, "-").Output()
+	flat := strings.Join(strings.Fields(string(txt)), " ")
+	for _, want := range []string{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BÁO CÁO", "Nơi nhận:", "Nguyễn Văn Ấn", "PHỤ LỤC", "Xã Bê"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("LibreOffice's rendering lacks %q", want)
+		}
+	}
+	// The page number field is in the top margin of page 2 only.
+	pages := strings.Split(string(txt), "\f")
+	if len(pages) < 2 || strings.TrimSpace(strings.SplitN(strings.TrimSpace(pages[1]), "\n", 2)[0]) != "2" {
+		t.Errorf("page 2 does not start with its number: %q", excerptOf(pages))
+	}
+}
+
+func excerptOf(pages []string) string {
+	if len(pages) < 2 {
+		return strings.Join(pages, "|")
+	}
+	p := strings.TrimSpace(pages[1])
+	if len(p) > 80 {
+		p = p[:80]
+	}
+	return p
 }
