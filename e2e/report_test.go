@@ -40,6 +40,13 @@ func TestReportPage(t *testing.T) {
 		setViewport(t, ctx, vp)
 		open(t, ctx, base+eval[string](t, ctx, `location.pathname + location.search`))
 		checkFits(t, ctx, fmt.Sprintf("report at %d px", vp.w), vp.w)
+		if dir := os.Getenv("KEHOACH_SCREENSHOTS"); dir != "" {
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+			if err == nil {
+				os.MkdirAll(dir, 0o755)
+				os.WriteFile(filepath.Join(dir, fmt.Sprintf("report-%dpx.png", vp.w)), png, 0o644)
+			}
+		}
 	}
 	setViewport(t, ctx, viewports[0])
 	pdf, err := chromedp.Run(ctx, func(ctx context.Context, _ *chromedp.Target) ([]byte, error) {
