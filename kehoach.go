@@ -54,6 +54,8 @@ type Services struct {
 	Submissions SubmissionService
 	// Audit reads the audit log.
 	Audit AuditService
+	// Reports keeps drafts and issued reports and letters (issue 12).
+	Reports ReportService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

@@ -87,3 +87,21 @@ func TestEveryCodeLabelled(t *testing.T) {
 		t.Errorf("Count = %q", got)
 	}
 }
+
+// The decree's date line: leading zeros for days below 10 and for January
+// and February only.
+func TestDocumentDate(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		in   time.Time
+		want string
+	}{
+		{day(2022, 2, 5), "Tam Đường, ngày 05 tháng 02 năm 2022"},
+		{day(2024, 12, 14), "Tam Đường, ngày 14 tháng 12 năm 2024"},
+		{day(2024, 3, 9), "Tam Đường, ngày 09 tháng 3 năm 2024"},
+	} {
+		if got := VI.DocumentDate("Tam Đường", c.in); got != c.want {
+			t.Errorf("DocumentDate(%v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

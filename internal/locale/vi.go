@@ -55,6 +55,7 @@ var VI = &Locale{
 			"approve":      "Phê duyệt",
 			"return":       "Trả lại",
 			"unlock":       "Mở khóa",
+			"issue":        "Ban hành", // reports (issue 12)
 		},
 		LabelAuditEntity: {
 			"data_value":   "Số liệu",
@@ -65,6 +66,7 @@ var VI = &Locale{
 			"session":      "Phiên đăng nhập",
 			"audit_events": "Nhật ký hệ thống",
 			"submission":   "Báo cáo gửi duyệt",
+			"report":       "Văn bản báo cáo", // reports (issue 12)
 		},
 		LabelTokenScope: {
 			"api":  "API (đọc và ghi)",

@@ -55,6 +55,14 @@ var authzMatrix = []authzCase{
 	{"GET", "/admin/tokens", nil, [8]int{303, 200, 403, 403, 403, 403, 403, 403}},
 	{"POST", "/admin/tokens/99999/revoke", url.Values{}, [8]int{303, 404, 403, 403, 403, 403, 403, 403}},
 	{"POST", "/account/tokens/99999/revoke", url.Values{}, [8]int{303, 404, 404, 404, 404, 404, 404, 404}},
+	// Reports (issue 12): the issuer's (district's) view scope; editing also
+	// the plan role. The planner's save comes after the administrator's from
+	// the same version 0, so it is a conflict (409), not a refusal; issuing
+	// a draft without a signer is 422.
+	{"GET", "/plans/1/report?period=2024", nil, [8]int{303, 200, 200, 403, 403, 200, 200, 403}},
+	{"GET", "/plans/1/report/file?period=2024&format=xlsx", nil, [8]int{303, 200, 200, 403, 403, 200, 200, 403}},
+	{"POST", "/plans/1/report", url.Values{"kind": {"report"}, "period": {"2023"}, "version": {"0"}}, [8]int{303, 303, 409, 403, 403, 403, 403, 403}},
+	{"POST", "/plans/1/report/issue", url.Values{"kind": {"report"}, "period": {"2023"}, "version": {"1"}}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
 	{"GET", "/healthz", nil, [8]int{200, 200, 200, 200, 200, 200, 200, 200}},
 	{"GET", "/login", nil, [8]int{200, 303, 303, 303, 303, 303, 303, 303}},
 

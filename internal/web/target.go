@@ -73,6 +73,7 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		"Years":    planYears(plan),
 		"Sort":     q.Get("sort"),
 		"DemoNote": h.demoNote(plan),
+		"Charts":   chartsOfTarget(tp, rows, kind), // reports (issue 12)
 	})
 }
 

@@ -75,6 +75,12 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /plans", h.page(auth.ActionView, h.planList))
 	mux.HandleFunc("GET /plans/{id}", h.page(auth.ActionView, h.planShow))
 	mux.HandleFunc("GET /plans/{id}/targets/{code}", h.page(auth.ActionView, h.targetShow))
+	// reports (issue 12): view and download need the issuer's view scope,
+	// editing and issuing also the plan role.
+	mux.HandleFunc("GET /plans/{id}/report", h.page(auth.ActionView, h.reportShow))
+	mux.HandleFunc("GET /plans/{id}/report/file", h.page(auth.ActionView, h.reportFile))
+	mux.HandleFunc("POST /plans/{id}/report", h.page(auth.ActionPlan, h.reportSave))
+	mux.HandleFunc("POST /plans/{id}/report/issue", h.page(auth.ActionPlan, h.reportIssue))
 	mux.HandleFunc("GET /entry", h.page("", h.entryShow)) // enter or approve: entryShow checks
 	mux.HandleFunc("POST /entry", h.page(auth.ActionEnter, h.entrySave))
 	mux.HandleFunc("GET /entry/history", h.page(auth.ActionView, h.historyShow))              // and the unit's view scope
