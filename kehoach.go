@@ -54,6 +54,9 @@ type Services struct {
 	Submissions SubmissionService
 	// Audit reads the audit log.
 	Audit AuditService
+	// Planning changes plans and their library (issue 14). When nil, the
+	// web takes it from Plans if that implements it (the store does).
+	Planning PlanWriteService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

@@ -471,6 +471,9 @@ type PlanWriteService interface {
 	// PublishPlan checks the plan (CheckPlan) and publishes it: EINVALID
 	// with the problems in Message and Fields["plan"] otherwise.
 	PublishPlan(ctx context.Context, planID int64) error
+	// FindPlanProblems returns what stops the plan from being published
+	// (CheckPlan), nil when nothing does.
+	FindPlanProblems(ctx context.Context, planID int64) ([]string, error)
 	// CopyPlan copies a plan's sections and targets into a new draft.
 	CopyPlan(ctx context.Context, planID int64, spec CopySpec) (*Plan, error)
 	// SaveIndicator, SaveDataElement, SaveForm add (oldCode "") or change
@@ -491,4 +494,29 @@ type PlanWriteService interface {
 	FindPlanAsOf(ctx context.Context, planID int64, d Date) (*Plan, error)
 	// FindElementUses lists the plans and targets that read an element.
 	FindElementUses(ctx context.Context, code string) ([]ElementUse, error)
+}
+
+// IndicatorPreviewer evaluates an indicator not saved yet for one unit and
+// period (the planner's live preview). ENOTFOUND for an unknown unit,
+// EINVALID for a period or an expression that does not parse.
+type IndicatorPreviewer interface {
+	PreviewIndicator(ctx context.Context, ind *Indicator, unit, period string) (Point, error)
+}
+
+// Audit actions and entities of planning, added to the lists here so that
+// the audit filter offers them.
+const (
+	AuditPublish = "publish" // a plan published; Key the plan code
+	AuditRevise  = "revise"  // a published target's terms changed by a decision; Key "PLAN/TARGET"
+
+	AuditPlan        = "plan"         // Key the plan code
+	AuditTarget      = "target"       // Key "PLAN/TARGET"
+	AuditIndicator   = "indicator"    // Key the indicator code
+	AuditDataElement = "data_element" // Key the element code
+	AuditForm        = "form"         // Key the form code
+)
+
+func init() {
+	AuditActions = append(AuditActions, AuditPublish, AuditRevise)
+	AuditEntities = append(AuditEntities, AuditPlan, AuditTarget, AuditIndicator, AuditDataElement, AuditForm)
 }

@@ -392,15 +392,11 @@ func (db *DB) PublishPlan(ctx context.Context, planID int64) error {
 		if head.status == kehoach.PlanPublished {
 			return fieldErr(kehoach.EINVALID, "plan", "Kế hoạch đã ban hành rồi.")
 		}
-		var scopes []string
-		for _, t := range p.Targets {
-			scopes = append(scopes, t.ScopeCode)
-		}
-		m, err := db.planMeta(ctx, tx, scopes)
+		problems, err := db.planProblems(ctx, tx, p)
 		if err != nil {
 			return err
 		}
-		if problems := kehoach.CheckPlan(p, m); len(problems) > 0 {
+		if len(problems) > 0 {
 			return fieldErr(kehoach.EINVALID, "plan", "Chưa ban hành được: "+strings.Join(problems, " "))
 		}
 		by := kehoach.ActorFromContext(ctx).Username
@@ -410,6 +406,28 @@ func (db *DB) PublishPlan(ctx context.Context, planID int64) error {
 		}
 		return audit(ctx, tx, now, "publish", "plan", head.code, kehoach.PlanDraft, kehoach.PlanPublished)
 	})
+}
+
+// planProblems is CheckPlan of p, read through q.
+func (db *DB) planProblems(ctx context.Context, q queryer, p *kehoach.Plan) ([]string, error) {
+	var scopes []string
+	for _, t := range p.Targets {
+		scopes = append(scopes, t.ScopeCode)
+	}
+	m, err := db.planMeta(ctx, q, scopes)
+	if err != nil {
+		return nil, err
+	}
+	return kehoach.CheckPlan(p, m), nil
+}
+
+// FindPlanProblems returns what stops a plan from being published.
+func (db *DB) FindPlanProblems(ctx context.Context, planID int64) ([]string, error) {
+	p, err := db.FindPlanByID(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	return db.planProblems(ctx, db.read, p)
 }
 
 // CopyPlan copies a plan's sections and targets into a new draft, with

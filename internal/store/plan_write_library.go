@@ -75,6 +75,9 @@ func (db *DB) SaveIndicator(ctx context.Context, oldCode string, i *kehoach.Indi
 	i.Code = strings.ToUpper(strings.TrimSpace(i.Code))
 	i.Name = vntext.NFC(i.Name)
 	i.Numerator, i.Denominator = strings.TrimSpace(i.Numerator), strings.TrimSpace(i.Denominator)
+	if i.Denominator == "" {
+		i.Denominator = "1" // a count or a sum: the engine divides by one
+	}
 	if err := keepCode(oldCode, i.Code); err != nil {
 		return err
 	}

@@ -73,6 +73,12 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
+	// Planning (issue 14): ?stood=YYYY-MM-DD, the targets as the plan stood.
+	plan, stood, err := h.planStood(r, plan)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	asOf := r.URL.Query().Get("asof")
 	progress, err := h.Services.Analytics.PlanProgress(r.Context(), plan, asOf)
 	if err != nil {
@@ -102,6 +108,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		"Years":    planYears(plan),
 		"DemoNote": h.demoNote(plan),
 		"Scope":    units[scopeCode],
+		"Stood":    stood,
 	})
 }
 

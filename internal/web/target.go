@@ -18,6 +18,9 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		plan, _, err = h.scopePlan(r, plan)
 	}
+	if err == nil { // planning (issue 14): ?stood=YYYY-MM-DD
+		plan, _, err = h.planStood(r, plan)
+	}
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -73,6 +76,8 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		"Years":    planYears(plan),
 		"Sort":     q.Get("sort"),
 		"DemoNote": h.demoNote(plan),
+		// Planning (issue 14): the target's revisions.
+		"Revisions": h.targetRevisions(r, plan, target.Code),
 	})
 }
 

@@ -1,0 +1,114 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"kehoach"
+	"kehoach/internal/locale"
+)
+
+// The planner's pages (issue 14): plans, targets and the shared library of
+// indicators, data elements and forms, under /planner. Every change goes
+// through Services.Planning, which checks the actor's plan scope again and
+// audits it.
+
+// plannerHome lists the plans with their state, and the library.
+func (h *handler) plannerHome(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	plans, err := h.Services.Plans.FindPlans(ctx)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	states := map[int64]string{}
+	for _, p := range plans {
+		st, err := h.Services.Planning.FindPlanState(ctx, p.ID)
+		if err != nil {
+			h.htmlError(w, r, err)
+			return
+		}
+		states[p.ID] = st.Status
+	}
+	inds, err := h.Services.Data.FindIndicators(ctx)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	els, err := h.Services.Data.FindDataElements(ctx)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	forms, err := h.Services.Data.FindForms(ctx)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "planner", map[string]any{"Title": "Lập kế hoạch", "Plans": plans, "States": states,
+		"Indicators": inds, "Elements": els, "Forms": forms})
+}
+
+// plannerForm renders one of the planner's form pages: data with the
+// reasons of err beside their fields and its message on top.
+func (h *handler) plannerForm(w http.ResponseWriter, r *http.Request, page string, data map[string]any, err error) {
+	status := http.StatusOK
+	errs := map[string]string{}
+	if err != nil {
+		status = statusOf(err)
+		data["Message"] = kehoach.ErrorMessage(err)
+		for k, v := range kehoach.ErrorFields(err) {
+			errs[k] = v
+		}
+	}
+	data["Errors"] = errs
+	data["Labels"] = plannerLabels
+	h.render(w, r, status, page, data)
+}
+
+// refusedInput reports whether err is the person's to fix on the form
+// (bad input, a code taken, a unit outside their scope), rather than a page
+// of its own.
+func refusedInput(err error) bool {
+	switch kehoach.ErrorCode(err) {
+	case kehoach.EINVALID, kehoach.ECONFLICT, kehoach.EFORBIDDEN:
+		return true
+	}
+	return false
+}
+
+// planID reads the {id} path value.
+func planID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return 0, kehoach.Errorf(kehoach.ENOTFOUND, "Không có kế hoạch %q.", r.PathValue("id"))
+	}
+	return id, nil
+}
+
+// plannerChoice is one option of a select or a checkbox list.
+type plannerChoice struct{ Code, Label string }
+
+func choices(kind string, codes ...string) []plannerChoice {
+	out := make([]plannerChoice, len(codes))
+	for i, c := range codes {
+		out[i] = plannerChoice{c, locale.VI.Label(kind, c)}
+	}
+	return out
+}
+
+// plannerLabels are the options the planner's forms offer.
+var plannerLabels = map[string][]plannerChoice{
+	"ops":          {{kehoach.OpGE, "≥ (ít nhất)"}, {kehoach.OpGT, "> (hơn)"}, {kehoach.OpEQ, "= (đúng bằng)"}, {kehoach.OpLE, "≤ (nhiều nhất)"}},
+	"valueTypes":   choices(locale.LabelValueType, kehoach.TypeInteger, kehoach.TypeNumber, kehoach.TypeBool, kehoach.TypeText),
+	"aggregations": choices(locale.LabelAggregation, kehoach.AggSum, kehoach.AggAverage, kehoach.AggLast, kehoach.AggCountYes),
+	"kinds":        choices(locale.LabelKind, kehoach.UnitKinds...),
+	"periodTypes":  choices(locale.LabelPeriodType, "yearly", "sixmonthly", "quarterly", "monthly"),
+}
+
+// parseFactor reads a number typed with a comma or a dot.
+func parseFactor(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(s), ",", ".", 1), 64)
+	return v, err == nil
+}
