@@ -212,7 +212,7 @@ func ValidateTargetFields(t *Target) error {
 		f["deadline"] = "Thời hạn: " + errD.Error()
 	}
 	if errB == nil && errD == nil && !base.End().Before(dl.End()) {
-		f["deadline"] = fmt.Sprintf("Thời hạn %s phải sau kỳ gốc %s.", dl.Label(), base.Label())
+		f["deadline"] = fmt.Sprintf("Thời hạn %s phải sau kỳ gốc %s.", strings.ToLower(dl.Label()), strings.ToLower(base.Label()))
 	}
 	return fieldError("Mục tiêu chưa hợp lệ", f)
 }

@@ -108,7 +108,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		"Years":    planYears(plan),
 		"DemoNote": h.demoNote(plan),
 		"Scope":    units[scopeCode],
-		"Stood":    stood,
+		"Stood":    kehoach.Date(stood),
 	})
 }
 
