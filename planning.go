@@ -136,10 +136,21 @@ func InvalidFields(what string, fields map[string]string) error { return fieldEr
 // title, issuer, date, horizon. Fields are "code", "number", "title",
 // "issuer", "issuedOn", "horizonFrom", "horizonTo".
 func ValidatePlan(p *Plan) error {
-	f := map[string]string{}
+	f := planHeaderFields(p)
 	if !codeRE.MatchString(p.Code) {
 		f["code"] = codeReason
 	}
+	return fieldError("Kế hoạch chưa hợp lệ", f)
+}
+
+// ValidatePlanHeader is ValidatePlan without the code, which a plan keeps
+// once made (a plan loaded from a bundle may have a code of another form).
+func ValidatePlanHeader(p *Plan) error {
+	return fieldError("Kế hoạch chưa hợp lệ", planHeaderFields(p))
+}
+
+func planHeaderFields(p *Plan) map[string]string {
+	f := map[string]string{}
 	if strings.TrimSpace(p.Number) == "" {
 		f["number"] = "Cần số, ký hiệu văn bản (ví dụ 125/KH-UBND)."
 	}
@@ -169,7 +180,7 @@ func ValidatePlan(p *Plan) error {
 			break
 		}
 	}
-	return fieldError("Kế hoạch chưa hợp lệ", f)
+	return f
 }
 
 func parseOptPeriod(s string) (period.Period, error) {

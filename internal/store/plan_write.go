@@ -199,7 +199,7 @@ func (db *DB) UpdatePlan(ctx context.Context, p *kehoach.Plan) error {
 			return err
 		}
 		p.Code = head.code // the code names the plan in links and exports
-		if err := kehoach.ValidatePlan(p); err != nil {
+		if err := kehoach.ValidatePlanHeader(p); err != nil {
 			return err
 		}
 		if err := checkPlanScope(ctx, tx, "issuer", head.issuer); err != nil {

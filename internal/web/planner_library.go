@@ -154,7 +154,9 @@ func (h *handler) plannerIndicatorSave(w http.ResponseWriter, r *http.Request) {
 		i.Code = oldCode
 	}
 	if r.PostForm.Get("action") == "preview" {
-		h.renderIndicator(w, r, i, oldCode != "", map[string]any{"Preview": h.previewIndicator(r, i, r.PostForm.Get("previewUnit"), r.PostForm.Get("previewPeriod"))}, err)
+		// A check saves nothing: the fields it does not read (name,
+		// decimals) may still be empty.
+		h.renderIndicator(w, r, i, oldCode != "", map[string]any{"Preview": h.previewIndicator(r, i, r.PostForm.Get("previewUnit"), r.PostForm.Get("previewPeriod"))}, nil)
 		return
 	}
 	if err == nil && oldCode != "" && r.PostForm.Get("confirm") != "1" {
