@@ -445,6 +445,15 @@ type CopySpec struct {
 	Code, Number, Title, Issuer, Scope string
 }
 
+// PlanSetup is a new plan with the library entries it brings: what a plan
+// read from its Word text (issue 15) or an imported bundle creates at once.
+type PlanSetup struct {
+	Elements   []*DataElement
+	Forms      []*Form
+	Indicators []*Indicator
+	Plan       *Plan
+}
+
 // ElementUse is a plan that reads a data element, through which indicator
 // and target.
 type ElementUse struct {
@@ -467,6 +476,11 @@ type PlanWriteService interface {
 	// tasks in one transaction, filling IDs. Issue 15 (plans read from a
 	// Word text) and imports create plans through it.
 	CreatePlan(ctx context.Context, p *Plan) error
+	// SetUpPlan creates the new library entries a plan needs (elements,
+	// then forms, then indicators) and the plan, as a draft, in one
+	// transaction: all of it or nothing. Errors as the Save methods and
+	// CreatePlan; a code already taken is ECONFLICT.
+	SetUpPlan(ctx context.Context, s *PlanSetup) error
 	// UpdatePlan changes a plan's header and sections. ENOTFOUND.
 	UpdatePlan(ctx context.Context, p *Plan) error
 	// SaveTarget adds (oldCode "") or changes a target of a plan. A

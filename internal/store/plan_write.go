@@ -64,26 +64,52 @@ func asJSON(v any) string {
 	return string(b)
 }
 
-// planMeta reads what CheckPlan needs for the given target scopes.
+// planMeta reads what CheckPlan needs for the given target scopes through
+// q, so that a transaction sees the entries it has just added.
 func (db *DB) planMeta(ctx context.Context, q queryer, scopes []string) (kehoach.PlanMeta, error) {
 	m := kehoach.PlanMeta{Indicators: map[string]*kehoach.Indicator{}, Elements: map[string]*kehoach.DataElement{}, KindsUnder: map[string][]string{}}
-	inds, err := db.FindIndicators(ctx)
+	rows, err := q.QueryContext(ctx, `SELECT id, code, name, numerator, denominator, factor, decimals FROM indicators`)
 	if err != nil {
-		return m, err
+		return m, fmt.Errorf("store: indicators: %w", err)
 	}
-	for _, i := range inds {
-		m.Indicators[i.Code] = i
+	for rows.Next() {
+		var i kehoach.Indicator
+		if err := rows.Scan(&i.ID, &i.Code, &i.Name, &i.Numerator, &i.Denominator, &i.Factor, &i.Decimals); err != nil {
+			rows.Close()
+			return m, err
+		}
+		m.Indicators[i.Code] = &i
 	}
-	els, err := db.FindDataElements(ctx)
-	if err != nil {
-		return m, err
+	rows.Close()
+	if rows, err = q.QueryContext(ctx, `SELECT code, unit_kinds FROM data_elements`); err != nil {
+		return m, fmt.Errorf("store: data elements: %w", err)
 	}
-	for _, e := range els {
-		m.Elements[e.Code] = e
+	for rows.Next() {
+		var e kehoach.DataElement
+		var kinds string
+		if err := rows.Scan(&e.Code, &kinds); err != nil {
+			rows.Close()
+			return m, err
+		}
+		e.UnitKinds = strings.Split(kinds, ",")
+		m.Elements[e.Code] = &e
 	}
-	if m.Forms, err = db.FindForms(ctx); err != nil {
-		return m, err
+	rows.Close()
+	// CheckPlan reads of forms only which elements they collect.
+	if rows, err = q.QueryContext(ctx, `SELECT e.code FROM form_elements fe JOIN data_elements e ON e.id = fe.element_id`); err != nil {
+		return m, fmt.Errorf("store: form elements: %w", err)
 	}
+	collected := &kehoach.Form{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return m, err
+		}
+		collected.Elements = append(collected.Elements, c)
+	}
+	rows.Close()
+	m.Forms = []*kehoach.Form{collected}
 	for _, s := range scopes {
 		if _, ok := m.KindsUnder[s]; ok {
 			continue
@@ -150,6 +176,55 @@ func normalizeTarget(t *kehoach.Target) {
 
 // CreatePlan creates a draft plan with its sections, targets and tasks.
 func (db *DB) CreatePlan(ctx context.Context, p *kehoach.Plan) error {
+	if err := preparePlan(p); err != nil {
+		return err
+	}
+	return db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error { return db.createPlanTx(ctx, tx, now, p) })
+}
+
+// SetUpPlan creates the library entries a new plan needs and the plan,
+// as a draft, in one transaction: all of it or nothing.
+func (db *DB) SetUpPlan(ctx context.Context, s *kehoach.PlanSetup) error {
+	for _, e := range s.Elements {
+		if err := prepareElement("", e); err != nil {
+			return err
+		}
+	}
+	for _, f := range s.Forms {
+		if err := prepareForm("", f); err != nil {
+			return err
+		}
+	}
+	for _, i := range s.Indicators {
+		if err := prepareIndicator("", i); err != nil {
+			return err
+		}
+	}
+	if err := preparePlan(s.Plan); err != nil {
+		return err
+	}
+	return db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error {
+		for _, e := range s.Elements {
+			if err := saveElementTx(ctx, tx, now, "", e); err != nil {
+				return err
+			}
+		}
+		for _, f := range s.Forms {
+			if err := saveFormTx(ctx, tx, now, "", f); err != nil {
+				return err
+			}
+		}
+		for _, i := range s.Indicators {
+			if err := saveIndicatorTx(ctx, tx, now, "", i); err != nil {
+				return err
+			}
+		}
+		return db.createPlanTx(ctx, tx, now, s.Plan)
+	})
+}
+
+// preparePlan normalises p and checks what needs no database.
+func preparePlan(p *kehoach.Plan) error {
 	normalizePlan(p)
 	if err := kehoach.ValidatePlan(p); err != nil {
 		return err
@@ -164,30 +239,33 @@ func (db *DB) CreatePlan(ctx context.Context, p *kehoach.Plan) error {
 		}
 		seen[t.Code] = true
 	}
-	return db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error {
-		if err := checkPlanScope(ctx, tx, "issuer", p.IssuerCode); err != nil {
+	return nil
+}
+
+// createPlanTx inserts a prepared plan as a draft in tx.
+func (db *DB) createPlanTx(ctx context.Context, tx *sql.Tx, now time.Time, p *kehoach.Plan) error {
+	if err := checkPlanScope(ctx, tx, "issuer", p.IssuerCode); err != nil {
+		return err
+	}
+	for _, t := range p.Targets {
+		if err := db.checkTarget(ctx, tx, t); err != nil {
 			return err
 		}
-		for _, t := range p.Targets {
-			if err := db.checkTarget(ctx, tx, t); err != nil {
-				return err
-			}
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM plans WHERE code = $1`, p.Code).Scan(&n); err != nil {
-			return err
-		} else if n > 0 {
-			return fieldErr(kehoach.ECONFLICT, "code", fmt.Sprintf("Mã kế hoạch %s đã có.", p.Code))
-		}
-		p.Demo = false
-		if err := insertPlan(ctx, tx, p); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_states (plan_id, status) VALUES ($1, 'draft')`, p.ID); err != nil {
-			return fmt.Errorf("store: plan state: %w", err)
-		}
-		return audit(ctx, tx, now, "create", "plan", p.Code, "", asJSON(p))
-	})
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM plans WHERE code = $1`, p.Code).Scan(&n); err != nil {
+		return err
+	} else if n > 0 {
+		return fieldErr(kehoach.ECONFLICT, "code", fmt.Sprintf("Mã kế hoạch %s đã có.", p.Code))
+	}
+	p.Demo = false
+	if err := insertPlan(ctx, tx, p); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO plan_states (plan_id, status) VALUES ($1, 'draft')`, p.ID); err != nil {
+		return fmt.Errorf("store: plan state: %w", err)
+	}
+	return audit(ctx, tx, now, "create", "plan", p.Code, "", asJSON(p))
 }
 
 // UpdatePlan changes a plan's header and sections.
