@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"kehoach"
+	"kehoach/internal/auth"
 	"kehoach/internal/locale"
 )
 
@@ -111,4 +112,32 @@ var plannerLabels = map[string][]plannerChoice{
 func parseFactor(s string) (float64, bool) {
 	v, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(s), ",", ".", 1), 64)
 	return v, err == nil
+}
+
+// publishedOnly drops the drafts from plans for someone who may not plan:
+// a draft is the planner's work, not yet the plan units report against.
+func (h *handler) publishedOnly(r *http.Request, plans []*kehoach.Plan) ([]*kehoach.Plan, error) {
+	if u := currentUser(r); h.Services.Planning == nil || (u != nil && auth.Can(u.Role, auth.ActionPlan)) {
+		return plans, nil
+	}
+	out := plans[:0:0]
+	for _, p := range plans {
+		st, err := h.Services.Planning.FindPlanState(r.Context(), p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if st.Status != kehoach.PlanDraft {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// hideDraft answers ENOTFOUND for a draft plan to someone who may not plan.
+func (h *handler) hideDraft(r *http.Request, plan *kehoach.Plan) error {
+	ps, err := h.publishedOnly(r, []*kehoach.Plan{plan})
+	if err == nil && len(ps) == 0 {
+		err = kehoach.Errorf(kehoach.ENOTFOUND, "Không có kế hoạch số %d.", plan.ID)
+	}
+	return err
 }

@@ -74,6 +74,15 @@ func TestPlannerBuildsAndPublishesAPlan(t *testing.T) {
 			t.Errorf("set-up page lacks %q", s)
 		}
 	}
+	// A draft is the planners': the others do not see it yet.
+	for _, path := range []string{"/plans/" + id, "/plans/" + id + "/targets/1", "/api/plans/" + id} {
+		if resp, _ := do(t, srv, "GET", path, nil, "", map[string]string{"X-Test-As": "viewer"}); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s of a draft as a viewer: %d, want 404", path, resp.StatusCode)
+		}
+	}
+	if _, body := do(t, srv, "GET", "/plans", nil, "", map[string]string{"X-Test-As": "reporter"}); strings.Contains(body, "Kế hoạch thư viện") {
+		t.Error("a reporter's plan list shows the draft")
+	}
 	if loc := planPost(t, srv, "planner", "/planner/plans/"+id+"/publish", url.Values{}, http.StatusSeeOther); loc != "/plans/"+id {
 		t.Errorf("publish redirects to %q", loc)
 	}
@@ -87,6 +96,9 @@ func TestPlannerBuildsAndPublishesAPlan(t *testing.T) {
 	// A reporter of Bản Bo enters the new form's figures.
 	planPost(t, srv, "reporter", "/entry", url.Values{"unit": {"XA_BANBO"}, "form": {"BM_TV"}, "period": {"2024"},
 		"v.XA_BANBO.XA_TV_CO": {"true"}, "v.XA_BANBO.XA_DOI_VN": {"3"}}, http.StatusSeeOther)
+	if _, body := do(t, srv, "GET", "/plans", nil, "", map[string]string{"X-Test-As": "reporter"}); !strings.Contains(body, "Kế hoạch thư viện") {
+		t.Error("a reporter's plan list lacks the published plan")
+	}
 	plan := get(t, srv, "/plans/"+id, http.StatusOK)
 	x, y := xyOf(t, targetRow(t, plan, "1"))
 	if x != 1 || y < 2 {

@@ -15,6 +15,9 @@ import (
 func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	plan, err := h.findPlan(r)
+	if err == nil { // planning (issue 14): drafts are the planners'
+		err = h.hideDraft(r, plan)
+	}
 	if err == nil {
 		plan, _, err = h.scopePlan(r, plan)
 	}
