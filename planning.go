@@ -45,6 +45,12 @@ func (x TargetTerms) Apply(t *Target) {
 	t.Op, t.Value, t.Deadline, t.BaselinePeriod = x.Op, x.Value, x.Deadline, x.BaselinePeriod
 }
 
+// Milestone is an interim value a target must reach by a period.
+type Milestone struct {
+	Period string  `json:"period"`
+	Value  float64 `json:"value"`
+}
+
 // Decision is the legal basis of a change to a published plan: the
 // resolution or decision (number, date, issuer) and the day the change
 // takes effect.
@@ -224,6 +230,15 @@ func ValidateTargetFields(t *Target) error {
 	}
 	if errB == nil && errD == nil && !base.End().Before(dl.End()) {
 		f["deadline"] = fmt.Sprintf("Thời hạn %s phải sau kỳ gốc %s.", strings.ToLower(dl.Label()), strings.ToLower(base.Label()))
+	}
+	for _, m := range t.Milestones {
+		p, err := period.Parse(m.Period)
+		switch {
+		case err != nil:
+			f["milestones"] = "Mốc trung gian: " + err.Error()
+		case errB == nil && errD == nil && (!base.End().Before(p.End()) || !p.End().Before(dl.End())):
+			f["milestones"] = fmt.Sprintf("Mốc %s phải nằm giữa kỳ gốc và thời hạn.", strings.ToLower(p.Label()))
+		}
 	}
 	return fieldError("Mục tiêu chưa hợp lệ", f)
 }
@@ -508,6 +523,9 @@ type PlanWriteService interface {
 	SaveDataElement(ctx context.Context, oldCode string, e *DataElement) error
 	SaveForm(ctx context.Context, oldCode string, f *Form) error
 
+	// FindPlanWithMilestones is FindPlanByID with the targets' interim
+	// milestones.
+	FindPlanWithMilestones(ctx context.Context, planID int64) (*Plan, error)
 	// FindPlanState returns a plan's state (published for a plan loaded
 	// from a bundle). ENOTFOUND.
 	FindPlanState(ctx context.Context, planID int64) (*PlanState, error)
@@ -515,7 +533,7 @@ type PlanWriteService interface {
 	// set, in order of effect.
 	FindRevisions(ctx context.Context, planID int64, code string) ([]*Revision, error)
 	// FindPlanAsOf returns the plan with each target's terms as they stood
-	// on day d (TermsAsOf).
+	// on day d (TermsAsOf), and its milestones.
 	FindPlanAsOf(ctx context.Context, planID int64, d Date) (*Plan, error)
 	// FindElementUses lists the plans and targets that read an element.
 	FindElementUses(ctx context.Context, code string) ([]ElementUse, error)

@@ -28,6 +28,10 @@ func TestValidateTargetFields(t *testing.T) {
 		{"no text", func(t *Target) { t.Text = " " }, "text", "nội dung"},
 		{"no indicator", func(t *Target) { t.IndicatorCode = "" }, "indicator", "chỉ tiêu"},
 		{"no scope", func(t *Target) { t.ScopeCode = "" }, "scope", "phạm vi"},
+		{"milestone between", func(t *Target) { t.Milestones = []Milestone{{"2023", 60}, {"2024Q2", 70}} }, "", ""},
+		{"milestone at the baseline", func(t *Target) { t.Milestones = []Milestone{{"2021", 60}} }, "milestones", "giữa kỳ gốc và thời hạn"},
+		{"milestone at the deadline", func(t *Target) { t.Milestones = []Milestone{{"2025", 60}} }, "milestones", "giữa kỳ gốc và thời hạn"},
+		{"milestone not a period", func(t *Target) { t.Milestones = []Milestone{{"năm sau", 60}} }, "milestones", "Mốc trung gian"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tg := good()

@@ -262,6 +262,11 @@ func (db *DB) createPlanTx(ctx context.Context, tx *sql.Tx, now time.Time, p *ke
 	if err := insertPlan(ctx, tx, p); err != nil {
 		return err
 	}
+	for _, t := range p.Targets {
+		if err := saveMilestones(ctx, tx, t); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO plan_states (plan_id, status) VALUES ($1, 'draft')`, p.ID); err != nil {
 		return fmt.Errorf("store: plan state: %w", err)
 	}
@@ -381,6 +386,9 @@ func (db *DB) SaveTarget(ctx context.Context, planID int64, oldCode string, t *k
 				planID, t.Code, t.Text, ind, t.Op, t.Value, t.Deadline, t.BaselinePeriod, scope, t.CountLabel, t.Section, head.nextPosition).Scan(&t.ID); err != nil {
 				return fmt.Errorf("store: insert target: %w", err)
 			}
+			if err := saveMilestones(ctx, tx, t); err != nil {
+				return err
+			}
 			return audit(ctx, tx, now, "create", "target", key, "", asJSON(t))
 		}
 		old, err := findTargetTx(ctx, tx, planID, oldCode)
@@ -414,6 +422,9 @@ func (db *DB) SaveTarget(ctx context.Context, planID int64, oldCode string, t *k
 		if _, err := tx.ExecContext(ctx, `UPDATE target_revisions SET target_code = $1 WHERE target_id = $2`, t.Code, old.ID); err != nil {
 			return err
 		}
+		if err := saveMilestones(ctx, tx, t); err != nil {
+			return err
+		}
 		return audit(ctx, tx, now, "update", "target", key, asJSON(old), asJSON(t))
 	})
 }
@@ -445,6 +456,9 @@ func (db *DB) DeleteTarget(ctx context.Context, planID int64, code string) error
 		t, err := findTargetTx(ctx, tx, planID, code)
 		if err != nil {
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM target_milestones WHERE target_id = $1`, t.ID); err != nil {
+			return fmt.Errorf("store: delete target: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM targets WHERE id = $1`, t.ID); err != nil {
 			return fmt.Errorf("store: delete target: %w", err)
@@ -512,6 +526,9 @@ func (db *DB) FindPlanProblems(ctx context.Context, planID int64) ([]string, err
 // the spec's code, number, title, issuer and (when set) target scope.
 func (db *DB) CopyPlan(ctx context.Context, planID int64, spec kehoach.CopySpec) (*kehoach.Plan, error) {
 	src, err := db.FindPlanByID(ctx, planID)
+	if err == nil {
+		err = db.fillMilestones(ctx, src)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -597,7 +614,7 @@ func (db *DB) FindPlanAsOf(ctx context.Context, planID int64, d kehoach.Date) (*
 		}
 		kehoach.TermsAsOf(kehoach.TermsOf(t), mine, d).Apply(t)
 	}
-	return p, nil
+	return p, db.fillMilestones(ctx, p)
 }
 
 // FindElementUses lists the targets of every plan whose indicator reads
@@ -632,4 +649,57 @@ func (db *DB) FindElementUses(ctx context.Context, code string) ([]kehoach.Eleme
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+// saveMilestones replaces a target's interim milestones.
+func saveMilestones(ctx context.Context, tx *sql.Tx, t *kehoach.Target) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM target_milestones WHERE target_id = $1`, t.ID); err != nil {
+		return fmt.Errorf("store: milestones: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, m := range t.Milestones {
+		if seen[m.Period] {
+			return fieldErr(kehoach.EINVALID, "milestones", fmt.Sprintf("Mốc %s ghi hai lần.", m.Period))
+		}
+		seen[m.Period] = true
+		if _, err := tx.ExecContext(ctx, `INSERT INTO target_milestones (target_id, period, value) VALUES ($1, $2, $3)`, t.ID, m.Period, m.Value); err != nil {
+			return fmt.Errorf("store: milestones: %w", err)
+		}
+	}
+	return nil
+}
+
+// fillMilestones sets the milestones of p's targets.
+func (db *DB) fillMilestones(ctx context.Context, p *kehoach.Plan) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT t.code, m.period, m.value FROM target_milestones m JOIN targets t ON t.id = m.target_id
+		WHERE t.plan_id = $1 ORDER BY t.code, m.period`, p.ID)
+	if err != nil {
+		return fmt.Errorf("store: milestones: %w", err)
+	}
+	defer rows.Close()
+	byCode := map[string]*kehoach.Target{}
+	for _, t := range p.Targets {
+		t.Milestones = nil
+		byCode[t.Code] = t
+	}
+	for rows.Next() {
+		var code string
+		var m kehoach.Milestone
+		if err := rows.Scan(&code, &m.Period, &m.Value); err != nil {
+			return err
+		}
+		if t := byCode[code]; t != nil {
+			t.Milestones = append(t.Milestones, m)
+		}
+	}
+	return rows.Err()
+}
+
+// FindPlanWithMilestones returns a plan with its targets' milestones.
+func (db *DB) FindPlanWithMilestones(ctx context.Context, planID int64) (*kehoach.Plan, error) {
+	p, err := db.FindPlanByID(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	return p, db.fillMilestones(ctx, p)
 }

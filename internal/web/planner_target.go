@@ -23,7 +23,7 @@ func (h *handler) loadTargetPage(r *http.Request) (*targetPage, error) {
 		return nil, err
 	}
 	tp := &targetPage{}
-	if tp.plan, err = h.Services.Plans.FindPlanByID(r.Context(), id); err != nil {
+	if tp.plan, err = h.Services.Planning.FindPlanWithMilestones(r.Context(), id); err != nil {
 		return nil, err
 	}
 	if tp.state, err = h.Services.Planning.FindPlanState(r.Context(), id); err != nil {
@@ -37,7 +37,7 @@ func (h *handler) loadTargetPage(r *http.Request) (*targetPage, error) {
 
 func (h *handler) renderTarget(w http.ResponseWriter, r *http.Request, tp *targetPage, t *kehoach.Target, dec *kehoach.Decision, err error) {
 	data := map[string]any{"Title": "Mục tiêu · " + tp.plan.Title, "Plan": tp.plan, "State": tp.state, "Indicators": tp.inds,
-		"F": t, "Decision": dec, "Edit": tp.isEdit, "OldCode": r.PathValue("code")}
+		"F": t, "Decision": dec, "Edit": tp.isEdit, "OldCode": r.PathValue("code"), "Milestones": form.MilestonesText(t.Milestones)}
 	if tp.isEdit {
 		revs, rerr := h.Services.Planning.FindRevisions(r.Context(), tp.plan.ID, r.PathValue("code"))
 		if rerr != nil {
@@ -167,4 +167,22 @@ func (h *handler) planStood(r *http.Request, plan *kehoach.Plan) (*kehoach.Plan,
 		c.Targets = append(c.Targets, &nt)
 	}
 	return &c, string(day), nil
+}
+
+// targetMilestones reads a target's interim milestones for its page.
+func (h *handler) targetMilestones(r *http.Request, plan *kehoach.Plan, code string) []kehoach.Milestone {
+	if h.Services.Planning == nil {
+		return nil
+	}
+	p, err := h.Services.Planning.FindPlanWithMilestones(r.Context(), plan.ID)
+	if err != nil {
+		h.Log.Warn("target milestones", "err", err)
+		return nil
+	}
+	for _, t := range p.Targets {
+		if t.Code == code {
+			return t.Milestones
+		}
+	}
+	return nil
 }

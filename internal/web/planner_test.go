@@ -151,6 +151,8 @@ func TestPlannerBadInput(t *testing.T) {
 			"horizonFrom": {"2025"}, "horizonTo": {"2021"}}, 422, []string{"trước năm bắt đầu"}},
 		{"deadline before the baseline", "/planner/plans/" + id + "/targets", target(map[string]string{"deadline": "2020"}), 422, []string{"Thời hạn năm 2020 phải sau kỳ gốc"}},
 		{"duplicate target code", "/planner/plans/" + id + "/targets", target(map[string]string{"code": "1"}), 409, []string{"đã có mục tiêu mã 1"}},
+		{"milestone after the deadline", "/planner/plans/" + id + "/targets", target(map[string]string{"milestones": "2023: 30\n2026: 60"}), 422, []string{"Mốc năm 2026 phải nằm giữa kỳ gốc và thời hạn"}},
+		{"milestone not a number", "/planner/plans/" + id + "/targets", target(map[string]string{"milestones": "2023: ba mươi"}), 422, []string{"Mốc trung gian cần dạng"}},
 		{"target value not a number", "/planner/plans/" + id + "/targets", target(map[string]string{"target": "năm mươi"}), 422, []string{"Giá trị mục tiêu"}},
 		{"unknown scope", "/planner/plans/" + id + "/targets", target(map[string]string{"scope": "XA_KHONGCO"}), 422, []string{"Không có đơn vị mã"}},
 		{"unknown indicator", "/planner/plans/" + id + "/targets", target(map[string]string{"indicator": "CT_KHONGCO"}), 422, []string{"Không có chỉ tiêu mã"}},
@@ -283,6 +285,7 @@ func TestPlannerRevisions(t *testing.T) {
 			t.Errorf("lacks %q", s)
 		}
 	}
+	target.Set("milestones", "2023: 95")
 	target.Set("decisionNumber", "15/NQ-HĐND")
 	target.Set("decisionDate", "2024-06-20")
 	target.Set("decisionIssuer", "HĐND huyện Tam Đường")
@@ -290,7 +293,7 @@ func TestPlannerRevisions(t *testing.T) {
 	planPost(t, srv, "planner", "/planner/plans/1/targets/2b", target, http.StatusSeeOther)
 
 	page := get(t, srv, "/plans/1/targets/2b", http.StatusOK)
-	for _, s := range []string{"Lịch sử điều chỉnh", "15/NQ-HĐND", "01/07/2024", "≥ 100 đến Năm 2025", "≥ 90 đến Năm 2026"} {
+	for _, s := range []string{`data-milestone="2023"`, "Năm 2023: ≥ 95", "Lịch sử điều chỉnh", "15/NQ-HĐND", "01/07/2024", "≥ 100 đến Năm 2025", "≥ 90 đến Năm 2026"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("target page lacks %q", s)
 		}

@@ -80,7 +80,8 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		"Sort":     q.Get("sort"),
 		"DemoNote": h.demoNote(plan),
 		// Planning (issue 14): the target's revisions.
-		"Revisions": h.targetRevisions(r, plan, target.Code),
+		"Revisions":  h.targetRevisions(r, plan, target.Code),
+		"Milestones": h.targetMilestones(r, plan, target.Code),
 	})
 }
 

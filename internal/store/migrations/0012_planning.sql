@@ -33,3 +33,12 @@ CREATE TABLE target_revisions (
 	created_by TEXT NOT NULL
 );
 CREATE INDEX target_revisions_target ON target_revisions(target_id, effective);
+
+-- Interim milestones of a target: the value to reach by a period between
+-- its baseline and its deadline ("60% by 2023").
+CREATE TABLE target_milestones (
+	target_id {{int64}} NOT NULL REFERENCES targets(id),
+	period TEXT NOT NULL,
+	value {{real}} NOT NULL,
+	PRIMARY KEY (target_id, period)
+);

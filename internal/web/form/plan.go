@@ -97,6 +97,20 @@ func DecodeTarget(r *http.Request) (*kehoach.Target, *kehoach.Decision, error) {
 		Op: text(f, "comparison"), Deadline: text(f, "deadline"), BaselinePeriod: text(f, "baselinePeriod"),
 		ScopeCode: strings.ToUpper(text(f, "scope")), CountLabel: text(f, "countLabel"), Section: text(f, "section")}
 	t.Value = number(f, "target", "Giá trị mục tiêu", bad)
+	for _, line := range strings.Split(text(f, "milestones"), "\n") {
+		if line = strings.TrimSpace(line); line == "" {
+			continue
+		}
+		pe, v, ok := strings.Cut(line, ":")
+		pe = strings.TrimSpace(pe)
+		one := map[string]string{}
+		n := number(url.Values{"v": {v}}, "v", "Mốc "+pe, one)
+		if !ok || len(one) > 0 {
+			bad["milestones"] = "Mốc trung gian cần dạng \"2023: 60\": dòng \"" + line + "\" chưa đúng."
+			continue
+		}
+		t.Milestones = append(t.Milestones, kehoach.Milestone{Period: pe, Value: n})
+	}
 	var dec *kehoach.Decision
 	if text(f, "decisionNumber") != "" || text(f, "decisionDate") != "" || text(f, "effective") != "" {
 		dec = &kehoach.Decision{Number: text(f, "decisionNumber"), Date: kehoach.Date(text(f, "decisionDate")),
@@ -171,6 +185,15 @@ func RulesText(rules []*kehoach.ValidationRule) string {
 	var b strings.Builder
 	for _, r := range rules {
 		b.WriteString(r.Left + " " + r.Op + " " + r.Right + " | " + r.Importance + " | " + r.Message + "\n")
+	}
+	return b.String()
+}
+
+// MilestonesText writes milestones as DecodeTarget reads them.
+func MilestonesText(ms []kehoach.Milestone) string {
+	var b strings.Builder
+	for _, m := range ms {
+		b.WriteString(m.Period + ": " + strconv.FormatFloat(m.Value, 'f', -1, 64) + "\n")
 	}
 	return b.String()
 }
