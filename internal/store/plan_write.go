@@ -143,6 +143,16 @@ type planHead struct {
 	issuerUnitID int64
 }
 
+// planHeadFor reads a plan's head and refuses it, naming field, when its
+// issuer lies outside the actor's plan scope.
+func planHeadFor(ctx context.Context, q queryer, id int64, field string) (*planHead, error) {
+	h, err := findPlanHead(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	return h, checkPlanScope(ctx, q, field, h.issuer)
+}
+
 func findPlanHead(ctx context.Context, q queryer, id int64) (*planHead, error) {
 	h := &planHead{id: id}
 	err := q.QueryRowContext(ctx, `SELECT p.code, u.code, p.issuer_id, COALESCE(s.status, 'published'),
@@ -353,11 +363,8 @@ func (db *DB) SaveTarget(ctx context.Context, planID int64, oldCode string, t *k
 		return err
 	}
 	return db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error {
-		head, err := findPlanHead(ctx, tx, planID)
+		head, err := planHeadFor(ctx, tx, planID, "scope")
 		if err != nil {
-			return err
-		}
-		if err := checkPlanScope(ctx, tx, "scope", head.issuer); err != nil {
 			return err
 		}
 		if err := db.checkTarget(ctx, tx, t); err != nil {
@@ -443,11 +450,8 @@ func findTargetTx(ctx context.Context, q queryer, planID int64, code string) (*k
 // DeleteTarget removes a target of a draft plan.
 func (db *DB) DeleteTarget(ctx context.Context, planID int64, code string) error {
 	return db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error {
-		head, err := findPlanHead(ctx, tx, planID)
+		head, err := planHeadFor(ctx, tx, planID, "scope")
 		if err != nil {
-			return err
-		}
-		if err := checkPlanScope(ctx, tx, "scope", head.issuer); err != nil {
 			return err
 		}
 		if head.status == kehoach.PlanPublished {
@@ -474,11 +478,8 @@ func (db *DB) PublishPlan(ctx context.Context, planID int64) error {
 		return err
 	}
 	return db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error {
-		head, err := findPlanHead(ctx, tx, planID)
+		head, err := planHeadFor(ctx, tx, planID, "plan")
 		if err != nil {
-			return err
-		}
-		if err := checkPlanScope(ctx, tx, "plan", head.issuer); err != nil {
 			return err
 		}
 		if head.status == kehoach.PlanPublished {

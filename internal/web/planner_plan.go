@@ -106,11 +106,7 @@ func (h *handler) plannerPlanPublish(w http.ResponseWriter, r *http.Request) {
 		err = h.Services.Planning.PublishPlan(r.Context(), id)
 	}
 	if err != nil {
-		if refusedInput(err) {
-			h.renderPlanEdit(w, r, nil, err)
-			return
-		}
-		h.htmlError(w, r, err)
+		h.planEditError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/plans/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
@@ -134,12 +130,19 @@ func (h *handler) plannerPlanCopy(w http.ResponseWriter, r *http.Request) {
 		Issuer: strings.ToUpper(get("issuer")), Scope: strings.ToUpper(get("scope"))}
 	np, err := h.Services.Planning.CopyPlan(r.Context(), id, spec)
 	if err != nil {
-		if refusedInput(err) {
-			h.renderPlanEdit(w, r, nil, err)
-			return
-		}
-		h.htmlError(w, r, err)
+		h.planEditError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/planner/plans/"+strconv.FormatInt(np.ID, 10)+"?saved=1", http.StatusSeeOther)
+}
+
+// planEditError shows the plan's set-up page with a refusal the planner can
+// act on (a plan not ready to publish, a code taken), the error page
+// otherwise.
+func (h *handler) planEditError(w http.ResponseWriter, r *http.Request, err error) {
+	if refusedInput(err) {
+		h.renderPlanEdit(w, r, nil, err)
+		return
+	}
+	h.htmlError(w, r, err)
 }

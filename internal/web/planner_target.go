@@ -112,11 +112,7 @@ func (h *handler) plannerTargetDelete(w http.ResponseWriter, r *http.Request) {
 		err = h.Services.Planning.DeleteTarget(r.Context(), id, r.PathValue("code"))
 	}
 	if err != nil {
-		if refusedInput(err) {
-			h.renderPlanEdit(w, r, nil, err)
-			return
-		}
-		h.htmlError(w, r, err)
+		h.planEditError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/planner/plans/"+strconv.FormatInt(id, 10)+"?saved=1#targets", http.StatusSeeOther)
