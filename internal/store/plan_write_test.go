@@ -134,3 +134,48 @@ func TestRevisionsAndPlanAsOf(t *testing.T) {
 		})
 	}
 }
+
+// TestStructureWithFiguresKept: what has figures keeps its shape — an
+// element is not taken off its form, nor does it change value type, and
+// a form keeps its period type — and nothing of a refused save is kept.
+func TestStructureWithFiguresKept(t *testing.T) {
+	for _, n := range openDBs(t) {
+		t.Run(n.name, func(t *testing.T) {
+			db := n.db
+			loadDemo(t, db)
+			ctx := plannerCtx("TAMDUONG")
+			f, err := db.FindFormByCode(ctx, "BM_XA")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cut := *f
+			cut.Elements = nil
+			for _, e := range f.Elements {
+				if e != "XA_NVH" {
+					cut.Elements = append(cut.Elements, e)
+				}
+			}
+			cut.Rules = nil
+			err = db.SaveForm(ctx, "BM_XA", &cut)
+			wantCode(t, err, kehoach.EINVALID)
+			if kehoach.ErrorFields(err)["elements"] == "" {
+				t.Errorf("no elements reason: %v", err)
+			}
+			yearly := *f
+			yearly.PeriodType = "yearly"
+			wantCode(t, db.SaveForm(ctx, "BM_XA", &yearly), kehoach.EINVALID)
+			if after, _ := db.FindFormByCode(ctx, "BM_XA"); len(after.Elements) != len(f.Elements) || after.PeriodType != f.PeriodType || len(after.Rules) != len(f.Rules) {
+				t.Errorf("refused save changed the form: %+v", after)
+			}
+			els, _ := db.FindDataElements(ctx)
+			for _, e := range els {
+				if e.Code == "XA_NVH" {
+					c := *e
+					c.ValueType = kehoach.TypeNumber
+					c.Aggregation = kehoach.AggSum
+					wantCode(t, db.SaveDataElement(ctx, "XA_NVH", &c), kehoach.EINVALID)
+				}
+			}
+		})
+	}
+}
