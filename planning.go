@@ -26,9 +26,13 @@ type PlanState struct {
 	PublishedBy string `json:"publishedBy,omitempty"`
 }
 
-// TargetTerms are the parts of a target a revision changes: what must be
-// reached, by when, from which baseline.
+// TargetTerms are the parts of a target a revision changes: what is
+// measured, over which units, what must be reached, by when, from which
+// baseline.
 type TargetTerms struct {
+	Text           string  `json:"text"`
+	IndicatorCode  string  `json:"indicator"`
+	ScopeCode      string  `json:"scope"`
 	Op             string  `json:"comparison"`
 	Value          float64 `json:"target"`
 	Deadline       string  `json:"deadline"`
@@ -37,11 +41,13 @@ type TargetTerms struct {
 
 // TermsOf returns the terms of t.
 func TermsOf(t *Target) TargetTerms {
-	return TargetTerms{Op: t.Op, Value: t.Value, Deadline: t.Deadline, BaselinePeriod: t.BaselinePeriod}
+	return TargetTerms{Text: t.Text, IndicatorCode: t.IndicatorCode, ScopeCode: t.ScopeCode,
+		Op: t.Op, Value: t.Value, Deadline: t.Deadline, BaselinePeriod: t.BaselinePeriod}
 }
 
 // Apply sets t's terms to x.
 func (x TargetTerms) Apply(t *Target) {
+	t.Text, t.IndicatorCode, t.ScopeCode = x.Text, x.IndicatorCode, x.ScopeCode
 	t.Op, t.Value, t.Deadline, t.BaselinePeriod = x.Op, x.Value, x.Deadline, x.BaselinePeriod
 }
 

@@ -411,10 +411,12 @@ func (db *DB) SaveTarget(ctx context.Context, planID int64, oldCode string, t *k
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO target_revisions (plan_id, target_id, target_code, decision_number, decision_date, decision_issuer, effective,
-				old_op, old_value, old_deadline, old_baseline, new_op, new_value, new_deadline, new_baseline, created_at, created_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+				old_text, old_indicator, old_scope, old_op, old_value, old_deadline, old_baseline,
+				new_text, new_indicator, new_scope, new_op, new_value, new_deadline, new_baseline, created_at, created_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 				planID, old.ID, t.Code, vntext.NFC(dec.Number), string(dec.Date), vntext.NFC(dec.Issuer), string(dec.Effective),
-				old.Op, old.Value, old.Deadline, old.BaselinePeriod, t.Op, t.Value, t.Deadline, t.BaselinePeriod, now, kehoach.ActorFromContext(ctx).Username); err != nil {
+				old.Text, old.IndicatorCode, old.ScopeCode, old.Op, old.Value, old.Deadline, old.BaselinePeriod,
+				t.Text, t.IndicatorCode, t.ScopeCode, t.Op, t.Value, t.Deadline, t.BaselinePeriod, now, kehoach.ActorFromContext(ctx).Username); err != nil {
 				return fmt.Errorf("store: revision: %w", err)
 			}
 			if err := audit(ctx, tx, now, "revise", "target", key, asJSON(kehoach.TermsOf(old)), asJSON(map[string]any{"terms": kehoach.TermsOf(t), "decision": dec})); err != nil {
@@ -571,8 +573,9 @@ func (db *DB) FindPlanState(ctx context.Context, planID int64) (*kehoach.PlanSta
 // set), in order of effect.
 func (db *DB) FindRevisions(ctx context.Context, planID int64, code string) ([]*kehoach.Revision, error) {
 	var p params
-	q := `SELECT id, target_code, decision_number, decision_date, decision_issuer, effective, old_op, old_value, old_deadline, old_baseline,
-		new_op, new_value, new_deadline, new_baseline, note, created_by, created_at FROM target_revisions WHERE plan_id = ` + p.add(planID)
+	q := `SELECT id, target_code, decision_number, decision_date, decision_issuer, effective,
+		old_text, old_indicator, old_scope, old_op, old_value, old_deadline, old_baseline,
+		new_text, new_indicator, new_scope, new_op, new_value, new_deadline, new_baseline, note, created_by, created_at FROM target_revisions WHERE plan_id = ` + p.add(planID)
 	if code != "" {
 		q += ` AND target_code = ` + p.add(code)
 	}
@@ -586,8 +589,9 @@ func (db *DB) FindRevisions(ctx context.Context, planID int64, code string) ([]*
 		var r kehoach.Revision
 		var date, eff string
 		var at time.Time
-		if err := rows.Scan(&r.ID, &r.TargetCode, &r.Decision.Number, &date, &r.Decision.Issuer, &eff, &r.Old.Op, &r.Old.Value, &r.Old.Deadline, &r.Old.BaselinePeriod,
-			&r.New.Op, &r.New.Value, &r.New.Deadline, &r.New.BaselinePeriod, &r.Note, &r.By, &at); err != nil {
+		if err := rows.Scan(&r.ID, &r.TargetCode, &r.Decision.Number, &date, &r.Decision.Issuer, &eff,
+			&r.Old.Text, &r.Old.IndicatorCode, &r.Old.ScopeCode, &r.Old.Op, &r.Old.Value, &r.Old.Deadline, &r.Old.BaselinePeriod,
+			&r.New.Text, &r.New.IndicatorCode, &r.New.ScopeCode, &r.New.Op, &r.New.Value, &r.New.Deadline, &r.New.BaselinePeriod, &r.Note, &r.By, &at); err != nil {
 			return nil, fmt.Errorf("store: revisions: %w", err)
 		}
 		r.Decision.Date, r.Decision.Effective, r.At = kehoach.Date(date), kehoach.Date(eff), at.UTC().Format(time.RFC3339)

@@ -113,9 +113,22 @@ func TestRevisionsAndPlanAsOf(t *testing.T) {
 					t.Errorf("as of %s: %v, want %v", day, got, want)
 				}
 			}
+			// Every change of a published target is a revision: its scope
+			// too, and the day before it takes effect keeps the old one.
+			moved := tg
+			moved.ScopeCode = "XA_A"
+			wantCode(t, db.SaveTarget(ctx, id, "1", &moved, nil), kehoach.EINVALID)
+			if err := db.SaveTarget(ctx, id, "1", &moved, &kehoach.Decision{Number: "2/QĐ-UBND", Date: "2024-12-20", Issuer: "UBND huyện", Effective: "2025-01-01"}); err != nil {
+				t.Fatal(err)
+			}
+			for day, want := range map[kehoach.Date]string{"2024-12-31": "H", "2025-01-01": "XA_A"} {
+				if p, err := db.FindPlanAsOf(ctx, id, day); err != nil || p.Targets[0].ScopeCode != want || p.Targets[0].Value != 80 {
+					t.Errorf("as of %s: %+v %v, want scope %s", day, p.Targets[0], err, want)
+				}
+			}
 			wantCode(t, db.DeleteTarget(ctx, id, "1"), kehoach.EINVALID)
 			var n int
-			if err := db.Reader().QueryRow(`SELECT COUNT(*) FROM audit_events WHERE action IN ('revise', 'publish')`).Scan(&n); err != nil || n != 2 {
+			if err := db.Reader().QueryRow(`SELECT COUNT(*) FROM audit_events WHERE action IN ('revise', 'publish')`).Scan(&n); err != nil || n != 3 {
 				t.Errorf("revise and publish audited: %d %v", n, err)
 			}
 			uses, err := db.FindElementUses(ctx, "XA_RV")

@@ -147,18 +147,30 @@ func (h *handler) planStood(r *http.Request, plan *kehoach.Plan) (*kehoach.Plan,
 	if err != nil {
 		return nil, "", err
 	}
-	// Keep the scoping the caller applied: take the terms of the targets
-	// it kept.
-	byCode := map[string]*kehoach.Target{}
+	current, err := h.Services.Plans.FindPlanByID(r.Context(), plan.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	// Keep the scoping the caller applied (scopePlan narrows a target to
+	// the person's unit): take the terms of the targets it kept, and the
+	// scope of the day only where the caller left the target's own.
+	byCode, scopeNow := map[string]*kehoach.Target{}, map[string]string{}
 	for _, t := range stood.Targets {
 		byCode[t.Code] = t
+	}
+	for _, t := range current.Targets {
+		scopeNow[t.Code] = t.ScopeCode
 	}
 	c := *plan
 	c.Targets = nil
 	for _, t := range plan.Targets {
 		nt := *t
 		if s := byCode[t.Code]; s != nil {
+			scoped := nt.ScopeCode
 			kehoach.TermsOf(s).Apply(&nt)
+			if scoped != scopeNow[t.Code] {
+				nt.ScopeCode = scoped
+			}
 		}
 		c.Targets = append(c.Targets, &nt)
 	}

@@ -8,7 +8,8 @@ CREATE TABLE plan_states (
 	published_by TEXT NOT NULL DEFAULT ''
 );
 
--- Every change of a published target's terms, with the decision that
+-- Every change of a published target's terms (text, indicator and scope
+-- by code, comparison, value, deadline, baseline), with the decision that
 -- authorised it and the day it takes effect: the terms before (old_*) and
 -- after (new_*), so that the plan as it stood on any day can be rebuilt.
 CREATE TABLE target_revisions (
@@ -20,10 +21,16 @@ CREATE TABLE target_revisions (
 	decision_date TEXT NOT NULL,
 	decision_issuer TEXT NOT NULL,
 	effective TEXT NOT NULL,
+	old_text TEXT NOT NULL,
+	old_indicator TEXT NOT NULL,
+	old_scope TEXT NOT NULL,
 	old_op TEXT NOT NULL,
 	old_value {{real}} NOT NULL,
 	old_deadline TEXT NOT NULL,
 	old_baseline TEXT NOT NULL,
+	new_text TEXT NOT NULL,
+	new_indicator TEXT NOT NULL,
+	new_scope TEXT NOT NULL,
 	new_op TEXT NOT NULL,
 	new_value {{real}} NOT NULL,
 	new_deadline TEXT NOT NULL,
