@@ -65,6 +65,7 @@ func (h *handler) plannerForm(w http.ResponseWriter, r *http.Request, page strin
 	}
 	data["Errors"] = errs
 	data["Labels"] = plannerLabels
+	data["PlanUnits"] = h.planUnits(r)
 	h.render(w, r, status, page, data)
 }
 
@@ -140,4 +141,21 @@ func (h *handler) hideDraft(r *http.Request, plan *kehoach.Plan) error {
 		err = kehoach.Errorf(kehoach.ENOTFOUND, "Không có kế hoạch số %d.", plan.ID)
 	}
 	return err
+}
+
+// planUnits are the units a planner may name as an issuer or a scope
+// (provinces, districts, communes within the plan scope), offered as a
+// datalist so that a new planner need not know the codes.
+func (h *handler) planUnits(r *http.Request) []*kehoach.Unit {
+	scope := kehoach.ActorFromContext(r.Context()).Plan
+	var out []*kehoach.Unit
+	for _, kind := range []string{kehoach.KindProvince, kehoach.KindDistrict, kehoach.KindCommune} {
+		us, err := h.Services.Units.FindUnits(r.Context(), kehoach.UnitFilter{Kind: kind, Within: scope.Filter(), Limit: 2000})
+		if err != nil {
+			h.Log.Warn("planner units", "err", err)
+			return out
+		}
+		out = append(out, us...)
+	}
+	return out
 }

@@ -233,6 +233,14 @@ func TestPlannerScope(t *testing.T) {
 	send := func(path string, form url.Values) (*http.Response, string) {
 		return do(t, srv, "POST", path, form, "", as)
 	}
+	// The units offered are the planner's own.
+	_, form := do(t, srv, "GET", "/planner/plans/new", nil, "", as)
+	if !strings.Contains(form, `<option value="XA_BANBO">`) || strings.Contains(form, `<option value="TAMDUONG">`) {
+		t.Errorf("the commune planner is offered other units:\n%s", excerpt(form))
+	}
+	if form := get(t, srv, "/planner/plans/new", http.StatusOK); !strings.Contains(form, `<option value="TAMDUONG">`) {
+		t.Error("the district is not offered to an unscoped user")
+	}
 	// A plan of the district is outside the commune planner's scope.
 	resp, body := send("/planner/plans", url.Values{"code": {"KH_HUYEN"}, "number": {"1/KH"}, "title": {"Huyện"}, "issuer": {"TAMDUONG"}})
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "không thuộc phạm vi lập kế hoạch") {
