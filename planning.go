@@ -121,6 +121,10 @@ var codeRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]{1,49}$`)
 // text ("1a", "2.3").
 var targetCodeRE = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z._-]{0,19}$`)
 
+// planCodeRE is the alphabet of plan codes, which may be written like a
+// document's ("TD-2022-TUTUONG").
+var planCodeRE = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_.-]{1,49}$`)
+
 const codeReason = "Mã cần 2–50 ký tự: chữ in hoa không dấu, chữ số, dấu _, bắt đầu bằng chữ (ví dụ XA_NVH)."
 
 // fieldError is an EINVALID listing per-field reasons, or nil when there
@@ -149,8 +153,8 @@ func InvalidFields(what string, fields map[string]string) error { return fieldEr
 // "issuer", "issuedOn", "horizonFrom", "horizonTo".
 func ValidatePlan(p *Plan) error {
 	f := planHeaderFields(p)
-	if !codeRE.MatchString(p.Code) {
-		f["code"] = codeReason
+	if !planCodeRE.MatchString(p.Code) {
+		f["code"] = "Mã kế hoạch cần 2–50 ký tự: chữ in hoa không dấu, chữ số, dấu _ . - (ví dụ TD-2022-VH)."
 	}
 	return fieldError("Kế hoạch chưa hợp lệ", f)
 }
@@ -475,6 +479,14 @@ type PlanSetup struct {
 	Plan       *Plan
 }
 
+// CopyEachSpec copies a plan into one draft per unit of Kind under Under
+// (a district's plan into each commune's): each copy is issued by its unit,
+// its targets scoped to it, its code CodePrefix + "_" + the unit's code and
+// its title Title + " – " + the unit's name.
+type CopyEachSpec struct {
+	Under, Kind, CodePrefix, Number, Title string
+}
+
 // ElementUse is a plan that reads a data element, through which indicator
 // and target.
 type ElementUse struct {
@@ -522,6 +534,10 @@ type PlanWriteService interface {
 	FindPlanProblems(ctx context.Context, planID int64) ([]string, error)
 	// CopyPlan copies a plan's sections and targets into a new draft.
 	CopyPlan(ctx context.Context, planID int64, spec CopySpec) (*Plan, error)
+	// CopyPlanEach copies a plan into one draft per unit (CopyEachSpec),
+	// all in one transaction, and returns the copies. EINVALID with
+	// Fields["under"] when no unit of the kind lies under Under.
+	CopyPlanEach(ctx context.Context, planID int64, spec CopyEachSpec) ([]*Plan, error)
 	// SaveIndicator, SaveDataElement, SaveForm add (oldCode "") or change
 	// an entry of the library. Removing from a form an element that has
 	// figures is EINVALID with Fields["elements"].

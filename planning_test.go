@@ -154,6 +154,8 @@ func TestValidatePlan(t *testing.T) {
 		{"bad date", func(p *Plan) { p.IssuedOn = "01/03/2022" }, "issuedOn", "NNNN-TT-NN"},
 		{"no number", func(p *Plan) { p.Number = "" }, "number", "ký hiệu"},
 		{"lower-case code", func(p *Plan) { p.Code = "kh" }, "code", "chữ in hoa"},
+		{"document-like code", func(p *Plan) { p.Code = "TD-2022-TUTUONG" }, "", ""},
+		{"code with a space", func(p *Plan) { p.Code = "TD 2022" }, "code", "chữ in hoa"},
 		{"section without title", func(p *Plan) { p.Sections = []*Section{{Number: "I"}} }, "sections", "tên mục"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -535,6 +535,15 @@ func (db *DB) CopyPlan(ctx context.Context, planID int64, spec kehoach.CopySpec)
 	if err != nil {
 		return nil, err
 	}
+	np := copyOf(src, spec)
+	if err := db.CreatePlan(ctx, np); err != nil {
+		return nil, err
+	}
+	return np, nil
+}
+
+// copyOf is a new plan with src's sections and targets, as spec says.
+func copyOf(src *kehoach.Plan, spec kehoach.CopySpec) *kehoach.Plan {
 	np := &kehoach.Plan{Code: spec.Code, Number: spec.Number, Title: spec.Title, IssuerCode: spec.Issuer,
 		IssuedOn: src.IssuedOn, Place: src.Place, LegalBasis: src.LegalBasis, HorizonFrom: src.HorizonFrom, HorizonTo: src.HorizonTo}
 	if np.IssuerCode == "" {
@@ -552,10 +561,53 @@ func (db *DB) CopyPlan(ctx context.Context, planID int64, spec kehoach.CopySpec)
 		}
 		np.Targets = append(np.Targets, &c)
 	}
-	if err := db.CreatePlan(ctx, np); err != nil {
+	return np
+}
+
+// CopyPlanEach copies a plan into one draft per unit of a kind under a
+// unit, in one transaction.
+func (db *DB) CopyPlanEach(ctx context.Context, planID int64, spec kehoach.CopyEachSpec) ([]*kehoach.Plan, error) {
+	src, err := db.FindPlanByID(ctx, planID)
+	if err == nil {
+		err = db.fillMilestones(ctx, src)
+	}
+	if err != nil {
 		return nil, err
 	}
-	return np, nil
+	spec.Under = strings.ToUpper(strings.TrimSpace(spec.Under))
+	var p params
+	rows, err := db.read.QueryContext(ctx, `SELECT code, name FROM units WHERE kind = `+p.add(spec.Kind)+
+		` AND (valid_to = '' OR valid_to >= `+p.add(string(kehoach.DateOf(db.Now().In(kehoach.VietnamZone))))+`) AND `+p.subtree("id", []string{spec.Under})+` ORDER BY sort_key`, p.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: copy: %w", err)
+	}
+	var copies []*kehoach.Plan
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		np := copyOf(src, kehoach.CopySpec{Code: spec.CodePrefix + "_" + code, Number: spec.Number, Title: spec.Title + " – " + name, Issuer: code, Scope: code})
+		copies = append(copies, np)
+	}
+	rows.Close()
+	if len(copies) == 0 {
+		return nil, fieldErr(kehoach.EINVALID, "under", fmt.Sprintf("Không có đơn vị loại %q nào trực thuộc %s đang hoạt động.", spec.Kind, spec.Under))
+	}
+	for _, np := range copies {
+		if err := preparePlan(np); err != nil {
+			return nil, err
+		}
+	}
+	return copies, db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error {
+		for _, np := range copies {
+			if err := db.createPlanTx(ctx, tx, now, np); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // FindPlanState returns a plan's state.

@@ -76,6 +76,7 @@ var authzMatrix = []authzCase{
 	// Already published: the handler answers for those who may reach it.
 	{"POST", "/planner/plans/1/publish", url.Values{}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
 	{"POST", "/planner/plans/1/targets/2b/delete", url.Values{}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/plans/1/copy-each", url.Values{"under": {"TAMDUONG"}, "kind": {"province"}, "codePrefix": {"KH"}, "number": {"1"}, "title": {"x"}}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
 	{"POST", "/planner/indicators", url.Values{"action": {"preview"}, "numerator": {"#{XA_NVH}"}}, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
 	// The administrator creates the element; the planner then finds it taken.
 	{"POST", "/planner/elements", url.Values{"code": {"XA_AUTHZ"}, "name": {"x"}, "valueType": {"integer"}, "aggregation": {"sum"}, "unitKinds": {"commune"}}, [8]int{303, 303, 409, 403, 403, 403, 403, 403}},

@@ -48,7 +48,7 @@ func (h *handler) plannerHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "planner", map[string]any{"Title": "Lập kế hoạch", "Plans": plans, "States": states,
-		"Indicators": inds, "Elements": els, "Forms": forms})
+		"Indicators": inds, "Elements": els, "Forms": forms, "Copied": r.URL.Query().Get("copied")})
 }
 
 // plannerForm renders one of the planner's form pages: data with the

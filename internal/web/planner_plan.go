@@ -146,3 +146,26 @@ func (h *handler) planEditError(w http.ResponseWriter, r *http.Request, err erro
 	}
 	h.htmlError(w, r, err)
 }
+
+// plannerPlanCopyEach copies a plan into one draft per unit of a kind under
+// a unit (a district's plan into each commune's).
+func (h *handler) plannerPlanCopyEach(w http.ResponseWriter, r *http.Request) {
+	id, err := planID(r)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên."))
+		return
+	}
+	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
+	copies, err := h.Services.Planning.CopyPlanEach(r.Context(), id, kehoach.CopyEachSpec{Under: get("under"), Kind: get("kind"),
+		CodePrefix: strings.ToUpper(get("codePrefix")), Number: get("number"), Title: get("title")})
+	if err != nil {
+		h.planEditError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/planner?copied="+strconv.Itoa(len(copies)), http.StatusSeeOther)
+}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -277,6 +278,41 @@ func TestPlannerScope(t *testing.T) {
 	_, page := do(t, srv, "GET", resp.Header.Get("Location"), nil, "", as)
 	if !strings.Contains(page, `data-target="1a"`) || !strings.Contains(page, "<td>XA_BANBO</td>") || strings.Contains(page, "<td>TAMDUONG</td>") {
 		t.Errorf("copied plan's targets not scoped to the commune:\n%s", excerpt(page))
+	}
+	// Into each commune under the district: not this planner's.
+	if resp, _ = send("/planner/plans/1/copy-each", url.Values{"under": {"TAMDUONG"}, "kind": {"commune"}, "codePrefix": {"KH_XA"},
+		"number": {"3/KH"}, "title": {"Kế hoạch"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("copy into every commune by a commune planner: %d", resp.StatusCode)
+	}
+}
+
+// TestPlannerCopyEach: the district's plan copied into one draft per
+// commune, each issued by and scoped to its commune, in one step.
+func TestPlannerCopyEach(t *testing.T) {
+	srv := newServer(t)
+	form := url.Values{"under": {"TAMDUONG"}, "kind": {"commune"}, "codePrefix": {"KH_XA"}, "number": {"5/KH-UBND"}, "title": {"Kế hoạch văn hóa"}}
+	loc := planPost(t, srv, "planner", "/planner/plans/1/copy-each", form, http.StatusSeeOther)
+	n, err := strconv.Atoi(strings.TrimPrefix(loc, "/planner?copied="))
+	if err != nil || n < 2 {
+		t.Fatalf("redirect %q", loc)
+	}
+	home := get(t, srv, loc, http.StatusOK)
+	if !strings.Contains(home, "Đã tạo "+strconv.Itoa(n)+" bản nháp") || !strings.Contains(home, `data-plan="KH_XA_XA_BANBO"`) {
+		t.Errorf("home lacks the copies:\n%s", excerpt(home))
+	}
+	m := regexp.MustCompile(`<tr data-plan="KH_XA_XA_BANBO"><td>[^<]*</td><td><a href="(/planner/plans/\d+)">Kế hoạch văn hóa – Bản Bo`).FindStringSubmatch(home)
+	if m == nil {
+		t.Fatal("no link to Bản Bo's copy")
+	}
+	page := get(t, srv, m[1], http.StatusOK)
+	if !strings.Contains(page, "<td>XA_BANBO</td>") || strings.Contains(page, "<td>TAMDUONG</td>") || !strings.Contains(page, `value="XA_BANBO" required`) {
+		t.Errorf("Bản Bo's copy is not scoped to it:\n%s", excerpt(page))
+	}
+	// Again: the codes are taken, and nothing more is created.
+	planPost(t, srv, "planner", "/planner/plans/1/copy-each", form, http.StatusConflict)
+	form.Set("kind", "province")
+	if body := planPost(t, srv, "planner", "/planner/plans/1/copy-each", form, http.StatusUnprocessableEntity); !strings.Contains(body, "Không có đơn vị loại") {
+		t.Errorf("no unit of the kind: %s", excerpt(body))
 	}
 }
 

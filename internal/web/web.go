@@ -113,6 +113,7 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /planner/plans/{id}", h.page(auth.ActionPlan, h.plannerPlanUpdate))
 	mux.HandleFunc("POST /planner/plans/{id}/publish", h.page(auth.ActionPlan, h.plannerPlanPublish))
 	mux.HandleFunc("POST /planner/plans/{id}/copy", h.page(auth.ActionPlan, h.plannerPlanCopy))
+	mux.HandleFunc("POST /planner/plans/{id}/copy-each", h.page(auth.ActionPlan, h.plannerPlanCopyEach))
 	mux.HandleFunc("GET /planner/plans/{id}/targets/new", h.page(auth.ActionPlan, h.plannerTargetNew))
 	mux.HandleFunc("POST /planner/plans/{id}/targets", h.page(auth.ActionPlan, h.plannerTargetSave))
 	mux.HandleFunc("GET /planner/plans/{id}/targets/{code}", h.page(auth.ActionPlan, h.plannerTargetEdit))
