@@ -144,6 +144,16 @@ func TestRevisionsAndPlanAsOf(t *testing.T) {
 			if err != nil || len(got.Targets) != 1 || got.Targets[0].ScopeCode != "XA_A" || got.IssuerCode != "XA_A" {
 				t.Errorf("copy %+v %v", got, err)
 			}
+			each, err := db.CopyPlanEach(ctx, id, kehoach.CopyEachSpec{Under: "H", Kind: kehoach.KindCommune, CodePrefix: "KH_EACH", Number: "4/KH", Title: "Thư viện"})
+			if err != nil || len(each) != 2 || each[0].Targets[0].ScopeCode != each[0].IssuerCode {
+				t.Fatalf("copy each: %+v %v", each, err)
+			}
+			plans := countRows(t, db, "plans")
+			_, err = db.CopyPlanEach(ctx, id, kehoach.CopyEachSpec{Under: "H", Kind: kehoach.KindCommune, CodePrefix: "KH_EACH", Number: "4/KH", Title: "Thư viện"})
+			wantCode(t, err, kehoach.ECONFLICT)
+			if got := countRows(t, db, "plans"); got != plans {
+				t.Errorf("a refused copy left %d plans", got-plans)
+			}
 		})
 	}
 }
