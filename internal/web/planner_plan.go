@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"kehoach"
+	"kehoach/internal/vntext"
 	"kehoach/internal/web/form"
 )
 
@@ -115,17 +116,11 @@ func (h *handler) plannerPlanPublish(w http.ResponseWriter, r *http.Request) {
 // plannerPlanCopy copies a plan into a new draft (a district's plan into
 // a commune's, its targets' scope set to the commune).
 func (h *handler) plannerPlanCopy(w http.ResponseWriter, r *http.Request) {
-	id, err := planID(r)
+	id, get, err := copyForm(w, r)
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên."))
-		return
-	}
-	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 	spec := kehoach.CopySpec{Code: strings.ToUpper(get("code")), Number: get("number"), Title: get("title"),
 		Issuer: strings.ToUpper(get("issuer")), Scope: strings.ToUpper(get("scope"))}
 	np, err := h.Services.Planning.CopyPlan(r.Context(), id, spec)
@@ -150,17 +145,11 @@ func (h *handler) planEditError(w http.ResponseWriter, r *http.Request, err erro
 // plannerPlanCopyEach copies a plan into one draft per unit of a kind under
 // a unit (a district's plan into each commune's).
 func (h *handler) plannerPlanCopyEach(w http.ResponseWriter, r *http.Request) {
-	id, err := planID(r)
+	id, get, err := copyForm(w, r)
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên."))
-		return
-	}
-	get := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
 	copies, err := h.Services.Planning.CopyPlanEach(r.Context(), id, kehoach.CopyEachSpec{Under: get("under"), Kind: get("kind"),
 		CodePrefix: strings.ToUpper(get("codePrefix")), Number: get("number"), Title: get("title")})
 	if err != nil {
@@ -168,4 +157,17 @@ func (h *handler) plannerPlanCopyEach(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/planner?copied="+strconv.Itoa(len(copies)), http.StatusSeeOther)
+}
+
+// copyForm reads the plan of the path and a copy form's fields, trimmed.
+func copyForm(w http.ResponseWriter, r *http.Request) (int64, func(string) string, error) {
+	id, err := planID(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return 0, nil, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên.")
+	}
+	return id, func(k string) string { return strings.TrimSpace(vntext.NFC(r.PostForm.Get(k))) }, nil
 }
