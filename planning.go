@@ -65,6 +65,8 @@ type Decision struct {
 	Date      Date   `json:"date"`
 	Issuer    string `json:"issuer"`
 	Effective Date   `json:"effective"`
+	// Note says what the decision changed, in the planner's words.
+	Note string `json:"note,omitempty"`
 }
 
 // Validate returns why d cannot authorise a change, by field
@@ -95,7 +97,6 @@ type Revision struct {
 	Decision   Decision    `json:"decision"`
 	Old        TargetTerms `json:"old"`
 	New        TargetTerms `json:"new"`
-	Note       string      `json:"note,omitempty"`
 	By         string      `json:"by"`
 	At         string      `json:"at"`
 }

@@ -140,7 +140,6 @@ type planHead struct {
 	code, issuer string
 	status       string
 	nextPosition int
-	issuerUnitID int64
 }
 
 // planHeadFor reads a plan's head and refuses it, naming field, when its
@@ -155,10 +154,10 @@ func planHeadFor(ctx context.Context, q queryer, id int64, field string) (*planH
 
 func findPlanHead(ctx context.Context, q queryer, id int64) (*planHead, error) {
 	h := &planHead{id: id}
-	err := q.QueryRowContext(ctx, `SELECT p.code, u.code, p.issuer_id, COALESCE(s.status, 'published'),
+	err := q.QueryRowContext(ctx, `SELECT p.code, u.code, COALESCE(s.status, 'published'),
 		COALESCE((SELECT MAX(position) + 1 FROM targets WHERE plan_id = p.id), 0)
 		FROM plans p JOIN units u ON u.id = p.issuer_id LEFT JOIN plan_states s ON s.plan_id = p.id WHERE p.id = $1`, id).
-		Scan(&h.code, &h.issuer, &h.issuerUnitID, &h.status, &h.nextPosition)
+		Scan(&h.code, &h.issuer, &h.status, &h.nextPosition)
 	if err == sql.ErrNoRows {
 		return nil, kehoach.Errorf(kehoach.ENOTFOUND, "Không có kế hoạch số %d.", id)
 	} else if err != nil {
@@ -412,11 +411,11 @@ func (db *DB) SaveTarget(ctx context.Context, planID int64, oldCode string, t *k
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO target_revisions (plan_id, target_id, target_code, decision_number, decision_date, decision_issuer, effective,
 				old_text, old_indicator, old_scope, old_op, old_value, old_deadline, old_baseline,
-				new_text, new_indicator, new_scope, new_op, new_value, new_deadline, new_baseline, created_at, created_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+				new_text, new_indicator, new_scope, new_op, new_value, new_deadline, new_baseline, created_at, created_by, note)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
 				planID, old.ID, t.Code, vntext.NFC(dec.Number), string(dec.Date), vntext.NFC(dec.Issuer), string(dec.Effective),
 				old.Text, old.IndicatorCode, old.ScopeCode, old.Op, old.Value, old.Deadline, old.BaselinePeriod,
-				t.Text, t.IndicatorCode, t.ScopeCode, t.Op, t.Value, t.Deadline, t.BaselinePeriod, now, kehoach.ActorFromContext(ctx).Username); err != nil {
+				t.Text, t.IndicatorCode, t.ScopeCode, t.Op, t.Value, t.Deadline, t.BaselinePeriod, now, kehoach.ActorFromContext(ctx).Username, vntext.NFC(dec.Note)); err != nil {
 				return fmt.Errorf("store: revision: %w", err)
 			}
 			if err := audit(ctx, tx, now, "revise", "target", key, asJSON(kehoach.TermsOf(old)), asJSON(map[string]any{"terms": kehoach.TermsOf(t), "decision": dec})); err != nil {
@@ -643,7 +642,7 @@ func (db *DB) FindRevisions(ctx context.Context, planID int64, code string) ([]*
 		var at time.Time
 		if err := rows.Scan(&r.ID, &r.TargetCode, &r.Decision.Number, &date, &r.Decision.Issuer, &eff,
 			&r.Old.Text, &r.Old.IndicatorCode, &r.Old.ScopeCode, &r.Old.Op, &r.Old.Value, &r.Old.Deadline, &r.Old.BaselinePeriod,
-			&r.New.Text, &r.New.IndicatorCode, &r.New.ScopeCode, &r.New.Op, &r.New.Value, &r.New.Deadline, &r.New.BaselinePeriod, &r.Note, &r.By, &at); err != nil {
+			&r.New.Text, &r.New.IndicatorCode, &r.New.ScopeCode, &r.New.Op, &r.New.Value, &r.New.Deadline, &r.New.BaselinePeriod, &r.Decision.Note, &r.By, &at); err != nil {
 			return nil, fmt.Errorf("store: revisions: %w", err)
 		}
 		r.Decision.Date, r.Decision.Effective, r.At = kehoach.Date(date), kehoach.Date(eff), at.UTC().Format(time.RFC3339)

@@ -334,10 +334,11 @@ func TestPlannerRevisions(t *testing.T) {
 	target.Set("decisionDate", "2024-06-20")
 	target.Set("decisionIssuer", "HĐND huyện Tam Đường")
 	target.Set("effective", "2024-07-01")
+	target.Set("decisionNote", "Nâng mục tiêu thêm một năm")
 	planPost(t, srv, "planner", "/planner/plans/1/targets/2b", target, http.StatusSeeOther)
 
 	page := get(t, srv, "/plans/1/targets/2b", http.StatusOK)
-	for _, s := range []string{`data-milestone="2023"`, "Năm 2023: ≥ 95", "Lịch sử điều chỉnh", "15/NQ-HĐND", "01/07/2024", "≥ 100 đến Năm 2025", "≥ 90 đến Năm 2026"} {
+	for _, s := range []string{`data-milestone="2023"`, "Năm 2023: ≥ 95", "Lịch sử điều chỉnh", "Nâng mục tiêu thêm một năm", "15/NQ-HĐND", "01/07/2024", "≥ 100 đến Năm 2025", "≥ 90 đến Năm 2026"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("target page lacks %q", s)
 		}

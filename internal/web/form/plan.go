@@ -114,7 +114,7 @@ func DecodeTarget(r *http.Request) (*kehoach.Target, *kehoach.Decision, error) {
 	var dec *kehoach.Decision
 	if text(f, "decisionNumber") != "" || text(f, "decisionDate") != "" || text(f, "effective") != "" {
 		dec = &kehoach.Decision{Number: text(f, "decisionNumber"), Date: kehoach.Date(text(f, "decisionDate")),
-			Issuer: text(f, "decisionIssuer"), Effective: kehoach.Date(text(f, "effective"))}
+			Issuer: text(f, "decisionIssuer"), Effective: kehoach.Date(text(f, "effective")), Note: text(f, "decisionNote")}
 	}
 	return t, dec, result(bad)
 }
