@@ -284,7 +284,43 @@ func (h *handler) renderForm(w http.ResponseWriter, r *http.Request, f *kehoach.
 		h.htmlError(w, r, ferr)
 		return
 	}
-	h.plannerForm(w, r, "planner_form", map[string]any{"Title": "Biểu mẫu", "F": f, "Edit": edit, "Elements": els, "Rules": form.RulesText(f.Rules)}, err)
+	h.plannerForm(w, r, "planner_form", map[string]any{"Title": "Biểu mẫu", "F": f, "Edit": edit, "Elements": els, "Rules": form.RulesText(f.Rules),
+		"Reporters": h.formReporters(r, f, els)}, err)
+}
+
+// formReporter is a kind of unit that fills a form, and how many there are.
+type formReporter struct {
+	Kind  string
+	Count int
+}
+
+// formReporters says who fills f: the units of the kinds that report its
+// elements (a form is assigned to units through its elements' kinds).
+func (h *handler) formReporters(r *http.Request, f *kehoach.Form, els []*kehoach.DataElement) []formReporter {
+	var kinds []string
+	for _, e := range els {
+		if !slices.Contains(f.Elements, e.Code) {
+			continue
+		}
+		for _, k := range e.UnitKinds {
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	var out []formReporter
+	for _, k := range kehoach.UnitKinds {
+		if !slices.Contains(kinds, k) {
+			continue
+		}
+		us, err := h.Services.Units.FindUnits(r.Context(), kehoach.UnitFilter{Kind: k, On: kehoach.DateOf(h.Now().In(kehoach.VietnamZone)), Within: kehoach.ActorFromContext(r.Context()).View.Filter()})
+		if err != nil {
+			h.Log.Warn("form reporters", "err", err)
+			return out
+		}
+		out = append(out, formReporter{k, len(us)})
+	}
+	return out
 }
 
 func (h *handler) plannerFormNew(w http.ResponseWriter, r *http.Request) {

@@ -189,6 +189,9 @@ func TestPlannerBadInput(t *testing.T) {
 	if page := get(t, srv, "/planner/plans/"+id, http.StatusOK); strings.Contains(page, `data-target="9"`) {
 		t.Error("a refused target was saved")
 	}
+	if page := get(t, srv, "/planner/forms/BM_XA", http.StatusOK); !regexp.MustCompile(`<p data-reporters>[^<]*<b>\d+</b> xã, phường, thị trấn`).MatchString(page) {
+		t.Errorf("the form page does not say who fills it:\n%s", excerpt(page))
+	}
 	if page := get(t, srv, "/planner/forms/BM_XA", http.StatusOK); !strings.Contains(page, `value="XA_NVH" checked`) {
 		t.Error("XA_NVH was taken off the form")
 	}
