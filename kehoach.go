@@ -56,6 +56,9 @@ type Services struct {
 	Audit AuditService
 	// Reports keeps drafts and issued reports and letters (issue 12).
 	Reports ReportService
+	// Planning changes plans and their library (issue 14). When nil, the
+	// web takes it from Plans if that implements it (the store does).
+	Planning PlanWriteService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

@@ -83,6 +83,8 @@ type Target struct {
 	ScopeCode      string  `json:"scope"`          // unit code
 	CountLabel     string  `json:"countLabel"`     // what x/y counts: "xã", "bản", "hộ"
 	Section        string  `json:"section,omitempty"`
+	// Milestones are the interim values to reach (planning, issue 14).
+	Milestones []Milestone `json:"milestones,omitempty"`
 }
 
 // Validate checks a target's own fields.

@@ -267,13 +267,17 @@ type Actor struct {
 	// Entry is the units whose figures the actor may write; View, those
 	// it may read. The zero Scope covers nothing.
 	Entry, View Scope
+	// Plan is the units whose plans the actor may change (planning): the
+	// issuer and every target's scope must lie in it. The zero Scope
+	// changes no plan.
+	Plan Scope
 }
 
 // SystemActor is a command or a loader run by whoever runs the server
 // (the demo, kehoach gen, an import on the command line): it reaches every
 // unit, and the audit log names it name.
 func SystemActor(name string) Actor {
-	return Actor{Username: name, Entry: AllUnits, View: AllUnits}
+	return Actor{Username: name, Entry: AllUnits, View: AllUnits, Plan: AllUnits}
 }
 
 type actorKey struct{}

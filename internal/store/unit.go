@@ -161,7 +161,13 @@ func insertUnit(ctx context.Context, tx *sql.Tx, u *kehoach.Unit) error {
 
 // FindAncestors returns the codes from the unit itself up to the root.
 func (db *DB) FindAncestors(ctx context.Context, code string) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE up(id, code, parent_id, depth) AS (
+	return ancestorsOf(ctx, db.read, code)
+}
+
+// ancestorsOf is FindAncestors on q (a transaction's view, for checks of
+// plan scopes made in the writing transaction).
+func ancestorsOf(ctx context.Context, q queryer, code string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `WITH RECURSIVE up(id, code, parent_id, depth) AS (
 			SELECT id, code, parent_id, 0 FROM units WHERE code = $1
 			UNION ALL SELECT u.id, u.code, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id)
 		SELECT code FROM up ORDER BY depth`, code)

@@ -38,6 +38,9 @@ func (h *handler) apiUnit(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) apiPlans(w http.ResponseWriter, r *http.Request) {
 	plans, err := h.Services.Plans.FindPlans(r.Context())
+	if err == nil { // planning (issue 14): drafts are the planners'
+		plans, err = h.publishedOnly(r, plans)
+	}
 	if err != nil {
 		h.jsonError(w, r, err)
 		return
@@ -72,6 +75,9 @@ type apiTarget struct {
 
 func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
 	plan, err := h.findPlan(r)
+	if err == nil { // planning (issue 14): drafts are the planners'
+		err = h.hideDraft(r, plan)
+	}
 	if err == nil {
 		plan, _, err = h.scopePlan(r, plan)
 	}

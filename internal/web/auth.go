@@ -118,6 +118,7 @@ func (h *handler) authenticate(next http.Handler) http.Handler {
 			// of the request, and the store's own check of writes, read them
 			// from the Actor.
 			actor.Entry, actor.View = auth.ScopesOf(user)
+			actor.Plan = auth.PlanScopeOf(user) // planning (issue 14)
 		}
 		ctx = kehoach.NewContextWithActor(ctx, actor)
 		next.ServeHTTP(w, r.WithContext(ctx))

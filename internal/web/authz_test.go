@@ -66,6 +66,30 @@ var authzMatrix = []authzCase{
 	{"GET", "/healthz", nil, [8]int{200, 200, 200, 200, 200, 200, 200, 200}},
 	{"GET", "/login", nil, [8]int{200, 303, 303, 303, 303, 303, 303, 303}},
 
+	// Planning (issue 14): planners and administrators set plans up; the
+	// others may not, whatever their scope.
+	{"GET", "/planner", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/plans/new", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/plans/1", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/plans/1/targets/new", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/plans/1/targets/2b", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/indicators/new", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/indicators/CT_XA_NVH", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/elements/new", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/elements/XA_NVH", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/forms/new", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/forms/BM_XA", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/check?numerator=%23%7BXA_NVH%7D&unit=XA_BANBO&period=2024", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/plans/1", url.Values{"number": {"1/KH"}, "title": {"Kế hoạch"}, "issuer": {"TAMDUONG"}}, [8]int{303, 303, 303, 403, 403, 403, 403, 403}},
+	// Already published: the handler answers for those who may reach it.
+	{"POST", "/planner/plans/1/publish", url.Values{}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/plans/1/targets/2b/delete", url.Values{}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/plans/1/copy-each", url.Values{"under": {"TAMDUONG"}, "kind": {"province"}, "codePrefix": {"KH"}, "number": {"1"}, "title": {"x"}}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/indicators", url.Values{"action": {"preview"}, "numerator": {"#{XA_NVH}"}}, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	// The administrator creates the element; the planner then finds it taken.
+	{"POST", "/planner/elements", url.Values{"code": {"XA_AUTHZ"}, "name": {"x"}, "valueType": {"integer"}, "aggregation": {"sum"}, "unitKinds": {"commune"}}, [8]int{303, 303, 409, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/plans", url.Values{"code": {"KH_AUTHZ"}, "number": {"1/KH"}, "title": {"x"}, "issuer": {"TAMDUONG"}}, [8]int{303, 303, 409, 403, 403, 403, 403, 403}},
+
 	{"GET", "/api/units", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
 	{"GET", "/api/units/XA_BANBO", nil, [8]int{401, 200, 200, 200, 403, 200, 200, 200}},
 	{"GET", "/api/units/XA_BINHLU", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},

@@ -11,6 +11,9 @@ import (
 // home opens the plan when there is one, the list otherwise.
 func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 	plans, err := h.Services.Plans.FindPlans(r.Context())
+	if err == nil { // planning (issue 14): drafts are the planners'
+		plans, err = h.publishedOnly(r, plans)
+	}
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -24,6 +27,9 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) planList(w http.ResponseWriter, r *http.Request) {
 	plans, err := h.Services.Plans.FindPlans(r.Context())
+	if err == nil { // planning (issue 14): drafts are the planners'
+		plans, err = h.publishedOnly(r, plans)
+	}
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -64,11 +70,20 @@ func (h *handler) unitNames(r *http.Request, codes []string) (map[string]*kehoac
 // target, the gap, the status and the trend.
 func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 	plan, err := h.findPlan(r)
+	if err == nil { // planning (issue 14): drafts are the planners'
+		err = h.hideDraft(r, plan)
+	}
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
 	}
 	plan, scopeCode, err := h.scopePlan(r, plan)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	// Planning (issue 14): ?stood=YYYY-MM-DD, the targets as the plan stood.
+	plan, stood, err := h.planStood(r, plan)
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -102,6 +117,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		"Years":    planYears(plan),
 		"DemoNote": h.demoNote(plan),
 		"Scope":    units[scopeCode],
+		"Stood":    kehoach.Date(stood),
 	})
 }
 

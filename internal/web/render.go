@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 
 	"kehoach"
@@ -91,6 +92,9 @@ func (h *handler) funcs() template.FuncMap {
 		"date":            locale.VI.Date,
 		"dateTime":        locale.VI.DateTime,
 		"day":             func(d kehoach.Date) string { return locale.VI.Day(string(d)) },
+		// Planning (issue 14): a code's label of a kind, list membership.
+		"label": func(kind, code string) string { return locale.VI.Label(kind, code) },
+		"has":   slices.Contains[[]string],
 	}
 }
 

@@ -15,8 +15,14 @@ import (
 func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	plan, err := h.findPlan(r)
+	if err == nil { // planning (issue 14): drafts are the planners'
+		err = h.hideDraft(r, plan)
+	}
 	if err == nil {
 		plan, _, err = h.scopePlan(r, plan)
+	}
+	if err == nil { // planning (issue 14): ?stood=YYYY-MM-DD
+		plan, _, err = h.planStood(r, plan)
 	}
 	if err != nil {
 		h.htmlError(w, r, err)
@@ -74,6 +80,9 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		"Sort":     q.Get("sort"),
 		"DemoNote": h.demoNote(plan),
 		"Charts":   chartsOfTarget(tp, rows, kind), // reports (issue 12)
+		// Planning (issue 14): the target's revisions.
+		"Revisions":  h.targetRevisions(r, plan, target.Code),
+		"Milestones": h.targetMilestones(r, plan, target.Code),
 	})
 }
 

@@ -49,6 +49,10 @@ func New(c Config) http.Handler {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
+	// Planning (issue 14): the store that reads plans also writes them.
+	if pw, ok := c.Services.Plans.(kehoach.PlanWriteService); ok && c.Services.Planning == nil {
+		c.Services.Planning = pw
+	}
 	h := &handler{Config: c, static: loadStatic(), limiter: auth.NewLimiter(auth.LimiterConfig{
 		// Many people of one commune office or provincial intranet share an
 		// address behind NAT; the per-account limit stops a signed-in
@@ -105,6 +109,34 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", h.page(auth.ActionAdmin, h.tokenAdminRevoke))
 	mux.HandleFunc("GET /admin/audit", h.page(auth.ActionAdmin, h.auditShow))
 	mux.HandleFunc("GET /admin/audit.csv", h.page(auth.ActionAdmin, h.auditCSV))
+
+	// Planning (issue 14): the planner's pages, planner_*.go.
+	mux.HandleFunc("GET /planner", h.page(auth.ActionPlan, h.plannerHome))
+	mux.HandleFunc("GET /planner/check", h.page(auth.ActionPlan, h.plannerCheck))
+	mux.HandleFunc("GET /planner/plans/new", h.page(auth.ActionPlan, h.plannerPlanNew))
+	mux.HandleFunc("POST /planner/plans", h.page(auth.ActionPlan, h.plannerPlanCreate))
+	mux.HandleFunc("GET /planner/plans/{id}", h.page(auth.ActionPlan, h.plannerPlanEdit))
+	mux.HandleFunc("POST /planner/plans/{id}", h.page(auth.ActionPlan, h.plannerPlanUpdate))
+	mux.HandleFunc("POST /planner/plans/{id}/publish", h.page(auth.ActionPlan, h.plannerPlanPublish))
+	mux.HandleFunc("POST /planner/plans/{id}/copy", h.page(auth.ActionPlan, h.plannerPlanCopy))
+	mux.HandleFunc("POST /planner/plans/{id}/copy-each", h.page(auth.ActionPlan, h.plannerPlanCopyEach))
+	mux.HandleFunc("GET /planner/plans/{id}/targets/new", h.page(auth.ActionPlan, h.plannerTargetNew))
+	mux.HandleFunc("POST /planner/plans/{id}/targets", h.page(auth.ActionPlan, h.plannerTargetSave))
+	mux.HandleFunc("GET /planner/plans/{id}/targets/{code}", h.page(auth.ActionPlan, h.plannerTargetEdit))
+	mux.HandleFunc("POST /planner/plans/{id}/targets/{code}", h.page(auth.ActionPlan, h.plannerTargetSave))
+	mux.HandleFunc("POST /planner/plans/{id}/targets/{code}/delete", h.page(auth.ActionPlan, h.plannerTargetDelete))
+	mux.HandleFunc("GET /planner/indicators/new", h.page(auth.ActionPlan, h.plannerIndicatorNew))
+	mux.HandleFunc("POST /planner/indicators", h.page(auth.ActionPlan, h.plannerIndicatorSave))
+	mux.HandleFunc("GET /planner/indicators/{code}", h.page(auth.ActionPlan, h.plannerIndicatorEdit))
+	mux.HandleFunc("POST /planner/indicators/{code}", h.page(auth.ActionPlan, h.plannerIndicatorSave))
+	mux.HandleFunc("GET /planner/elements/new", h.page(auth.ActionPlan, h.plannerElementNew))
+	mux.HandleFunc("POST /planner/elements", h.page(auth.ActionPlan, h.plannerElementSave))
+	mux.HandleFunc("GET /planner/elements/{code}", h.page(auth.ActionPlan, h.plannerElementEdit))
+	mux.HandleFunc("POST /planner/elements/{code}", h.page(auth.ActionPlan, h.plannerElementSave))
+	mux.HandleFunc("GET /planner/forms/new", h.page(auth.ActionPlan, h.plannerFormNew))
+	mux.HandleFunc("POST /planner/forms", h.page(auth.ActionPlan, h.plannerFormSave))
+	mux.HandleFunc("GET /planner/forms/{code}", h.page(auth.ActionPlan, h.plannerFormEdit))
+	mux.HandleFunc("POST /planner/forms/{code}", h.page(auth.ActionPlan, h.plannerFormSave))
 
 	mux.HandleFunc("GET /api/units", h.api(auth.ActionView, h.apiUnits))
 	mux.HandleFunc("GET /api/units/{code}", h.api(auth.ActionView, h.apiUnit))

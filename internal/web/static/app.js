@@ -26,3 +26,39 @@ document.addEventListener("change", function (ev) {
     if (dirty) { ev.preventDefault(); ev.returnValue = ""; }
   });
 })();
+// Planning (issue 14): check an indicator's expressions as they are typed,
+// pointing at the column of the error, and preview its value for the unit
+// and period chosen. The form's own "check" button does the same without
+// JavaScript.
+(function () {
+  var f = document.querySelector("form[data-expr-check]");
+  if (!f || !window.fetch) return;
+  var timer = 0, seq = 0;
+  function val(name) { var el = f.elements[name]; return el ? el.value : ""; }
+  function show(name, c) {
+    var out = f.querySelector('[data-expr-error="' + name + '"]');
+    if (out) out.textContent = c.ok ? "" : c.reason;
+    var el = f.elements[name];
+    if (el) el.setAttribute("aria-invalid", c.ok ? "false" : "true");
+  }
+  function check() {
+    var q = new URLSearchParams({ numerator: val("numerator"), denominator: val("denominator"), factor: val("factor"),
+      unit: val("previewUnit"), period: val("previewPeriod") });
+    var mine = ++seq;
+    fetch(f.getAttribute("data-expr-check") + "?" + q.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (res) {
+        if (!res || mine !== seq) return;
+        show("numerator", res.numerator);
+        show("denominator", res.denominator);
+        var p = f.querySelector("[data-expr-preview]");
+        if (p) p.textContent = res.value ? "Giá trị: " + res.value : (res.note || "");
+      })
+      .catch(function () {});
+  }
+  f.addEventListener("input", function (ev) {
+    if (!ev.target.hasAttribute("data-expr") && ev.target.name !== "factor") return;
+    clearTimeout(timer);
+    timer = setTimeout(check, 250);
+  });
+})();
