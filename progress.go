@@ -19,6 +19,9 @@ type Point struct {
 	Num      float64 `json:"numerator"`
 	Den      float64 `json:"denominator"`
 	HasValue bool    `json:"hasValue"`
+	// Estimated marks a value read under another tree that takes a unit's
+	// figures only in part (a split by declared shares; issue 10).
+	Estimated bool `json:"estimated,omitempty"`
 }
 
 // TargetProgress is where a target stands: its current value, the gap to
@@ -74,6 +77,9 @@ type AnalyticsRequest struct {
 	// SkipRounding leaves values unrounded (indicators are rounded to their
 	// decimals otherwise).
 	SkipRounding bool
+	// HierarchyDate reads every figure under the unit tree of that day
+	// instead of the tree valid in each period ("" = as it was; issue 10).
+	HierarchyDate Date
 }
 
 // Dimension is one dimension of a request: "dx", "pe" or "ou", and items.

@@ -102,7 +102,17 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 	if err != nil {
 		return nil, err
 	}
-	ou, err := e.resolveOU(ctx, dims["ou"], pe)
+	// Issue 10: under the tree of a day, the units are that day's.
+	hv, err := e.viewFor(req.HierarchyDate)
+	if err != nil {
+		return nil, err
+	}
+	var ou []int32
+	if hv != nil {
+		ou, err = e.resolveOUOn(ctx, dims["ou"], hv)
+	} else {
+		ou, err = e.resolveOU(ctx, dims["ou"], pe)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -140,11 +150,15 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 			kehoach.AnalyticsHeader{Name: "numerator", Column: "Tử số", ValueType: "NUMBER"},
 			kehoach.AnalyticsHeader{Name: "denominator", Column: "Mẫu số", ValueType: "NUMBER"})
 	}
+	if hv != nil {
+		// Issue 10: which values take a unit's figures only in part.
+		res.Headers = append(res.Headers, kehoach.AnalyticsHeader{Name: "estimated", Column: "Ước tính", ValueType: "BOOLEAN"})
+	}
 
 	// Rows come in the order of the row dimensions' items, dx varying
 	// slowest as given. Large questions compute their points on every core
 	// first (all under the read lock held above), then write the rows.
-	pts, err := e.points(ctx, dx, ou, pe)
+	pts, err := e.points(ctx, dx, ou, pe, hv)
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +193,9 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 				if req.IncludeNumDen {
 					row = append(row, formatValue(pt.Num), formatValue(pt.Den))
 				}
+				if hv != nil {
+					row = append(row, strconv.FormatBool(pt.Estimated))
+				}
 				res.Rows = append(res.Rows, row)
 			}
 		}
@@ -196,7 +213,7 @@ const parallelPoints = 128
 
 // points evaluates every (dx, ou, pe) point, pe varying fastest. Callers
 // hold e.mu (read); the workers read only.
-func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period) ([]kehoach.Point, error) {
+func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period, hv *hview) ([]kehoach.Point, error) {
 	n := len(dx) * len(ou) * len(pe)
 	pts := make([]kehoach.Point, n)
 	if n == 0 {
@@ -210,6 +227,9 @@ func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []perio
 		p := i % len(pe)
 		u := (i / len(pe)) % len(ou)
 		d := i / (len(pe) * len(ou))
+		if hv != nil {
+			return e.hpointAt(hv, dx[d].ind, ou[u], &qps[p])
+		}
 		return e.pointAt(dx[d].ind, ou[u], &qps[p])
 	}
 	workers := min(runtime.GOMAXPROCS(0), n/parallelPoints+1)
@@ -319,15 +339,22 @@ func resolvePE(items []string, now time.Time) ([]period.Period, error) {
 // or CHILDREN, the codes are boundaries: the answer is the units at that
 // level (or the children) under them, valid at some time in the periods.
 func (e *Engine) resolveOU(ctx context.Context, items []string, pe []period.Period) ([]int32, error) {
-	var codes []int32
-	var levels []int
-	children := false
+	from, to := string(kehoach.DateOf(pe[0].Start())), string(kehoach.DateOf(pe[0].End()))
+	for _, p := range pe {
+		from = min(from, string(kehoach.DateOf(p.Start())))
+		to = max(to, string(kehoach.DateOf(p.End())))
+	}
+	return e.resolveOUDuring(ctx, items, from, to)
+}
+
+// parseOU splits ou items into unit codes, LEVEL-n levels and CHILDREN.
+func (e *Engine) parseOU(items []string) (codes []int32, levels []int, children bool, err error) {
 	for _, it := range items {
 		switch {
 		case strings.HasPrefix(it, "LEVEL-"):
 			n, err := strconv.Atoi(strings.TrimPrefix(it, "LEVEL-"))
 			if err != nil || n < 1 {
-				return nil, kehoach.Errorf(kehoach.EINVALID, "ou: cấp %q không hợp lệ (dạng LEVEL-3)", it)
+				return nil, nil, false, kehoach.Errorf(kehoach.EINVALID, "ou: cấp %q không hợp lệ (dạng LEVEL-3)", it)
 			}
 			levels = append(levels, n)
 		case it == "CHILDREN":
@@ -335,19 +362,26 @@ func (e *Engine) resolveOU(ctx context.Context, items []string, pe []period.Peri
 		default:
 			u, ok := e.unitByCode[it]
 			if !ok {
-				return nil, kehoach.Errorf(kehoach.EINVALID, "ou: không có đơn vị mã %q", it)
+				return nil, nil, false, kehoach.Errorf(kehoach.EINVALID, "ou: không có đơn vị mã %q", it)
 			}
 			codes = append(codes, u)
 		}
 	}
-	if len(levels) == 0 && !children {
-		return codes, nil
+	return codes, levels, children, nil
+}
+
+// resolveOUDuring is resolveOU for units valid at some time from..to.
+func (e *Engine) resolveOUDuring(ctx context.Context, items []string, from, to string) ([]int32, error) {
+	codes, levels, children, err := e.parseOU(items)
+	if err != nil || (len(levels) == 0 && !children) {
+		return codes, err
 	}
-	from, to := string(kehoach.DateOf(pe[0].Start())), string(kehoach.DateOf(pe[0].End()))
-	for _, p := range pe {
-		from = min(from, string(kehoach.DateOf(p.Start())))
-		to = max(to, string(kehoach.DateOf(p.End())))
-	}
+	return e.expandOU(ctx, codes, levels, children, from, to)
+}
+
+// expandOU lists the units at the levels (or the children) under codes,
+// valid at some time from..to.
+func (e *Engine) expandOU(ctx context.Context, codes []int32, levels []int, children bool, from, to string) ([]int32, error) {
 	roots := codes
 	if len(roots) == 0 {
 		for i, n := range e.units {

@@ -74,6 +74,12 @@ func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 // targetProgress computes one target's series from its baseline to its
 // deadline and its status as of asOf. Callers hold e.mu.
 func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period) (*kehoach.TargetProgress, error) {
+	return e.targetProgressUnder(t, asOf, nil)
+}
+
+// targetProgressUnder is targetProgress under the tree of view v (nil: as
+// it was; issue 10). Callers hold e.mu.
+func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, v *hview) (*kehoach.TargetProgress, error) {
 	ind, u, err := e.lookup(t.IndicatorCode, t.ScopeCode)
 	if err != nil {
 		return nil, err
@@ -91,7 +97,7 @@ func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period) (*kehoach
 	latest, reported := e.latestReported(ind)
 	at := -1
 	for i, p := range periods {
-		pt := e.point(ind, u, p)
+		pt := e.pointUnder(v, ind, u, p)
 		tp.Series = append(tp.Series, pt)
 		switch {
 		case !asOf.IsZero():

@@ -117,7 +117,11 @@ func findUnitByCode(ctx context.Context, q queryer, code string) (*kehoach.Unit,
 
 // FindUnitLinks returns all successor links.
 func (db *DB) FindUnitLinks(ctx context.Context) ([]kehoach.UnitLink, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT f.code, t.code, l.kind, l.effective FROM unit_links l
+	return findUnitLinks(ctx, db.read)
+}
+
+func findUnitLinks(ctx context.Context, q queryer) ([]kehoach.UnitLink, error) {
+	rows, err := q.QueryContext(ctx, `SELECT f.code, t.code, l.kind, l.effective, l.share FROM unit_links l
 		JOIN units f ON f.id = l.from_id JOIN units t ON t.id = l.to_id ORDER BY l.effective, f.code, t.code`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unit links: %w", err)
@@ -127,7 +131,7 @@ func (db *DB) FindUnitLinks(ctx context.Context) ([]kehoach.UnitLink, error) {
 	for rows.Next() {
 		var l kehoach.UnitLink
 		var d string
-		if err := rows.Scan(&l.From, &l.To, &l.Kind, &d); err != nil {
+		if err := rows.Scan(&l.From, &l.To, &l.Kind, &d, &l.Share); err != nil {
 			return nil, fmt.Errorf("store: unit links: %w", err)
 		}
 		l.Date = kehoach.Date(d)
@@ -161,7 +165,11 @@ func insertUnit(ctx context.Context, tx *sql.Tx, u *kehoach.Unit) error {
 
 // FindAncestors returns the codes from the unit itself up to the root.
 func (db *DB) FindAncestors(ctx context.Context, code string) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE up(id, code, parent_id, depth) AS (
+	return ancestors(ctx, db.read, code)
+}
+
+func ancestors(ctx context.Context, q queryer, code string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `WITH RECURSIVE up(id, code, parent_id, depth) AS (
 			SELECT id, code, parent_id, 0 FROM units WHERE code = $1
 			UNION ALL SELECT u.id, u.code, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id)
 		SELECT code FROM up ORDER BY depth`, code)
