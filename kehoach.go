@@ -54,6 +54,11 @@ type Services struct {
 	Submissions SubmissionService
 	// Audit reads the audit log.
 	Audit AuditService
+	// Issue 10: units kept by their administrator, reorganisations, and
+	// reading across them.
+	UnitAdmin UnitAdminService
+	Reorg     ReorgService
+	Hierarchy HierarchyReader
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

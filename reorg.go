@@ -106,6 +106,14 @@ type UnitAdminService interface {
 	UpdateUnit(ctx context.Context, code string, u *Unit) (*Unit, error)
 }
 
+// HierarchyReader reads targets under the tree of a day (issue 10); the
+// analytics engine implements it.
+type HierarchyReader interface {
+	// PlanProgressUnder is PlanProgress with each target read under the
+	// tree of date ("" = as it was). EINVALID for a malformed date.
+	PlanProgressUnder(ctx context.Context, plan *Plan, asOf string, date Date) ([]*TargetProgress, error)
+}
+
 // DayBefore returns the day before d.
 func (d Date) DayBefore() Date { return DateOf(d.Time().AddDate(0, 0, -1)) }
 
@@ -230,7 +238,10 @@ func PlanReorg(r *Reorg, t *ReorgTree) (*ReorgPlan, error) {
 		return nil, invalidReorg(f)
 	}
 	pl := &planner{r: r, t: t, f: map[string]string{}, byCode: map[string]*Unit{}, kids: map[string][]*Unit{},
-		taken: map[string]bool{}, plan: &ReorgPlan{Reorg: r}}
+		taken: map[string]bool{}, succ: map[string]UnitLink{}, plan: &ReorgPlan{Reorg: r}}
+	for _, l := range t.Links {
+		pl.succ[l.From] = l
+	}
 	for _, u := range t.Units {
 		pl.byCode[u.Code] = u
 		pl.taken[u.Code] = true
@@ -252,6 +263,7 @@ type planner struct {
 	byCode map[string]*Unit
 	kids   map[string][]*Unit
 	taken  map[string]bool
+	succ   map[string]UnitLink // a link from each unit already succeeded
 	plan   *ReorgPlan
 }
 
@@ -289,6 +301,9 @@ func (p *planner) isWithin(code, root string) bool {
 // end closes u on the day before the date, refusing when it has figures
 // for a period that starts on or after the date.
 func (p *planner) end(u *Unit) {
+	if l, ok := p.succ[u.Code]; ok {
+		p.f["units"] = fmt.Sprintf("hiệu lực chồng lấn: %s đã được sắp xếp vào %s từ %s", u.Code, l.To, l.Date)
+	}
 	if last := p.t.LastStart[u.Code]; last != "" && last >= p.r.Date {
 		p.f["date"] = fmt.Sprintf("đơn vị %s đã có số liệu cho kỳ bắt đầu %s, sau ngày hiệu lực %s: hãy chọn ngày muộn hơn", u.Code, last, p.r.Date)
 	}
@@ -509,4 +524,12 @@ func (pl *ReorgPlan) Successors() map[string][]string {
 		out[l.From] = append(out[l.From], l.To)
 	}
 	return out
+}
+
+// SharePercent is Share in percent (0 read as the whole), for pages.
+func (l UnitLink) SharePercent() float64 {
+	if l.Share <= 0 {
+		return 100
+	}
+	return l.Share * 100
 }

@@ -18,7 +18,10 @@ func reorgTree() *ReorgTree {
 		{Code: "C", Name: "Xã C", Kind: KindCommune, Level: 2, ParentCode: "P"},
 		{Code: "OLD", Name: "Xã cũ", Kind: KindCommune, Level: 2, ParentCode: "P", ValidTo: "2020-12-31"},
 		{Code: "LATE", Name: "Xã mới", Kind: KindCommune, Level: 2, ParentCode: "P", ValidFrom: "2025-07-01"},
-	}, LastStart: map[string]Date{"A": "2025-04-01", "B": "2025-07-01"}}
+		{Code: "D", Name: "Xã D", Kind: KindCommune, Level: 2, ParentCode: "P", ValidTo: "2026-06-30"},
+		{Code: "E", Name: "Xã E", Kind: KindCommune, Level: 2, ParentCode: "P", ValidFrom: "2026-07-01"},
+	}, Links: []UnitLink{{From: "D", To: "E", Kind: LinkRename, Date: "2026-07-01"}},
+		LastStart: map[string]Date{"A": "2025-04-01", "B": "2025-07-01"}}
 }
 
 func TestPlanReorg(t *testing.T) {
@@ -50,6 +53,7 @@ func TestPlanReorg(t *testing.T) {
 		{name: "code taken", r: Reorg{Kind: ReorgMerge, Date: "2025-07-01", Units: []string{"A", "C"}, New: &Unit{Code: "B", Name: "X"}}, field: "new"},
 		{name: "ended unit", r: Reorg{Kind: ReorgMerge, Date: "2025-07-01", Units: []string{"OLD", "C"}, New: &Unit{Code: "X", Name: "X"}}, field: "units"},
 		{name: "overlapping validity", r: Reorg{Kind: ReorgMerge, Date: "2025-07-01", Units: []string{"LATE", "C"}, New: &Unit{Code: "X", Name: "X"}}, field: "units"},
+		{name: "already succeeded", r: Reorg{Kind: ReorgMerge, Date: "2025-07-01", Units: []string{"D", "C"}, New: &Unit{Code: "X", Name: "X"}}, field: "units"},
 		{name: "bad date", r: Reorg{Kind: ReorgDissolve, Date: "2025-13-01", Units: []string{"C"}}, field: "date"},
 		{name: "unknown kind", r: Reorg{Kind: "explode", Date: "2025-07-01", Units: []string{"C"}}, field: "kind"},
 		{name: "split by villages", r: Reorg{Kind: ReorgSplit, Date: "2025-07-01", Units: []string{"A"}, Parts: []ReorgPart{

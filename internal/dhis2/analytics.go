@@ -74,6 +74,14 @@ func ParseAnalyticsQuery(raw string) (*kehoach.AnalyticsRequest, error) {
 		return nil, err
 	}
 	req := &kehoach.AnalyticsRequest{IncludeNumDen: q.Get("includeNumDen") == "true", SkipRounding: q.Get("skipRounding") == "true"}
+	// Issue 10: read under the unit tree of a day.
+	if hd := q.Get("hierarchyDate"); hd != "" {
+		d, err := kehoach.ParseDate(hd)
+		if err != nil {
+			return nil, invalid("hierarchyDate", "hierarchyDate: %s", kehoach.ErrorMessage(err))
+		}
+		req.HierarchyDate = d
+	}
 	seen := map[string]string{}
 	for _, param := range []string{"dimension", "filter"} {
 		if n := len(q[param]); n > MaxDimensionParams {
@@ -171,6 +179,9 @@ func FormatAnalyticsQuery(req *kehoach.AnalyticsRequest) string {
 	}
 	if req.SkipRounding {
 		parts = append(parts, "skipRounding=true")
+	}
+	if req.HierarchyDate != "" { // issue 10
+		parts = append(parts, "hierarchyDate="+string(req.HierarchyDate))
 	}
 	return strings.Join(parts, "&")
 }
