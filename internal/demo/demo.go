@@ -31,10 +31,10 @@ type spec struct {
 }
 
 type params struct {
-	Note     string `json:"note"`
-	Seed     uint64 `json:"seed"`
-	From     string `json:"from"`
-	To       string `json:"to"`
+	Note string `json:"note"`
+	Seed uint64 `json:"seed"`
+	From string `json:"from"`
+	To   string `json:"to"`
 	// Until "now" generates figures past To, following the trend, up to
 	// the last quarter before the clock's (issue 10: the demo lives in the
 	// present, whatever year that is).

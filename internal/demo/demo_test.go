@@ -3,10 +3,10 @@ package demo
 import (
 	"reflect"
 	"slices"
-	"time"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kehoach"
 )

@@ -122,7 +122,8 @@ func TestReorgPreviewApply(t *testing.T) {
 		f.Set("action", "apply")
 		resp, body := do(t, srv, "POST", "/admin/reorg", f, "", asAdmin)
 		if resp.StatusCode == http.StatusSeeOther || !strings.Contains(body, c.want) {
-			i := strings.Index(body, `role="alert"`); t.Errorf("%s: status %d, body lacks %q: %.300s", c.name, resp.StatusCode, c.want, body[max(i, 0):])
+			i := strings.Index(body, `role="alert"`)
+			t.Errorf("%s: status %d, body lacks %q: %.300s", c.name, resp.StatusCode, c.want, body[max(i, 0):])
 		}
 	}
 	split := url.Values{"kind": {"split"}, "date": {"2025-01-01"}, "units": {"XA_A"}, "parts": {"K1 | A 1 | 60 |\nK2 | A 2 | 30 |"}, "action": {"apply"}}
