@@ -267,4 +267,3 @@ func unitReorg(ctx context.Context, env Env, args []string) error {
 	}
 	return nil
 }
-

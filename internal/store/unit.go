@@ -135,6 +135,9 @@ func findUnitLinks(ctx context.Context, q queryer) ([]kehoach.UnitLink, error) {
 			return nil, fmt.Errorf("store: unit links: %w", err)
 		}
 		l.Date = kehoach.Date(d)
+		if l.Share == 1 {
+			l.Share = 0 // the whole: said by omitting it
+		}
 		out = append(out, l)
 	}
 	return out, rows.Err()
