@@ -69,11 +69,11 @@ func testFindUnits(t *testing.T, db namedDB, b *kehoach.Bundle) {
 		f    kehoach.UnitFilter
 		want []string
 	}{
-		{"query without diacritics", kehoach.UnitFilter{Query: "ban bo"}, []string{"X25_BANBO", "XA_BANBO", "TH_BANBO"}},
-		{"query upper case", kehoach.UnitFilter{Query: "BINH LU"}, []string{"X25_BINHLU", "XA_BINHLU", "TH_BINHLU"}},
-		{"query with diacritics", kehoach.UnitFilter{Query: "Bình Lư"}, []string{"X25_BINHLU", "XA_BINHLU", "TH_BINHLU"}},
-		{"query typed NFD", kehoach.UnitFilter{Query: norm.NFD.String("Bình Lư")}, []string{"X25_BINHLU", "XA_BINHLU", "TH_BINHLU"}},
-		{"query đ as d", kehoach.UnitFilter{Query: "tam duong"}, []string{"TAMDUONG", "TT_TAMDUONG", "CQ_UBND", "PTDTNT_TD"}},
+		{"query without diacritics", kehoach.UnitFilter{Query: "ban bo"}, []string{"X25_BANBO", "XA_BANBO", "X25_BANBO_VHXH", "TH_BANBO_25", "TH_BANBO"}},
+		{"query upper case", kehoach.UnitFilter{Query: "BINH LU"}, []string{"X25_BINHLU", "XA_BINHLU", "X25_BINHLU_VHXH", "TH_BINHLU_25", "TH_BINHLU"}},
+		{"query with diacritics", kehoach.UnitFilter{Query: "Bình Lư"}, []string{"X25_BINHLU", "XA_BINHLU", "X25_BINHLU_VHXH", "TH_BINHLU_25", "TH_BINHLU"}},
+		{"query typed NFD", kehoach.UnitFilter{Query: norm.NFD.String("Bình Lư")}, []string{"X25_BINHLU", "XA_BINHLU", "X25_BINHLU_VHXH", "TH_BINHLU_25", "TH_BINHLU"}},
+		{"query đ as d", kehoach.UnitFilter{Query: "tam duong"}, []string{"TAMDUONG", "TT_TAMDUONG", "PTDTNT_TD_25", "CQ_UBND", "PTDTNT_TD"}},
 		{"query Đ", kehoach.UnitFilter{Query: "TAM ĐƯỜNG", Kind: kehoach.KindDistrict}, []string{"TAMDUONG"}},
 		{"query extra spaces", kehoach.UnitFilter{Query: "  sơn   bình ", Kind: kehoach.KindCommune}, []string{"XA_SONBINH"}},
 		{"query by code", kehoach.UnitFilter{Query: "x25_banbo_vhxh"}, []string{"X25_BANBO_VHXH"}}, // issue 10: X25_BANBO alone now prefixes its villages
