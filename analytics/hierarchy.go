@@ -218,18 +218,27 @@ type hscope struct {
 	estimated bool
 }
 
+// superseded reports whether u ended within the period and a successor
+// carries on: a stock or a state is then the successor's, at the end of
+// the period, not both added (a flow still adds both parts of the period).
+func (sc *hscope) superseded(u int32) bool {
+	n := sc.e.units[u]
+	return n.to != "" && n.to < sc.to && len(sc.e.hier.succ[u]) > 0
+}
+
 func (sc *hscope) each(r expr.Ref, fn func(v, w float64)) (x *element, ok bool) {
 	x = sc.e.elements[r.Element]
 	if x == nil {
 		return nil, false
 	}
 	sp := spanOf(x.ptype, sc.p)
+	stock := x.el.Aggregation == kehoach.AggLast
 	for disagg, s := range x.series {
 		if r.Disagg != "" && disagg != r.Disagg {
 			continue
 		}
 		for _, m := range sc.members {
-			if s.rowOf[m.u] < 0 || !sc.e.units[m.u].validDuring(sc.from, sc.to) {
+			if s.rowOf[m.u] < 0 || !sc.e.units[m.u].validDuring(sc.from, sc.to) || (stock && sc.superseded(m.u)) {
 				continue
 			}
 			if v := unitValue(x.el.Aggregation, s, m.u, sp); !math.IsNaN(v) {
@@ -282,7 +291,7 @@ func (sc *hscope) Units(kinds []string) float64 {
 	n := 0.0
 	for _, m := range sc.members {
 		u := sc.e.units[m.u]
-		if !u.validDuring(sc.from, sc.to) {
+		if !u.validDuring(sc.from, sc.to) || sc.superseded(m.u) {
 			continue
 		}
 		for _, k := range kinds {
