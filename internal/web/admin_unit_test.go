@@ -58,6 +58,10 @@ func TestUnitAdminPages(t *testing.T) {
 			t.Errorf("%s=%s: status %d, body lacks %q", c.field, c.value, resp.StatusCode, c.want)
 		}
 	}
+	// A unit's page shows its own figures (a village of the demo has 2024's).
+	if _, v := do(t, srv, "GET", "/units/XA_BANBO_B01", nil, "", asAdmin); !strings.Contains(v, "Số liệu mới nhất của đơn vị") || !strings.Contains(v, "Quý IV/2024") {
+		t.Errorf("village page lacks its figures: %.1500s", v)
+	}
 	_, page := do(t, srv, "GET", "/units/BAN_MOI", nil, "", asAdmin)
 	if !strings.Contains(page, "Bản Mới Đổi Tên") {
 		t.Errorf("unit page lacks the new name")
@@ -162,6 +166,13 @@ func TestReorgPreviewApply(t *testing.T) {
 		t.Errorf("bad hierarchyDate: %d", resp.StatusCode)
 	}
 
+	// The plan and target pages read beside under the tree of a day.
+	if resp, page := do(t, srv, "GET", "/plans/1?hierarchyDate=2025-01-02", nil, "", asAdmin); resp.StatusCode != 200 || !strings.Contains(page, "Theo cây 02/01/2025") || !strings.Contains(page, `class="num under"`) {
+		t.Errorf("plan page under the tree of a day: %d", resp.StatusCode)
+	}
+	if resp, page := do(t, srv, "GET", "/plans/1/targets/3b?hierarchyDate=2025-01-02", nil, "", asAdmin); resp.StatusCode != 200 || !strings.Contains(page, "Cùng chỉ số theo cây đơn vị ngày 02/01/2025") {
+		t.Errorf("target page under the tree of a day: %d", resp.StatusCode)
+	}
 	_, audit := do(t, srv, "GET", "/admin/audit.csv?entity=unit", nil, "", asAdmin)
 	if !strings.Contains(audit, "XA_AB") || !strings.Contains(audit, "XA_A_1_2501") || !strings.Contains(audit, "reorganise") && !strings.Contains(audit, "Sắp xếp") {
 		t.Errorf("audit lacks the reorganisation: %.800s", audit)

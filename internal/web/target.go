@@ -39,6 +39,12 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tp := progress[0]
+	// Issue 10: the same target under the tree of a day, beside.
+	underDate, under, err := h.progressUnder(r, &kehoach.Plan{Targets: []*kehoach.Target{target}}, q.Get("period"))
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	pid := q.Get("period")
 	if pid == "" {
 		pid = tp.Current.Period
@@ -62,17 +68,18 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 	}
 	sortRows(rows, q.Get("sort"), target.Op)
 	h.render(w, r, http.StatusOK, "target", map[string]any{
-		"Title":    "Mục tiêu " + target.Code + ": " + target.Text,
-		"Plan":     plan,
-		"Target":   target,
-		"TP":       tp,
-		"Rows":     rows,
-		"Kind":     kind,
-		"Kinds":    kinds,
-		"Period":   pid,
-		"Years":    planYears(plan),
-		"Sort":     q.Get("sort"),
-		"DemoNote": h.demoNote(plan),
+		"Title":     "Mục tiêu " + target.Code + ": " + target.Text,
+		"Plan":      plan,
+		"Target":    target,
+		"TP":        tp,
+		"Rows":      rows,
+		"Kind":      kind,
+		"Kinds":     kinds,
+		"Period":    pid,
+		"Years":     planYears(plan),
+		"Sort":      q.Get("sort"),
+		"DemoNote":  h.demoNote(plan),
+		"UnderDate": underDate, "Under": under[target.Code],
 	})
 }
 
