@@ -357,5 +357,23 @@ func Successors(b *kehoach.Bundle, code string, d kehoach.Date) []string {
 		}
 	}
 	walk(code, 0)
-	return out
+	// A unit under another one listed is in its subtree already.
+	in := map[string]bool{}
+	for _, c := range out {
+		in[c] = true
+	}
+	kept := out[:0]
+	for _, c := range out {
+		nested := false
+		for p := byCode[c].ParentCode; p != "" && byCode[p] != nil; p = byCode[p].ParentCode {
+			if in[p] {
+				nested = true
+				break
+			}
+		}
+		if !nested {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }

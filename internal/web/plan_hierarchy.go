@@ -31,3 +31,35 @@ func (h *handler) progressUnder(r *http.Request, plan *kehoach.Plan, asOf string
 	}
 	return d, out, nil
 }
+
+// lineage returns the codes up the tree from the unit, and up the tree
+// from each unit it was made of, and theirs (issue 10): the reporter of a
+// commune made in 2025 sees the 2022 plan's targets of the district its
+// predecessors lay in, read for the new commune.
+func (h *handler) lineage(r *http.Request, code string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(c string, depth int) error
+	walk = func(c string, depth int) error {
+		if seen[c] || depth > 16 {
+			return nil
+		}
+		seen[c] = true
+		anc, err := h.Services.Units.FindAncestors(r.Context(), c)
+		if err != nil {
+			return err
+		}
+		out = append(out, anc...)
+		u, err := h.Services.Units.FindUnitByCode(r.Context(), c)
+		if err != nil {
+			return err
+		}
+		for _, l := range u.Predecessors {
+			if err := walk(l.From, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(code, 0)
+}
