@@ -231,8 +231,12 @@ func (e *Engine) point(ind *indicator, unit int32, p period.Period) kehoach.Poin
 
 // pointAt is point for a prepared period. Callers hold e.mu.
 func (e *Engine) pointAt(ind *indicator, unit int32, q *qperiod) kehoach.Point {
-	sc := &scope{e: e, root: unit, p: q.p, from: q.from, to: q.to}
-	pt := kehoach.Point{Period: q.id}
+	return evalPoint(&scope{e: e, root: unit, p: q.p, from: q.from, to: q.to}, ind, q.id)
+}
+
+// evalPoint evaluates an indicator in env for the period id.
+func evalPoint(sc expr.Env, ind *indicator, id string) kehoach.Point {
+	pt := kehoach.Point{Period: id}
 	num, nok := ind.num.Eval(sc)
 	den, dok := ind.den.Eval(sc)
 	if !nok || !dok || den == 0 {

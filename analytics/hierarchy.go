@@ -311,17 +311,8 @@ func (sc *hscope) Units(kinds []string) float64 {
 // Callers hold e.mu.
 func (e *Engine) hpointAt(v *hview, ind *indicator, root int32, q *qperiod) kehoach.Point {
 	sc := &hscope{e: e, members: e.viewMembers(v, root), p: q.p, from: q.from, to: q.to}
-	pt := kehoach.Point{Period: q.id}
-	num, nok := ind.num.Eval(sc)
-	den, dok := ind.den.Eval(sc)
-	if !nok || !dok || den == 0 {
-		return pt
-	}
-	factor := ind.ind.Factor
-	if factor == 0 {
-		factor = 1
-	}
-	pt.Num, pt.Den, pt.Value, pt.HasValue, pt.Estimated = num, den, num/den*factor, true, sc.estimated
+	pt := evalPoint(sc, ind, q.id)
+	pt.Estimated = pt.HasValue && sc.estimated
 	return pt
 }
 

@@ -47,28 +47,7 @@ func (e *Engine) IndicatorValue(ctx context.Context, indCode, unitCode, pid stri
 // PlanProgress returns every target of plan as of year asOf ("" = the latest
 // year with figures, up to each target's deadline).
 func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf string) ([]*kehoach.TargetProgress, error) {
-	var asOfP period.Period
-	if asOf != "" {
-		p, err := period.Parse(asOf)
-		if err != nil {
-			return nil, kehoach.Errorf(kehoach.EINVALID, "%v", err)
-		}
-		asOfP = p
-	}
-	if err := e.Refresh(ctx); err != nil {
-		return nil, err
-	}
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	out := make([]*kehoach.TargetProgress, 0, len(plan.Targets))
-	for _, t := range plan.Targets {
-		tp, err := e.targetProgress(t, asOfP)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, tp)
-	}
-	return out, nil
+	return e.PlanProgressUnder(ctx, plan, asOf, "")
 }
 
 // targetProgress computes one target's series from its baseline to its
