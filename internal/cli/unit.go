@@ -9,6 +9,7 @@ import (
 
 	"kehoach"
 	"kehoach/internal/locale"
+	"kehoach/internal/store"
 )
 
 const unitUsage = `Cách dùng:
@@ -24,18 +25,24 @@ func unitCommand(ctx context.Context, env Env, args []string) error {
 	return subcommand(ctx, env, "unit", unitUsage, map[string]command{"list": unitList, "add": unitAdd, "update": unitUpdate, "reorg": unitReorg}, args)
 }
 
+// openAfterFlags parses the command's flags, refuses arguments left over
+// and opens the database.
+func openAfterFlags(ctx context.Context, env Env, fs *flag.FlagSet, args []string, db *string) (*store.DB, error) {
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
+	}
+	if err := noArgs(fs); err != nil {
+		return nil, err
+	}
+	return openDB(ctx, env, *db)
+}
+
 // unitList prints the tree, indented, with names.
 func unitList(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet("unit list", env)
 	current := fs.Bool("current", false, "chỉ các đơn vị đang có hiệu lực hôm nay")
 	db := dbFlag(fs, env)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
-		return err
-	}
-	s, err := openDB(ctx, env, *db)
+	s, err := openAfterFlags(ctx, env, fs, args, db)
 	if err != nil {
 		return err
 	}
@@ -99,13 +106,7 @@ func unitAdd(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&u.Code, "code", "", "`MÃ` đơn vị mới")
 	unitFlags(fs, u)
 	db := dbFlag(fs, env)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
-		return err
-	}
-	s, err := openDB(ctx, env, *db)
+	s, err := openAfterFlags(ctx, env, fs, args, db)
 	if err != nil {
 		return err
 	}
@@ -124,20 +125,14 @@ func unitUpdate(ctx context.Context, env Env, args []string) error {
 	given := &kehoach.Unit{}
 	unitFlags(fs, given)
 	db := dbFlag(fs, env)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := noArgs(fs); err != nil {
-		return err
-	}
-	if *code == "" {
-		return usagef("cần --code MÃ (đơn vị cần sửa)")
-	}
-	s, err := openDB(ctx, env, *db)
+	s, err := openAfterFlags(ctx, env, fs, args, db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if *code == "" {
+		return usagef("cần --code MÃ (đơn vị cần sửa)")
+	}
 	u, err := s.FindUnitByCode(ctx, *code)
 	if err != nil {
 		return err
@@ -213,23 +208,17 @@ func unitReorg(ctx context.Context, env Env, args []string) error {
 	all := fs.Bool("confirm-all", false, "đồng ý các đề xuất được đánh dấu sẵn (phạm vi người dùng, nhiệm vụ)")
 	apply := fs.Bool("apply", false, "áp dụng (không có: chỉ xem trước)")
 	db := dbFlag(fs, env)
-	if err := parseFlags(fs, args); err != nil {
+	s, err := openAfterFlags(ctx, env, fs, args, db)
+	if err != nil {
 		return err
 	}
-	if err := noArgs(fs); err != nil {
-		return err
-	}
+	defer s.Close()
 	if *newCode != "" || *newName != "" {
 		r.New = &kehoach.Unit{Code: *newCode, Name: *newName}
 		if r.Kind == kehoach.ReorgMerge {
 			r.New.ParentCode = r.Parent
 		}
 	}
-	s, err := openDB(ctx, env, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
 	actx := kehoach.NewContextWithActor(ctx, cliActor)
 	pl, err := s.PreviewReorg(actx, r)
 	if err != nil {
