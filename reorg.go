@@ -59,11 +59,15 @@ type ReorgPart struct {
 // ReorgPlan is what a reorganisation changes, worked out before anything
 // is written: shown as the preview, then applied as it is.
 type ReorgPlan struct {
-	Reorg   *Reorg           `json:"reorg"`
-	Ended   []*Unit          `json:"ended"`   // units whose ValidTo becomes Date-1
-	Created []*Unit          `json:"created"` // new units, valid from Date
-	Links   []UnitLink       `json:"links"`
-	Props   []*ReorgProposal `json:"proposals"`
+	Reorg   *Reorg     `json:"reorg"`
+	Ended   []*Unit    `json:"ended"`   // units whose ValidTo becomes Date-1
+	Created []*Unit    `json:"created"` // new units, valid from Date
+	Links   []UnitLink `json:"links"`
+	// Moved are units born on the date itself (by an earlier operation of
+	// the same day) put under the successor in place: they have no
+	// history to keep.
+	Moved []*Unit          `json:"moved,omitempty"`
+	Props []*ReorgProposal `json:"proposals"`
 }
 
 // Proposal kinds: what refers to a unit that ends.
@@ -347,6 +351,12 @@ func (p *planner) carry(old, to *Unit, skip map[string]bool) {
 		if skip[c.Code] || !c.ValidOn(p.r.Date) {
 			continue
 		}
+		if c.ValidFrom == p.r.Date {
+			m := *c
+			m.ParentCode, m.Level = to.Code, to.Level+1
+			p.plan.Moved = append(p.plan.Moved, &m)
+			continue
+		}
 		p.version(c, to, c.Name, "")
 	}
 }
@@ -532,4 +542,38 @@ func (l UnitLink) SharePercent() float64 {
 		return 100
 	}
 	return l.Share * 100
+}
+
+// PlanReorgs plans several reorganisations one after the other, each in
+// the tree the ones before it leave (a province's communes and villages
+// merged on one day, say). EINVALID names the operation that fails.
+func PlanReorgs(rs []*Reorg, t *ReorgTree) ([]*ReorgPlan, error) {
+	byCode := make(map[string]*Unit, len(t.Units))
+	for _, u := range t.Units {
+		byCode[u.Code] = u
+	}
+	out := make([]*ReorgPlan, 0, len(rs))
+	for i, r := range rs {
+		pl, err := PlanReorg(r, t)
+		if err != nil {
+			if e, ok := err.(*Error); ok {
+				return nil, &Error{Code: e.Code, Message: fmt.Sprintf("Thao tác %d (%s): %s", i+1, strings.Join(r.Units, ", "), e.Message), Fields: e.Fields}
+			}
+			return nil, err
+		}
+		for _, u := range pl.Ended {
+			byCode[u.Code].ValidTo = u.ValidTo
+		}
+		for _, u := range pl.Created {
+			c := *u
+			t.Units = append(t.Units, &c)
+			byCode[c.Code] = &c
+		}
+		for _, u := range pl.Moved {
+			byCode[u.Code].ParentCode, byCode[u.Code].Level = u.ParentCode, u.Level
+		}
+		t.Links = append(t.Links, pl.Links...)
+		out = append(out, pl)
+	}
+	return out, nil
 }

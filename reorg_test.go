@@ -121,3 +121,32 @@ func TestPlanReorg(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanReorgs: villages merged, then their communes, on one day: the
+// village made that day moves under the new commune in place; the others
+// get new versions.
+func TestPlanReorgs(t *testing.T) {
+	pls, err := PlanReorgs([]*Reorg{
+		{Kind: ReorgMerge, Date: "2025-07-01", Units: []string{"A1", "A2"}, New: &Unit{Code: "AM", Name: "Bản AM"}},
+		{Kind: ReorgMerge, Date: "2025-07-01", Units: []string{"A", "B"}, New: &Unit{Code: "AB", Name: "Xã AB"}},
+	}, &ReorgTree{Units: reorgTree().Units, LastStart: map[string]Date{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pls) != 2 || len(pls[0].Created) != 1 || pls[0].Created[0].ParentCode != "A" {
+		t.Fatalf("village merge %+v", pls[0])
+	}
+	if len(pls[1].Moved) != 1 || pls[1].Moved[0].Code != "AM" || pls[1].Moved[0].ParentCode != "AB" || pls[1].Moved[0].Level != 3 {
+		t.Errorf("moved %+v", pls[1].Moved)
+	}
+	if len(pls[1].Created) != 2 || pls[1].Created[1].Code != "B1_2507" {
+		t.Errorf("created %+v", pls[1].Created)
+	}
+	_, err = PlanReorgs([]*Reorg{
+		{Kind: ReorgMerge, Date: "2025-07-01", Units: []string{"A", "C"}, New: &Unit{Code: "AC", Name: "AC"}},
+		{Kind: ReorgMerge, Date: "2025-07-01", Units: []string{"A", "B"}, New: &Unit{Code: "AB", Name: "AB"}},
+	}, &ReorgTree{Units: reorgTree().Units, LastStart: map[string]Date{}})
+	if err == nil || !strings.Contains(err.Error(), "Thao tác 2") {
+		t.Errorf("second operation on a unit ended by the first: %v", err)
+	}
+}

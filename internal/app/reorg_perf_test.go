@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"testing"
 	"time"
 
@@ -45,25 +44,23 @@ func TestReorgProvincePerf(t *testing.T) {
 	t.Logf("province: %d units, %d figures loaded in %s", len(spec.Bundle.Units), n, time.Since(start).Round(time.Millisecond))
 
 	communes := spec.Communes()
-	sort.Slice(communes, func(i, j int) bool { return communes[i].Code < communes[j].Code })
-	const groups = 38
 	start = time.Now()
-	created, links := 0, 0
-	for g := range groups {
-		var codes []string
-		for i := g; i < len(communes); i += groups {
-			codes = append(codes, communes[i].Code)
-		}
-		pl, err := db.ApplyReorg(ctx, &kehoach.Reorg{Kind: kehoach.ReorgMerge, Date: "2026-01-01", Units: codes,
-			New: &kehoach.Unit{Code: fmt.Sprintf("NEW%02d", g), Name: fmt.Sprintf("Xã mới %02d", g)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		created += len(pl.Created)
-		links += len(pl.Links)
+	pls, err := db.ApplyReorgs(ctx, spec.Reorganisation("2026-01-01"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	reorg := time.Since(start)
-	t.Logf("reorganisation: %d → %d communes, %d units made, %d links, in %s", len(communes), groups, created, links, reorg.Round(time.Millisecond))
+	ended, created, links, mergedVillages, groups := 0, 0, 0, 0, 0
+	for _, pl := range pls {
+		ended, created, links = ended+len(pl.Ended), created+len(pl.Created), links+len(pl.Links)
+		if len(pl.Ended) > 0 && pl.Ended[0].Kind == kehoach.KindVillage && len(pl.Reorg.Units) > 1 {
+			mergedVillages += len(pl.Reorg.Units)
+		} else {
+			groups++
+		}
+	}
+	t.Logf("reorganisation in one transaction: %d operations, %d villages merged, %d → %d communes, %d units ended, %d made, %d links, in %s",
+		len(pls), mergedVillages, len(communes), groups, ended, created, links, reorg.Round(time.Millisecond))
 	if reorg > 30*time.Second {
 		t.Errorf("reorganisation took %s", reorg)
 	}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"kehoach"
+	"kehoach/internal/gen"
 	"kehoach/internal/locale"
 	"kehoach/internal/store"
 )
@@ -254,5 +256,23 @@ func unitReorg(ctx context.Context, env Env, args []string) error {
 	if !*apply {
 		fmt.Fprintln(env.Stdout, "Chưa thay đổi gì: thêm --apply để áp dụng.")
 	}
+	return nil
+}
+
+// genReorg applies the dataset's reorganisation (`kehoach gen --reorg`) in
+// one transaction and says what it did and how long it took.
+func genReorg(ctx context.Context, env Env, db *store.DB, spec *gen.Spec, date kehoach.Date) error {
+	start := time.Now()
+	pls, err := db.ApplyReorgs(ctx, spec.Reorganisation(date))
+	if err != nil {
+		return err
+	}
+	ended, created, links := 0, 0, 0
+	for _, pl := range pls {
+		ended, created, links = ended+len(pl.Ended), created+len(pl.Created), links+len(pl.Links)
+	}
+	fmt.Fprintf(env.Stdout, "  Sắp xếp từ %s: %s thao tác; %s đơn vị kết thúc, %s đơn vị mới, %s liên kết kế thừa, trong %s giây\n",
+		locale.VI.Day(string(date)), locale.VI.Int(int64(len(pls))), locale.VI.Int(int64(ended)), locale.VI.Int(int64(created)),
+		locale.VI.Int(int64(links)), seconds(time.Since(start)))
 	return nil
 }

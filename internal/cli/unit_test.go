@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"kehoach"
+	"kehoach/internal/app"
 )
 
 // TestUnitCommand: units are added and edited from the command line, a
@@ -60,5 +62,29 @@ func TestUnitCommand(t *testing.T) {
 	m, err := db.FindUnitByCode(ctx, "XM")
 	if err != nil || len(m.Predecessors) != 2 || len(m.Children) != 1 || m.Children[0].Code != "XB_1_2507" {
 		t.Errorf("new commune %+v %v", m, err)
+	}
+}
+
+// TestGenReorg: `kehoach gen --reorg` reorganises the dataset it made in
+// one transaction: a third of the villages merged, 106 communes to 38.
+func TestGenReorg(t *testing.T) {
+	ctx := context.Background()
+	url := "sqlite:" + filepath.Join(t.TempDir(), "g.db")
+	code, out, errs := runStdin(ctx, "", "gen", "--scale", "district", "--reorg", "2026-01-01", "--db", url)
+	if code != 0 || !strings.Contains(out, "Sắp xếp từ 01/01/2026") {
+		t.Fatalf("gen --reorg: %d\n%s\n%s", code, out, errs)
+	}
+	s, err := app.OpenDB(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	communes, err := s.FindUnits(ctx, kehoach.UnitFilter{Kind: kehoach.KindCommune, On: "2026-01-01"})
+	if err != nil || len(communes) != 5 { // 13 × 38 / 106, rounded
+		t.Errorf("communes after: %d %v", len(communes), err)
+	}
+	villages, err := s.FindUnits(ctx, kehoach.UnitFilter{Kind: kehoach.KindVillage, On: "2026-01-01"})
+	if err != nil || len(villages) < 90 || len(villages) > 120 {
+		t.Errorf("villages after: %d of 150 %v", len(villages), err)
 	}
 }

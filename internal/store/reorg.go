@@ -60,47 +60,125 @@ func (db *DB) ApplyReorg(ctx context.Context, r *kehoach.Reorg) (*kehoach.ReorgP
 	if err != nil {
 		return nil, err
 	}
-	now := db.Now()
-	var events []auditEvent
-	for _, u := range pl.Ended {
-		if _, err := tx.ExecContext(ctx, `UPDATE units SET valid_to = $1 WHERE code = $2`, string(u.ValidTo), u.Code); err != nil {
-			return nil, fmt.Errorf("store: reorg: %w", err)
-		}
-		events = append(events, auditEvent{"update", "unit", u.Code, "", auditJSON(map[string]string{"validTo": string(u.ValidTo)})})
-	}
-	for _, u := range pl.Created {
-		if err := insertUnit(ctx, tx, u); err != nil {
-			return nil, err
-		}
-		events = append(events, auditEvent{"create", "unit", u.Code, "", auditJSON(u)})
-	}
-	for _, l := range pl.Links {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_links (from_id, to_id, kind, effective, share)
-			VALUES ((SELECT id FROM units WHERE code = $1), (SELECT id FROM units WHERE code = $2), $3, $4, $5)`,
-			l.From, l.To, l.Kind, string(l.Date), linkShare(l)); err != nil {
-			return nil, fmt.Errorf("store: reorg link: %w", err)
-		}
-	}
-	for _, p := range pl.Props {
-		if !slices.Contains(r.Confirm, p.Key) {
-			continue
-		}
-		if err := applyProposal(ctx, tx, p); err != nil {
-			return nil, err
-		}
-		events = append(events, auditEvent{"update", strings.TrimSuffix(strings.TrimSuffix(p.Kind, "_scope"), "_lead"), p.Key, p.From, strings.Join(p.To, ",")})
-	}
-	events = append(events, auditEvent{"reorganise", "unit", strings.Join(r.Units, ","), "", auditJSON(pl)})
-	if err := auditBatch(ctx, tx, now, events); err != nil {
+	if err := writePlan(ctx, tx, db.Now(), pl, r.Confirm); err != nil {
 		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'meta'`); err != nil {
-		return nil, fmt.Errorf("store: reorg: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: reorg: %w", err)
 	}
 	return pl, nil
+}
+
+// ApplyReorgs applies several reorganisations, one after the other, in one
+// transaction (a whole province on one day): the same checks as
+// ApplyReorg for each, in the tree the ones before it leave. No proposals
+// are listed or applied: each operation's scopes are left as they are.
+func (db *DB) ApplyReorgs(ctx context.Context, rs []*kehoach.Reorg) ([]*kehoach.ReorgPlan, error) {
+	if err := requireUnitAdmin(ctx); err != nil {
+		return nil, err
+	}
+	tx, err := db.BeginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	tree := func(last map[string]kehoach.Date) (*kehoach.ReorgTree, error) {
+		units, err := findUnits(ctx, tx, kehoach.UnitFilter{})
+		if err != nil {
+			return nil, err
+		}
+		links, err := findUnitLinks(ctx, tx)
+		return &kehoach.ReorgTree{Units: units, Links: links, LastStart: last}, err
+	}
+	for _, r := range rs {
+		normReorg(r)
+	}
+	t, err := tree(map[string]kehoach.Date{})
+	if err != nil {
+		return nil, err
+	}
+	pls, err := kehoach.PlanReorgs(rs, t)
+	if err != nil {
+		return nil, err
+	}
+	// Only the units that end can have figures in the way: plan again
+	// with theirs.
+	var ended []string
+	for _, pl := range pls {
+		for _, u := range pl.Ended {
+			ended = append(ended, u.Code)
+		}
+	}
+	last, err := lastStarts(ctx, tx, ended)
+	if err != nil {
+		return nil, err
+	}
+	if t, err = tree(last); err != nil {
+		return nil, err
+	}
+	if pls, err = kehoach.PlanReorgs(rs, t); err != nil {
+		return nil, err
+	}
+	now := db.Now()
+	for _, pl := range pls {
+		if err := writePlan(ctx, tx, now, pl, nil); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: reorg: %w", err)
+	}
+	return pls, nil
+}
+
+// writePlan writes one plan and the proposals confirmed, audited, and
+// bumps the metadata version, in the caller's transaction.
+func writePlan(ctx context.Context, tx *sql.Tx, now time.Time, pl *kehoach.ReorgPlan, confirm []string) error {
+	r := pl.Reorg
+	var events []auditEvent
+	for _, u := range pl.Ended {
+		if _, err := tx.ExecContext(ctx, `UPDATE units SET valid_to = $1 WHERE code = $2`, string(u.ValidTo), u.Code); err != nil {
+			return fmt.Errorf("store: reorg: %w", err)
+		}
+		events = append(events, auditEvent{"update", "unit", u.Code, "", auditJSON(map[string]string{"validTo": string(u.ValidTo)})})
+	}
+	for _, u := range pl.Created {
+		if err := insertUnit(ctx, tx, u); err != nil {
+			return err
+		}
+		events = append(events, auditEvent{"create", "unit", u.Code, "", auditJSON(u)})
+	}
+	for _, u := range pl.Moved {
+		if _, err := tx.ExecContext(ctx, `UPDATE units SET parent_id = (SELECT id FROM units WHERE code = $1), level = $2 WHERE code = $3`,
+			u.ParentCode, u.Level, u.Code); err != nil {
+			return fmt.Errorf("store: reorg: %w", err)
+		}
+		events = append(events, auditEvent{"update", "unit", u.Code, "", auditJSON(map[string]string{"parent": u.ParentCode})})
+	}
+	for _, l := range pl.Links {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_links (from_id, to_id, kind, effective, share)
+			VALUES ((SELECT id FROM units WHERE code = $1), (SELECT id FROM units WHERE code = $2), $3, $4, $5)`,
+			l.From, l.To, l.Kind, string(l.Date), linkShare(l)); err != nil {
+			return fmt.Errorf("store: reorg link: %w", err)
+		}
+	}
+	for _, p := range pl.Props {
+		if !slices.Contains(confirm, p.Key) {
+			continue
+		}
+		if err := applyProposal(ctx, tx, p); err != nil {
+			return err
+		}
+		events = append(events, auditEvent{"update", strings.TrimSuffix(strings.TrimSuffix(p.Kind, "_scope"), "_lead"), p.Key, p.From, strings.Join(p.To, ",")})
+	}
+	events = append(events, auditEvent{"reorganise", "unit", strings.Join(r.Units, ","), "", auditJSON(pl)})
+	if err := auditBatch(ctx, tx, now, events); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'meta'`); err != nil {
+		return fmt.Errorf("store: reorg: %w", err)
+	}
+	return nil
 }
 
 // planReorg reads the tree (and the figures of the units that would end)
