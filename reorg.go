@@ -241,18 +241,40 @@ func PlanReorg(r *Reorg, t *ReorgTree) (*ReorgPlan, error) {
 	if f := r.Validate(); len(f) > 0 {
 		return nil, invalidReorg(f)
 	}
-	pl := &planner{r: r, t: t, f: map[string]string{}, byCode: map[string]*Unit{}, kids: map[string][]*Unit{},
-		taken: map[string]bool{}, succ: map[string]UnitLink{}, plan: &ReorgPlan{Reorg: r}}
+	return planIn(r, t, indexTree(t))
+}
+
+// treeIndex is a tree's units by code and by parent, the codes taken and
+// the links from each unit already succeeded.
+type treeIndex struct {
+	byCode map[string]*Unit
+	kids   map[string][]*Unit
+	taken  map[string]bool
+	succ   map[string]UnitLink
+}
+
+func indexTree(t *ReorgTree) *treeIndex {
+	ix := &treeIndex{byCode: make(map[string]*Unit, len(t.Units)), kids: map[string][]*Unit{}, taken: make(map[string]bool, len(t.Units)), succ: map[string]UnitLink{}}
 	for _, l := range t.Links {
-		pl.succ[l.From] = l
+		ix.succ[l.From] = l
 	}
 	for _, u := range t.Units {
-		pl.byCode[u.Code] = u
-		pl.taken[u.Code] = true
+		ix.byCode[u.Code] = u
+		ix.taken[u.Code] = true
 		if u.ParentCode != "" {
-			pl.kids[u.ParentCode] = append(pl.kids[u.ParentCode], u)
+			ix.kids[u.ParentCode] = append(ix.kids[u.ParentCode], u)
 		}
 	}
+	return ix
+}
+
+// planIn plans r in t indexed by ix (which it does not change but for
+// the codes it takes).
+func planIn(r *Reorg, t *ReorgTree, ix *treeIndex) (*ReorgPlan, error) {
+	if f := r.Validate(); len(f) > 0 {
+		return nil, invalidReorg(f)
+	}
+	pl := &planner{r: r, t: t, f: map[string]string{}, byCode: ix.byCode, kids: ix.kids, taken: ix.taken, succ: ix.succ, plan: &ReorgPlan{Reorg: r}}
 	pl.run()
 	if len(pl.f) > 0 {
 		return nil, invalidReorg(pl.f)
@@ -548,13 +570,11 @@ func (l UnitLink) SharePercent() float64 {
 // the tree the ones before it leave (a province's communes and villages
 // merged on one day, say). EINVALID names the operation that fails.
 func PlanReorgs(rs []*Reorg, t *ReorgTree) ([]*ReorgPlan, error) {
-	byCode := make(map[string]*Unit, len(t.Units))
-	for _, u := range t.Units {
-		byCode[u.Code] = u
-	}
+	ix := indexTree(t)
+	byCode := ix.byCode
 	out := make([]*ReorgPlan, 0, len(rs))
 	for i, r := range rs {
-		pl, err := PlanReorg(r, t)
+		pl, err := planIn(r, t, ix)
 		if err != nil {
 			if e, ok := err.(*Error); ok {
 				return nil, &Error{Code: e.Code, Message: fmt.Sprintf("Thao tác %d (%s): %s", i+1, strings.Join(r.Units, ", "), e.Message), Fields: e.Fields}
@@ -568,9 +588,16 @@ func PlanReorgs(rs []*Reorg, t *ReorgTree) ([]*ReorgPlan, error) {
 			c := *u
 			t.Units = append(t.Units, &c)
 			byCode[c.Code] = &c
+			ix.kids[c.ParentCode] = append(ix.kids[c.ParentCode], &c)
 		}
 		for _, u := range pl.Moved {
-			byCode[u.Code].ParentCode, byCode[u.Code].Level = u.ParentCode, u.Level
+			m := byCode[u.Code]
+			ix.kids[m.ParentCode] = slices.DeleteFunc(ix.kids[m.ParentCode], func(k *Unit) bool { return k == m })
+			m.ParentCode, m.Level = u.ParentCode, u.Level
+			ix.kids[m.ParentCode] = append(ix.kids[m.ParentCode], m)
+		}
+		for _, l := range pl.Links {
+			ix.succ[l.From] = l
 		}
 		t.Links = append(t.Links, pl.Links...)
 		out = append(out, pl)

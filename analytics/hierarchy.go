@@ -209,7 +209,8 @@ func (e *Engine) viewMembers(v *hview, root int32) []wmember {
 }
 
 // hscope is an expr.Env like scope, for the tree of a day: each member
-// counts with its share, and a share below one marks the value estimated.
+// (all valid in the period) counts with its share, and a share below one
+// marks the value estimated.
 type hscope struct {
 	e         *Engine
 	members   []wmember
@@ -238,7 +239,7 @@ func (sc *hscope) each(r expr.Ref, fn func(v, w float64)) (x *element, ok bool) 
 			continue
 		}
 		for _, m := range sc.members {
-			if s.rowOf[m.u] < 0 || !sc.e.units[m.u].validDuring(sc.from, sc.to) || (stock && sc.superseded(m.u)) {
+			if s.rowOf[m.u] < 0 || (stock && sc.superseded(m.u)) {
 				continue
 			}
 			if v := unitValue(x.el.Aggregation, s, m.u, sp); !math.IsNaN(v) {
@@ -291,7 +292,7 @@ func (sc *hscope) Units(kinds []string) float64 {
 	n := 0.0
 	for _, m := range sc.members {
 		u := sc.e.units[m.u]
-		if !u.validDuring(sc.from, sc.to) || sc.superseded(m.u) {
+		if sc.superseded(m.u) {
 			continue
 		}
 		for _, k := range kinds {
@@ -310,7 +311,16 @@ func (sc *hscope) Units(kinds []string) float64 {
 // hpointAt evaluates an indicator for root under the view's tree.
 // Callers hold e.mu.
 func (e *Engine) hpointAt(v *hview, ind *indicator, root int32, q *qperiod) kehoach.Point {
-	sc := &hscope{e: e, members: e.viewMembers(v, root), p: q.p, from: q.from, to: q.to}
+	// Only the members that exist in the period have figures for it:
+	// filtered once here, not for every reference and disaggregation.
+	all := e.viewMembers(v, root)
+	ms := make([]wmember, 0, len(all))
+	for _, m := range all {
+		if e.units[m.u].validDuring(q.from, q.to) {
+			ms = append(ms, m)
+		}
+	}
+	sc := &hscope{e: e, members: ms, p: q.p, from: q.from, to: q.to}
 	pt := evalPoint(sc, ind, q.id)
 	pt.Estimated = pt.HasValue && sc.estimated
 	return pt

@@ -27,7 +27,7 @@ func genCommand(ctx context.Context, env Env, args []string) error {
 	scale := fs.String("scale", "", "`QUY_MÔ`: district (huyện), province (tỉnh) hoặc national (toàn quốc)")
 	seed := fs.Uint64("seed", 1, "hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu")
 	// Issue 10: a reorganisation of the dataset in the proportions of 2025.
-	reorgDate := fs.String("reorg", "", "sau khi nạp, sắp xếp đơn vị có hiệu lực từ `NGÀY` (NNNN-TT-NN): cứ 3 thôn gộp 2, 106 xã còn 38")
+	reorgDate := fs.String("reorg", "", "sau khi nạp, sắp xếp đơn vị có hiệu lực từ `NGÀY` (NNNN-TT-NN): cứ 6 thôn gộp 2 thành 1, 106 xã còn 38")
 	dbURL := dbFlag(fs, env)
 	if err := parseFlags(fs, args); err != nil {
 		return err

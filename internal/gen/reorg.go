@@ -7,9 +7,9 @@ import (
 )
 
 // Reorganisation returns the reorganisation of the dataset on day date,
-// in the proportions of 2025 (issue 10): in each commune, of every three
-// villages the first two are merged into one (about a third of the
-// villages merged), then the communes are merged into 38 for every 106
+// in the proportions of 2025 (issue 10): in each commune, of every six
+// villages the first two are merged into one (a third of the villages
+// merged), then the communes are merged into 38 for every 106
 // (commune i into group i mod n), each new commune taking its communes'
 // villages. Apply it with ApplyReorgs, in that order.
 func (s *Spec) Reorganisation(date kehoach.Date) []*kehoach.Reorg {
@@ -20,7 +20,7 @@ func (s *Spec) Reorganisation(date kehoach.Date) []*kehoach.Reorg {
 	}
 	for _, c := range s.communes {
 		vs := kids[c.Code]
-		for i := 0; i+1 < len(vs); i += 3 {
+		for i := 0; i+1 < len(vs); i += 6 {
 			out = append(out, &kehoach.Reorg{Kind: kehoach.ReorgMerge, Date: date, Units: []string{vs[i].Code, vs[i+1].Code},
 				New: &kehoach.Unit{Code: vs[i].Code + "_M", Name: vs[i].Name, Synthetic: true}})
 		}
