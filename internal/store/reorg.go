@@ -36,6 +36,15 @@ func requireUnitAdmin(ctx context.Context) error {
 	return nil
 }
 
+// beginUnitAdmin refuses an actor who is not an administrator, then
+// begins the write transaction of a change of the tree.
+func (db *DB) beginUnitAdmin(ctx context.Context) (*sql.Tx, error) {
+	if err := requireUnitAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return db.BeginWrite(ctx)
+}
+
 // PreviewReorg works out r without writing. See kehoach.ReorgService.
 func (db *DB) PreviewReorg(ctx context.Context, r *kehoach.Reorg) (*kehoach.ReorgPlan, error) {
 	if err := requireUnitAdmin(ctx); err != nil {
@@ -46,10 +55,7 @@ func (db *DB) PreviewReorg(ctx context.Context, r *kehoach.Reorg) (*kehoach.Reor
 
 // ApplyReorg applies r in one transaction. See kehoach.ReorgService.
 func (db *DB) ApplyReorg(ctx context.Context, r *kehoach.Reorg) (*kehoach.ReorgPlan, error) {
-	if err := requireUnitAdmin(ctx); err != nil {
-		return nil, err
-	}
-	tx, err := db.BeginWrite(ctx)
+	tx, err := db.beginUnitAdmin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -74,10 +80,7 @@ func (db *DB) ApplyReorg(ctx context.Context, r *kehoach.Reorg) (*kehoach.ReorgP
 // ApplyReorg for each, in the tree the ones before it leave. No proposals
 // are listed or applied: each operation's scopes are left as they are.
 func (db *DB) ApplyReorgs(ctx context.Context, rs []*kehoach.Reorg) ([]*kehoach.ReorgPlan, error) {
-	if err := requireUnitAdmin(ctx); err != nil {
-		return nil, err
-	}
-	tx, err := db.BeginWrite(ctx)
+	tx, err := db.beginUnitAdmin(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -396,10 +399,7 @@ func applyProposal(ctx context.Context, tx *sql.Tx, p *kehoach.ReorgProposal) er
 
 // CreateUnit adds one unit. See kehoach.UnitAdminService.
 func (db *DB) CreateUnit(ctx context.Context, u *kehoach.Unit) error {
-	if err := requireUnitAdmin(ctx); err != nil {
-		return err
-	}
-	tx, err := db.BeginWrite(ctx)
+	tx, err := db.beginUnitAdmin(ctx)
 	if err != nil {
 		return err
 	}
@@ -415,10 +415,7 @@ func (db *DB) CreateUnit(ctx context.Context, u *kehoach.Unit) error {
 
 // UpdateUnit changes one unit. See kehoach.UnitAdminService.
 func (db *DB) UpdateUnit(ctx context.Context, code string, u *kehoach.Unit) (*kehoach.Unit, error) {
-	if err := requireUnitAdmin(ctx); err != nil {
-		return nil, err
-	}
-	tx, err := db.BeginWrite(ctx)
+	tx, err := db.beginUnitAdmin(ctx)
 	if err != nil {
 		return nil, err
 	}
