@@ -116,6 +116,9 @@ type HierarchyReader interface {
 	// PlanProgressUnder is PlanProgress with each target read under the
 	// tree of date ("" = as it was). EINVALID for a malformed date.
 	PlanProgressUnder(ctx context.Context, plan *Plan, asOf string, date Date) ([]*TargetProgress, error)
+	// TargetBreakdownUnder is TargetBreakdown with the units of kind of
+	// the tree of date ("" = as it was).
+	TargetBreakdownUnder(ctx context.Context, t *Target, kind, p string, date Date) ([]*UnitProgress, error)
 }
 
 // DayBefore returns the day before d.

@@ -152,17 +152,29 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 		if n.unit.Kind != kind {
 			continue
 		}
-		up := &kehoach.UnitProgress{Unit: n.unit, Point: e.point(ind, u, p), Status: kehoach.StatusNoData}
-		if up.Point.HasValue {
-			up.Gap = t.Value - up.Point.Value
-			up.Meets = kehoach.Meets(t.Op, up.Point.Value, t.Value)
-			up.Status = kehoach.StatusOffTrack
-			if up.Meets {
-				up.Status = kehoach.StatusAchieved
-			}
-		}
-		out = append(out, up)
+		out = append(out, unitProgress(t, n.unit, e.point(ind, u, p)))
 	}
+	rankBreakdown(t, out)
+	return out, nil
+}
+
+// unitProgress is one line of a breakdown: a unit's point against the
+// target.
+func unitProgress(t *kehoach.Target, u *kehoach.Unit, pt kehoach.Point) *kehoach.UnitProgress {
+	up := &kehoach.UnitProgress{Unit: u, Point: pt, Status: kehoach.StatusNoData}
+	if up.Point.HasValue {
+		up.Gap = t.Value - up.Point.Value
+		up.Meets = kehoach.Meets(t.Op, up.Point.Value, t.Value)
+		up.Status = kehoach.StatusOffTrack
+		if up.Meets {
+			up.Status = kehoach.StatusAchieved
+		}
+	}
+	return up
+}
+
+// rankBreakdown puts a breakdown in order.
+func rankBreakdown(t *kehoach.Target, out []*kehoach.UnitProgress) {
 	// Lagging first: units without figures, then those short of the target
 	// by the largest gap, then the rest; ties in Vietnamese name order.
 	rank := func(x *kehoach.UnitProgress) int {
@@ -187,5 +199,4 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 		}
 		return vntext.Compare(a.Unit.Name, b.Unit.Name)
 	})
-	return out, nil
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +67,15 @@ func TestDemoAcrossTheChange(t *testing.T) {
 		}
 		if u.Current.Period != "2025" || u.Current.Den != 6 || !u.Current.HasValue || u.Current.Estimated {
 			t.Errorf("3b under today's tree: %+v, want 2025 on the 6 new communes, exact", u.Current)
+		}
+		// Its breakdown by commune, as it was and under today's tree.
+		old, err := e.TargetBreakdown(ctx, tp.Target, kehoach.KindCommune, "2025")
+		if err != nil || len(old) != 13 {
+			t.Errorf("3b by commune as it was: %d rows, %v; want the 13", len(old), err)
+		}
+		now, err := e.TargetBreakdownUnder(ctx, tp.Target, kehoach.KindCommune, "2025", "2026-12-01")
+		if err != nil || len(now) != 6 || !strings.HasPrefix(now[0].Unit.Code, "X25_") && !strings.HasPrefix(now[0].Unit.Code, "P25_") || !now[0].Point.HasValue {
+			t.Errorf("3b by commune under today's tree: %d rows, %v", len(now), err)
 		}
 	}
 	for _, d := range []kehoach.Date{"2026-12-01", "2022-06-01"} {

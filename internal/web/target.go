@@ -61,7 +61,13 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(kinds, kind) {
 		kind = kinds[0]
 	}
-	rows, err := h.Services.Analytics.TargetBreakdown(ctx, target, kind, pid)
+	var rows []*kehoach.UnitProgress
+	if d := q.Get("hierarchyDate"); d != "" && d != "none" && h.Services.Hierarchy != nil {
+		// Issue 10: the breakdown by the units of the day asked.
+		rows, err = h.Services.Hierarchy.TargetBreakdownUnder(ctx, target, kind, pid, kehoach.Date(d))
+	} else {
+		rows, err = h.Services.Analytics.TargetBreakdown(ctx, target, kind, pid)
+	}
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
