@@ -59,6 +59,11 @@ type Services struct {
 	// Planning changes plans and their library (issue 14). When nil, the
 	// web takes it from Plans if that implements it (the store does).
 	Planning PlanWriteService
+	// Issue 10: units kept by their administrator, reorganisations, and
+	// reading across them.
+	UnitAdmin UnitAdminService
+	Reorg     ReorgService
+	Hierarchy HierarchyReader
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

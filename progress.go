@@ -22,6 +22,9 @@ type Point struct {
 	Num      float64 `json:"numerator"`
 	Den      float64 `json:"denominator"`
 	HasValue bool    `json:"hasValue"`
+	// Estimated marks a value read under another tree that takes a unit's
+	// figures only in part (a split by declared shares; issue 10).
+	Estimated bool `json:"estimated,omitempty"`
 }
 
 // TargetProgress is where a target stands: its current value, the gap to
@@ -86,6 +89,9 @@ type AnalyticsRequest struct {
 	// USER_ORGUNIT, USER_ORGUNIT_CHILDREN and USER_ORGUNIT_GRANDCHILDREN
 	// stand for; empty: the roots of the unit tree (a caller who sees all).
 	UserUnits []string
+	// HierarchyDate reads every figure under the unit tree of that day
+	// instead of the tree valid in each period ("" = as it was; issue 10).
+	HierarchyDate Date
 }
 
 // Dimension is one dimension of a request: "dx", "pe" or "ou", and items.

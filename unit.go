@@ -62,6 +62,9 @@ type UnitLink struct {
 	To   string `json:"to"`
 	Kind string `json:"kind"`
 	Date Date   `json:"date"`
+	// Share is the fraction of From's own figures that To takes (issue 10:
+	// a split by declared shares); 0 is read as 1, the whole.
+	Share float64 `json:"share,omitempty"`
 }
 
 // UnitFilter selects units. Zero fields do not filter.

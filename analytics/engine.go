@@ -51,6 +51,9 @@ type Engine struct {
 	// kindPrefix[k][i] counts the units of kind k in pre[:i], so that a
 	// subtree's units of a kind are counted without walking it.
 	kindPrefix map[string][]int32
+	// hier holds the successor links for reading under the tree of a
+	// day (hierarchy.go, issue 10).
+	hier *hierarchy
 	// fromSnapshot and rowsScanned describe the last full load.
 	fromSnapshot bool
 	rowsScanned  int64
@@ -185,6 +188,10 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 		}
 	}
 	fresh.index()
+	// Issue 10: the successor links, for reading under another tree.
+	if fresh.hier, err = loadHierarchy(ctx, e.src, fresh); err != nil {
+		return err
+	}
 	for _, el := range elements {
 		pt, err := period.ParseType(el.PeriodType)
 		if err != nil {
@@ -232,6 +239,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	e.units, e.unitByID, e.unitByCode = fresh.units, fresh.unitByID, fresh.unitByCode
 	e.pre, e.pos, e.end, e.bounded, e.kindPrefix = fresh.pre, fresh.pos, fresh.end, fresh.bounded, fresh.kindPrefix
 	e.elements, e.elementByID, e.indicators = fresh.elements, fresh.elementByID, fresh.indicators
+	e.hier = fresh.hier // issue 10
 	e.dataVersion, e.metaVersion, e.loaded = upto, meta, true
 	e.fromSnapshot, e.rowsScanned = fresh.fromSnapshot, rows
 	return nil

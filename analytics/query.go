@@ -109,7 +109,17 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 	if err != nil {
 		return nil, err
 	}
-	ou, err := e.resolveOU(ctx, dims["ou"], pe, req.UserUnits)
+	// Issue 10: under the tree of a day, the units are that day's.
+	hv, err := e.viewFor(req.HierarchyDate)
+	if err != nil {
+		return nil, err
+	}
+	var ou []int32
+	if hv != nil {
+		ou, err = e.resolveOUOn(ctx, dims["ou"], req.UserUnits, hv)
+	} else {
+		ou, err = e.resolveOU(ctx, dims["ou"], pe, req.UserUnits)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +161,10 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 			kehoach.AnalyticsHeader{Name: "numerator", Column: "Tử số", ValueType: "NUMBER"},
 			kehoach.AnalyticsHeader{Name: "denominator", Column: "Mẫu số", ValueType: "NUMBER"})
 	}
+	if hv != nil {
+		// Issue 10: which values take a unit's figures only in part.
+		res.Headers = append(res.Headers, kehoach.AnalyticsHeader{Name: "estimated", Column: "Ước tính", ValueType: "BOOLEAN"})
+	}
 
 	// Rows come in the order of the row dimensions' items, dx varying
 	// slowest as given. Large questions compute their points on every core
@@ -167,7 +181,12 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 		fs.periods = qperiods(pe)
 		pe = pe[:1]
 	}
-	pts, err := e.points(ctx, dx, ou, pe, fs)
+	if fs != nil && hv != nil {
+		// A filter of several items is added up on the tree valid in each
+		// period; reading it under another day's tree is not built yet.
+		return nil, kehoach.Errorf(kehoach.EINVALID, "hierarchyDate: chưa dùng được cùng bộ lọc (filter) có nhiều mục; hãy hỏi từng mục như một chiều (dimension)")
+	}
+	pts, err := e.points(ctx, dx, ou, pe, fs, hv)
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +221,9 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 				if req.IncludeNumDen {
 					row = append(row, formatValue(pt.Num), formatValue(pt.Den))
 				}
+				if hv != nil {
+					row = append(row, strconv.FormatBool(pt.Estimated))
+				}
 				res.Rows = append(res.Rows, row)
 			}
 		}
@@ -219,7 +241,7 @@ const parallelPoints = 128
 
 // points evaluates every (dx, ou, pe) point, pe varying fastest. Callers
 // hold e.mu (read); the workers read only.
-func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period, fs *filterSet) ([]kehoach.Point, error) {
+func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period, fs *filterSet, hv *hview) ([]kehoach.Point, error) {
 	n := len(dx) * len(ou) * len(pe)
 	pts := make([]kehoach.Point, n)
 	if n == 0 {
@@ -232,6 +254,9 @@ func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []perio
 		d := i / (len(pe) * len(ou))
 		if fs != nil {
 			return e.pointFiltered(dx[d].ind, ou[u], &qps[p], fs)
+		}
+		if hv != nil {
+			return e.hpointAt(hv, dx[d].ind, ou[u], &qps[p])
 		}
 		return e.pointAt(dx[d].ind, ou[u], &qps[p])
 	}
@@ -346,43 +371,71 @@ func resolvePE(items []string, now time.Time) ([]period.Period, error) {
 // units at that level, of that kind or subkind (or the children) under
 // them, valid at some time in the periods.
 func (e *Engine) resolveOU(ctx context.Context, items []string, pe []period.Period, userUnits []string) ([]int32, error) {
-	var codes []int32
-	var levels []int
-	var groups []string
-	children := false
 	from, to := string(kehoach.DateOf(pe[0].Start())), string(kehoach.DateOf(pe[0].End()))
 	for _, p := range pe {
 		from = min(from, string(kehoach.DateOf(p.Start())))
 		to = max(to, string(kehoach.DateOf(p.End())))
 	}
+	return e.resolveOUDuring(ctx, items, userUnits, from, to)
+}
+
+// ouSpec is a parsed ou dimension: unit codes (keywords already turned
+// into units), LEVEL-n levels, OU_GROUP kinds and CHILDREN.
+type ouSpec struct {
+	codes    []int32
+	levels   []int
+	groups   []string
+	children bool
+}
+
+// parseOU splits ou items into an ouSpec; the USER_ORGUNIT keywords are
+// resolved among the units valid at some time from..to.
+func (e *Engine) parseOU(items, userUnits []string, from, to string) (ouSpec, error) {
+	var s ouSpec
 	for _, it := range items {
 		if depth, ok := userKeywords[it]; ok {
-			codes = append(codes, e.userUnits(userUnits, depth, from, to)...)
+			s.codes = append(s.codes, e.userUnits(userUnits, depth, from, to)...)
 			continue
 		}
 		switch {
 		case strings.HasPrefix(it, "OU_GROUP-") && len(it) > len("OU_GROUP-"):
-			groups = append(groups, strings.TrimPrefix(it, "OU_GROUP-"))
+			s.groups = append(s.groups, strings.TrimPrefix(it, "OU_GROUP-"))
 		case strings.HasPrefix(it, "LEVEL-"):
 			n, err := strconv.Atoi(strings.TrimPrefix(it, "LEVEL-"))
 			if err != nil || n < 1 {
-				return nil, kehoach.Errorf(kehoach.EINVALID, "ou: cấp %q không hợp lệ (dạng LEVEL-3)", it)
+				return s, kehoach.Errorf(kehoach.EINVALID, "ou: cấp %q không hợp lệ (dạng LEVEL-3)", it)
 			}
-			levels = append(levels, n)
+			s.levels = append(s.levels, n)
 		case it == "CHILDREN":
-			children = true
+			s.children = true
 		default:
 			u, ok := e.unitByCode[it]
 			if !ok {
-				return nil, kehoach.Errorf(kehoach.EINVALID, "ou: không có đơn vị mã %q", it)
+				return s, kehoach.Errorf(kehoach.EINVALID, "ou: không có đơn vị mã %q", it)
 			}
-			codes = append(codes, u)
+			s.codes = append(s.codes, u)
 		}
 	}
-	codes = unique32(codes)
-	if len(levels) == 0 && len(groups) == 0 && !children {
-		return codes, nil
+	s.codes = unique32(s.codes)
+	return s, nil
+}
+
+// resolveOUDuring is resolveOU for units valid at some time from..to.
+func (e *Engine) resolveOUDuring(ctx context.Context, items, userUnits []string, from, to string) ([]int32, error) {
+	s, err := e.parseOU(items, userUnits, from, to)
+	if err != nil {
+		return nil, err
 	}
+	if len(s.levels) == 0 && len(s.groups) == 0 && !s.children {
+		return s.codes, nil
+	}
+	return e.expandOU(ctx, s, from, to)
+}
+
+// expandOU lists the units at the levels, of the kinds (or the children)
+// under the spec's codes, valid at some time from..to.
+func (e *Engine) expandOU(ctx context.Context, s ouSpec, from, to string) ([]int32, error) {
+	codes, levels, groups, children := s.codes, s.levels, s.groups, s.children
 	roots := codes
 	if len(roots) == 0 {
 		for i, n := range e.units {

@@ -47,33 +47,18 @@ func (e *Engine) IndicatorValue(ctx context.Context, indCode, unitCode, pid stri
 // PlanProgress returns every target of plan as of year asOf ("" = the latest
 // year with figures, up to each target's deadline).
 func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf string) ([]*kehoach.TargetProgress, error) {
-	var asOfP period.Period
-	if asOf != "" {
-		p, err := period.Parse(asOf)
-		if err != nil {
-			return nil, kehoach.Errorf(kehoach.EINVALID, "%v", err)
-		}
-		asOfP = p
-	}
-	if err := e.Refresh(ctx); err != nil {
-		return nil, err
-	}
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	out := make([]*kehoach.TargetProgress, 0, len(plan.Targets))
-	for _, t := range plan.Targets {
-		tp, err := e.targetProgress(t, asOfP)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, tp)
-	}
-	return out, nil
+	return e.PlanProgressUnder(ctx, plan, asOf, "")
 }
 
 // targetProgress computes one target's series from its baseline to its
 // deadline and its status as of asOf. Callers hold e.mu.
 func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period) (*kehoach.TargetProgress, error) {
+	return e.targetProgressUnder(t, asOf, nil)
+}
+
+// targetProgressUnder is targetProgress under the tree of view v (nil: as
+// it was; issue 10). Callers hold e.mu.
+func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, v *hview) (*kehoach.TargetProgress, error) {
 	ind, u, err := e.lookup(t.IndicatorCode, t.ScopeCode)
 	if err != nil {
 		return nil, err
@@ -91,7 +76,7 @@ func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period) (*kehoach
 	latest, reported := e.latestReported(ind)
 	at := -1
 	for i, p := range periods {
-		pt := e.point(ind, u, p)
+		pt := e.pointUnder(v, ind, u, p)
 		tp.Series = append(tp.Series, pt)
 		switch {
 		case !asOf.IsZero():
@@ -167,17 +152,29 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 		if n.unit.Kind != kind {
 			continue
 		}
-		up := &kehoach.UnitProgress{Unit: n.unit, Point: e.point(ind, u, p), Status: kehoach.StatusNoData}
-		if up.Point.HasValue {
-			up.Gap = t.Value - up.Point.Value
-			up.Meets = kehoach.Meets(t.Op, up.Point.Value, t.Value)
-			up.Status = kehoach.StatusOffTrack
-			if up.Meets {
-				up.Status = kehoach.StatusAchieved
-			}
-		}
-		out = append(out, up)
+		out = append(out, unitProgress(t, n.unit, e.point(ind, u, p)))
 	}
+	rankBreakdown(t, out)
+	return out, nil
+}
+
+// unitProgress is one line of a breakdown: a unit's point against the
+// target.
+func unitProgress(t *kehoach.Target, u *kehoach.Unit, pt kehoach.Point) *kehoach.UnitProgress {
+	up := &kehoach.UnitProgress{Unit: u, Point: pt, Status: kehoach.StatusNoData}
+	if up.Point.HasValue {
+		up.Gap = t.Value - up.Point.Value
+		up.Meets = kehoach.Meets(t.Op, up.Point.Value, t.Value)
+		up.Status = kehoach.StatusOffTrack
+		if up.Meets {
+			up.Status = kehoach.StatusAchieved
+		}
+	}
+	return up
+}
+
+// rankBreakdown puts a breakdown in order.
+func rankBreakdown(t *kehoach.Target, out []*kehoach.UnitProgress) {
 	// Lagging first: units without figures, then those short of the target
 	// by the largest gap, then the rest; ties in Vietnamese name order.
 	rank := func(x *kehoach.UnitProgress) int {
@@ -202,5 +199,4 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 		}
 		return vntext.Compare(a.Unit.Name, b.Unit.Name)
 	})
-	return out, nil
 }

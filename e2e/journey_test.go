@@ -20,6 +20,12 @@ func isOldBanBo(o option) bool {
 	return strings.HasPrefix(o.Text, "Bản Bo (") && strings.Contains(o.Text, "đến 30/06/2025")
 }
 
+// isNewBanBo reports whether o is the commune Bản Bo made on 1 July 2025,
+// where the demo's reporter reports since (issue 10).
+func isNewBanBo(o option) bool {
+	return strings.HasPrefix(o.Text, "Bản Bo (") && !strings.Contains(o.Text, "đến ")
+}
+
 const (
 	formVillagesQuarterly = "Thiết chế văn hóa, truyền thanh thôn, bản (quý)"
 	formVillagesYearly    = "Danh hiệu văn hóa thôn, bản và hộ gia đình (năm)"
@@ -128,9 +134,11 @@ func TestJourneys(t *testing.T) {
 		if got := text(t, ctx, `header nav a[aria-current="page"]`); got != "Nhập số liệu" {
 			t.Fatalf("current nav item is %q, want Nhập số liệu", got)
 		}
-		autoPick(t, ctx, "unit", optionValue(t, options(t, ctx, "unit"), "Bản Bo (until 2025)", isOldBanBo))
+		// Issue 10: the reporter's scope moved to the new commune of Bản Bo;
+		// its villages' last quarter of the plan is Quý IV/2025.
+		autoPick(t, ctx, "unit", optionValue(t, options(t, ctx, "unit"), "Bản Bo (since 2025)", isNewBanBo))
 		autoPick(t, ctx, "form", optionValue(t, options(t, ctx, "form"), formVillagesQuarterly, func(o option) bool { return o.Text == formVillagesQuarterly }))
-		autoPick(t, ctx, "period", optionValue(t, options(t, ctx, "period"), "Quý IV/2024", func(o option) bool { return o.Text == "Quý IV/2024" }))
+		autoPick(t, ctx, "period", optionValue(t, options(t, ctx, "period"), "Quý IV/2025", func(o option) bool { return o.Text == "Quý IV/2025" }))
 		if h1 := text(t, ctx, "h1"); !strings.Contains(h1, "Bản Bo") {
 			t.Errorf("entry page heading is %q, want it to name Bản Bo", h1)
 		}
@@ -170,7 +178,7 @@ func TestJourneys(t *testing.T) {
 			}
 		}
 		if delta == 0 {
-			t.Fatalf("no village of Bản Bo has a yes or no loudspeaker figure for Quý IV/2024: %v", loudspeakers)
+			t.Fatalf("no village of Bản Bo has a yes or no loudspeaker figure for Quý IV/2025: %v", loudspeakers)
 		}
 		t.Logf("changed %d of %d villages' loudspeaker figure", len(want), len(loudspeakers))
 
@@ -201,9 +209,9 @@ func TestJourneys(t *testing.T) {
 		before := readFigure(t, ctx, "4a")
 
 		open(t, ctx, base+"/entry")
-		buttonPick(t, ctx, "unit", optionValue(t, options(t, ctx, "unit"), "Bản Bo (until 2025)", isOldBanBo))
+		buttonPick(t, ctx, "unit", optionValue(t, options(t, ctx, "unit"), "Bản Bo (since 2025)", isNewBanBo))
 		buttonPick(t, ctx, "form", optionValue(t, options(t, ctx, "form"), formVillagesYearly, func(o option) bool { return o.Text == formVillagesYearly }))
-		buttonPick(t, ctx, "period", optionValue(t, options(t, ctx, "period"), "Năm 2024", func(o option) bool { return o.Text == "Năm 2024" }))
+		buttonPick(t, ctx, "period", optionValue(t, options(t, ctx, "period"), "Năm 2025", func(o option) bool { return o.Text == "Năm 2025" }))
 
 		households := gridFields(t, ctx, "HGD_TONG")
 		if len(households) == 0 {

@@ -141,7 +141,7 @@ func TestPlannerJourney(t *testing.T) {
 
 	open(t, ctx, base+"/planner/plans/new")
 	mustSave(t, ctx, "/planner/plans", []field{{"code", "KH_TV"}, {"number", "7/KH-UBND"}, {"title", "Kế hoạch phát triển thư viện và văn nghệ"},
-		{"issuer", "TAMDUONG"}, {"horizonFrom", "2021"}, {"horizonTo", "2025"}}, false, &keys)
+		{"issuer", "LAICHAU"}, {"horizonFrom", "2021"}, {"horizonTo", "2026"}}, false, &keys)
 	planPath := eval[string](t, ctx, `location.pathname`)
 	id := strings.TrimPrefix(planPath, "/planner/plans/")
 	for _, tg := range [][]field{
@@ -161,11 +161,12 @@ func TestPlannerJourney(t *testing.T) {
 	}
 	screenshot(t, ctx, "planner-plan")
 
-	// The commune's reporter enters the new form's figures.
+	// The commune's reporter enters the new form's figures, for today's
+	// commune (its scope moved to the successor in the 2025 reorganisation).
 	load(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`form.logout button`)))
 	login(t, ctx, base, "xa.banbo", password(t, accounts, "xa.banbo"))
-	open(t, ctx, base+"/entry?unit=XA_BANBO&form=BM_TV&period=2024")
-	for name, v := range map[string]string{"v.XA_BANBO.XA_TV_CO": "true", "v.XA_BANBO.XA_DOI_VN": "3"} {
+	open(t, ctx, base+"/entry?unit=X25_BANBO&form=BM_TV&period=2026")
+	for name, v := range map[string]string{"v.X25_BANBO.XA_TV_CO": "true", "v.X25_BANBO.XA_DOI_VN": "3"} {
 		if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(`form.grid-form [name="`+name+`"]`), v)); err != nil {
 			t.Fatalf("grid field %s: %v (page: %s)", name, err, text(t, ctx, "main"))
 		}

@@ -287,12 +287,21 @@ func CreateDemoAccounts(ctx context.Context, db *store.DB) ([]DemoAccount, error
 		{Username: "lanhdao", Role: kehoach.RoleViewer},
 	}
 	ctx = kehoach.NewContextWithActor(ctx, kehoach.SystemActor("demo"))
+	// Issue 10: the accounts' units are the 2022 plan's; their scopes are
+	// where those units went by today (Bản Bo's reporter reports for the
+	// new commune of Bản Bo).
+	b, err := demo.TamDuongAt(db.Now())
+	if err != nil {
+		return nil, err
+	}
+	today := kehoach.DateOf(db.Now())
 	for i := range accounts {
 		a := &accounts[i]
 		a.Password = auth.NewPassword()
 		u := &kehoach.User{Username: a.Username, Role: a.Role}
 		if a.Unit != "" {
-			u.EntryScope = []string{a.Unit}
+			u.EntryScope = demo.Successors(b, a.Unit, today)
+			a.Unit = strings.Join(u.EntryScope, ",")
 		}
 		if err := db.CreateUser(ctx, u, a.Password); err != nil {
 			return nil, fmt.Errorf("app: demo account %s: %w", a.Username, err)
@@ -308,7 +317,7 @@ func LoadDemoIfEmpty(ctx context.Context, db *store.DB) (bool, error) {
 	if err != nil || len(units) > 0 {
 		return false, err
 	}
-	b, err := demo.TamDuong()
+	b, err := demo.TamDuongAt(db.Now()) // issue 10: figures up to the clock's last quarter
 	if err != nil {
 		return false, err
 	}

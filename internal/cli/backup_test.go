@@ -34,7 +34,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 	if _, err := app.LoadDemoIfEmpty(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	villages, err := db.FindUnits(ctx, kehoach.UnitFilter{Kind: kehoach.KindVillage})
+	villages, err := db.FindUnits(ctx, kehoach.UnitFilter{Kind: kehoach.KindVillage, On: "2024-12-31"})
 	if err != nil {
 		t.Fatal(err)
 	}

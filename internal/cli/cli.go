@@ -49,6 +49,7 @@ var commands = map[string]command{
 	"token":   tokenCommand,
 	"gen":     genCommand,
 	"report":  reportCommand, // reports (issue 12)
+	"unit":    unitCommand,   // issue 10
 }
 
 // Main runs one command and returns the process exit code: 0 when it

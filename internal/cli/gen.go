@@ -26,6 +26,8 @@ func genCommand(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet("gen", env)
 	scale := fs.String("scale", "", "`QUY_MÔ`: district (huyện), province (tỉnh) hoặc national (toàn quốc)")
 	seed := fs.Uint64("seed", 1, "hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu")
+	// Issue 10: a reorganisation of the dataset in the proportions of 2025.
+	reorgDate := fs.String("reorg", "", "sau khi nạp, sắp xếp đơn vị có hiệu lực từ `NGÀY` (NNNN-TT-NN): cứ 6 thôn gộp 2 thành 1, 106 xã còn 38")
 	dbURL := dbFlag(fs, env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -122,6 +124,9 @@ func genCommand(ctx context.Context, env Env, args []string) error {
 	fmt.Fprintf(w, "  Chỉ số:  %d; chỉ tiêu: %d; kế hoạch %s (%d mục tiêu)\n", len(b.Elements), len(b.Indicators), b.Plans[0].Code, len(b.Plans[0].Targets))
 	fmt.Fprintf(w, "  Số liệu: %s trong %s giây (%s số liệu/giây)\n", locale.VI.Int(n), seconds(valuesTime), locale.VI.Int(int64(rate)))
 	fmt.Fprintf(w, "  Tổng thời gian: %s giây (danh mục %s giây)\n", seconds(all), seconds(metaTime))
+	if *reorgDate != "" { // issue 10
+		return genReorg(kehoach.NewContextWithActor(ctx, cliActor), env, db, spec, kehoach.Date(*reorgDate))
+	}
 	return nil
 }
 

@@ -15,6 +15,7 @@ Cách dùng:
   kehoach token revoke --id N [--db URL]          # thu hồi một mã truy cập
   kehoach gen      --scale district|province|national [--seed N] [--db URL]   # dữ liệu tổng hợp
   kehoach report   --plan ID --period 2024|2024S1|2024Q3|2024N9|final [--kind report|letter] [--format docx|pdf|xlsx] [-o TỆP] [--db URL]
+  kehoach unit list|add|update|reorg …             # cây đơn vị; sáp nhập, chia tách, đổi tên, chuyển, giải thể
 
 Mỗi lệnh có --help, ví dụ: kehoach user add --help
 --db cũng đọc biến môi trường KEHOACH_DB; URL dạng sqlite:đường/dẫn.db hoặc postgres://…

@@ -12,6 +12,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"time"
 
 	"kehoach"
 	"kehoach/period"
@@ -30,10 +31,14 @@ type spec struct {
 }
 
 type params struct {
-	Note     string `json:"note"`
-	Seed     uint64 `json:"seed"`
-	From     string `json:"from"`
-	To       string `json:"to"`
+	Note string `json:"note"`
+	Seed uint64 `json:"seed"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Until "now" generates figures past To, following the trend, up to
+	// the last quarter before the clock's (issue 10: the demo lives in the
+	// present, whatever year that is).
+	Until    string `json:"until"`
 	Villages struct {
 		Under   string   `json:"under"` // the kind of unit villages are generated under
 		ValidTo string   `json:"validTo"`
@@ -42,6 +47,9 @@ type params struct {
 		Prefix  string   `json:"prefix"`
 		First   []string `json:"first"`
 		Second  []string `json:"second"`
+		// MergeBy is how many villages of a unit that ends are merged into
+		// one village of its successor (0: none are made).
+		MergeBy int `json:"mergeBy"`
 	} `json:"villages"`
 	// Bools: element → [share true at From, share true at To, required element].
 	Bools map[string][3]any `json:"bools"`
@@ -52,8 +60,12 @@ type params struct {
 }
 
 // TamDuong returns the demo bundle: the plan, its units, synthetic
-// villages and synthetic figures, deterministic for the embedded seed.
-func TamDuong() (*kehoach.Bundle, error) { return Build(tamDuong) }
+// villages and synthetic figures, deterministic for the embedded seed and
+// the day (figures run up to the clock's last quarter).
+func TamDuong() (*kehoach.Bundle, error) { return TamDuongAt(time.Now()) }
+
+// TamDuongAt is TamDuong as of now.
+func TamDuongAt(now time.Time) (*kehoach.Bundle, error) { return BuildAt(tamDuong, now) }
 
 // NoteText returns the demo bundle's note on what is synthetic.
 func NoteText() string {
@@ -66,7 +78,10 @@ func NoteText() string {
 
 // Build reads a bundle with a "demo" section and generates its synthetic
 // villages and figures.
-func Build(src []byte) (*kehoach.Bundle, error) {
+func Build(src []byte) (*kehoach.Bundle, error) { return BuildAt(src, time.Now()) }
+
+// BuildAt is Build as of now.
+func BuildAt(src []byte, now time.Time) (*kehoach.Bundle, error) {
 	var s spec
 	if err := json.Unmarshal(src, &s); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
@@ -75,8 +90,9 @@ func Build(src []byte) (*kehoach.Bundle, error) {
 	for _, p := range b.Plans {
 		p.Demo = true
 	}
-	g := &gen{p: s.Demo, b: b}
+	g := &gen{p: s.Demo, b: b, now: now}
 	g.villages()
+	g.successors()
 	if err := g.values(); err != nil {
 		return nil, err
 	}
@@ -84,8 +100,12 @@ func Build(src []byte) (*kehoach.Bundle, error) {
 }
 
 type gen struct {
-	p params
-	b *kehoach.Bundle
+	p   params
+	b   *kehoach.Bundle
+	now time.Time
+	// preds lists each unit's predecessors, so that a merged village
+	// starts with its parts' households.
+	preds map[string][]string
 }
 
 // rng returns a generator determined by the seed and the keys, so that a
@@ -139,6 +159,9 @@ func (g *gen) values() error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	// Periods that start before the clock's quarter are past: the demo has
+	// figures for them; the current quarter is left for the reporters.
+	cutoff := period.Of(period.Quarterly, g.now).Start()
 	ptype := map[string]period.Type{}
 	for _, f := range g.b.Forms {
 		t, err := period.ParseType(f.PeriodType)
@@ -157,17 +180,26 @@ func (g *gen) values() error {
 			continue
 		}
 		periods := period.Range(from.Sub(t)[0], to.Sub(t)[len(to.Sub(t))-1])
+		trend := len(periods)
+		if g.p.Until == "now" {
+			for p := periods[len(periods)-1].Next(); p.Start().Before(cutoff); p = p.Next() {
+				periods = append(periods, p)
+			}
+		}
 		for _, u := range g.b.Units {
 			if !el.ReportedBy(u.Kind) {
 				continue
 			}
 			for i, p := range periods {
-				if !u.ValidDuring(kehoach.DateOf(p.Start()), kehoach.DateOf(p.End())) {
+				// A unit reports the periods it exists at the end of: a
+				// commune merged on 1 July reports 2025Q2, its successor
+				// 2025Q3 and the year 2025.
+				if !u.ValidOn(kehoach.DateOf(p.End())) {
 					continue
 				}
 				frac := 0.0
-				if len(periods) > 1 {
-					frac = float64(i) / float64(len(periods)-1)
+				if trend > 1 {
+					frac = min(1.25, float64(i)/float64(trend-1))
 				}
 				v, ok := g.value(el.Code, u.Code, i, frac)
 				if !ok {
@@ -211,9 +243,137 @@ func (g *gen) state(code, unit string, frac float64) bool {
 	return g.rng("bool", code, unit).Float64() < lo+(hi-lo)*frac
 }
 
-// count is a unit's size, growing about 1% a step.
+// count is a unit's size, growing about 1% a step. A unit made by a merge
+// starts as the sum of its parts.
 func (g *gen) count(code, unit string, i int) int {
+	if ps := g.preds[unit]; len(ps) > 0 && g.p.Counts[code] != [2]float64{} {
+		n := 0
+		for _, p := range ps {
+			n += g.count(code, p, i)
+		}
+		return n
+	}
 	p := g.p.Counts[code]
 	base := p[0] + g.rng("count", code, unit).Float64()*(p[1]-p[0])
 	return int(math.Round(base * (1 + 0.01*float64(i))))
+}
+
+// successors follows the bundle's merge links (a unit that ends, the unit
+// it merged into): its villages are merged MergeBy at a time into
+// synthetic villages of the successor, and its other units still open
+// (schools) move to the successor as new versions, each with its link.
+func (g *gen) successors() {
+	v := g.p.Villages
+	byCode := map[string]*kehoach.Unit{}
+	kids := map[string][]*kehoach.Unit{}
+	for _, u := range g.b.Units {
+		byCode[u.Code] = u
+		kids[u.ParentCode] = append(kids[u.ParentCode], u)
+	}
+	made := map[string]int{}
+	var out []*kehoach.Unit
+	var links []kehoach.UnitLink
+	for _, l := range g.b.Links {
+		from, to := byCode[l.From], byCode[l.To]
+		if l.Kind != kehoach.LinkMerge || from == nil || to == nil || from.Kind != v.Under {
+			continue
+		}
+		end := l.Date.DayBefore()
+		var group []*kehoach.Unit
+		flush := func() {
+			if len(group) == 0 {
+				return
+			}
+			made[to.Code]++
+			nv := &kehoach.Unit{Code: fmt.Sprintf("%s_B%02d", to.Code, made[to.Code]), Name: group[0].Name, Kind: kehoach.KindVillage,
+				Subkind: group[0].Subkind, Level: to.Level + 1, ParentCode: to.Code, ValidFrom: l.Date, Synthetic: true}
+			out = append(out, nv)
+			for _, o := range group {
+				links = append(links, kehoach.UnitLink{From: o.Code, To: nv.Code, Kind: kehoach.LinkMerge, Date: l.Date})
+			}
+			group = nil
+		}
+		for _, c := range kids[from.Code] {
+			switch {
+			case c.Kind == kehoach.KindVillage && v.MergeBy > 0 && c.ValidTo == end:
+				if group = append(group, c); len(group) == v.MergeBy {
+					flush()
+				}
+			case c.ValidTo == "":
+				c.ValidTo = end
+				nc := *c
+				nc.Code, nc.ParentCode, nc.Level, nc.ValidFrom, nc.ValidTo = c.Code+"_25", to.Code, to.Level+1, l.Date, ""
+				out = append(out, &nc)
+				links = append(links, kehoach.UnitLink{From: c.Code, To: nc.Code, Kind: kehoach.LinkMove, Date: l.Date})
+			}
+		}
+		flush()
+	}
+	g.b.Units = append(g.b.Units, out...)
+	g.b.Links = append(g.b.Links, links...)
+	g.preds = map[string][]string{}
+	for _, l := range g.b.Links {
+		if l.Kind == kehoach.LinkMerge || l.Kind == kehoach.LinkMove {
+			g.preds[l.To] = append(g.preds[l.To], l.From)
+		}
+	}
+}
+
+// Successors returns the units that took over from unit code on day d in
+// bundle b: the unit itself while it exists, else where its links lead,
+// else (a unit dissolved without one, a district) its children's.
+func Successors(b *kehoach.Bundle, code string, d kehoach.Date) []string {
+	byCode := map[string]*kehoach.Unit{}
+	kids := map[string][]string{}
+	for _, u := range b.Units {
+		byCode[u.Code] = u
+		kids[u.ParentCode] = append(kids[u.ParentCode], u.Code)
+	}
+	succ := map[string][]string{}
+	for _, l := range b.Links {
+		succ[l.From] = append(succ[l.From], l.To)
+	}
+	var out []string
+	seen := map[string]bool{}
+	var walk func(c string, depth int)
+	walk = func(c string, depth int) {
+		u := byCode[c]
+		if u == nil || depth > 32 {
+			return
+		}
+		if u.ValidOn(d) {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+			return
+		}
+		next := succ[c]
+		if len(next) == 0 {
+			next = kids[c]
+		}
+		for _, n := range next {
+			walk(n, depth+1)
+		}
+	}
+	walk(code, 0)
+	// A unit under another one listed is in its subtree already.
+	in := map[string]bool{}
+	for _, c := range out {
+		in[c] = true
+	}
+	kept := out[:0]
+	for _, c := range out {
+		nested := false
+		for p := byCode[c].ParentCode; p != "" && byCode[p] != nil; p = byCode[p].ParentCode {
+			if in[p] {
+				nested = true
+				break
+			}
+		}
+		if !nested {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }

@@ -2,9 +2,11 @@ package demo
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kehoach"
 )
@@ -34,7 +36,7 @@ func TestTamDuong(t *testing.T) {
 		t.Errorf("villages = %d, want at least 7 per commune", kinds[kehoach.KindVillage])
 	}
 	for _, l := range b.Links {
-		if units[l.From] == nil || units[l.To] == nil || l.Date != "2025-07-01" {
+		if units[l.From] == nil || units[l.To] == nil || l.Date != "2025-07-01" || units[l.From].ValidTo != "2025-06-30" || units[l.To].ValidFrom != "2025-07-01" {
 			t.Errorf("bad link %+v", l)
 		}
 	}
@@ -68,8 +70,18 @@ func TestTamDuong(t *testing.T) {
 		}
 		periods[v.Period[:4]] = true
 	}
-	if !reflect.DeepEqual(periods, map[string]bool{"2021": true, "2022": true, "2023": true, "2024": true}) {
-		t.Errorf("years with figures = %v, want 2021–2024", periods)
+	want := map[string]bool{}
+	for y := 2021; y <= time.Now().Year(); y++ {
+		want[strconv.Itoa(y)] = true
+	}
+	if time.Now().Month() < 4 {
+		delete(want, strconv.Itoa(time.Now().Year())) // only the yearly period of this year has begun, not a past quarter
+	}
+	for y := range want {
+		if !periods[y] {
+			t.Errorf("years with figures = %v, want 2021 to the clock's", periods)
+			break
+		}
 	}
 	if !strings.Contains(NoteText(), "minh họa") {
 		t.Errorf("note %q does not say the data is illustrative", NoteText())
@@ -111,5 +123,63 @@ func TestRulesHoldOnDemo(t *testing.T) {
 				t.Errorf("%s/%s: %d cultural families of %d households", v.Unit, v.Period, n, total)
 			}
 		}
+	}
+}
+
+// TestLivesInThePresent: the six new communes have their (synthetic)
+// merged villages, the commune-level bodies exist, schools moved with their
+// communes, and figures after the reorganisation are under the new units
+// only, up to the quarter before the clock's, whatever the year.
+func TestLivesInThePresent(t *testing.T) {
+	now := time.Date(2027, 5, 20, 9, 0, 0, 0, time.UTC)
+	b, err := TamDuongAt(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]*kehoach.Unit{}
+	villages := map[string]int{}
+	for _, u := range b.Units {
+		units[u.Code] = u
+	}
+	for _, u := range b.Units {
+		if p := units[u.ParentCode]; p != nil && u.Kind == kehoach.KindVillage && p.ValidFrom == "2025-07-01" {
+			villages[p.Code]++
+			if !u.Synthetic || u.ValidFrom != "2025-07-01" {
+				t.Errorf("village %s of %s: synthetic %v from %s", u.Code, p.Code, u.Synthetic, u.ValidFrom)
+			}
+		}
+	}
+	for _, c := range []string{"X25_BINHLU", "X25_TALENG", "X25_KHUNHA", "X25_BANBO", "X25_SINSUOIHO", "P25_TANPHONG"} {
+		if villages[c] < 3 {
+			t.Errorf("%s has %d villages", c, villages[c])
+		}
+		if a := units[c+"_VHXH"]; a == nil || a.Kind != kehoach.KindAgency {
+			t.Errorf("%s has no Phòng Văn hóa - Xã hội", c)
+		}
+	}
+	if s := units["TH_BANBO_25"]; s == nil || s.ParentCode != "X25_BANBO" || units["TH_BANBO"].ValidTo != "2025-06-30" {
+		t.Errorf("school of Bản Bo not moved: %+v", s)
+	}
+	latest := ""
+	for _, v := range b.Values {
+		u := units[v.Unit]
+		if len(v.Period) == 6 && v.Period >= "2025Q3" && u.ValidTo != "" {
+			t.Errorf("%s has a figure for %s after it ended", v.Unit, v.Period)
+		}
+		if len(v.Period) == 6 && v.Period > latest {
+			latest = v.Period
+		}
+	}
+	if latest != "2027Q1" {
+		t.Errorf("latest quarter with figures %s, want 2027Q1 (the one before the clock's)", latest)
+	}
+	if got := Successors(b, "XA_BANBO", "2026-12-01"); !slices.Equal(got, []string{"X25_BANBO"}) {
+		t.Errorf("successors of XA_BANBO = %v", got)
+	}
+	if got := Successors(b, "TAMDUONG", "2026-12-01"); len(got) < 6 || !slices.Contains(got, "P25_TANPHONG") {
+		t.Errorf("successors of TAMDUONG = %v", got)
+	}
+	if got := Successors(b, "XA_BANBO", "2024-12-01"); !slices.Equal(got, []string{"XA_BANBO"}) {
+		t.Errorf("XA_BANBO in 2024 = %v", got)
 	}
 }

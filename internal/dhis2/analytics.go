@@ -111,6 +111,14 @@ func ParseAnalyticsParams(raw string) (*AnalyticsParams, error) {
 	if req.RelativeTo, err = dateParam(q, "relativePeriodDate"); err != nil {
 		return nil, err
 	}
+	// Issue 10: read under the unit tree of a day.
+	if hd := q.Get("hierarchyDate"); hd != "" {
+		d, err := kehoach.ParseDate(hd)
+		if err != nil {
+			return nil, invalid("hierarchyDate", "hierarchyDate: %s", kehoach.ErrorMessage(err))
+		}
+		req.HierarchyDate = d
+	}
 	seen := map[string]string{}
 	for _, param := range []string{"dimension", "filter"} {
 		if n := len(q[param]); n > MaxDimensionParams {
@@ -216,6 +224,9 @@ func FormatAnalyticsQuery(req *kehoach.AnalyticsRequest) string {
 	}
 	if !req.RelativeTo.IsZero() {
 		parts = append(parts, "relativePeriodDate="+req.RelativeTo.Format(time.DateOnly))
+	}
+	if req.HierarchyDate != "" { // issue 10
+		parts = append(parts, "hierarchyDate="+string(req.HierarchyDate))
 	}
 	return strings.Join(parts, "&")
 }

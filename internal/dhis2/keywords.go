@@ -40,7 +40,7 @@ type AnalyticsParams struct {
 
 // readParams are the parameters ParseAnalyticsParams reads.
 var readParams = []string{
-	"dimension", "filter", "includeNumDen", "skipRounding", "relativePeriodDate",
+	"dimension", "filter", "includeNumDen", "skipRounding", "relativePeriodDate", "hierarchyDate",
 	"skipMeta", "skipData", "showHierarchy", "hierarchyMeta",
 }
 

@@ -110,7 +110,7 @@ func insertBundleMeta(ctx context.Context, tx *sql.Tx, b *kehoach.Bundle) error 
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_links (from_id, to_id, kind, effective) VALUES ($1, $2, $3, $4)`, from, to, l.Kind, string(l.Date)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO unit_links (from_id, to_id, kind, effective, share) VALUES ($1, $2, $3, $4, $5)`, from, to, l.Kind, string(l.Date), linkShare(l)); err != nil {
 			return fmt.Errorf("store: unit link: %w", err)
 		}
 	}

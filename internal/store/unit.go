@@ -117,7 +117,11 @@ func findUnitByCode(ctx context.Context, q queryer, code string) (*kehoach.Unit,
 
 // FindUnitLinks returns all successor links.
 func (db *DB) FindUnitLinks(ctx context.Context) ([]kehoach.UnitLink, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT f.code, t.code, l.kind, l.effective FROM unit_links l
+	return findUnitLinks(ctx, db.read)
+}
+
+func findUnitLinks(ctx context.Context, q queryer) ([]kehoach.UnitLink, error) {
+	rows, err := q.QueryContext(ctx, `SELECT f.code, t.code, l.kind, l.effective, l.share FROM unit_links l
 		JOIN units f ON f.id = l.from_id JOIN units t ON t.id = l.to_id ORDER BY l.effective, f.code, t.code`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unit links: %w", err)
@@ -127,10 +131,13 @@ func (db *DB) FindUnitLinks(ctx context.Context) ([]kehoach.UnitLink, error) {
 	for rows.Next() {
 		var l kehoach.UnitLink
 		var d string
-		if err := rows.Scan(&l.From, &l.To, &l.Kind, &d); err != nil {
+		if err := rows.Scan(&l.From, &l.To, &l.Kind, &d, &l.Share); err != nil {
 			return nil, fmt.Errorf("store: unit links: %w", err)
 		}
 		l.Date = kehoach.Date(d)
+		if l.Share == 1 {
+			l.Share = 0 // the whole: said by omitting it
+		}
 		out = append(out, l)
 	}
 	return out, rows.Err()

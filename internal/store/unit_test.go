@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -30,6 +31,17 @@ var tamDuongCommunes = []string{
 }
 
 // villagesOf returns the codes of the bundle's villages under parent.
+// kidsOf lists the codes of the units directly under parent in b.
+func kidsOf(b *kehoach.Bundle, parent string) []string {
+	var out []string
+	for _, u := range b.Units {
+		if u.ParentCode == parent {
+			out = append(out, u.Code)
+		}
+	}
+	return out
+}
+
 func villagesOf(b *kehoach.Bundle, parent string) []string {
 	var out []string
 	for _, u := range b.Units {
@@ -45,7 +57,7 @@ func testFindUnits(t *testing.T, db namedDB, b *kehoach.Bundle) {
 	ctx := context.Background()
 	var villages int
 	for _, u := range b.Units {
-		if u.Kind == kehoach.KindVillage {
+		if u.Kind == kehoach.KindVillage && u.ValidFrom == "" { // the 2022 villages (issue 10 adds the merged ones)
 			villages++
 		}
 	}
@@ -57,14 +69,14 @@ func testFindUnits(t *testing.T, db namedDB, b *kehoach.Bundle) {
 		f    kehoach.UnitFilter
 		want []string
 	}{
-		{"query without diacritics", kehoach.UnitFilter{Query: "ban bo"}, []string{"X25_BANBO", "XA_BANBO", "TH_BANBO"}},
-		{"query upper case", kehoach.UnitFilter{Query: "BINH LU"}, []string{"X25_BINHLU", "XA_BINHLU", "TH_BINHLU"}},
-		{"query with diacritics", kehoach.UnitFilter{Query: "Bình Lư"}, []string{"X25_BINHLU", "XA_BINHLU", "TH_BINHLU"}},
-		{"query typed NFD", kehoach.UnitFilter{Query: norm.NFD.String("Bình Lư")}, []string{"X25_BINHLU", "XA_BINHLU", "TH_BINHLU"}},
-		{"query đ as d", kehoach.UnitFilter{Query: "tam duong"}, []string{"TAMDUONG", "TT_TAMDUONG", "CQ_UBND", "PTDTNT_TD"}},
+		{"query without diacritics", kehoach.UnitFilter{Query: "ban bo"}, []string{"X25_BANBO", "XA_BANBO", "X25_BANBO_VHXH", "TH_BANBO_25", "TH_BANBO"}},
+		{"query upper case", kehoach.UnitFilter{Query: "BINH LU"}, []string{"X25_BINHLU", "XA_BINHLU", "X25_BINHLU_VHXH", "TH_BINHLU_25", "TH_BINHLU"}},
+		{"query with diacritics", kehoach.UnitFilter{Query: "Bình Lư"}, []string{"X25_BINHLU", "XA_BINHLU", "X25_BINHLU_VHXH", "TH_BINHLU_25", "TH_BINHLU"}},
+		{"query typed NFD", kehoach.UnitFilter{Query: norm.NFD.String("Bình Lư")}, []string{"X25_BINHLU", "XA_BINHLU", "X25_BINHLU_VHXH", "TH_BINHLU_25", "TH_BINHLU"}},
+		{"query đ as d", kehoach.UnitFilter{Query: "tam duong"}, []string{"TAMDUONG", "TT_TAMDUONG", "PTDTNT_TD_25", "CQ_UBND", "PTDTNT_TD"}},
 		{"query Đ", kehoach.UnitFilter{Query: "TAM ĐƯỜNG", Kind: kehoach.KindDistrict}, []string{"TAMDUONG"}},
 		{"query extra spaces", kehoach.UnitFilter{Query: "  sơn   bình ", Kind: kehoach.KindCommune}, []string{"XA_SONBINH"}},
-		{"query by code", kehoach.UnitFilter{Query: "x25_banbo"}, []string{"X25_BANBO"}},
+		{"query by code", kehoach.UnitFilter{Query: "x25_banbo_vhxh"}, []string{"X25_BANBO_VHXH"}}, // issue 10: X25_BANBO alone now prefixes its villages
 		{"query wildcard is literal", kehoach.UnitFilter{Query: "%"}, nil},
 		{"query no match", kehoach.UnitFilter{Query: "hà nội"}, nil},
 		{"kind province", kehoach.UnitFilter{Kind: kehoach.KindProvince}, []string{"LAICHAU"}},
@@ -101,11 +113,14 @@ func testFindUnits(t *testing.T, db namedDB, b *kehoach.Bundle) {
 		want int
 	}{
 		{kehoach.UnitFilter{Kind: kehoach.KindCommune}, 19},
-		{kehoach.UnitFilter{Kind: kehoach.KindSchool}, 14},
-		{kehoach.UnitFilter{Kind: kehoach.KindAgency}, 10},
-		{kehoach.UnitFilter{Kind: kehoach.KindVillage}, villages},
+		// Issue 10: the schools moved on 1 July 2025 are new versions, and
+		// each new commune has its Phòng Văn hóa - Xã hội and merged villages.
+		{kehoach.UnitFilter{Kind: kehoach.KindSchool}, 28},
+		{kehoach.UnitFilter{Kind: kehoach.KindAgency}, 16},
+		{kehoach.UnitFilter{Kind: kehoach.KindVillage, On: "2025-06-30"}, villages},
 		{kehoach.UnitFilter{}, len(b.Units)},
-		{kehoach.UnitFilter{Kind: kehoach.KindVillage, On: "2025-07-01"}, 0},
+		{kehoach.UnitFilter{Kind: kehoach.KindVillage, On: "2025-07-01"}, len(kidsOf(b, "X25_BINHLU")) + len(kidsOf(b, "X25_TALENG")) + len(kidsOf(b, "X25_KHUNHA")) +
+			len(kidsOf(b, "X25_BANBO")) + len(kidsOf(b, "X25_SINSUOIHO")) + len(kidsOf(b, "P25_TANPHONG")) - 6 - 14},
 		{kehoach.UnitFilter{Kind: kehoach.KindVillage, Limit: 5}, 5},
 	} {
 		us, err := db.db.FindUnits(ctx, tc.f)
@@ -138,7 +153,7 @@ func testFindUnits(t *testing.T, db namedDB, b *kehoach.Bundle) {
 	if !reflect.DeepEqual(*us[0], wantXa) || us[0].ID == 0 {
 		t.Errorf("XA_BINHLU = %+v, want %+v", *us[0], wantXa)
 	}
-	if us[1].Code != "TH_BINHLU" || !us[1].Synthetic || us[1].Level != 4 || us[1].ParentCode != "XA_BINHLU" || us[1].ValidTo != "" {
+	if us[1].Code != "TH_BINHLU" || !us[1].Synthetic || us[1].Level != 4 || us[1].ParentCode != "XA_BINHLU" || us[1].ValidTo != "2025-06-30" {
 		t.Errorf("TH_BINHLU = %+v", *us[1])
 	}
 }
@@ -207,13 +222,13 @@ func testFindUnitByCode(t *testing.T, db namedDB, b *kehoach.Bundle) {
 	}{
 		{code: "XA_BINHLU", parent: "TAMDUONG", children: append(villagesOf(b, "XA_BINHLU"), "TH_BINHLU"),
 			successors: []kehoach.UnitLink{merge("XA_BINHLU", "X25_BINHLU")}},
-		{code: "X25_BINHLU", parent: "LAICHAU",
+		{code: "X25_BINHLU", parent: "LAICHAU", children: kidsOf(b, "X25_BINHLU"),
 			predecessors: []kehoach.UnitLink{merge("TT_TAMDUONG", "X25_BINHLU"), merge("XA_BINHLU", "X25_BINHLU"), merge("XA_SONBINH", "X25_BINHLU")}},
-		{code: "P25_TANPHONG", parent: "LAICHAU",
+		{code: "P25_TANPHONG", parent: "LAICHAU", children: kidsOf(b, "P25_TANPHONG"),
 			predecessors: []kehoach.UnitLink{merge("XA_BANGIANG", "P25_TANPHONG"), merge("XA_NUNGNANG", "P25_TANPHONG")}},
 		{code: "XA_NUNGNANG", parent: "TAMDUONG", children: append(villagesOf(b, "XA_NUNGNANG"), "TH_NUNGNANG", "THCS_NUNGNANG"),
 			successors: []kehoach.UnitLink{merge("XA_NUNGNANG", "P25_TANPHONG")}},
-		{code: "TH_BANBO", parent: "XA_BANBO"},
+		{code: "TH_BANBO", parent: "XA_BANBO", successors: []kehoach.UnitLink{{From: "TH_BANBO", To: "TH_BANBO_25", Kind: kehoach.LinkMove, Date: "2025-07-01"}}},
 		{code: "LAICHAU", children: []string{"TAMDUONG", "X25_BANBO", "X25_BINHLU", "X25_KHUNHA", "X25_SINSUOIHO", "X25_TALENG", "P25_TANPHONG"}},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
@@ -254,12 +269,21 @@ func testFindUnitByCode(t *testing.T, db namedDB, b *kehoach.Bundle) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(links) != len(b.Links) || len(links) != 13 {
-		t.Errorf("FindUnitLinks returned %d links, want 13", len(links))
+	// The 13 communes' merges, and (issue 10) the villages merged, the
+	// schools moved and the district office split among the communes'.
+	if len(links) != len(b.Links) || len(links) < 13 {
+		t.Errorf("FindUnitLinks returned %d links, want %d", len(links), len(b.Links))
 	}
+	merges := 0
 	for _, l := range links {
-		if l.Kind != kehoach.LinkMerge || l.Date != "2025-07-01" {
-			t.Errorf("link %+v, want a merge on 2025-07-01", l)
+		if (l.Kind != kehoach.LinkMerge && l.Kind != kehoach.LinkMove && l.Kind != kehoach.LinkSplit) || l.Date != "2025-07-01" {
+			t.Errorf("link %+v, want a merge, move or split on 2025-07-01", l)
 		}
+		if l.Kind == kehoach.LinkMerge && strings.HasPrefix(l.To, "X25_") && !strings.Contains(l.To[4:], "_") {
+			merges++
+		}
+	}
+	if merges < 11 {
+		t.Errorf("%d communes merged into X25_ communes, want 11", merges)
 	}
 }

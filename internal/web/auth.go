@@ -241,7 +241,7 @@ func (h *handler) scopePlan(r *http.Request, plan *kehoach.Plan) (*kehoach.Plan,
 	// The ancestors of each unit of the caller's scope, read once.
 	ancestorsOf := map[string][]string{}
 	for _, code := range scope {
-		ancestors, err := h.Services.Units.FindAncestors(r.Context(), code)
+		ancestors, err := h.lineage(r, code) // issue 10: and the units it was made of
 		if kehoach.ErrorCode(err) == kehoach.ENOTFOUND {
 			continue
 		} else if err != nil {

@@ -23,7 +23,7 @@ func TestEntryPages(t *testing.T) {
 				"<h1>Nhập số liệu</h1>",
 				`<option value="XA_BANBO">Bản Bo (xã, phường, thị trấn, đến 30/06/2025)</option>`,
 				`<option value="CQ_VHTT">`,
-				`<option value="TH_BANBO">Trường Tiểu học Bản Bo (trường học)</option>`,
+				`<option value="TH_BANBO">Trường Tiểu học Bản Bo (trường học, đến 30/06/2025)</option>`,
 				`<a href="/entry" aria-current="page">`,
 			},
 			// Villages report through their commune's grid.

@@ -94,6 +94,11 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
+	underDate, under, err := h.progressUnder(r, plan, asOf) // issue 10
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	codes := []string{plan.IssuerCode, scopeCode}
 	for _, t := range plan.Tasks {
 		codes = append(codes, t.LeadCode)
@@ -118,6 +123,8 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		"DemoNote": h.demoNote(plan),
 		"Scope":    units[scopeCode],
 		"Stood":    kehoach.Date(stood),
+		// Issue 10: the same targets under the tree of a day.
+		"UnderDate": underDate, "Under": under,
 	})
 }
 

@@ -45,6 +45,12 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tp := progress[0]
+	// Issue 10: the same target under the tree of a day, beside.
+	underDate, under, err := h.progressUnder(r, &kehoach.Plan{Targets: []*kehoach.Target{target}}, q.Get("period"))
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	pid := q.Get("period")
 	if pid == "" {
 		pid = tp.Current.Period
@@ -61,7 +67,13 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(kinds, kind) {
 		kind = kinds[0]
 	}
-	rows, err := h.Services.Analytics.TargetBreakdown(ctx, target, kind, pid)
+	var rows []*kehoach.UnitProgress
+	if d := q.Get("hierarchyDate"); d != "" && d != "none" && h.Services.Hierarchy != nil {
+		// Issue 10: the breakdown by the units of the day asked.
+		rows, err = h.Services.Hierarchy.TargetBreakdownUnder(ctx, target, kind, pid, kehoach.Date(d))
+	} else {
+		rows, err = h.Services.Analytics.TargetBreakdown(ctx, target, kind, pid)
+	}
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -83,6 +95,7 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		// Planning (issue 14): the target's revisions.
 		"Revisions":  h.targetRevisions(r, plan, target.Code),
 		"Milestones": h.targetMilestones(r, plan, target.Code),
+		"UnderDate":  underDate, "Under": under[target.Code], // issue 10
 	})
 }
 

@@ -39,7 +39,12 @@ func (h *handler) unitShow(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "unit", map[string]any{"Title": u.Name, "U": u, "Names": names})
+	figures, err := h.unitFigures(r, u.Code) // issue 10: the unit's own figures
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "unit", map[string]any{"Title": u.Name, "U": u, "Names": names, "Figures": figures})
 }
 
 // health answers 200 when the database answers and can store, 503 with

@@ -53,6 +53,7 @@ func New(c Config) http.Handler {
 	if pw, ok := c.Services.Plans.(kehoach.PlanWriteService); ok && c.Services.Planning == nil {
 		c.Services.Planning = pw
 	}
+	fillUnitServices(&c.Services) // issue 10
 	h := &handler{Config: c, static: loadStatic(), limiter: auth.NewLimiter(auth.LimiterConfig{
 		// Many people of one commune office or provincial intranet share an
 		// address behind NAT; the per-account limit stops a signed-in
@@ -107,6 +108,14 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /admin/users/{id}", h.page(auth.ActionAdmin, h.userUpdate))
 	mux.HandleFunc("GET /admin/tokens", h.page(auth.ActionAdmin, h.tokenList))
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", h.page(auth.ActionAdmin, h.tokenAdminRevoke))
+	// Issue 10: units kept by their administrator, reorganisations.
+	mux.HandleFunc("GET /admin/units", h.page(auth.ActionAdmin, h.unitAdminList))
+	mux.HandleFunc("GET /admin/units/new", h.page(auth.ActionAdmin, h.unitAdminNew))
+	mux.HandleFunc("POST /admin/units", h.page(auth.ActionAdmin, h.unitAdminCreate))
+	mux.HandleFunc("GET /admin/units/{code}", h.page(auth.ActionAdmin, h.unitAdminEdit))
+	mux.HandleFunc("POST /admin/units/{code}", h.page(auth.ActionAdmin, h.unitAdminUpdate))
+	mux.HandleFunc("GET /admin/reorg", h.page(auth.ActionAdmin, h.reorgShow))
+	mux.HandleFunc("POST /admin/reorg", h.page(auth.ActionAdmin, h.reorgPost))
 	mux.HandleFunc("GET /admin/audit", h.page(auth.ActionAdmin, h.auditShow))
 	mux.HandleFunc("GET /admin/audit.csv", h.page(auth.ActionAdmin, h.auditCSV))
 
