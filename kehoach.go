@@ -54,6 +54,8 @@ type Services struct {
 	Submissions SubmissionService
 	// Audit reads the audit log.
 	Audit AuditService
+	// Import imports files of figures (issue 13: dataValueSets).
+	Import ImportService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

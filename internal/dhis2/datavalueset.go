@@ -56,39 +56,18 @@ func NewDataValueSet(dataSet string, units, periods []string, values []*kehoach.
 	return s
 }
 
-// Encode writes s as JSON, one figure at a time, so that a large answer
-// is not built whole in memory before it is sent.
+// Encode writes s as JSON, one figure at a time (see NewEncoder).
 func (s *DataValueSet) Encode(w io.Writer) error {
-	var head bytes.Buffer
-	head.WriteByte('{')
-	for _, f := range [][2]string{{"dataSet", s.DataSet}, {"completeDate", s.CompleteDate}, {"period", s.Period}, {"orgUnit", s.OrgUnit}} {
-		if f[1] == "" {
-			continue
-		}
-		b, _ := json.Marshal(f[1])
-		fmt.Fprintf(&head, "%q:%s,", f[0], b)
-	}
-	head.WriteString(`"dataValues":[`)
-	if _, err := w.Write(head.Bytes()); err != nil {
+	e, err := NewEncoder(FormatJSON, w, s)
+	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	for i, v := range s.DataValues {
-		buf.Reset()
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		if _, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+	for _, v := range s.DataValues {
+		if err := e.Encode(v); err != nil {
 			return err
 		}
 	}
-	_, err := io.WriteString(w, "]}\n")
-	return err
+	return e.Close()
 }
 
 // wireValue is a figure as DHIS2 sends it: the value may be a string or a

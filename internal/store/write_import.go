@@ -1,0 +1,476 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"kehoach"
+	"kehoach/internal/dhis2"
+	"kehoach/period"
+)
+
+// Imports through the one write path (write.go), for files of any size.
+// A file is read in chunks of importChunk figures; each chunk goes through
+// the same steps as a save (resolve and parse, check each cell and the
+// entry scope, the submission lock, the diff) inside one transaction for
+// the whole file, so the file is saved whole or not at all. What differs
+// is only what a million figures need:
+//
+//   - new figures go in with the bulk loader's multi-row INSERT, and the
+//     changes of each chunk are audited as one compact event per unit
+//     (kehoach.AuditValueImport), listing every figure's old → new; a figure's
+//     history (FindValueHistory) expands it;
+//   - by default the rules are checked once at the end, on every unit and
+//     period the file touched, as they will be committed (the chunks are
+//     written in the transaction, so what is read is the file's result
+//     whatever the order of its rows). With SkipInvalid they are checked
+//     chunk by chunk, so that a unit's figures that break one are left out
+//     before anything of them is written: exact when a unit's figures of a
+//     period are contiguous in the file, as DHIS2 and kehoach write them.
+
+// importChunk is how many figures a chunk holds (a variable: tests make
+// chunks small to cross their edges).
+var importChunk = 5000
+
+// importRun is one import in progress.
+type importRun struct {
+	db      *DB
+	o       kehoach.ImportOptions
+	wo      writeOpts
+	tx      *sql.Tx
+	version int64
+	res     *kehoach.ImportResult
+	// failed: a figure was refused without SkipInvalid; the rest of the
+	// file is still checked, to list every conflict, but not written.
+	failed bool
+	// touched are the units and periods written, for the rules at the end.
+	touched  map[unitPeriod]*kehoach.Unit
+	elements map[string]*kehoach.DataElement
+	// uids maps uids to codes when a scheme is uid.
+	elementUIDs, unitUIDs map[string]string
+	insert                *sql.Stmt // the bulk INSERT of bulkRowsPerStmt rows (SQLite)
+}
+
+// ImportValues imports figures; see kehoach.ImportService.
+func (db *DB) ImportValues(ctx context.Context, o kehoach.ImportOptions, cells func(yield func(kehoach.ImportCell) error) error) (*kehoach.ImportResult, error) {
+	switch o.Strategy {
+	case "":
+		o.Strategy = kehoach.StrategyCreateAndUpdate
+	case kehoach.StrategyCreate, kehoach.StrategyUpdate, kehoach.StrategyCreateAndUpdate, kehoach.StrategyDelete:
+	default:
+		msg := fmt.Sprintf("importStrategy %q không hợp lệ: CREATE, UPDATE, CREATE_AND_UPDATE hoặc DELETE", o.Strategy)
+		return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{"importStrategy": msg}}
+	}
+	for name, s := range map[string]string{"dataElementIdScheme": o.ElementScheme, "orgUnitIdScheme": o.UnitScheme} {
+		if s = strings.ToLower(s); s != "" && s != dhis2.SchemeCode && s != dhis2.SchemeUID {
+			msg := fmt.Sprintf("%s %q không hợp lệ: code hoặc uid", name, s)
+			return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{name: msg}}
+		}
+	}
+	if a := kehoach.ActorFromContext(ctx); a.Username == "" {
+		a.Username = o.By
+		ctx = kehoach.NewContextWithActor(ctx, a)
+	}
+	r := &importRun{db: db, o: o, res: &kehoach.ImportResult{Conflicts: []kehoach.ImportConflict{}},
+		wo:      writeOpts{by: o.By, now: db.Now(), skip: o.SkipInvalid},
+		touched: map[unitPeriod]*kehoach.Unit{}, elements: map[string]*kehoach.DataElement{}}
+	if err := r.loadUIDs(ctx); err != nil {
+		return nil, err
+	}
+	tx, err := db.BeginWrite(ctx)
+	if err != nil {
+		return nil, db.classify(err)
+	}
+	defer tx.Rollback()
+	r.tx = tx
+	if r.version, err = nextVersion(ctx, tx); err != nil {
+		return nil, db.classify(err)
+	}
+	defer func() {
+		if r.insert != nil {
+			r.insert.Close()
+		}
+	}()
+	buf := make([]kehoach.ImportCell, 0, importChunk)
+	err = cells(func(c kehoach.ImportCell) error {
+		buf = append(buf, c)
+		if len(buf) < importChunk {
+			return nil
+		}
+		err := r.chunk(ctx, buf)
+		buf = buf[:0]
+		return err
+	})
+	if err == nil && len(buf) > 0 {
+		err = r.chunk(ctx, buf)
+	}
+	if err == nil && !r.failed && !o.SkipInvalid {
+		err = r.finalRules(ctx)
+	}
+	if err != nil {
+		return nil, db.classify(err)
+	}
+	res := r.res
+	changed := res.Imported+res.Updated+res.Deleted > 0
+	if r.failed || o.DryRun || !changed {
+		// The deferred rollback keeps nothing, and gives the version back:
+		// a file sent again changes nothing, not even the counter.
+		return res, nil
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, db.classify(fmt.Errorf("store: commit import: %w", err))
+	}
+	res.Saved = true
+	db.stored()
+	return res, nil
+}
+
+// loadUIDs maps the uids of elements and units to codes when the import
+// names them by uid.
+func (r *importRun) loadUIDs(ctx context.Context) error {
+	byUID := strings.EqualFold(r.o.ElementScheme, dhis2.SchemeUID) || strings.EqualFold(r.o.UnitScheme, dhis2.SchemeUID)
+	if !byUID {
+		return nil
+	}
+	book, err := lookupCodes(ctx, r.db.read, nil)
+	if err != nil {
+		return err
+	}
+	if strings.EqualFold(r.o.ElementScheme, dhis2.SchemeUID) {
+		r.elementUIDs = map[string]string{}
+		for code := range book.elements {
+			r.elementUIDs[dhis2.UID("element", code)] = code
+		}
+	}
+	if strings.EqualFold(r.o.UnitScheme, dhis2.SchemeUID) {
+		r.unitUIDs = map[string]string{}
+		for code := range book.units {
+			r.unitUIDs[dhis2.UID("unit", code)] = code
+		}
+	}
+	return nil
+}
+
+// chunk runs the write path's steps on one chunk of the file.
+func (r *importRun) chunk(ctx context.Context, in []kehoach.ImportCell) error {
+	vc := make([]kehoach.ValueCell, len(in))
+	for i, c := range in {
+		v := c.ValueCell
+		if r.elementUIDs != nil {
+			if code, ok := r.elementUIDs[v.Element]; ok {
+				v.Element = code
+			}
+		}
+		if r.unitUIDs != nil {
+			if code, ok := r.unitUIDs[v.Unit]; ok {
+				v.Unit = code
+			}
+		}
+		if r.o.Strategy == kehoach.StrategyDelete {
+			v.Value = ""
+		}
+		vc[i] = v
+	}
+	book, err := lookupCodes(ctx, r.tx, vc)
+	if err != nil {
+		return err
+	}
+	cells, bad := resolveCells(book, r.wo, vc)
+	seen := make(map[string]bool, len(cells))
+	for _, c := range cells {
+		if seen[c.key] {
+			bad[c.key] = "số liệu này có hai lần trong tệp"
+		}
+		seen[c.key] = true
+	}
+	if err := checkEntryScope(ctx, r.tx, cells, bad, true); err != nil {
+		return err
+	}
+	var sr kehoach.SaveResult
+	if len(bad) > 0 && !r.o.SkipInvalid {
+		r.conflicts(book, vc, in, bad)
+		r.failed = true
+	}
+	if r.failed {
+		r.res.Read += int64(len(in))
+		r.progress()
+		return nil // checked, not written
+	}
+	stored, err := readStored(ctx, r.tx, cells)
+	if err != nil {
+		return err
+	}
+	if r.o.SkipInvalid {
+		rules, err := r.db.rulesFor(ctx, nil, cells)
+		if err != nil {
+			return err
+		}
+		checkRules(rules, cells, stored.envs, bad, &sr)
+		r.conflicts(book, vc, in, bad)
+		cells = dropBad(cells, bad, &kehoach.SaveResult{})
+	}
+	r.warnings(sr.Warnings)
+	if err := checkLockedCells(ctx, r.tx, cells); err != nil {
+		return err
+	}
+	cells = r.strategy(cells, stored)
+	d := diffCells(cells, stored.cells, &sr)
+	r.res.Imported += int64(sr.Imported)
+	r.res.Updated += int64(sr.Updated)
+	r.res.Deleted += int64(sr.Deleted)
+	r.res.Ignored += int64(sr.Ignored)
+	for _, c := range cells {
+		r.touched[unitPeriod{c.unit.ID, c.pe}] = c.unit
+		r.elements[c.el.Code] = c.el
+	}
+	if err := r.write(ctx, d, stored); err != nil {
+		return err
+	}
+	r.res.Read += int64(len(in))
+	r.progress()
+	return nil
+}
+
+func (r *importRun) progress() {
+	if r.o.Progress != nil {
+		r.o.Progress(r.res.Read)
+	}
+}
+
+// strategy applies CREATE (leave stored figures alone) and UPDATE (leave
+// new ones out), counting what it leaves as ignored.
+func (r *importRun) strategy(cells []cell, stored *storedCells) []cell {
+	if r.o.Strategy != kehoach.StrategyCreate && r.o.Strategy != kehoach.StrategyUpdate {
+		return cells
+	}
+	out := cells[:0]
+	for _, c := range cells {
+		cur, ok := stored.cells[keyOf(c)]
+		exists := ok && !cur.deleted
+		if exists == (r.o.Strategy == kehoach.StrategyCreate) {
+			r.res.Ignored++
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// write stores a chunk's diff: new rows by the bulk INSERT, others by the
+// write path's upsert, removals, and the compact audit events.
+func (r *importRun) write(ctx context.Context, d cellDiff, stored *storedCells) error {
+	now := r.wo.now.UTC()
+	var fresh, existing []cell
+	for _, c := range d.upserts {
+		if _, ok := stored.cells[keyOf(c)]; ok {
+			existing = append(existing, c)
+		} else {
+			fresh = append(fresh, c)
+		}
+	}
+	if err := r.insertFresh(ctx, fresh, now); err != nil {
+		return err
+	}
+	if err := upsertValues(ctx, r.tx, existing, r.wo.by, now, r.version); err != nil {
+		return err
+	}
+	if err := removeValues(ctx, r.tx, d.removals, r.wo.by, now, r.version); err != nil {
+		return err
+	}
+	return auditBatch(ctx, r.tx, now, compactEvents(d.events))
+}
+
+// insertFresh writes figures that have no row yet. On SQLite it is the
+// bulk loader's statement (bulkInsertSQL); PostgreSQL takes the upsert.
+func (r *importRun) insertFresh(ctx context.Context, cs []cell, now any) error {
+	if r.db.dialect != sqlite {
+		return upsertValues(ctx, r.tx, cs, r.wo.by, r.wo.now.UTC(), r.version)
+	}
+	const shared = 5
+	args := make([]any, shared, shared+7*bulkRowsPerStmt)
+	args[0], args[1], args[2], args[3], args[4] = r.wo.by, now, now, r.version, false
+	for len(cs) > 0 {
+		n := min(len(cs), bulkRowsPerStmt)
+		args = args[:shared]
+		for _, c := range cs[:n] {
+			args = append(args, c.el.ID, c.unit.ID, c.pe.String(), c.coc, c.canon, numArg(c.num), c.comment)
+		}
+		var err error
+		if n == bulkRowsPerStmt {
+			if r.insert == nil {
+				if r.insert, err = r.tx.PrepareContext(ctx, bulkInsertSQL(n)); err != nil {
+					return fmt.Errorf("store: import: %w", err)
+				}
+			}
+			_, err = r.insert.ExecContext(ctx, args...)
+		} else {
+			_, err = r.tx.ExecContext(ctx, bulkInsertSQL(n), args...)
+		}
+		if err != nil {
+			return fmt.Errorf("store: import: %w", err)
+		}
+		cs = cs[n:]
+	}
+	return nil
+}
+
+// compactEvents folds a chunk's events, which come unit by unit, into one
+// event per unit listing [key, old, new] of each figure.
+func compactEvents(events []auditEvent) []auditEvent {
+	var out []auditEvent
+	var list [][3]string
+	unit := ""
+	flush := func() {
+		if len(list) == 0 {
+			return
+		}
+		b, _ := json.Marshal(list)
+		out = append(out, auditEvent{kehoach.AuditImport, kehoach.AuditValueImport, unit, "", string(b)})
+		list = list[:0]
+	}
+	for _, e := range events {
+		u := unitOfKey(e.key)
+		if u != unit {
+			flush()
+			unit = u
+		}
+		list = append(list, [3]string{e.key, e.old, e.new})
+	}
+	flush()
+	return out
+}
+
+// unitOfKey is the unit of a figure's key "ELEMENT/UNIT/PERIOD[/COC]".
+func unitOfKey(key string) string {
+	_, rest, _ := strings.Cut(key, "/")
+	u, _, _ := strings.Cut(rest, "/")
+	return u
+}
+
+// conflicts lists the refused cells of a chunk, each with where it stands
+// in the file and DHIS2's error code where one exists.
+func (r *importRun) conflicts(book *codeBook, vc []kehoach.ValueCell, in []kehoach.ImportCell, bad map[string]string) {
+	if len(bad) == 0 {
+		return
+	}
+	listed := map[string]bool{}
+	for i, v := range vc {
+		key := cellKeyText(r.wo, v)
+		reason, ok := bad[key]
+		if !ok || listed[key] && !strings.Contains(reason, "hai lần") {
+			continue
+		}
+		listed[key] = true
+		r.res.ConflictCount++
+		if len(r.res.Conflicts) >= kehoach.MaxImportConflicts {
+			continue
+		}
+		at := in[i].At
+		msg := reason
+		if at != "" {
+			msg = at + ": " + reason
+		}
+		r.res.Conflicts = append(r.res.Conflicts, kehoach.ImportConflict{Object: key, Value: msg, ErrorCode: conflictCode(book, v, reason), At: at})
+	}
+	// Rule breaks may name cells the file does not carry.
+	for key, reason := range bad {
+		if !listed[key] {
+			r.res.ConflictCount++
+			if len(r.res.Conflicts) < kehoach.MaxImportConflicts {
+				r.res.Conflicts = append(r.res.Conflicts, kehoach.ImportConflict{Object: key, Value: reason})
+			}
+		}
+	}
+}
+
+// warnings keeps the rules broken that do not block saving.
+func (r *importRun) warnings(w map[string]string) {
+	for k, msg := range w {
+		if len(r.res.Warnings) < kehoach.MaxImportConflicts {
+			r.res.Warnings = append(r.res.Warnings, kehoach.ImportConflict{Object: k, Value: msg})
+		}
+	}
+}
+
+// conflictCode is DHIS2's error code for why a cell was refused.
+func conflictCode(book *codeBook, v kehoach.ValueCell, reason string) string {
+	el := book.elements[v.Element]
+	switch {
+	case book.units[v.Unit] == nil:
+		return "E7612" // organisation unit not found
+	case el == nil:
+		return "E7610" // data element not found
+	case strings.Contains(reason, "hai lần"):
+		return ""
+	}
+	if _, err := period.Parse(v.Period); err != nil {
+		return "E7611" // period not valid
+	}
+	if v.Value != "" {
+		if _, _, err := el.ParseValue(v.Value); err != nil {
+			return "E7619" // value does not match the element's type
+		}
+	}
+	switch {
+	case strings.Contains(reason, "phạm vi"):
+		return "E7617" // unit outside the user's hierarchy
+	case strings.Contains(reason, "không báo cáo"):
+		return "E7633" // element not assigned to the unit
+	case strings.Contains(reason, "không khớp"):
+		return "E7632" // period type not the element's
+	case strings.Contains(reason, "không mở"):
+		return "E7641" // period not open
+	}
+	return ""
+}
+
+// finalRules checks the rules on every unit and period the file wrote,
+// as they stand in the transaction: the file's result.
+func (r *importRun) finalRules(ctx context.Context) error {
+	if len(r.touched) == 0 {
+		return nil
+	}
+	var probe []cell
+	for _, el := range r.elements {
+		probe = append(probe, cell{el: el})
+	}
+	rules, err := r.db.rulesFor(ctx, nil, probe)
+	if err != nil || len(rules) == 0 {
+		return err
+	}
+	var batch []cell
+	bad := map[string]string{}
+	var sr kehoach.SaveResult
+	check := func() error {
+		stored, err := readStored(ctx, r.tx, batch)
+		if err != nil {
+			return err
+		}
+		checkRules(rules, batch, stored.envs, bad, &sr)
+		batch = batch[:0]
+		return nil
+	}
+	for up, u := range r.touched {
+		// A cell that changes nothing: the rules see what is stored.
+		batch = append(batch, cell{unit: u, pe: up.pe, same: true, key: u.Code + "./" + up.pe.String()})
+		if len(batch) == 500 {
+			if err := check(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(batch) > 0 {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	r.warnings(sr.Warnings)
+	if len(bad) > 0 {
+		r.failed = true
+		r.conflicts(nil, nil, nil, bad)
+	}
+	return nil
+}
