@@ -27,6 +27,10 @@ type ImportOptions struct {
 	// cells: "code" (or "") or "uid" (dhis2.UID).
 	ElementScheme, UnitScheme string
 	By                        string
+	// AnyPeriod accepts figures of periods no longer (or not yet) open
+	// for entry, as DHIS2's F_EDIT_EXPIRED authority does: for
+	// administrators restoring history. Everything else is checked.
+	AnyPeriod bool
 	// Progress, when set, is called with the number of figures read so
 	// far, after every chunk.
 	Progress func(done int64)
@@ -73,8 +77,12 @@ type ImportCell struct {
 	At string
 }
 
-// ImportService imports figures from a stream, through the one write path.
+// ImportService exchanges files of figures: imports them from a stream,
+// through the one write path, and reads them out as a stream.
 type ImportService interface {
+	// ScanDataValues calls fn with each live figure matching f, one at a
+	// time, unit by unit then period; an error of fn stops it.
+	ScanDataValues(ctx context.Context, f DataValueFilter, fn func(*DataValue) error) error
 	// ImportValues reads every cell that cells yields, chunk by chunk,
 	// checking and writing each chunk as every save does, all in one
 	// transaction. An error of cells (a malformed file) rejects the whole

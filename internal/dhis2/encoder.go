@@ -92,3 +92,34 @@ func (e *jsonEncoder) Close() error {
 	_, err := io.WriteString(e.w, "]}\n")
 	return err
 }
+
+// Export writes the figures scan yields as a document of format f,
+// naming elements and units by elementScheme and unitScheme ("code" or
+// "uid"), one figure at a time. It returns how many it wrote.
+func Export(f Format, w io.Writer, head *DataValueSet, elementScheme, unitScheme string, scan func(fn func(*kehoach.DataValue) error) error) (int64, error) {
+	byUID := func(s string) bool { return s == SchemeUID || s == "UID" }
+	if byUID(unitScheme) && head.OrgUnit != "" {
+		h := *head
+		h.OrgUnit = UID("unit", h.OrgUnit)
+		head = &h
+	}
+	enc, err := NewEncoder(f, w, head)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = scan(func(v *kehoach.DataValue) error {
+		if byUID(elementScheme) {
+			v.Element = UID("element", v.Element)
+		}
+		if byUID(unitScheme) {
+			v.Unit = UID("unit", v.Unit)
+		}
+		n++
+		return enc.Encode(v)
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, enc.Close()
+}

@@ -75,7 +75,7 @@ func (db *DB) ImportValues(ctx context.Context, o kehoach.ImportOptions, cells f
 		ctx = kehoach.NewContextWithActor(ctx, a)
 	}
 	r := &importRun{db: db, o: o, res: &kehoach.ImportResult{Conflicts: []kehoach.ImportConflict{}},
-		wo:      writeOpts{by: o.By, now: db.Now(), skip: o.SkipInvalid},
+		wo:      writeOpts{by: o.By, now: db.Now(), skip: o.SkipInvalid, anyPeriod: o.AnyPeriod},
 		touched: map[unitPeriod]*kehoach.Unit{}, elements: map[string]*kehoach.DataElement{}}
 	if err := r.loadUIDs(ctx); err != nil {
 		return nil, err

@@ -23,7 +23,6 @@ func importCells(cells ...kehoach.ValueCell) func(yield func(kehoach.ImportCell)
 	}
 }
 
-
 func conflictObjects(res *kehoach.ImportResult) []string {
 	var out []string
 	for _, c := range res.Conflicts {
