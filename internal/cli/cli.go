@@ -48,6 +48,9 @@ var commands = map[string]command{
 	"user":    userCommand,
 	"token":   tokenCommand,
 	"gen":     genCommand,
+	// issue 13: exchange of figures
+	"import": importCommand,
+	"export": exportCommand,
 }
 
 // Main runs one command and returns the process exit code: 0 when it

@@ -14,6 +14,8 @@ Cách dùng:
   kehoach token list [--username U] [--db URL]    # các mã truy cập, kể cả đã thu hồi, hết hạn
   kehoach token revoke --id N [--db URL]          # thu hồi một mã truy cập
   kehoach gen      --scale district|province|national [--seed N] [--db URL]   # dữ liệu tổng hợp
+  kehoach import   [--db URL] [--dry-run] [--strategy S] [--skip-invalid] TỆP   # dataValueSets JSON, CSV, ADX
+  kehoach export   [--db URL] --format json|csv|adx [--period P] [--unit MÃ] [--form F] [-o TỆP]
 
 Mỗi lệnh có --help, ví dụ: kehoach user add --help
 --db cũng đọc biến môi trường KEHOACH_DB; URL dạng sqlite:đường/dẫn.db hoặc postgres://…
@@ -30,4 +32,6 @@ var synopses = map[string]string{
 	"user add":      "kehoach user add --username U --role VAI_TRÒ (--unit MÃ… | --all-units) [--name N] [--password-stdin] [--db URL]",
 	"user password": "echo 'mật-khẩu-mới' | kehoach user password --username U [--db URL]",
 	"gen":           "kehoach gen --scale district|province|national [--seed N] [--db URL]",
+	"import":        "kehoach import [--db URL] [--dry-run] [--strategy CREATE_AND_UPDATE|CREATE|UPDATE|DELETE] [--skip-invalid] [--id-scheme code|uid] [--format json|csv|adx] [--any-period] [--json] TỆP",
+	"export":        "kehoach export [--db URL] --format json|csv|adx [--period KỲ] [--unit MÃ] [--form F] [--id-scheme code|uid] [-o TỆP]",
 }

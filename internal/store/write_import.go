@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"kehoach"
 	"kehoach/internal/dhis2"
@@ -31,6 +32,9 @@ import (
 //     before anything of them is written: exact when a unit's figures of a
 //     period are contiguous in the file, as DHIS2 and kehoach write them.
 
+var StepTimes = &stepTimes
+var stepTimes [4]time.Duration
+
 // importChunk is how many figures a chunk holds (a variable: tests make
 // chunks small to cross their edges).
 var importChunk = 5000
@@ -46,8 +50,11 @@ type importRun struct {
 	// failed: a figure was refused without SkipInvalid; the rest of the
 	// file is still checked, to list every conflict, but not written.
 	failed bool
-	// touched are the units and periods written, for the rules at the end.
-	touched  map[unitPeriod]*kehoach.Unit
+	// touched are the units and periods written, with the chunk that
+	// last wrote them and whether the rules must be checked again at the
+	// end (they broke, or a later chunk wrote there too).
+	touched  map[unitPeriod]*touch
+	chunks   int
 	elements map[string]*kehoach.DataElement
 	// uids maps uids to codes when a scheme is uid.
 	elementUIDs, unitUIDs map[string]string
@@ -76,7 +83,7 @@ func (db *DB) ImportValues(ctx context.Context, o kehoach.ImportOptions, cells f
 	}
 	r := &importRun{db: db, o: o, res: &kehoach.ImportResult{Conflicts: []kehoach.ImportConflict{}},
 		wo:      writeOpts{by: o.By, now: db.Now(), skip: o.SkipInvalid, anyPeriod: o.AnyPeriod},
-		touched: map[unitPeriod]*kehoach.Unit{}, elements: map[string]*kehoach.DataElement{}}
+		touched: map[unitPeriod]*touch{}, elements: map[string]*kehoach.DataElement{}}
 	if err := r.loadUIDs(ctx); err != nil {
 		return nil, err
 	}
@@ -107,9 +114,11 @@ func (db *DB) ImportValues(ctx context.Context, o kehoach.ImportOptions, cells f
 	if err == nil && len(buf) > 0 {
 		err = r.chunk(ctx, buf)
 	}
+	t9 := time.Now()
 	if err == nil && !r.failed && !o.SkipInvalid {
 		err = r.finalRules(ctx)
 	}
+	stepTimes[1] = time.Since(t9)
 	if err != nil {
 		return nil, db.classify(err)
 	}
@@ -124,6 +133,7 @@ func (db *DB) ImportValues(ctx context.Context, o kehoach.ImportOptions, cells f
 		return nil, db.classify(fmt.Errorf("store: commit import: %w", err))
 	}
 	res.Saved = true
+	stepTimes[2] = time.Since(t9)
 	db.stored()
 	return res, nil
 }
@@ -174,7 +184,10 @@ func (r *importRun) chunk(ctx context.Context, in []kehoach.ImportCell) error {
 		}
 		vc[i] = v
 	}
+	t0 := time.Now()
+	defer func() { stepTimes[0] += time.Since(t0) }()
 	book, err := lookupCodes(ctx, r.tx, vc)
+	stepTimes[1] += time.Since(t0)
 	if err != nil {
 		return err
 	}
@@ -199,18 +212,22 @@ func (r *importRun) chunk(ctx context.Context, in []kehoach.ImportCell) error {
 		r.progress()
 		return nil // checked, not written
 	}
+	t1 := time.Now()
 	stored, err := readStored(ctx, r.tx, cells)
 	if err != nil {
 		return err
 	}
+	stepTimes[2] += time.Since(t1)
+	rules, err := r.db.rulesFor(ctx, nil, cells)
+	if err != nil {
+		return err
+	}
 	if r.o.SkipInvalid {
-		rules, err := r.db.rulesFor(ctx, nil, cells)
-		if err != nil {
-			return err
-		}
 		checkRules(rules, cells, stored.envs, bad, &sr)
 		r.conflicts(book, vc, in, bad)
 		cells = dropBad(cells, bad, &kehoach.SaveResult{})
+	} else {
+		r.checkChunkRules(rules, cells, stored)
 	}
 	r.warnings(sr.Warnings)
 	if err := checkLockedCells(ctx, r.tx, cells); err != nil {
@@ -222,10 +239,19 @@ func (r *importRun) chunk(ctx context.Context, in []kehoach.ImportCell) error {
 	r.res.Updated += int64(sr.Updated)
 	r.res.Deleted += int64(sr.Deleted)
 	r.res.Ignored += int64(sr.Ignored)
+	r.chunks++
 	for _, c := range cells {
-		r.touched[unitPeriod{c.unit.ID, c.pe}] = c.unit
+		up := unitPeriod{c.unit.ID, c.pe}
+		switch t := r.touched[up]; {
+		case t == nil:
+			r.touched[up] = &touch{unit: c.unit, chunk: r.chunks}
+		case t.chunk != r.chunks:
+			t.chunk, t.recheck = r.chunks, true
+		}
 		r.elements[c.el.Code] = c.el
 	}
+	t2 := time.Now()
+	defer func() { stepTimes[3] += time.Since(t2) }()
 	if err := r.write(ctx, d, stored); err != nil {
 		return err
 	}
@@ -427,8 +453,45 @@ func conflictCode(book *codeBook, v kehoach.ValueCell, reason string) string {
 	return ""
 }
 
-// finalRules checks the rules on every unit and period the file wrote,
-// as they stand in the transaction: the file's result.
+// touch is a unit and period an import wrote.
+type touch struct {
+	unit    *kehoach.Unit
+	chunk   int
+	recheck bool
+}
+
+// checkChunkRules checks the rules on the units and periods of a chunk as
+// they will be once it is written. One that breaks is not refused yet: a
+// later chunk may complete it, so it is checked again at the end, with
+// those a later chunk writes to (finalRules). One that holds and that no
+// later chunk writes to holds in the file's result.
+func (r *importRun) checkChunkRules(rules []formRule, cells []cell, stored *storedCells) {
+	broken := map[string]string{}
+	var sr kehoach.SaveResult
+	checkRules(rules, cells, stored.envs, broken, &sr)
+	if len(broken) == 0 {
+		return
+	}
+	byKey := map[string]unitPeriod{}
+	for _, c := range cells {
+		byKey[c.unit.Code+"/"+c.pe.String()] = unitPeriod{c.unit.ID, c.pe}
+		if r.touched[unitPeriod{c.unit.ID, c.pe}] == nil {
+			r.touched[unitPeriod{c.unit.ID, c.pe}] = &touch{unit: c.unit, chunk: r.chunks + 1}
+		}
+	}
+	for key := range broken {
+		// ruleKey: "UNIT.ELEMENT/PERIOD".
+		unit, _, _ := strings.Cut(key, ".")
+		pe := key[strings.LastIndexByte(key, '/')+1:]
+		if up, ok := byKey[unit+"/"+pe]; ok {
+			r.touched[up].recheck = true
+		}
+	}
+}
+
+// finalRules checks the rules again, as they stand in the transaction
+// (the file's result), on the units and periods whose rules broke in a
+// chunk or that several chunks wrote.
 func (r *importRun) finalRules(ctx context.Context) error {
 	if len(r.touched) == 0 {
 		return nil
@@ -453,9 +516,12 @@ func (r *importRun) finalRules(ctx context.Context) error {
 		batch = batch[:0]
 		return nil
 	}
-	for up, u := range r.touched {
+	for up, t := range r.touched {
+		if !t.recheck {
+			continue
+		}
 		// A cell that changes nothing: the rules see what is stored.
-		batch = append(batch, cell{unit: u, pe: up.pe, same: true, key: u.Code + "./" + up.pe.String()})
+		batch = append(batch, cell{unit: t.unit, pe: up.pe, same: true, key: t.unit.Code + "./" + up.pe.String()})
 		if len(batch) == 500 {
 			if err := check(); err != nil {
 				return err
