@@ -88,7 +88,7 @@ func scanADX(r io.Reader, head *DataValueSet, fn func(*kehoach.DataValue, string
 		if errors.As(err, &fe) {
 			return err
 		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected EOF") {
 			return invalid("file", "tệp ADX bị cắt cụt ở %s", at())
 		}
 		if strings.Contains(err.Error(), "encoding") {

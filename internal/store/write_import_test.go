@@ -193,3 +193,27 @@ func TestImportEntryScope(t *testing.T) {
 		})
 	}
 }
+
+// A figure given twice, and a number too large for its type, are
+// conflicts; nothing is saved.
+func TestImportDuplicateAndHuge(t *testing.T) {
+	t.Parallel()
+	for _, db := range openDBs(t) {
+		t.Run(db.name, func(t *testing.T) {
+			loadSmall(t, db.db)
+			res, err := db.db.ImportValues(sysCtx(), kehoach.ImportOptions{}, importCells(
+				kehoach.ValueCell{Unit: "B1", Element: "HGD_TONG", Period: "2024", Value: "1"},
+				kehoach.ValueCell{Unit: "B1", Element: "HGD_TONG", Period: "2024", Value: "2"},
+				kehoach.ValueCell{Unit: "B2", Element: "HGD_TONG", Period: "2024", Value: "1e400"},
+				kehoach.ValueCell{Unit: "B3", Element: "HGD_TONG", Period: "2024", Value: "99999999999999999999"}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := conflictObjects(res)
+			want := []string{"B1.HGD_TONG/2024 ", "B1.HGD_TONG/2024 ", "B2.HGD_TONG/2024 E7619", "B3.HGD_TONG/2024 E7619"}
+			if !slices.Equal(got, want) || res.Saved || countRows(t, db.db, "data_values") != 0 {
+				t.Errorf("conflicts %v (saved %v), want %v", got, res.Saved, want)
+			}
+		})
+	}
+}
