@@ -11,7 +11,6 @@ import (
 	"kehoach"
 	"kehoach/internal/dhis2"
 	"kehoach/internal/locale"
-	"kehoach/internal/store"
 )
 
 // importCommand is `kehoach import [--db URL] [--dry-run] FILE`: a DHIS2
@@ -77,7 +76,6 @@ func importCommand(ctx context.Context, env Env, args []string) error {
 		bar.update(done)
 	}
 	res, err := db.ImportValues(kehoach.NewContextWithActor(ctx, cliActor), o, dhis2.Cells(f, peek, &dhis2.DataValueSet{}))
-	fmt.Fprintln(env.Stderr, "STEPS", *store.StepTimes)
 	if res != nil {
 		bar.total = res.Read
 		bar.finish(res.Read)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"kehoach"
 	"kehoach/internal/dhis2"
@@ -32,9 +31,6 @@ import (
 //     before anything of them is written: exact when a unit's figures of a
 //     period are contiguous in the file, as DHIS2 and kehoach write them.
 
-var StepTimes = &stepTimes
-var stepTimes [4]time.Duration
-
 // importChunk is how many figures a chunk holds (a variable: tests make
 // chunks small to cross their edges).
 var importChunk = 5000
@@ -59,6 +55,8 @@ type importRun struct {
 	// uids maps uids to codes when a scheme is uid.
 	elementUIDs, unitUIDs map[string]string
 	insert                *sql.Stmt // the bulk INSERT of bulkRowsPerStmt rows (SQLite)
+	// anyLocked: some grid is submitted or approved, so chunks check locks.
+	anyLocked bool
 }
 
 // ImportValues imports figures; see kehoach.ImportService.
@@ -96,29 +94,25 @@ func (db *DB) ImportValues(ctx context.Context, o kehoach.ImportOptions, cells f
 	if r.version, err = nextVersion(ctx, tx); err != nil {
 		return nil, db.classify(err)
 	}
+	// Under the counter's lock no grid is submitted meanwhile (see
+	// checkLockedCells): when none is locked now, no chunk needs the check.
+	var one int
+	switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM submissions WHERE status IN ($1, $2) LIMIT 1`,
+		kehoach.SubmissionSubmitted, kehoach.SubmissionApproved).Scan(&one); {
+	case err == nil:
+		r.anyLocked = true
+	case err != sql.ErrNoRows:
+		return nil, db.classify(fmt.Errorf("store: import: %w", err))
+	}
 	defer func() {
 		if r.insert != nil {
 			r.insert.Close()
 		}
 	}()
-	buf := make([]kehoach.ImportCell, 0, importChunk)
-	err = cells(func(c kehoach.ImportCell) error {
-		buf = append(buf, c)
-		if len(buf) < importChunk {
-			return nil
-		}
-		err := r.chunk(ctx, buf)
-		buf = buf[:0]
-		return err
-	})
-	if err == nil && len(buf) > 0 {
-		err = r.chunk(ctx, buf)
-	}
-	t9 := time.Now()
+	err = r.pipeline(ctx, cells)
 	if err == nil && !r.failed && !o.SkipInvalid {
 		err = r.finalRules(ctx)
 	}
-	stepTimes[1] = time.Since(t9)
 	if err != nil {
 		return nil, db.classify(err)
 	}
@@ -133,7 +127,6 @@ func (db *DB) ImportValues(ctx context.Context, o kehoach.ImportOptions, cells f
 		return nil, db.classify(fmt.Errorf("store: commit import: %w", err))
 	}
 	res.Saved = true
-	stepTimes[2] = time.Since(t9)
 	db.stored()
 	return res, nil
 }
@@ -164,8 +157,70 @@ func (r *importRun) loadUIDs(ctx context.Context) error {
 	return nil
 }
 
-// chunk runs the write path's steps on one chunk of the file.
-func (r *importRun) chunk(ctx context.Context, in []kehoach.ImportCell) error {
+// pipeline reads the file and resolves its chunks (steps 1 and 2, which
+// read only metadata) in one goroutine while this one checks and writes
+// the previous chunk in the transaction: on two cores the file's parsing
+// costs little more than its writing.
+func (r *importRun) pipeline(ctx context.Context, cells func(yield func(kehoach.ImportCell) error) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan *resolved, 2)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(chunks)
+		send := func(buf []kehoach.ImportCell) error {
+			c, err := r.resolve(ctx, buf)
+			if err != nil {
+				return err
+			}
+			select {
+			case chunks <- c:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		buf := make([]kehoach.ImportCell, 0, importChunk)
+		err := cells(func(c kehoach.ImportCell) error {
+			buf = append(buf, c)
+			if len(buf) < importChunk {
+				return nil
+			}
+			err := send(buf)
+			buf = make([]kehoach.ImportCell, 0, importChunk)
+			return err
+		})
+		if err == nil && len(buf) > 0 {
+			err = send(buf)
+		}
+		errc <- err
+	}()
+	var werr error
+	for c := range chunks {
+		if werr == nil {
+			if werr = r.apply(ctx, c); werr != nil {
+				cancel() // stop the reader; drain what it sent
+			}
+		}
+	}
+	if rerr := <-errc; werr == nil {
+		return rerr
+	}
+	return werr
+}
+
+// resolved is a chunk after steps 1 and 2.
+type resolved struct {
+	in    []kehoach.ImportCell
+	vc    []kehoach.ValueCell
+	book  *codeBook
+	cells []cell
+	bad   map[string]string
+}
+
+// resolve runs steps 1 and 2 of the write path on a chunk: codes (by uid
+// when asked), values parsed, each cell checked, duplicates, entry scope.
+func (r *importRun) resolve(ctx context.Context, in []kehoach.ImportCell) (*resolved, error) {
 	vc := make([]kehoach.ValueCell, len(in))
 	for i, c := range in {
 		v := c.ValueCell
@@ -184,12 +239,9 @@ func (r *importRun) chunk(ctx context.Context, in []kehoach.ImportCell) error {
 		}
 		vc[i] = v
 	}
-	t0 := time.Now()
-	defer func() { stepTimes[0] += time.Since(t0) }()
-	book, err := lookupCodes(ctx, r.tx, vc)
-	stepTimes[1] += time.Since(t0)
+	book, err := lookupCodes(ctx, r.db.read, vc)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cells, bad := resolveCells(book, r.wo, vc)
 	seen := make(map[string]bool, len(cells))
@@ -199,9 +251,15 @@ func (r *importRun) chunk(ctx context.Context, in []kehoach.ImportCell) error {
 		}
 		seen[c.key] = true
 	}
-	if err := checkEntryScope(ctx, r.tx, cells, bad, true); err != nil {
-		return err
+	if err := checkEntryScope(ctx, r.db.read, cells, bad, true); err != nil {
+		return nil, err
 	}
+	return &resolved{in: in, vc: vc, book: book, cells: cells, bad: bad}, nil
+}
+
+// apply runs steps 3 and 4 on a resolved chunk, in the transaction.
+func (r *importRun) apply(ctx context.Context, rc *resolved) error {
+	in, vc, book, cells, bad := rc.in, rc.vc, rc.book, rc.cells, rc.bad
 	var sr kehoach.SaveResult
 	if len(bad) > 0 && !r.o.SkipInvalid {
 		r.conflicts(book, vc, in, bad)
@@ -212,12 +270,10 @@ func (r *importRun) chunk(ctx context.Context, in []kehoach.ImportCell) error {
 		r.progress()
 		return nil // checked, not written
 	}
-	t1 := time.Now()
 	stored, err := readStored(ctx, r.tx, cells)
 	if err != nil {
 		return err
 	}
-	stepTimes[2] += time.Since(t1)
 	rules, err := r.db.rulesFor(ctx, nil, cells)
 	if err != nil {
 		return err
@@ -230,8 +286,10 @@ func (r *importRun) chunk(ctx context.Context, in []kehoach.ImportCell) error {
 		r.checkChunkRules(rules, cells, stored)
 	}
 	r.warnings(sr.Warnings)
-	if err := checkLockedCells(ctx, r.tx, cells); err != nil {
-		return err
+	if r.anyLocked {
+		if err := checkLockedCells(ctx, r.tx, cells); err != nil {
+			return err
+		}
 	}
 	cells = r.strategy(cells, stored)
 	d := diffCells(cells, stored.cells, &sr)
@@ -250,8 +308,6 @@ func (r *importRun) chunk(ctx context.Context, in []kehoach.ImportCell) error {
 		}
 		r.elements[c.el.Code] = c.el
 	}
-	t2 := time.Now()
-	defer func() { stepTimes[3] += time.Since(t2) }()
 	if err := r.write(ctx, d, stored); err != nil {
 		return err
 	}
