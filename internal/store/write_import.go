@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"kehoach"
 	"kehoach/internal/dhis2"
 	"kehoach/period"
@@ -33,7 +36,7 @@ import (
 
 // importChunk is how many figures a chunk holds (a variable: tests make
 // chunks small to cross their edges).
-var importChunk = 5000
+var importChunk = 10000
 
 // importRun is one import in progress.
 type importRun struct {
@@ -41,6 +44,7 @@ type importRun struct {
 	o       kehoach.ImportOptions
 	wo      writeOpts
 	tx      *sql.Tx
+	conn    *sql.Conn // tx's connection
 	version int64
 	res     *kehoach.ImportResult
 	// failed: a figure was refused without SkipInvalid; the rest of the
@@ -85,12 +89,19 @@ func (db *DB) ImportValues(ctx context.Context, o kehoach.ImportOptions, cells f
 	if err := r.loadUIDs(ctx); err != nil {
 		return nil, err
 	}
-	tx, err := db.BeginWrite(ctx)
+	// A connection of its own, so that on PostgreSQL new figures go in by
+	// COPY on the transaction's connection (insertFresh).
+	conn, err := db.write.Conn(ctx)
 	if err != nil {
-		return nil, db.classify(err)
+		return nil, db.classify(fmt.Errorf("store: import: %w", err))
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, db.classify(fmt.Errorf("store: begin: %w", err))
 	}
 	defer tx.Rollback()
-	r.tx = tx
+	r.tx, r.conn = tx, conn
 	if r.version, err = nextVersion(ctx, tx); err != nil {
 		return nil, db.classify(err)
 	}
@@ -164,7 +175,7 @@ func (r *importRun) loadUIDs(ctx context.Context) error {
 func (r *importRun) pipeline(ctx context.Context, cells func(yield func(kehoach.ImportCell) error) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chunks := make(chan *resolved, 2)
+	chunks := make(chan *resolved, 1)
 	errc := make(chan error, 1)
 	go func() {
 		defer close(chunks)
@@ -365,11 +376,15 @@ func (r *importRun) write(ctx context.Context, d cellDiff, stored *storedCells) 
 	return auditBatch(ctx, r.tx, now, compactEvents(d.events))
 }
 
-// insertFresh writes figures that have no row yet. On SQLite it is the
-// bulk loader's statement (bulkInsertSQL); PostgreSQL takes the upsert.
+// insertFresh writes figures that have no row yet, as the bulk loader
+// does: its multi-row INSERT on SQLite (bulkInsertSQL), COPY on
+// PostgreSQL, in the import's transaction.
 func (r *importRun) insertFresh(ctx context.Context, cs []cell, now any) error {
-	if r.db.dialect != sqlite {
-		return upsertValues(ctx, r.tx, cs, r.wo.by, r.wo.now.UTC(), r.version)
+	if len(cs) == 0 {
+		return nil
+	}
+	if r.db.dialect == postgres {
+		return r.copyFresh(ctx, cs, now)
 	}
 	const shared = 5
 	args := make([]any, shared, shared+7*bulkRowsPerStmt)
@@ -395,6 +410,25 @@ func (r *importRun) insertFresh(ctx context.Context, cs []cell, now any) error {
 			return fmt.Errorf("store: import: %w", err)
 		}
 		cs = cs[n:]
+	}
+	return nil
+}
+
+// copyFresh is insertFresh on PostgreSQL: COPY on the connection whose
+// transaction is open, so the rows are the transaction's.
+func (r *importRun) copyFresh(ctx context.Context, cs []cell, now any) error {
+	rows := make([][]any, len(cs))
+	for i, c := range cs {
+		rows[i] = []any{c.el.ID, c.unit.ID, c.pe.String(), c.coc, c.canon, numArg(c.num), c.comment, r.wo.by, now, now, r.version, false}
+	}
+	err := r.conn.Raw(func(dc any) error {
+		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"data_values"},
+			[]string{"element_id", "unit_id", "period", "coc", "value", "num", "comment", "stored_by", "created_at", "updated_at", "version", "deleted"},
+			pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: import: copy: %w", err)
 	}
 	return nil
 }
