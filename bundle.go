@@ -4,6 +4,10 @@ package kehoach
 // the data elements, forms and indicators behind its targets, and
 // optionally figures. A second plan is a second bundle, not code.
 type Bundle struct {
+	// Format and Version name the file's layout (BundleFormat,
+	// BundleVersion; docs/bundle.md). A file without them is version 1.
+	Format     string         `json:"format,omitempty"`
+	Version    int            `json:"version,omitempty"`
 	Units      []*Unit        `json:"units"`
 	Links      []UnitLink     `json:"links,omitempty"`
 	Elements   []*DataElement `json:"dataElements"`
@@ -11,4 +15,22 @@ type Bundle struct {
 	Indicators []*Indicator   `json:"indicators"`
 	Plans      []*Plan        `json:"plans"`
 	Values     []*DataValue   `json:"dataValues,omitempty"`
+}
+
+// The plan bundle file's name and layout version (issue 13).
+const (
+	BundleFormat  = "kehoach.bundle"
+	BundleVersion = 1
+)
+
+// CheckBundleVersion refuses a bundle of another format or of a newer
+// layout than this program reads.
+func CheckBundleVersion(b *Bundle) error {
+	if b.Format != "" && b.Format != BundleFormat {
+		return Errorf(EINVALID, "tệp không phải gói kế hoạch của kehoach (format %q, cần %q)", b.Format, BundleFormat)
+	}
+	if b.Version > BundleVersion {
+		return Errorf(EINVALID, "gói kế hoạch phiên bản %d mới hơn phiên bản chương trình đọc được (%d): hãy cập nhật kehoach", b.Version, BundleVersion)
+	}
+	return nil
 }

@@ -51,6 +51,7 @@ var commands = map[string]command{
 	// issue 13: exchange of figures
 	"import": importCommand,
 	"export": exportCommand,
+	"plan":   planCommand,
 }
 
 // Main runs one command and returns the process exit code: 0 when it
@@ -100,7 +101,7 @@ func Main(ctx context.Context, env Env) int {
 // for the commands that have subcommands.
 func commandName(args []string) string {
 	switch args[0] {
-	case "user", "token":
+	case "user", "token", "plan":
 		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 			return args[0] + " " + args[1]
 		}
