@@ -1,5 +1,7 @@
 package kehoach
 
+import "context"
+
 // Bundle is a plan with everything it needs, as data: the units it covers,
 // the data elements, forms and indicators behind its targets, and
 // optionally figures. A second plan is a second bundle, not code.
@@ -33,4 +35,15 @@ func CheckBundleVersion(b *Bundle) error {
 		return Errorf(EINVALID, "gói kế hoạch phiên bản %d mới hơn phiên bản chương trình đọc được (%d): hãy cập nhật kehoach", b.Version, BundleVersion)
 	}
 	return nil
+}
+
+// BundleService exchanges plans as bundles (issue 13).
+type BundleService interface {
+	// ExportBundle returns the plan id as a bundle; ENOTFOUND for none.
+	ExportBundle(ctx context.Context, planID int64) (*Bundle, error)
+	// CheckBundle runs every step of a load and keeps nothing: EINVALID
+	// or ECONFLICT saying what a load would refuse.
+	CheckBundle(ctx context.Context, b *Bundle, by string) error
+	// LoadBundle creates everything b holds in one transaction, or nothing.
+	LoadBundle(ctx context.Context, b *Bundle, by string) error
 }

@@ -56,6 +56,8 @@ type Services struct {
 	Audit AuditService
 	// Import imports files of figures (issue 13: dataValueSets).
 	Import ImportService
+	// Bundles exchanges plans as files (issue 13).
+	Bundles BundleService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

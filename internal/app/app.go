@@ -130,7 +130,7 @@ func (s *Server) Open(ctx context.Context) error {
 		})
 	}
 	h := web.New(web.Config{
-		Services:      kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db, Import: db /* issue 13 */},
+		Services:      kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db, Import: db, Bundles: db /* issue 13 */},
 		DB:            db,
 		Log:           s.Log,
 		DemoNote:      demo.NoteText(),

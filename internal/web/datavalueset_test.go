@@ -201,3 +201,27 @@ func sep(path string) string {
 	}
 	return "?"
 }
+
+// A plan's bundle through the API: read, then checked against a database
+// that already holds it (refused, saying which code is taken).
+func TestAPIPlanBundle(t *testing.T) {
+	srv := sharedServer(t)
+	resp, body := do(t, srv, http.MethodGet, "/api/plans/1/bundle", nil, "", map[string]string{"X-Test-As": "planner"})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), ".json") {
+		t.Fatalf("bundle: %d %s", resp.StatusCode, excerpt(body))
+	}
+	var b struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+		Plans   []struct {
+			Targets []any `json:"targets"`
+		} `json:"plans"`
+	}
+	if err := json.Unmarshal([]byte(body), &b); err != nil || b.Format != "kehoach.bundle" || b.Version != 1 || len(b.Plans) != 1 || len(b.Plans[0].Targets) == 0 {
+		t.Fatalf("bundle %v: %+v", err, b)
+	}
+	resp, answer := do(t, srv, http.MethodPost, "/api/plans/bundle?dryRun=true", nil, body, map[string]string{"Content-Type": "application/json"})
+	if resp.StatusCode < 400 || !strings.Contains(answer, "LAICHAU") {
+		t.Errorf("a bundle already loaded: %d %s", resp.StatusCode, excerpt(answer))
+	}
+}

@@ -134,7 +134,7 @@ func openServer(dir string, changeDB func(*store.DB), changeCfg func(*web.Config
 	engine := analytics.New(db)
 	engine.Now = clock
 	cfg := web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db, Submissions: db, Audit: db, Import: db /* issue 13 */},
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db, Submissions: db, Audit: db, Import: db, Bundles: db /* issue 13 */},
 		DB:       db,
 		DemoNote: demoNote,
 		Now:      clock,

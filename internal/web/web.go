@@ -114,6 +114,8 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /api/dataValueSets.json", h.api(auth.ActionEnter, h.apiDataValueSetsImport))
 	mux.HandleFunc("POST /api/dataValueSets.csv", h.api(auth.ActionEnter, h.apiDataValueSetsImport))
 	mux.HandleFunc("POST /api/dataValueSets.adx", h.api(auth.ActionEnter, h.apiDataValueSetsImport))
+	mux.HandleFunc("GET /api/plans/{id}/bundle", h.api(auth.ActionPlan, h.apiPlanBundle))
+	mux.HandleFunc("POST /api/plans/bundle", h.api(auth.ActionAdmin, h.apiPlanBundleImport))
 	mux.HandleFunc("GET /api/submissions", h.api(auth.ActionView, h.apiSubmissions))
 	mux.HandleFunc("GET /api/completeness", h.api(auth.ActionView, h.apiCompleteness))
 	mux.HandleFunc("GET /api/analytics", h.api(auth.ActionView, h.apiAnalytics))
