@@ -49,9 +49,10 @@ var commands = map[string]command{
 	"token":   tokenCommand,
 	"gen":     genCommand,
 	// issue 13: exchange of figures
-	"import": importCommand,
-	"export": exportCommand,
-	"plan":   planCommand,
+	"import":   importCommand,
+	"export":   exportCommand,
+	"plan":     planCommand,
+	"template": templateCommand,
 }
 
 // Main runs one command and returns the process exit code: 0 when it

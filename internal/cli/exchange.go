@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"kehoach"
 	"kehoach/internal/dhis2"
 	"kehoach/internal/locale"
+	"kehoach/internal/xlsxform"
 )
 
 // importCommand is `kehoach import [--db URL] [--dry-run] FILE`: a DHIS2
@@ -75,7 +77,18 @@ func importCommand(ctx context.Context, env Env, args []string) error {
 		}
 		bar.update(done)
 	}
-	res, err := db.ImportValues(kehoach.NewContextWithActor(ctx, cliActor), o, dhis2.Cells(f, peek, &dhis2.DataValueSet{}))
+	cells := dhis2.Cells(f, peek, &dhis2.DataValueSet{})
+	if strings.EqualFold(filepath.Ext(name), ".xlsx") {
+		// A filled Excel template (kehoach template).
+		var filled *xlsxform.Filled
+		if cells, filled, err = templateCells(peek); err != nil {
+			return err
+		}
+		if _, err := db.FindFormByCode(ctx, filled.Form); err != nil {
+			return err
+		}
+	}
+	res, err := db.ImportValues(kehoach.NewContextWithActor(ctx, cliActor), o, cells)
 	if res != nil {
 		bar.total = res.Read
 		bar.finish(res.Read)

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"kehoach"
 	"kehoach/internal/app"
@@ -77,5 +80,56 @@ func TestPlanExportImport(t *testing.T) {
 	}
 	if code, _, stderr := run(ctx, nil, "plan", "import", "--db", dst, "kehoach.docx"); code != 2 || !strings.Contains(stderr, ".docx") {
 		t.Errorf("docx: %d %q", code, stderr)
+	}
+}
+
+// A blank template from the CLI, filled, imports back; a wrong cell is
+// named by its cell and nothing is saved.
+func TestTemplateCommand(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := "sqlite:" + filepath.Join(dir, "src.db")
+	db, err := app.OpenDB(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.LoadDemoIfEmpty(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	file := filepath.Join(dir, "t.xlsx")
+	code, _, stderr := run(ctx, nil, "template", "--db", src, "--form", "BM_BAN_NAM", "--unit", "XA_BANBO", "--period", "2024", "-o", file)
+	if code != 0 || !strings.Contains(stderr, "Đã tạo biểu BM_BAN_NAM") {
+		t.Fatalf("template: %d %q", code, stderr)
+	}
+	f, err := excelize.OpenFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit, _ := f.GetCellValue("BM_BAN_NAM", "A5")
+	element, _ := f.GetCellValue("BM_BAN_NAM", "C4")
+	f.SetCellValue("BM_BAN_NAM", "C5", "nhiều")
+	f.SaveAs(file)
+	before := figures(t, src)
+	code, out, _ := run(ctx, nil, "import", "--db", src, "--any-period", file)
+	if code != 1 || !strings.Contains(out, "Biểu BM_BAN_NAM, ô C5: ") || !strings.Contains(out, "E7619") {
+		t.Errorf("bad cell: %d %q", code, out)
+	}
+	if !slices.Equal(figures(t, src), before) {
+		t.Error("a refused template changed figures")
+	}
+	// The first column's type decides a good figure.
+	good, stored := "4321", "4321"
+	if dvs, _ := f.GetDataValidations("BM_BAN_NAM"); len(dvs) > 0 && dvs[0].Type == "list" {
+		good, stored = "Có", "true"
+	}
+	f.SetCellValue("BM_BAN_NAM", "C5", good)
+	f.SaveAs(file)
+	code, out, stderr = run(ctx, nil, "import", "--db", src, "--any-period", file)
+	if code != 0 || !strings.Contains(out, "SUCCESS") {
+		t.Fatalf("good template: %d %q %q", code, out, stderr)
+	}
+	if got := figures(t, src); !slices.Contains(got, unit+"."+element+"/2024/="+stored+"|") {
+		t.Errorf("figure %s.%s not %s", unit, element, stored)
 	}
 }

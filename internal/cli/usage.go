@@ -16,6 +16,7 @@ Cách dùng:
   kehoach gen      --scale district|province|national [--seed N] [--db URL]   # dữ liệu tổng hợp
   kehoach import   [--db URL] [--dry-run] [--strategy S] [--skip-invalid] TỆP   # dataValueSets JSON, CSV, ADX
   kehoach export   [--db URL] --format json|csv|adx [--period P] [--unit MÃ] [--form F] [-o TỆP]
+  kehoach template --form F --unit MÃ --period KỲ -o TỆP.xlsx   # biểu Excel trống để điền rồi nhập lại
   kehoach plan export --plan SỐ [-o TỆP.json] | plan import [--dry-run] TỆP.json   # gói kế hoạch
 
 Mỗi lệnh có --help, ví dụ: kehoach user add --help
@@ -34,6 +35,7 @@ var synopses = map[string]string{
 	"user password": "echo 'mật-khẩu-mới' | kehoach user password --username U [--db URL]",
 	"gen":           "kehoach gen --scale district|province|national [--seed N] [--db URL]",
 	"import":        "kehoach import [--db URL] [--dry-run] [--strategy CREATE_AND_UPDATE|CREATE|UPDATE|DELETE] [--skip-invalid] [--id-scheme code|uid] [--format json|csv|adx] [--any-period] [--json] TỆP",
+	"template":      "kehoach template [--db URL] --form F --unit MÃ --period KỲ -o TỆP.xlsx",
 	"plan export":   "kehoach plan export --plan SỐ [--db URL] [-o TỆP.json]",
 	"plan import":   "kehoach plan import [--db URL] [--dry-run] TỆP.json",
 	"export":        "kehoach export [--db URL] --format json|csv|adx [--period KỲ] [--unit MÃ] [--form F] [--id-scheme code|uid] [-o TỆP]",

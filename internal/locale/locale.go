@@ -54,6 +54,7 @@ const (
 	LabelAuditAction = "audit_action"
 	LabelAuditEntity = "audit_entity"
 	LabelTokenScope  = "token_scope"
+	LabelValueType   = "value_type" // issue 13: a data element's type, in templates
 )
 
 // TokenScope names what an API token may be used for (kehoach.TokenScopeAPI, …).

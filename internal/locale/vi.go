@@ -68,6 +68,12 @@ var VI = &Locale{
 			"submission":        "Báo cáo gửi duyệt",
 			"data_value_import": "Số liệu (nhập từ tệp)",
 		},
+		LabelValueType: { // issue 13
+			"integer": "Số nguyên không âm",
+			"number":  "Số",
+			"bool":    "Có/Không",
+			"text":    "Văn bản",
+		},
 		LabelTokenScope: {
 			"api":  "API (đọc và ghi)",
 			"read": "Chỉ đọc API",
