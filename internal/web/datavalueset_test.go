@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
+	mp "mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"kehoach/internal/store"
 )
@@ -223,5 +226,83 @@ func TestAPIPlanBundle(t *testing.T) {
 	resp, answer := do(t, srv, http.MethodPost, "/api/plans/bundle?dryRun=true", nil, body, map[string]string{"Content-Type": "application/json"})
 	if resp.StatusCode < 400 || !strings.Contains(answer, "LAICHAU") {
 		t.Errorf("a bundle already loaded: %d %s", resp.StatusCode, excerpt(answer))
+	}
+}
+
+// multipart builds an upload of one file with the form's other fields.
+func multipart(t *testing.T, name string, data []byte, fields map[string]string) (string, string) {
+	var b bytes.Buffer
+	mw := mp.NewWriter(&b)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	return b.String(), mw.FormDataContentType()
+}
+
+// The import page as a person without JavaScript uses it: upload, land
+// on the job's page, which refreshes itself until the result shows.
+func TestImportPage(t *testing.T) {
+	srv := newServer(t)
+	as := map[string]string{"X-Test-As": "reporter"}
+	resp, body := do(t, srv, http.MethodGet, "/import", nil, "", as)
+	if resp.StatusCode != 200 || !strings.Contains(body, `enctype="multipart/form-data"`) || !strings.Contains(body, "BM_BAN_NAM") {
+		t.Fatalf("page: %d %s", resp.StatusCode, excerpt(body))
+	}
+	run := func(name string, doc []byte, fields map[string]string) string {
+		t.Helper()
+		payload, ct := multipart(t, name, doc, fields)
+		h := map[string]string{"X-Test-As": "reporter", "Content-Type": ct}
+		resp, body := do(t, srv, http.MethodPost, "/import", nil, payload, h)
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/import/jobs/") {
+			t.Fatalf("upload: %d %s", resp.StatusCode, excerpt(body))
+		}
+		job := resp.Header.Get("Location")
+		for range 100 {
+			_, page := do(t, srv, http.MethodGet, job, nil, "", as)
+			if !strings.Contains(page, `http-equiv="refresh"`) {
+				return page
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatal("the job did not end")
+		return ""
+	}
+	bad := `{"period":"2024","dataValues":[{"dataElement":"HGD_TONG","orgUnit":"XA_BANBO_B01","value":"nhiều"}]}`
+	page := run("so-lieu.json", []byte(bad), nil)
+	if !strings.Contains(page, `data-status="ERROR"`) || !strings.Contains(page, "dataValues[0]") || !strings.Contains(page, "E7619") {
+		t.Errorf("bad file: %s", excerpt(page))
+	}
+	good := "HGD_TONG,2024,XA_BANBO_B01,,,4321\n"
+	page = run("so-lieu.csv", []byte(good), map[string]string{"dryRun": "on"})
+	if !strings.Contains(page, `data-status="SUCCESS"`) || !strings.Contains(page, "Chạy thử") {
+		t.Errorf("dry run: %s", excerpt(page))
+	}
+	page = run("so-lieu.csv", []byte(good), nil)
+	if !strings.Contains(page, `data-status="SUCCESS"`) || values(t, srv, "orgUnit=XA_BANBO_B01&period=2024")["XA_BANBO_B01.HGD_TONG/2024"] != "4321" {
+		t.Errorf("import: %s", excerpt(page))
+	}
+	// The blank template, for the reporter's own commune only.
+	resp, body = do(t, srv, http.MethodGet, "/import/template?form=BM_BAN_NAM&unit=XA_BANBO&period=2024", nil, "", as)
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") || !strings.HasPrefix(body, "PK") {
+		t.Errorf("template: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	page = run("bieu.xlsx", []byte(body), nil)
+	if !strings.Contains(page, `data-status="SUCCESS"`) {
+		t.Errorf("blank template imported: %s", excerpt(page))
+	}
+	resp, _ = do(t, srv, http.MethodGet, "/import/template?form=BM_BAN_NAM&unit=XA_BINHLU&period=2024", nil, "", as)
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("another commune's template: %d", resp.StatusCode)
+	}
+	// Someone else's job is not found.
+	resp, _ = do(t, srv, http.MethodGet, "/import/jobs/00", nil, "", as)
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown job: %d", resp.StatusCode)
 	}
 }
