@@ -58,16 +58,11 @@ func importCommand(ctx context.Context, env Env, args []string) error {
 	}
 	defer db.Close()
 	counted := &countingReader{r: in}
-	peek := newPeek(counted)
-	var f dhis2.Format
+	f, peek := dhis2.Detect(counted, name, "")
 	if *format != "" {
 		if f, err = dhis2.ParseFormat(*format); err != nil {
 			return usagef("%s", kehoach.ErrorMessage(err))
 		}
-	} else if known, ok := dhis2.FormatOf(name, ""); ok {
-		f = known
-	} else {
-		f = dhis2.Sniff(peek.peek(512))
 	}
 	bar := newProgressBar(env.Stderr, 0)
 	o.Progress = func(done int64) {

@@ -227,3 +227,15 @@ func Cells(f Format, r io.Reader, head *DataValueSet) func(yield func(kehoach.Im
 		})
 	}
 }
+
+// Detect tells the format of a document about to be read from r: by its
+// file name or content type when they say, else by its first bytes. The
+// returned reader reads the whole document, the bytes looked at included.
+func Detect(r io.Reader, name, contentType string) (Format, io.Reader) {
+	if f, ok := FormatOf(name, contentType); ok {
+		return f, r
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(512)
+	return Sniff(head), br
+}

@@ -121,7 +121,7 @@ func (db *DB) baselineCopy(ctx context.Context, now time.Time, values func(fn fu
 		}()
 		src := &chanSource{rows: rows}
 		n, err = tx.CopyFrom(ctx, pgx.Identifier{"data_values"},
-			[]string{"element_id", "unit_id", "period", "coc", "value", "num", "comment", "stored_by", "created_at", "updated_at", "version", "deleted"}, src)
+			copyColumns, src)
 		for range rows {
 		}
 		if perr := <-errc; perr != nil {

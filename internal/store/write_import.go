@@ -423,7 +423,7 @@ func (r *importRun) copyFresh(ctx context.Context, cs []cell, now any) error {
 	}
 	err := r.conn.Raw(func(dc any) error {
 		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"data_values"},
-			[]string{"element_id", "unit_id", "period", "coc", "value", "num", "comment", "stored_by", "created_at", "updated_at", "version", "deleted"},
+			copyColumns,
 			pgx.CopyFromRows(rows))
 		return err
 	})
@@ -432,6 +432,10 @@ func (r *importRun) copyFresh(ctx context.Context, cs []cell, now any) error {
 	}
 	return nil
 }
+
+// copyColumns are the columns of data_values a COPY fills, in the order
+// of its rows (the bulk loader's, an import's, the baseline's).
+var copyColumns = []string{"element_id", "unit_id", "period", "coc", "value", "num", "comment", "stored_by", "created_at", "updated_at", "version", "deleted"}
 
 // compactEvents folds a chunk's events, which come unit by unit, into one
 // event per unit listing [key, old, new] of each figure.

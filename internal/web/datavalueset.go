@@ -149,19 +149,14 @@ func (h *handler) apiDataValueSetsImport(w http.ResponseWriter, r *http.Request)
 	// Administrators may restore figures of closed periods, as DHIS2's
 	// superusers (F_EDIT_EXPIRED) may.
 	o.AnyPeriod = currentUser(r).Role == kehoach.RoleAdmin
-	format, ok := dhis2.FormatOf(r.URL.Path, r.Header.Get("Content-Type"))
+	body := http.MaxBytesReader(w, r.Body, dhis2.MaxDataValueSetBytes+1)
+	format, in := dhis2.Detect(body, r.URL.Path, r.Header.Get("Content-Type"))
 	if f := q.Get("format"); f != "" {
 		var err error
 		if format, err = dhis2.ParseFormat(f); err != nil {
 			h.jsonError(w, r, err)
 			return
 		}
-		ok = true
-	}
-	body := http.MaxBytesReader(w, r.Body, dhis2.MaxDataValueSetBytes+1)
-	in := newPeekReader(body)
-	if !ok {
-		format = dhis2.Sniff(in.peek(512))
 	}
 	head := &dhis2.DataValueSet{}
 	res, err := h.Services.Import.ImportValues(r.Context(), o, dhis2.Cells(format, in, head))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -91,10 +92,19 @@ func (h *handler) importStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
-	// The file is read whole now (bounded above), so that the job does
-	// not depend on the request.
-	data, err := io.ReadAll(file)
+	// The file is copied to a temporary file now (bounded above), so that
+	// the job depends neither on the request nor on memory.
+	tmp, err := os.CreateTemp("", "kehoach-import-*")
+	if err == nil {
+		if _, err = io.Copy(tmp, file); err == nil {
+			_, err = tmp.Seek(0, io.SeekStart)
+		}
+	}
 	if err != nil {
+		if tmp != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
 		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được tệp tải lên: %v", err))
 		return
 	}
@@ -113,21 +123,28 @@ func (h *handler) importStart(w http.ResponseWriter, r *http.Request) {
 	}
 	// The job keeps the request's actor (its scopes) but not its end.
 	ctx := context.WithoutCancel(r.Context())
-	go h.runImport(ctx, job, o, data)
+	go h.runImport(ctx, job, o, tmp)
 	http.Redirect(w, r, "/import/jobs/"+job.ID, http.StatusSeeOther)
 }
 
 // runImport runs one job to its end.
-func (h *handler) runImport(ctx context.Context, job *importJob, o kehoach.ImportOptions, data []byte) {
+func (h *handler) runImport(ctx context.Context, job *importJob, o kehoach.ImportOptions, file *os.File) {
 	var s *dhis2.ImportSummary
 	var failure string
 	defer func() {
+		file.Close()
+		os.Remove(file.Name())
 		job.mu.Lock()
 		job.done, job.summary, job.failure = true, s, failure
 		job.mu.Unlock()
 	}()
 	var cells func(yield func(kehoach.ImportCell) error) error
 	if strings.EqualFold(filepath.Ext(job.File), ".xlsx") {
+		data, err := io.ReadAll(io.LimitReader(file, xlsxform.MaxBytes+1))
+		if err != nil {
+			failure = err.Error()
+			return
+		}
 		filled, err := xlsxform.Read(data)
 		if err != nil {
 			s = dhis2.NewImportSummary(o, nil, err)
@@ -142,11 +159,8 @@ func (h *handler) runImport(ctx context.Context, job *importJob, o kehoach.Impor
 			return nil
 		}
 	} else {
-		f, ok := dhis2.FormatOf(job.File, "")
-		if !ok {
-			f = dhis2.Sniff(data[:min(len(data), 512)])
-		}
-		cells = dhis2.Cells(f, bytes.NewReader(data), &dhis2.DataValueSet{})
+		f, in := dhis2.Detect(file, job.File, "")
+		cells = dhis2.Cells(f, in, &dhis2.DataValueSet{})
 	}
 	res, err := h.Services.Import.ImportValues(ctx, o, cells)
 	if err != nil && kehoach.ErrorCode(err) != kehoach.EINVALID {
