@@ -517,17 +517,18 @@ func (r *importRun) warnings(w map[string]string) {
 
 // conflictCode is DHIS2's error code for why a cell was refused.
 func conflictCode(book *codeBook, v kehoach.ValueCell, reason string) string {
+	// In the resolver's order: unit, period, element, value.
 	el := book.elements[v.Element]
+	_, perr := period.Parse(v.Period)
 	switch {
 	case book.units[v.Unit] == nil:
 		return "E7612" // organisation unit not found
+	case perr != nil:
+		return "E7611" // period not valid
 	case el == nil:
 		return "E7610" // data element not found
 	case strings.Contains(reason, "hai lần"):
 		return ""
-	}
-	if _, err := period.Parse(v.Period); err != nil {
-		return "E7611" // period not valid
 	}
 	if v.Value != "" {
 		if _, _, err := el.ParseValue(v.Value); err != nil {
