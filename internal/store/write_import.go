@@ -193,13 +193,19 @@ func (r *importRun) pipeline(ctx context.Context, cells func(yield func(kehoach.
 		}
 		buf := make([]kehoach.ImportCell, 0, importChunk)
 		err := cells(func(c kehoach.ImportCell) error {
-			buf = append(buf, c)
-			if len(buf) < importChunk {
-				return nil
+			// A chunk ends where a unit's figures end (up to twice its
+			// size): in a file that keeps them together, as DHIS2 and
+			// kehoach write them, each unit's rules are checked whole in
+			// its chunk and nothing is left to check again at the end.
+			if n := len(buf); n >= importChunk && (c.Unit != buf[n-1].Unit || n >= 2*importChunk) {
+				err := send(buf)
+				buf = make([]kehoach.ImportCell, 0, importChunk)
+				if err != nil {
+					return err
+				}
 			}
-			err := send(buf)
-			buf = make([]kehoach.ImportCell, 0, importChunk)
-			return err
+			buf = append(buf, c)
+			return nil
 		})
 		if err == nil && len(buf) > 0 {
 			err = send(buf)
