@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -61,6 +62,8 @@ type importRun struct {
 	insert                *sql.Stmt // the bulk INSERT of bulkRowsPerStmt rows (SQLite)
 	// anyLocked: some grid is submitted or approved, so chunks check locks.
 	anyLocked bool
+	// emptyAtStart: data_values held no row when the import began.
+	emptyAtStart bool
 }
 
 // ImportValues imports figures; see kehoach.ImportService.
@@ -113,6 +116,14 @@ func (db *DB) ImportValues(ctx context.Context, o kehoach.ImportOptions, cells f
 	case err == nil:
 		r.anyLocked = true
 	case err != sql.ErrNoRows:
+		return nil, db.classify(fmt.Errorf("store: import: %w", err))
+	}
+	// Into a table without figures (a new instance rebuilt from files),
+	// what a chunk finds stored is only what this import wrote before.
+	switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM data_values LIMIT 1`).Scan(&one); {
+	case err == sql.ErrNoRows:
+		r.emptyAtStart = true
+	case err != nil:
 		return nil, db.classify(fmt.Errorf("store: import: %w", err))
 	}
 	defer func() {
@@ -287,7 +298,7 @@ func (r *importRun) apply(ctx context.Context, rc *resolved) error {
 		r.progress()
 		return nil // checked, not written
 	}
-	stored, err := readStored(ctx, r.tx, cells)
+	stored, err := r.readStored(ctx, cells)
 	if err != nil {
 		return err
 	}
@@ -331,6 +342,16 @@ func (r *importRun) apply(ctx context.Context, rc *resolved) error {
 	r.res.Read += int64(len(in))
 	r.progress()
 	return nil
+}
+
+// readStored is the write path's readStored, but spared when nothing can
+// be stored for the chunk: the table was empty when the import began and
+// no earlier chunk wrote to the chunk's units and periods.
+func (r *importRun) readStored(ctx context.Context, cells []cell) (*storedCells, error) {
+	if r.emptyAtStart && !slices.ContainsFunc(cells, func(c cell) bool { return r.touched[unitPeriod{c.unit.ID, c.pe}] != nil }) {
+		return &storedCells{cells: map[cellKey]cellState{}, envs: map[unitPeriod]unitEnv{}}, nil
+	}
+	return readStored(ctx, r.tx, cells)
 }
 
 func (r *importRun) progress() {
