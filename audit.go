@@ -22,11 +22,13 @@ const (
 	AuditApprove     = "approve"      // phê duyệt
 	AuditReturn      = "return"       // trả lại
 	AuditUnlock      = "unlock"       // mở khóa
+	// AuditImport is an import of figures (dataValueSets, templates).
+	AuditImport = "import" // nhập tệp số liệu
 )
 
 // AuditActions lists the known actions in the order a filter offers them.
 var AuditActions = []string{AuditCreate, AuditUpdate, AuditDelete, AuditLoad, AuditSetPassword, AuditRevoke,
-	AuditLogin, AuditLoginFailed, AuditLogout, AuditSubmit, AuditApprove, AuditReturn, AuditUnlock, AuditExport}
+	AuditLogin, AuditLoginFailed, AuditLogout, AuditSubmit, AuditApprove, AuditReturn, AuditUnlock, AuditExport, AuditImport}
 
 // Audit entities: what an AuditEvent is about, and the form of its Key.
 const (
@@ -38,11 +40,15 @@ const (
 	AuditSession     = "session"      // sign-in and sign-out; Key the username
 	AuditAuditEvents = "audit_events" // the audit log itself (exports); Key ""
 	AuditSubmission  = "submission"   // a form's figures of a unit and period; Key "FORM/UNIT/PERIOD"
+	// AuditValueImport is an import's compact record of the figures of one
+	// unit it changed: Key the unit's code, New a JSON list of
+	// ["ELEMENT/UNIT/PERIOD", old, new]. A figure's history expands it.
+	AuditValueImport = "data_value_import"
 )
 
 // AuditEntities lists the known entities in the order a filter offers them.
 var AuditEntities = []string{AuditDataValue, AuditDataValues, AuditBundle, AuditUser, AuditAPIToken,
-	AuditSession, AuditSubmission, AuditAuditEvents}
+	AuditSession, AuditSubmission, AuditAuditEvents, AuditValueImport}
 
 // DataValueKey is the audit Key of a data value: "ELEMENT/UNIT/PERIOD".
 func DataValueKey(element, unit, period string) string {

@@ -64,6 +64,10 @@ type Services struct {
 	UnitAdmin UnitAdminService
 	Reorg     ReorgService
 	Hierarchy HierarchyReader
+	// Import imports files of figures (issue 13: dataValueSets).
+	Import ImportService
+	// Bundles exchanges plans as files (issue 13).
+	Bundles BundleService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

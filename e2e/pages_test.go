@@ -105,6 +105,7 @@ func mainPages(t *testing.T, ctx context.Context, base string) []mainPage {
 		{name: "admin-users", url: base + "/admin/users", heading: "Tài khoản người dùng"},
 		{name: "admin-audit", url: base + "/admin/audit", heading: "Nhật ký hệ thống"},
 		{name: "admin-tokens", url: base + "/admin/tokens", heading: "Mã truy cập API"},
+		{name: "import", url: base + "/import", heading: "Nhập số liệu từ tệp"}, // issue 13
 	}
 	for i := range pages {
 		if pages[i].path == "" {

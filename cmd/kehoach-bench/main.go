@@ -34,6 +34,9 @@ func main() {
 // run runs the benchmark with args and returns the exit code: 0 done, 1
 // failed, 2 called wrongly.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "import" { // issue 13: the import benchmark
+		return runImport(ctx, args[1:], getenv, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("kehoach-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {

@@ -131,7 +131,8 @@ func (s *Server) Open(ctx context.Context) error {
 	}
 	h := web.New(web.Config{
 		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db,
-			Reports: db}, // reports (issue 12)
+			Reports: db, // reports (issue 12)
+			Import:  db, Bundles: db /* issue 13 */},
 		DB:            db,
 		Log:           s.Log,
 		DemoNote:      demo.NoteText(),

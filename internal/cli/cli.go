@@ -50,6 +50,11 @@ var commands = map[string]command{
 	"gen":     genCommand,
 	"report":  reportCommand, // reports (issue 12)
 	"unit":    unitCommand,   // issue 10
+	// issue 13: exchange of figures
+	"import":   importCommand,
+	"export":   exportCommand,
+	"plan":     planCommand,
+	"template": templateCommand,
 }
 
 // Main runs one command and returns the process exit code: 0 when it
@@ -99,7 +104,7 @@ func Main(ctx context.Context, env Env) int {
 // for the commands that have subcommands.
 func commandName(args []string) string {
 	switch args[0] {
-	case "user", "token":
+	case "user", "token", "plan":
 		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 			return args[0] + " " + args[1]
 		}

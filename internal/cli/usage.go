@@ -16,6 +16,10 @@ Cách dùng:
   kehoach gen      --scale district|province|national [--seed N] [--db URL]   # dữ liệu tổng hợp
   kehoach report   --plan ID --period 2024|2024S1|2024Q3|2024N9|final [--kind report|letter] [--format docx|pdf|xlsx] [-o TỆP] [--db URL]
   kehoach unit list|add|update|reorg …             # cây đơn vị; sáp nhập, chia tách, đổi tên, chuyển, giải thể
+  kehoach import   [--db URL] [--dry-run] [--strategy S] [--skip-invalid] TỆP   # dataValueSets JSON, CSV, ADX
+  kehoach export   [--db URL] --format json|csv|adx [--period P] [--unit MÃ] [--form F] [-o TỆP]
+  kehoach template --form F --unit MÃ --period KỲ -o TỆP.xlsx   # biểu Excel trống để điền rồi nhập lại
+  kehoach plan export --plan SỐ [-o TỆP.json] | plan import [--dry-run] TỆP.json   # gói kế hoạch
 
 Mỗi lệnh có --help, ví dụ: kehoach user add --help
 --db cũng đọc biến môi trường KEHOACH_DB; URL dạng sqlite:đường/dẫn.db hoặc postgres://…
@@ -33,4 +37,9 @@ var synopses = map[string]string{
 	"user password": "echo 'mật-khẩu-mới' | kehoach user password --username U [--db URL]",
 	"gen":           "kehoach gen --scale district|province|national [--seed N] [--db URL]",
 	"report":        "kehoach report --plan ID --period KỲ [--kind report|letter] [--format docx|pdf|xlsx] [-o TỆP] [--db URL]",
+	"import":        "kehoach import [--db URL] [--dry-run] [--strategy CREATE_AND_UPDATE|CREATE|UPDATE|DELETE] [--skip-invalid] [--id-scheme code|uid] [--format json|csv|adx] [--any-period] [--json] TỆP",
+	"template":      "kehoach template [--db URL] --form F --unit MÃ --period KỲ -o TỆP.xlsx",
+	"plan export":   "kehoach plan export --plan SỐ [--db URL] [-o TỆP.json]",
+	"plan import":   "kehoach plan import [--db URL] [--dry-run] TỆP.json",
+	"export":        "kehoach export [--db URL] --format json|csv|adx [--period KỲ] [--unit MÃ] [--form F] [--id-scheme code|uid] [-o TỆP]",
 }

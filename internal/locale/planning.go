@@ -12,7 +12,7 @@ const (
 // planningLabels are the Vietnamese names of planning's codes, kept apart
 // from vi.go so that planning's additions stay in one file.
 var planningLabels = map[string]map[string]string{
-	LabelValueType:   {"integer": "Số nguyên", "number": "Số", "bool": "Có/không", "text": "Chữ"},
+	LabelValueType:   {"integer": "Số nguyên không âm", "number": "Số", "bool": "Có/không", "text": "Chữ"},
 	LabelAggregation: {"sum": "Cộng dồn", "average": "Trung bình", "last": "Giá trị mới nhất", "count_yes": "Đếm đơn vị \"có\""},
 	LabelPlanStatus:  {"draft": "Bản nháp", "published": "Đã ban hành"},
 	LabelPeriodType:  {"yearly": "Năm", "sixmonthly": "6 tháng", "quarterly": "Quý", "monthly": "Tháng"},

@@ -56,17 +56,19 @@ var VI = &Locale{
 			"return":       "Trả lại",
 			"unlock":       "Mở khóa",
 			"issue":        "Ban hành", // reports (issue 12)
+			"import":       "Nhập tệp số liệu",
 		},
 		LabelAuditEntity: {
-			"data_value":   "Số liệu",
-			"data_values":  "Số liệu (nạp hàng loạt)",
-			"bundle":       "Bộ kế hoạch",
-			"user":         "Tài khoản",
-			"api_token":    "Mã truy cập API",
-			"session":      "Phiên đăng nhập",
-			"audit_events": "Nhật ký hệ thống",
-			"submission":   "Báo cáo gửi duyệt",
-			"report":       "Văn bản báo cáo", // reports (issue 12)
+			"data_value":        "Số liệu",
+			"data_values":       "Số liệu (nạp hàng loạt)",
+			"bundle":            "Bộ kế hoạch",
+			"user":              "Tài khoản",
+			"api_token":         "Mã truy cập API",
+			"session":           "Phiên đăng nhập",
+			"audit_events":      "Nhật ký hệ thống",
+			"submission":        "Báo cáo gửi duyệt",
+			"report":            "Văn bản báo cáo", // reports (issue 12)
+			"data_value_import": "Số liệu (nhập từ tệp)",
 		},
 		LabelTokenScope: {
 			"api":  "API (đọc và ghi)",

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -129,13 +130,23 @@ func (db *DB) FindAuditEvents(ctx context.Context, f kehoach.AuditFilter) ([]*ke
 // FindValueHistory returns the changes of one data value, oldest first.
 // See kehoach.AuditService.
 func (db *DB) FindValueHistory(ctx context.Context, element, unit, period string) ([]*kehoach.AuditEvent, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_events WHERE entity = $1 AND entity_key = $2 ORDER BY id`,
-		kehoach.AuditDataValue, kehoach.DataValueKey(element, unit, period))
+	key := kehoach.DataValueKey(element, unit, period)
+	// An import records a unit's figures in one event (write_import.go):
+	// those naming this figure are read too and expanded.
+	quoted, _ := json.Marshal(key)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_events WHERE entity = $1 AND entity_key = $2
+		OR entity = $3 AND entity_key = $4 AND replace(new_value, $5, '') <> new_value ORDER BY id`,
+		kehoach.AuditDataValue, key, kehoach.AuditValueImport, unit, string(quoted))
 	if err != nil {
 		return nil, fmt.Errorf("store: value history: %w", err)
 	}
 	out := []*kehoach.AuditEvent{}
 	err = scanAuditEvents(rows, func(e *kehoach.AuditEvent) error {
+		if e.Entity == kehoach.AuditValueImport {
+			if e = importedChange(e, key); e == nil {
+				return nil
+			}
+		}
 		out = append(out, e)
 		return nil
 	})
@@ -143,6 +154,32 @@ func (db *DB) FindValueHistory(ctx context.Context, element, unit, period string
 		return nil, err
 	}
 	return out, nil
+}
+
+// importedChange is the change of the figure key that an import's compact
+// event lists, as an event of its own; nil when it lists none.
+func importedChange(e *kehoach.AuditEvent, key string) *kehoach.AuditEvent {
+	var list [][3]string
+	if json.Unmarshal([]byte(e.New), &list) != nil {
+		return nil
+	}
+	for _, c := range list {
+		if c[0] != key {
+			continue
+		}
+		out := *e
+		out.Entity, out.Key, out.Old, out.New = kehoach.AuditDataValue, key, c[1], c[2]
+		switch {
+		case c[1] == "":
+			out.Action = kehoach.AuditCreate
+		case c[2] == "":
+			out.Action = kehoach.AuditDelete
+		default:
+			out.Action = kehoach.AuditUpdate
+		}
+		return &out
+	}
+	return nil
 }
 
 // auditFilterJSON describes a filter in an export's trace.

@@ -548,7 +548,7 @@ func (db *DB) bulkPostgres(ctx context.Context, by string, f *feed, progress fun
 		src := &copySource{f: f, progress: progress, i: -1,
 			row: []any{nil, nil, nil, nil, nil, nil, nil, by, now, now, version, false}}
 		n, err = tx.CopyFrom(ctx, pgx.Identifier{"data_values"},
-			[]string{"element_id", "unit_id", "period", "coc", "value", "num", "comment", "stored_by", "created_at", "updated_at", "version", "deleted"}, src)
+			copyColumns, src)
 		if f.err != nil {
 			return f.err
 		}

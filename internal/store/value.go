@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"kehoach"
 	"kehoach/analytics"
@@ -16,38 +15,12 @@ var _ kehoach.DataService = (*DB)(nil)
 
 // FindDataValues returns the live figures matching f.
 func (db *DB) FindDataValues(ctx context.Context, f kehoach.DataValueFilter) ([]*kehoach.DataValue, error) {
-	var p params
-	where := []string{"v.deleted = " + p.add(false)}
-	if len(f.Units) > 0 {
-		if f.Children {
-			where = append(where, p.subtree("v.unit_id", f.Units))
-		} else {
-			where = append(where, "u.code IN ("+list(&p, f.Units)+")")
-		}
-	}
-	if len(f.Periods) > 0 {
-		where = append(where, "v.period IN ("+list(&p, f.Periods)+")")
-	}
-	if len(f.Elements) > 0 {
-		where = append(where, "e.code IN ("+list(&p, f.Elements)+")")
-	}
-	q := `SELECT e.code, u.code, v.period, v.coc, v.value, v.comment, v.stored_by, v.updated_at, v.version
-		FROM data_values v JOIN data_elements e ON e.id = v.element_id JOIN units u ON u.id = v.unit_id
-		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY u.sort_key, u.code, v.period, e.id, v.coc`
-	rows, err := db.read.QueryContext(ctx, q, p.args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: data values: %w", err)
-	}
-	defer rows.Close()
 	var out []*kehoach.DataValue
-	for rows.Next() {
-		var v kehoach.DataValue
-		if err := rows.Scan(&v.Element, &v.Unit, &v.Period, &v.Disagg, &v.Value, &v.Comment, &v.StoredBy, &v.Updated, &v.Version); err != nil {
-			return nil, fmt.Errorf("store: data values: %w", err)
-		}
-		out = append(out, &v)
-	}
-	return out, rows.Err()
+	err := db.ScanDataValues(ctx, f, func(v *kehoach.DataValue) error {
+		out = append(out, v)
+		return nil
+	})
+	return out, err
 }
 
 // unitEnv is one unit's figures for evaluating a validation rule.

@@ -45,6 +45,9 @@ type writeOpts struct {
 	// records one for itself).
 	loader       bool
 	skip, dryRun bool
+	// anyPeriod skips the entry window of a batch without a form (an
+	// import by an administrator restoring history, issue 13).
+	anyPeriod bool
 }
 
 // cell is one cell of a batch, resolved and parsed.
@@ -262,7 +265,7 @@ func (r *resolver) resolve(in kehoach.ValueCell) (c cell, key, reason string) {
 	}
 	el := r.book.elements[in.Element]
 	c, reason = parseCell(el, u, r.o, in)
-	if reason == "" && r.o.form == nil && !r.o.loader {
+	if reason == "" && r.o.form == nil && !r.o.loader && !r.o.anyPeriod {
 		reason = openForEntry(el, pe, r.o.now)
 	}
 	if reason != "" || !r.noKeys {

@@ -4,11 +4,8 @@ import (
 	"net/http"
 
 	"kehoach"
-	"kehoach/internal/auth"
-	"kehoach/internal/dhis2"
 	"kehoach/internal/locale"
 	"kehoach/internal/vntext"
-	"kehoach/period"
 )
 
 func (h *handler) apiUnits(w http.ResponseWriter, r *http.Request) {
@@ -123,56 +120,4 @@ func (h *handler) apiIndicators(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"indicators": inds})
-}
-
-// apiDataValueSets returns figures in DHIS2's dataValueSets shape.
-// orgUnit is required (one or more); period and dataSet (a form code) are
-// optional filters; children=true adds the units' descendants.
-func (h *handler) apiDataValueSets(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	q := r.URL.Query()
-	units, err := listParam(r, "orgUnit", maxUnitsParam)
-	if err != nil {
-		h.jsonError(w, r, err)
-		return
-	}
-	periods, err := listParam(r, "period", maxPeriodsParam)
-	if err != nil {
-		h.jsonError(w, r, err)
-		return
-	}
-	if len(units) == 0 {
-		h.jsonError(w, r, &kehoach.Error{Code: kehoach.EINVALID, Message: "thiếu tham số orgUnit (mã đơn vị)", Fields: map[string]string{"orgUnit": "bắt buộc"}})
-		return
-	}
-	for _, u := range units {
-		if err := h.checkUnit(r, auth.ActionView, u); err != nil {
-			h.jsonError(w, r, err)
-			return
-		}
-	}
-	for _, p := range periods {
-		if _, err := period.Parse(p); err != nil {
-			h.jsonError(w, r, &kehoach.Error{Code: kehoach.EINVALID, Message: err.Error(), Fields: map[string]string{"period": err.Error()}})
-			return
-		}
-	}
-	f := kehoach.DataValueFilter{Units: units, Periods: periods, Children: q.Get("children") == "true"}
-	ds := q.Get("dataSet")
-	if ds != "" {
-		form, err := h.Services.Data.FindFormByCode(ctx, ds)
-		if err != nil {
-			h.jsonError(w, r, err)
-			return
-		}
-		f.Elements = form.Elements
-	}
-	values, err := h.Services.Data.FindDataValues(ctx, f)
-	if err != nil {
-		h.jsonError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	dhis2.NewDataValueSet(ds, units, periods, values).Encode(w)
 }

@@ -106,6 +106,14 @@ var authzMatrix = []authzCase{
 	{"GET", "/api/indicators", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
 	{"GET", "/api/dataValueSets?orgUnit=XA_BANBO&period=2024", nil, [8]int{401, 200, 200, 200, 403, 200, 200, 200}},
 	{"GET", "/api/dataValueSets?orgUnit=XA_BINHLU&period=2024&children=true", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},
+	// issue 13: the formats read as JSON does; an import needs entry (an empty one saves nothing).
+	{"GET", "/api/dataValueSets.csv?orgUnit=XA_BINHLU&period=2024", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},
+	{"GET", "/api/dataValueSets.adx?orgUnit=XA_BANBO&period=2024", nil, [8]int{401, 200, 200, 200, 403, 200, 200, 200}},
+	{"POST", "/api/dataValueSets?dryRun=true", nil, [8]int{401, 200, 403, 200, 200, 403, 403, 403}},
+	{"GET", "/import", nil, [8]int{303, 200, 403, 200, 200, 403, 403, 403}},
+	{"GET", "/import/template?form=BM_BAN_NAM&unit=XA_BANBO&period=2024", nil, [8]int{303, 200, 403, 200, 403, 403, 403, 403}},
+	{"GET", "/api/plans/1/bundle", nil, [8]int{401, 200, 200, 403, 403, 403, 403, 403}},
+	{"POST", "/api/plans/bundle?dryRun=true", nil, [8]int{401, 422, 403, 403, 403, 403, 403, 403}}, // an empty body is no bundle
 	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:XA_BANBO", nil, [8]int{401, 200, 200, 200, 403, 200, 200, 200}},
 	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:TAMDUONG;LEVEL-3", nil, [8]int{401, 200, 200, 403, 403, 200, 200, 403}},
 	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:LEVEL-4", nil, [8]int{401, 200, 200, 403, 403, 403, 200, 403}},

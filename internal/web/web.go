@@ -39,6 +39,8 @@ type handler struct {
 	limiter *auth.Limiter // password changes by signed-in users
 	// throttle slows login guesses down (see loginSave).
 	throttle *auth.Throttle
+	// jobs are the imports running in the background (issue 13).
+	jobs *importJobs
 }
 
 // New returns the HTTP handler with every route.
@@ -61,6 +63,7 @@ func New(c Config) http.Handler {
 		AddressAttempts: 300,
 	})}
 	h.throttle = auth.NewThrottle(c.LoginDelay, c.LoginMaxDelay)
+	h.jobs = &importJobs{} // issue 13
 	h.tpl = loadTemplates(h.funcs())
 	return h.routes()
 }
@@ -94,6 +97,11 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /submissions/return", h.page(auth.ActionApprove, h.submissionReturn))
 	mux.HandleFunc("POST /submissions/unlock", h.page(auth.ActionApprove, h.submissionUnlock))
 	mux.HandleFunc("GET /approvals", h.page(auth.ActionApprove, h.approvalList))
+	// issue 13: imports of files, as jobs the page follows
+	mux.HandleFunc("GET /import", h.page(auth.ActionEnter, h.importShow))
+	mux.HandleFunc("POST /import", h.page(auth.ActionEnter, h.importStart))
+	mux.HandleFunc("GET /import/jobs/{id}", h.page(auth.ActionEnter, h.importJobShow))
+	mux.HandleFunc("GET /import/template", h.page(auth.ActionEnter, h.importTemplate)) // and the unit's entry scope
 	mux.HandleFunc("GET /completeness", h.page(auth.ActionView, h.completenessShow))
 	mux.HandleFunc("GET /units", h.page(auth.ActionView, h.unitList))
 	mux.HandleFunc("GET /units/{code}", h.page(auth.ActionView, h.unitShow))
@@ -152,7 +160,17 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /api/plans", h.api(auth.ActionView, h.apiPlans))
 	mux.HandleFunc("GET /api/plans/{id}", h.api(auth.ActionView, h.apiPlan))
 	mux.HandleFunc("GET /api/indicators", h.api(auth.ActionView, h.apiIndicators))
+	// issue 13: dataValueSets in JSON, CSV and ADX, both ways
 	mux.HandleFunc("GET /api/dataValueSets", h.api(auth.ActionView, h.apiDataValueSets))
+	mux.HandleFunc("GET /api/dataValueSets.json", h.api(auth.ActionView, h.apiDataValueSets))
+	mux.HandleFunc("GET /api/dataValueSets.csv", h.api(auth.ActionView, h.apiDataValueSets))
+	mux.HandleFunc("GET /api/dataValueSets.adx", h.api(auth.ActionView, h.apiDataValueSets))
+	mux.HandleFunc("POST /api/dataValueSets", h.api(auth.ActionEnter, h.apiDataValueSetsImport))
+	mux.HandleFunc("POST /api/dataValueSets.json", h.api(auth.ActionEnter, h.apiDataValueSetsImport))
+	mux.HandleFunc("POST /api/dataValueSets.csv", h.api(auth.ActionEnter, h.apiDataValueSetsImport))
+	mux.HandleFunc("POST /api/dataValueSets.adx", h.api(auth.ActionEnter, h.apiDataValueSetsImport))
+	mux.HandleFunc("GET /api/plans/{id}/bundle", h.api(auth.ActionPlan, h.apiPlanBundle))
+	mux.HandleFunc("POST /api/plans/bundle", h.api(auth.ActionAdmin, h.apiPlanBundleImport))
 	mux.HandleFunc("GET /api/submissions", h.api(auth.ActionView, h.apiSubmissions))
 	mux.HandleFunc("GET /api/completeness", h.api(auth.ActionView, h.apiCompleteness))
 	mux.HandleFunc("GET /api/analytics", h.api(auth.ActionView, h.apiAnalytics))

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
+
+	"kehoach/internal/app"
+	"kehoach/internal/bench"
+	"kehoach/internal/store"
+)
+
+// runImport is `kehoach-bench import [--values N] [--db URL]`: the import
+// benchmark (issue 13), each measure into a database of its own: new
+// SQLite files in a temporary directory, or new databases on the
+// PostgreSQL server of --db.
+func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("kehoach-bench import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	values := fs.Int64("values", 1_000_000, "số số liệu")
+	dbURL := fs.String("db", "sqlite:", "sqlite: (tệp tạm) hoặc postgres://… (tạo cơ sở dữ liệu kehoach_bench_N trên máy chủ đó)")
+	cpu := fs.String("cpuprofile", "", "ghi hồ sơ CPU vào `TỆP`")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	dir, err := os.MkdirTemp("", "kehoach-bench-import-")
+	if err != nil {
+		fmt.Fprintf(stderr, "kehoach-bench: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	if *cpu != "" {
+		f, err := os.Create(*cpu)
+		if err == nil {
+			pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
+	n := 0
+	open := func(ctx context.Context, name string) (*store.DB, error) {
+		n++
+		if !strings.HasPrefix(*dbURL, "postgres") {
+			return app.MigrateDB(ctx, "sqlite:"+filepath.Join(dir, fmt.Sprintf("m%d.db", n)))
+		}
+		base, err := app.OpenDB(ctx, *dbURL)
+		if err != nil {
+			return nil, err
+		}
+		defer base.Close()
+		name = fmt.Sprintf("kehoach_bench_%d", n)
+		for _, q := range []string{"DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name} {
+			if _, err := base.Writer().ExecContext(ctx, q); err != nil {
+				return nil, err
+			}
+		}
+		u, err := url.Parse(*dbURL)
+		if err != nil {
+			return nil, err
+		}
+		u.Path = "/" + name
+		return app.MigrateDB(ctx, u.String())
+	}
+	rep, err := bench.RunImport(ctx, bench.ImportOptions{Values: *values, Open: open, Dir: dir, Log: stderr})
+	if err != nil {
+		fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))
+		return 1
+	}
+	rep.Print(stdout)
+	return 0
+}
