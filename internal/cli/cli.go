@@ -97,7 +97,7 @@ func Main(ctx context.Context, env Env) int {
 // for the commands that have subcommands.
 func commandName(args []string) string {
 	switch args[0] {
-	case "user", "token":
+	case "user", "token", "plan": // plan: issue 15
 		if len(args) > 1 && !strings.HasPrefix(args[1], "-") {
 			return args[0] + " " + args[1]
 		}

@@ -30,8 +30,9 @@ type Document struct {
 
 // Span is a byte range [Start, End) of Document.Text.
 type Span struct {
-	Start int `json:"start"`
-	End   int `json:"end"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Text  string `json:"text,omitempty"` // Document.Text[Start:End], on extracted items
 }
 
 // Header is the heading block of an administrative document (Nghị định
@@ -77,20 +78,19 @@ type Target struct {
 	Comparison string  `json:"comparison"`     // ">=", ">", "<=", "<"
 	// Subject is the class of what is counted: hộ, bản, xã, cơ quan,
 	// trường, cán bộ, người, huyện; "" for an amount (income, growth).
-	Subject   string   `json:"subject"`
-	Statement string   `json:"statement"`          // what is measured, in the plan's words
-	Deadline  string   `json:"deadline"`           // "2025", "yearly", ""
-	Period    string   `json:"period,omitempty"`   // "2021–2025" when the plan says so
-	Region    string   `json:"region,omitempty"`   // "khu vực miền núi"
-	Parent    int      `json:"parent"`             // index of the target this one is a share of, -1 if none
-	Scope     []string `json:"scope,omitempty"`    // unit codes the target is limited to
-	Indicator string   `json:"indicator,omitempty"` // matched existing indicator
-	Match     float64  `json:"match,omitempty"`    // how well it matched (0–1)
-	Proposed  *Proposal `json:"proposed,omitempty"` // a new indicator, when none fits
-	Section   string   `json:"section"`
-	Source    Span     `json:"source"`
-	Text      string   `json:"sourceText"` // exact source of the clause
-	Why       []string `json:"why"`
+	Subject   string    `json:"subject"`
+	Statement string    `json:"statement"`           // what is measured, in the plan's words
+	Deadline  string    `json:"deadline"`            // "2025", "yearly", ""
+	Period    string    `json:"period,omitempty"`    // "2021–2025" when the plan says so
+	Region    string    `json:"region,omitempty"`    // "khu vực miền núi"
+	Parent    int       `json:"parent"`              // index of the target this one is a share of, -1 if none
+	Scope     []string  `json:"scope,omitempty"`     // unit codes the target is limited to
+	Indicator string    `json:"indicator,omitempty"` // matched existing indicator
+	Match     float64   `json:"match,omitempty"`     // how well it matched (0–1)
+	Proposed  *Proposal `json:"proposed,omitempty"`  // a new indicator, when none fits
+	Section   string    `json:"section"`
+	Source    Span      `json:"source"`
+	Why       []string  `json:"why"`
 }
 
 // Proposal is a new indicator with its elements, for a target no existing
@@ -152,6 +152,9 @@ func Read(name string, data []byte, cat Catalogue) (*Document, error) {
 	d.extractTasks(m)
 	d.extractUnitLists(m)
 	d.matchIndicators(m)
+	if len(cat.Units) == 0 {
+		d.Warnings = append(d.Warnings, "chưa có đơn vị nào để so khớp: cơ quan, xã, trường được nêu trong văn bản chưa gắn với đơn vị nào")
+	}
 	if len(d.Targets) == 0 && len(d.Tasks) == 0 && len(d.Duties) == 0 {
 		d.Warnings = append(d.Warnings, "không tìm thấy chỉ tiêu, nhiệm vụ hay phân công nào: văn bản có phải là một kế hoạch?")
 	}

@@ -25,7 +25,7 @@ func TestDump(t *testing.T) {
 		fmt.Println("BASIS", x.Text)
 	}
 	for i, x := range d.Targets {
-		fmt.Printf("T%d %v %s %s subj=%q dl=%s reg=%q par=%d ind=%s(%.2f) scope=%v\n   %s\n   src=%q\n", i, x.Value, x.Unit, x.Comparison, x.Subject, x.Deadline, x.Region, x.Parent, x.Indicator, x.Match, x.Scope, x.Statement, x.Text)
+		fmt.Printf("T%d %v %s %s subj=%q dl=%s reg=%q par=%d ind=%s(%.2f) scope=%v\n   %s\n   src=%q\n", i, x.Value, x.Unit, x.Comparison, x.Subject, x.Deadline, x.Region, x.Parent, x.Indicator, x.Match, x.Scope, x.Statement, x.Source.Text)
 		if x.Proposed != nil {
 			fmt.Printf("   PROP %+v\n", *x.Proposed)
 		}

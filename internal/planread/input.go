@@ -48,7 +48,7 @@ func readParagraphs(name string, data []byte) ([]para, error) {
 	case len(data) == 0:
 		return nil, invalid("tệp %s rỗng: không có nội dung để đọc", base(name))
 	case len(data) > MaxSize:
-		return nil, invalid("tệp %s quá lớn (%s): tối đa %s; kế hoạch là văn bản, hãy bỏ hình ảnh hoặc lưu lại dưới dạng .docx chỉ có chữ", base(name), sizeText(len(data)), sizeText(MaxSize))
+		return nil, CheckSize(name, int64(len(data)))
 	case bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
 		return nil, invalid("tệp %s là văn bản Word cũ (.doc): hãy mở bằng Word và lưu lại dưới dạng .docx (Lưu thành… > Word Document), rồi nhập lại", base(name))
 	case bytes.HasPrefix(data, []byte("%PDF")):
@@ -59,6 +59,14 @@ func readParagraphs(name string, data []byte) ([]para, error) {
 	return readText(name, data)
 }
 
+// CheckSize refuses a file larger than MaxSize before it is read.
+func CheckSize(name string, size int64) error {
+	if size <= MaxSize {
+		return nil
+	}
+	return invalid("tệp %s quá lớn (%s): tối đa %s; kế hoạch là văn bản, hãy bỏ hình ảnh hoặc lưu lại dưới dạng .docx chỉ có chữ", base(name), sizeText(size), sizeText(MaxSize))
+}
+
 func base(name string) string {
 	if name == "" {
 		return "đã chọn"
@@ -66,7 +74,7 @@ func base(name string) string {
 	return "«" + filepath.Base(name) + "»"
 }
 
-func sizeText(n int) string {
+func sizeText(n int64) string {
 	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
 }
 

@@ -258,7 +258,7 @@ func (d *Document) extractDuties(m *matcher) {
 			}
 		}
 		body = strings.TrimSpace(body)
-		du := &Duty{Label: n.Label, Body: body, Source: n.Source, Units: []string{}, Duties: []string{}}
+		du := &Duty{Label: n.Label, Body: body, Source: Span{n.Source.Start, n.Source.End, n.Text}, Units: []string{}, Duties: []string{}}
 		if f := vntext.Fold(body); strings.HasPrefix(f, "de nghi") {
 			du.Request = true
 			body = strings.TrimSpace(strings.Join(strings.Fields(body)[2:], " "))
@@ -301,7 +301,7 @@ func (d *Document) extractTasks(m *matcher) {
 		default:
 			return
 		}
-		t := &Task{Text: strings.ReplaceAll(n.body(), "\n", " "), Section: n.Number, Source: n.Source}
+		t := &Task{Text: strings.ReplaceAll(n.body(), "\n", " "), Section: n.Number, Source: Span{n.Source.Start, n.Source.End, n.Text}}
 		if loc := reDutyVerb.FindStringIndex(" " + t.Text + " "); loc != nil && loc[0] > 0 && loc[0] < 120 {
 			if u := m.unit(t.Text[:loc[0]-1]); u != nil {
 				t.Lead = u.Code
@@ -340,7 +340,7 @@ func (d *Document) extractUnitLists(m *matcher) {
 					kind, best = k, c
 				}
 			}
-			ul := &UnitList{Units: codes, Kind: kind, Target: -1, Source: Span{n.Source.Start + sent.start, n.Source.Start + sent.start + len(sent.text)}}
+			ul := &UnitList{Units: codes, Kind: kind, Target: -1, Source: Span{n.Source.Start + sent.start, n.Source.Start + sent.start + len(sent.text), sent.text}}
 			score := 0.15
 			for i, t := range d.Targets {
 				if t.Subject != kindClass[kind] {

@@ -120,8 +120,8 @@ func TestSeedPlan(t *testing.T) {
 	}
 	// Every item's source is the exact text at its position.
 	for _, g := range d.Targets {
-		if d.Text[g.Source.Start:g.Source.End] != g.Text {
-			t.Errorf("target source %q ≠ text at %v %q", g.Text, g.Source, d.Text[g.Source.Start:g.Source.End])
+		if d.Text[g.Source.Start:g.Source.End] != g.Source.Text {
+			t.Errorf("target source %q ≠ text at %v %q", g.Source.Text, g.Source, d.Text[g.Source.Start:g.Source.End])
 		}
 	}
 }

@@ -53,7 +53,7 @@ func build(paras []para) *Document {
 		}
 		start := b.Len()
 		b.WriteString(p.Text)
-		d.paragraphs = append(d.paragraphs, paragraphX{Text: p.Text, Cells: p.Cells, Span: Span{start, b.Len()}})
+		d.paragraphs = append(d.paragraphs, paragraphX{Text: p.Text, Cells: p.Cells, Span: Span{Start: start, End: b.Len()}})
 	}
 	d.Text = b.String()
 	body := d.readHeader()
@@ -214,7 +214,7 @@ func splitBasis(t string) []string {
 // sub is the span of part inside a paragraph text t at span s.
 func sub(s Span, t, part string) Span {
 	if i := strings.Index(t, part); i >= 0 {
-		return Span{s.Start + i, s.Start + i + len(part)}
+		return Span{s.Start + i, s.Start + i + len(part), part}
 	}
 	return s
 }

@@ -61,7 +61,7 @@ func (d *Document) rowTarget(n *Node, c *tableCols) {
 		}
 	}
 	m := ms[0]
-	t := &Target{Value: m.value, ValueText: value, Unit: unit, Parent: -1, Section: n.Number, Source: n.Source, Text: n.Text}
+	t := &Target{Value: m.value, ValueText: value, Unit: unit, Parent: -1, Section: n.Number, Source: Span{n.Source.Start, n.Source.End, n.Text}}
 	if unit == "%" || m.percent {
 		t.Unit = "%"
 	}

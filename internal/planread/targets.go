@@ -332,8 +332,7 @@ func (d *Document) clauseTargets(n *Node, s string, off int, lenient bool, paren
 		hi := nextStart
 		src := strings.TrimRight(s[lo:hi], " ,;.")
 		lead := len(src) - len(strings.TrimLeft(src, " ,;"))
-		t.Source = Span{off + lo + lead, off + lo + len(src)}
-		t.Text = strings.TrimSpace(src)
+		t.Source = Span{off + lo + lead, off + lo + len(src), strings.TrimSpace(src)}
 		d.setDeadline(t, s, n)
 		d.Targets = append(d.Targets, t)
 	}
