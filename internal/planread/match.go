@@ -25,7 +25,7 @@ type matcher struct {
 	children map[string][]*kehoach.Unit
 }
 
-var generic = []string{"truong", "phong", "huyen", "xa", "thi", "tran", "tinh", "cac", "tren", "dia", "ban", "cua"}
+var generic = []string{"truong", "phong", "huyen", "xa", "thi", "tran", "tinh", "cac", "tren", "dia", "ban", "cua", "phuong"}
 
 func newMatcher(cat Catalogue, d *Document) *matcher {
 	m := &matcher{inds: cat.Indicators, optional: map[string]bool{}, children: map[string][]*kehoach.Unit{}}
@@ -169,6 +169,15 @@ func (m *matcher) align(a, b []string) float64 {
 // shareWord reports whether a and b have a word in common that is not
 // generic: initials alone ("TH") would match too many names.
 func (m *matcher) shareWord(a, b []string) bool {
+	content := 0
+	for _, x := range a {
+		if !slices.Contains(generic, x) {
+			content++
+		}
+	}
+	if content >= 2 {
+		return true // "TC KH": two abbreviations together say enough
+	}
 	for _, x := range a {
 		if !slices.Contains(generic, x) && slices.Contains(b, x) {
 			return true
@@ -296,8 +305,9 @@ func (d *Document) extractTasks(m *matcher) {
 		if n.Role != "tasks" {
 			return
 		}
-		switch n.Kind {
-		case "bullet", "paren", "letter", "para":
+		switch {
+		case n.Kind == "bullet", n.Kind == "paren", n.Kind == "letter", n.Kind == "para":
+		case n.Kind == "number" && len(n.Children) == 0 && roleOf(n.Title, "") == "":
 		default:
 			return
 		}

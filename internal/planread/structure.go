@@ -229,7 +229,7 @@ func (d *Document) readSections(i int) {
 	for ; i < len(d.paragraphs); i++ {
 		p := d.paragraphs[i]
 		t := p.Text
-		if strings.HasPrefix(t, "Trên đây") || strings.HasPrefix(t, "Nơi nhận") {
+		if strings.HasPrefix(t, "Trên đây") || strings.HasPrefix(t, "Nơi nhận") || strings.HasPrefix(t, "TM.") || strings.HasPrefix(t, "T/M") || strings.HasPrefix(t, "KT.") {
 			closing = true
 		}
 		if closing {

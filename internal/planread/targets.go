@@ -2,6 +2,7 @@ package planread
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -17,17 +18,18 @@ var reNum = regexp.MustCompile(`(?:^|[^\p{L}\d/.,\-])((?:\d{1,3}(?:\.\d{3})+|\d+
 // subjects are the counted subjects, by the folded words that name them.
 // Longer names first, so "hộ gia đình" wins over "hộ".
 var subjects = []struct{ key, class string }{
-	{"ho gia dinh", "hộ"}, {"ho ngheo", "hộ"}, {"ho can ngheo", "hộ"}, {"ho dan", "hộ"}, {"ho", "hộ"},
-	{"thon", "bản"}, {"ban", "bản"}, {"to dan pho", "bản"}, {"khu dan cu", "bản"}, {"lang", "bản"}, {"khu pho", "bản"},
-	{"xa", "xã"}, {"phuong", "xã"}, {"thi tran", "xã"},
-	{"huyen", "huyện"}, {"thanh pho", "huyện"}, {"thi xa", "huyện"},
-	{"co quan", "cơ quan"}, {"don vi", "cơ quan"}, {"doanh nghiep", "cơ quan"}, {"ban nganh", "cơ quan"},
-	{"truong", "trường"}, {"co so giao duc", "trường"},
-	{"can bo", "cán bộ"},
-	{"cong chuc", "người"}, {"vien chuc", "người"}, {"nguoi lao dong", "người"}, {"lao dong", "người"},
-	{"nguoi dan", "người"}, {"nguoi", "người"}, {"hoc sinh", "người"}, {"tre em", "người"}, {"dan so", "người"},
-	{"dang vien", "người"}, {"hoi vien", "người"}, {"doan vien", "người"}, {"thanh nien", "người"}, {"phu nu", "người"},
-	{"nhan dan", "người"}, {"nguoi dan toc", "người"},
+	{"hộ gia đình", "hộ"}, {"hộ nghèo", "hộ"}, {"hộ cận nghèo", "hộ"}, {"hộ dân", "hộ"}, {"hộ", "hộ"},
+	{"thôn", "bản"}, {"bản", "bản"}, {"tổ dân phố", "bản"}, {"khu dân cư", "bản"}, {"làng", "bản"}, {"khu phố", "bản"}, {"thôn, bản", "bản"},
+	{"xã", "xã"}, {"phường", "xã"}, {"thị trấn", "xã"},
+	{"huyện", "huyện"}, {"thành phố", "huyện"}, {"thị xã", "huyện"},
+	{"cơ quan", "cơ quan"}, {"đơn vị", "cơ quan"}, {"doanh nghiệp", "cơ quan"}, {"ban ngành", "cơ quan"},
+	{"trường", "trường"}, {"cơ sở giáo dục", "trường"},
+	{"cán bộ", "cán bộ"},
+	{"công chức", "người"}, {"viên chức", "người"}, {"người lao động", "người"}, {"lao động", "người"},
+	{"người dân", "người"}, {"người", "người"}, {"học sinh", "người"}, {"trẻ em", "người"}, {"trẻ", "người"}, {"dân số", "người"},
+	{"đảng viên", "người"}, {"hội viên", "người"}, {"đoàn viên", "người"}, {"thanh niên", "người"}, {"phụ nữ", "người"},
+	{"nhân dân", "người"}, {"giáo viên", "người"}, {"bác sĩ", "người"}, {"báo cáo viên", "người"}, {"tuyên truyền viên", "người"},
+	{"học viên", "người"}, {"bệnh nhân", "người"}, {"người bệnh", "người"}, {"sinh viên", "người"},
 }
 
 // compare rules: the folded words just before a figure, longest first.
@@ -109,8 +111,9 @@ func (d *Document) extractTargets() {
 			return
 		}
 		text := n.body()
-		if n.Kind == "roman" || n.Kind == "number" {
-			// a heading holds targets only in a body after its colon
+		if (n.Kind == "roman" || n.Kind == "number") && len(n.Children) > 0 {
+			// a heading holds targets only in a body after its colon; a
+			// numbered line without items under it is itself an item
 			i := strings.Index(text, ":")
 			if i < 0 {
 				return
@@ -200,7 +203,7 @@ func mentions(s string, lenient bool) []mention {
 		if strings.HasPrefix(after, "/") && len(after) > 1 && unicode.IsDigit(rune(after[1])) || strings.HasPrefix(after, "-") {
 			continue // a date or a code
 		}
-		if isRefWord(before) {
+		if !pct && isRefWord(before) {
 			continue
 		}
 		v := parseNum(num)
@@ -212,10 +215,13 @@ func mentions(s string, lenient bool) []mention {
 			if afterF == "" || !unicode.IsLetter([]rune(afterF)[0]) {
 				continue
 			}
-			if !lenient && !hasVerb(lastWords(before, 5)) {
-				continue
+			if strings.HasPrefix(afterF, "tuoi") {
+				continue // "trẻ em dưới 5 tuổi": an age that says who, not a target
 			}
-			if lenient && !hasVerb(lastWords(before, 5)) && !isMeasure(afterF) {
+			if perCapita(before, afterF) {
+				continue // "32 giường trên 1 vạn dân": the 1 is a denominator
+			}
+			if !hasVerb(lastWords(before, 7)) && !isMeasure(afterF) && !hasComparison(before) {
 				continue
 			}
 		}
@@ -224,7 +230,26 @@ func mentions(s string, lenient bool) []mention {
 	return out
 }
 
+// hasComparison reports whether the words right before a figure compare it.
+func hasComparison(before string) bool {
+	w := lastWords(before, 3)
+	for _, c := range compareBefore {
+		if c.words != "dat" && c.words != "tu" && c.words != "con" && (w == c.words || strings.HasSuffix(w, " "+c.words)) {
+			return true
+		}
+	}
+	return false
+}
+
+func perCapita(before, afterF string) bool {
+	w := lastWords(before, 1)
+	return (w == "tren" || w == "/") && (strings.HasPrefix(afterF, "van dan") || strings.HasPrefix(afterF, "nghin dan") || strings.HasPrefix(afterF, "dan"))
+}
+
 func isRefWord(before string) bool {
+	if strings.HasSuffix(strings.TrimRight(before, " "), ",") {
+		return false // "Hằng năm, 100 …": the year word belongs to the clause before
+	}
 	w := lastWords(before, 3)
 	for _, ref := range []string{"so", "nghi quyet", "quyet dinh", "chi thi", "ket luan", "trung uong", "khoa", "dieu", "khoan", "muc", "nam", "giai doan", "ngay", "thang", "lan thu", "thu", "stt", "phu luc", "bieu", "quy"} {
 		if w == ref || strings.HasSuffix(w, " "+ref) {
@@ -253,6 +278,7 @@ func hasVerb(words string) bool {
 }
 
 func isMeasure(afterF string) bool {
+	afterF = strings.TrimRight(afterF, ".;,")
 	for _, u := range measureUnits {
 		if afterF == u || strings.HasPrefix(afterF, u+" ") || strings.HasPrefix(afterF, u+"/") || strings.HasPrefix(afterF, u+",") {
 			return true
@@ -299,7 +325,8 @@ func (d *Document) clauseTargets(n *Node, s string, off int, lenient bool, paren
 			t.Region = regionIn(pre)
 		}
 		switch {
-		case afterClean != "" && startsLetter(afterClean) && (j > 0 || leadInOnly(prefix)) && !isMeasureUnit(afterClean, m.percent):
+		case afterClean != "" && subjectRunClass(afterClean) != "",
+			afterClean != "" && startsLetter(afterClean) && (j > 0 || leadInOnly(prefix)) && !isMeasureUnit(afterClean, m.percent):
 			// "98% trở lên công chức … được học tập": the subject follows
 			t.Statement = afterClean
 			t.Why = append(t.Why, "chủ thể đứng sau số liệu")
@@ -315,8 +342,22 @@ func (d *Document) clauseTargets(n *Node, s string, off int, lenient bool, paren
 			t.Unit = firstWords(afterClean, 3)
 		}
 		t.Subject = subjectClass(t.Statement)
-		if t.Subject == "" && !m.percent && !isMeasure(vntext.Fold(t.Unit)) {
-			t.Subject = t.Unit // "20 nhà văn hóa": what is counted
+		if !m.percent {
+			// "cho 3.500 lao động": what follows the figure is counted
+			if c := subjectRunClass(afterClean); c != "" {
+				t.Subject = c
+			}
+		}
+		if t.Subject == "" && !isMeasure(vntext.Fold(afterClean)) && !(m.percent && strings.HasPrefix(afterClean, "/")) {
+			switch {
+			case !m.percent && strings.HasPrefix(vntext.Fold(prefix), "so "):
+				// "Số giường bệnh đạt 32 giường": the prefix names it
+				t.Subject = nounPhrase(strings.TrimSpace(prefix)[len("Số "):])
+			case !m.percent:
+				t.Subject = nounPhrase(afterClean) // "20 nhà văn hóa"
+			case t.Statement != "" && strings.HasPrefix(t.Why[len(t.Why)-1], "chủ thể đứng sau"):
+				t.Subject = nounPhrase(t.Statement) // "80% hồ sơ … được xử lý"
+			}
 		}
 		if parent >= 0 && parent < len(d.Targets) && subjectClass(afterClean) == "" {
 			p := d.Targets[parent]
@@ -366,10 +407,13 @@ func (d *Document) setDeadline(t *Target, clause string, n *Node) {
 func comparison(pre, after, prefix string) (string, []string) {
 	a := vntext.Fold(strings.TrimSpace(after))
 	preF := lastWords(vntext.Fold(pre), 4)
-	if strings.HasPrefix(a, "tro len") {
+	// "90% trở lên", "2 giờ trở xuống": the unit may come between
+	aw := strings.Fields(strings.NewReplacer(".", " ", ",", " ", ";", " ").Replace(a))
+	head := " " + strings.Join(aw[:min(4, len(aw))], " ") + " "
+	if strings.HasPrefix(a, "tro len") || !strings.HasPrefix(a, "/") && strings.Contains(head, " tro len ") {
 		return ">=", []string{"«trở lên» → ≥"}
 	}
-	if strings.HasPrefix(a, "tro xuong") {
+	if strings.HasPrefix(a, "tro xuong") || strings.Contains(head, " tro xuong ") {
 		return "<=", []string{"«trở xuống» → ≤"}
 	}
 	for _, c := range compareBefore {
@@ -435,7 +479,7 @@ func cleanAfter(after string) (string, string) {
 	if loc := regionWords.FindStringIndex(a); loc != nil && (loc[0] < 4 || strings.HasPrefix(vntext.Fold(a), "o ") || strings.HasPrefix(vntext.Fold(a), "tai ")) {
 		region = strings.TrimSpace(a[loc[0]:loc[1]])
 		a = strings.TrimSpace(a[:loc[0]] + a[loc[1]:])
-		f := vntext.Fold(a)
+		f := vntext.Fold(strings.Trim(a, " ,;."))
 		if f == "o" || f == "tai" || f == "doi voi" {
 			a = ""
 		}
@@ -550,8 +594,10 @@ func capitalize(s string) string {
 func subjectRun(s string) (string, int) {
 	words := strings.Fields(strings.NewReplacer(",", " , ").Replace(s))
 	folded := make([]string, len(words))
+	lower := make([]string, len(words))
 	for i, w := range words {
 		folded[i] = vntext.Fold(w)
+		lower[i] = strings.ToLower(vntext.NFC(w))
 	}
 	class, i := "", 0
 	// "tỷ lệ", "số", "các" before the subject
@@ -565,8 +611,8 @@ func subjectRun(s string) (string, int) {
 	for i < len(folded) {
 		matched := 0
 		for _, sub := range subjects {
-			kw := strings.Fields(sub.key)
-			if i+len(kw) <= len(folded) && strings.Join(folded[i:i+len(kw)], " ") == sub.key {
+			kw := strings.Fields(strings.ReplaceAll(sub.key, ",", " ,"))
+			if i+len(kw) <= len(lower) && strings.Join(lower[i:i+len(kw)], " ") == strings.Join(kw, " ") {
 				if class == "" {
 					class = sub.class
 				}
@@ -595,10 +641,64 @@ func subjectRun(s string) (string, int) {
 	return class, n
 }
 
-func subjectClass(s string) string {
+func subjectRunClass(s string) string {
 	c, _ := subjectRun(s)
 	return c
 }
+
+func subjectClass(s string) string {
+	if c, _ := subjectRun(s); c != "" {
+		return c
+	}
+	w := strings.Fields(s)
+	if len(w) >= 2 && vntext.Fold(w[0]) == "ty" && vntext.Fold(w[1]) == "le" {
+		w = w[2:]
+	}
+	// within the first three words: "Tỷ lệ huy động trẻ 5 tuổi"
+	for i := 1; i < len(w) && i <= 2; i++ {
+		if c, _ := subjectRun(strings.Join(w[i:], " ")); c != "" {
+			return c
+		}
+	}
+	// after a preposition: "suy dinh dưỡng ở trẻ em", "cho người dân"
+	for i, x := range w {
+		switch vntext.Fold(strings.Trim(x, ",")) {
+		case "o", "cua", "cho", "doi":
+			if c, _ := subjectRun(strings.Join(w[i+1:], " ")); c != "" {
+				return c
+			}
+		}
+	}
+	return ""
+}
+
+// nounPhrase is what a figure counts when no known subject names it: the
+// words after it up to the first verb, without a trailing level of
+// administration ("trạm y tế xã có bác sĩ" → "trạm y tế").
+func nounPhrase(s string) string {
+	var out []string
+	for _, x := range strings.Fields(s) {
+		f := vntext.Fold(strings.Trim(x, ",.;:"))
+		if strings.ContainsAny(x, ",.;:(") {
+			out = append(out, strings.Trim(x, ",.;:("))
+			break
+		}
+		if slices.Contains(phraseStops, f) {
+			break
+		}
+		out = append(out, x)
+		if len(out) == 5 {
+			break
+		}
+	}
+	for len(out) > 1 && slices.Contains([]string{"xa", "huyen", "tinh", "ban", "thon", "phuong"}, vntext.Fold(out[len(out)-1])) {
+		out = out[:len(out)-1]
+	}
+	return strings.ToLower(strings.Join(out, " "))
+}
+
+// phraseStops end a noun phrase: verbs and prepositions plans use.
+var phraseStops = []string{"co", "duoc", "dat", "su", "tham", "thanh", "duy", "hoat", "phan", "xu", "ap", "la", "o", "tai", "cua", "den", "trong", "tren", "cho", "va", "phat", "thuc", "tu", "theo", "moi", "nam", "bao", "ve", "trung"}
 
 // sharePredicate gives "88% hộ gia đình; 91% thôn, bản; 98% cơ quan … đạt
 // tiêu chuẩn văn hóa" its shared predicate: a target that names only its
