@@ -23,12 +23,15 @@ type matcher struct {
 	day      kehoach.Date
 	optional map[string]bool
 	children map[string][]*kehoach.Unit
+	index    map[string][]int         // word → units whose name has it
+	cache    map[string]*kehoach.Unit // mention words → match
 }
 
 var generic = []string{"truong", "phong", "huyen", "xa", "thi", "tran", "tinh", "cac", "tren", "dia", "ban", "cua", "phuong"}
 
 func newMatcher(cat Catalogue, d *Document) *matcher {
-	m := &matcher{inds: cat.Indicators, optional: map[string]bool{}, children: map[string][]*kehoach.Unit{}}
+	m := &matcher{inds: cat.Indicators, optional: map[string]bool{}, children: map[string][]*kehoach.Unit{},
+		index: map[string][]int{}, cache: map[string]*kehoach.Unit{}}
 	for _, g := range generic {
 		m.optional[g] = true
 	}
@@ -45,6 +48,11 @@ func newMatcher(cat Catalogue, d *Document) *matcher {
 		}
 		m.units = append(m.units, u)
 		m.toks = append(m.toks, tokens(u.Name))
+		for _, w := range m.toks[len(m.toks)-1] {
+			if l := m.index[w]; len(l) == 0 || l[len(l)-1] != len(m.units)-1 {
+				m.index[w] = append(l, len(m.units)-1)
+			}
+		}
 		m.children[u.ParentCode] = append(m.children[u.ParentCode], u)
 	}
 	d.findIssuer(m)
@@ -186,6 +194,16 @@ func (m *matcher) shareWord(a, b []string) bool {
 	return false
 }
 
+// hasAbbreviation reports whether name has a word in capitals ("VH", "THCS").
+func hasAbbreviation(name string) bool {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len([]rune(w)) >= 2 && len([]rune(w)) <= 6 && w == strings.ToUpper(w) {
+			return true
+		}
+	}
+	return false
+}
+
 func initials(ws []string) string {
 	var b strings.Builder
 	for _, w := range ws {
@@ -198,9 +216,27 @@ func initials(ws []string) string {
 // unit under the issuer.
 func (m *matcher) unit(name string) *kehoach.Unit {
 	a := tokens(name)
+	key := strings.Join(a, " ")
+	if u, ok := m.cache[key]; ok {
+		return u
+	}
+	// Only units sharing a word can match, unless a word of the mention is
+	// in no name at all (an abbreviation): then every unit is tried.
+	cand := map[int]bool{}
+	all := hasAbbreviation(name)
+	for _, w := range a {
+		if !slices.Contains(generic, w) {
+			for _, i := range m.index[w] {
+				cand[i] = true
+			}
+		}
+	}
 	var best *kehoach.Unit
 	score := 0.0
 	for i, u := range m.units {
+		if !all && !cand[i] {
+			continue
+		}
 		s := m.align(a, m.toks[i])
 		if s > 0 && m.issuer != nil && (u.ParentCode == m.issuer.Code || u.Code == m.issuer.Code) {
 			s += 0.25
@@ -209,6 +245,7 @@ func (m *matcher) unit(name string) *kehoach.Unit {
 			best, score = u, s
 		}
 	}
+	m.cache[key] = best
 	return best
 }
 
