@@ -59,7 +59,7 @@ func TestPlanImportDryRunJSON(t *testing.T) {
 	if src, _ := doc.Targets[5]["source"].(map[string]any); src["text"] != "84,6% đạt chuẩn" {
 		t.Errorf("source %v", src)
 	}
-	for _, k := range []string{"text", "section", "source"} {
+	for _, k := range []string{"text", "section", "lead", "source"} {
 		if _, ok := doc.Tasks[0][k]; !ok {
 			t.Errorf("task has no %q: %v", k, doc.Tasks[0])
 		}
@@ -111,7 +111,7 @@ func TestPlanImportRefuses(t *testing.T) {
 		{"anh.txt", []byte{0x89, 'P', 'N', 'G', 0, 0, 0, 13, 'I', 'H', 'D', 'R'}, "không phải văn bản"},
 		{"hong.docx", broken.Bytes(), "hỏng"},
 		{"cat.docx", []byte("PK\x03\x04 not really a zip"), "không phải .docx đọc được"},
-		{"lon.txt", big, "quá lớn (50.0 MB)"},
+		{"lon.txt", big, "quá lớn (50,0 MB)"},
 		{"tcvn3.txt", []byte("Uû ban nh\xa9n d\xa9n huy\xd6n Tam \xae\xad\xeang: k\xd5 ho\xb9ch ph\xb8t tri\xd3n"), "TCVN3"},
 	} {
 		p := filepath.Join(dir, tc.name)

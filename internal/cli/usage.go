@@ -14,6 +14,7 @@ Cách dùng:
   kehoach token list [--username U] [--db URL]    # các mã truy cập, kể cả đã thu hồi, hết hạn
   kehoach token revoke --id N [--db URL]          # thu hồi một mã truy cập
   kehoach gen      --scale district|province|national [--seed N] [--db URL]   # dữ liệu tổng hợp
+  kehoach plan import [--dry-run] [--json] [--db URL] TỆP.docx|TỆP.txt   # đọc chỉ tiêu, nhiệm vụ, phân công từ văn bản kế hoạch (issue 15)
 
 Mỗi lệnh có --help, ví dụ: kehoach user add --help
 --db cũng đọc biến môi trường KEHOACH_DB; URL dạng sqlite:đường/dẫn.db hoặc postgres://…

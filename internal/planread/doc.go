@@ -106,7 +106,7 @@ type Proposal struct {
 type Task struct {
 	Text    string `json:"text"`
 	Section string `json:"section"`
-	Lead    string `json:"lead,omitempty"` // unit code, when the bullet names the body leading it
+	Lead    string `json:"lead"` // unit code, when the bullet names the body leading it; "" when none
 	Source  Span   `json:"source"`
 }
 

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kehoach"
+	"kehoach/internal/locale"
 )
 
 // MaxSize is the largest file the reader accepts. A plan is a few dozen
@@ -75,7 +76,7 @@ func base(name string) string {
 }
 
 func sizeText(n int64) string {
-	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	return locale.VI.Fixed(float64(n)/(1<<20), 1) + " MB"
 }
 
 // readText reads plain UTF-8 text: one paragraph a line. Text in the old
