@@ -7,6 +7,7 @@ package web
 // (issue 14), which will take the reviewed document from this page.
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -29,8 +30,13 @@ func (h *handler) planImportRead(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, kehoachStatus(err), "planimport", map[string]any{"Title": "Đọc kế hoạch từ văn bản", "Max": planread.MaxSize >> 20, "Error": kehoach.ErrorMessage(err)})
 		return
 	}
+	js, err := json.Marshal(doc)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "planimport", map[string]any{"Title": "Rà soát: " + doc.Header.Title, "Max": planread.MaxSize >> 20,
-		"Doc": doc, "File": name, "Segments": segments(doc)})
+		"Doc": doc, "DocJSON": string(js), "File": name, "Segments": segments(doc), "Ops": []string{">=", ">", "<=", "<"}})
 }
 
 func (h *handler) readUploadedPlan(r *http.Request) (*planread.Document, string, error) {

@@ -76,6 +76,7 @@ func (h *handler) routes() http.Handler {
 	// plan import (issue 15): read a plan's text, for review before set-up
 	mux.HandleFunc("GET /plans/import", h.page(auth.ActionPlan, h.planImportShow))
 	mux.HandleFunc("POST /plans/import", h.page(auth.ActionPlan, h.planImportRead))
+	mux.HandleFunc("POST /plans/import/review", h.page(auth.ActionPlan, h.planImportReview))
 	mux.HandleFunc("GET /plans/{id}", h.page(auth.ActionView, h.planShow))
 	mux.HandleFunc("GET /plans/{id}/targets/{code}", h.page(auth.ActionView, h.targetShow))
 	mux.HandleFunc("GET /entry", h.page("", h.entryShow)) // enter or approve: entryShow checks
