@@ -103,7 +103,7 @@ func printPlanText(w io.Writer, d *planread.Document) {
 		if ind == "" && t.Proposed != nil {
 			ind = "chỉ số mới: " + t.Proposed.Name
 		}
-		fmt.Fprintf(w, "%3d. [%s] %s %s%s — %s; hạn %s; %s\n", i+1, t.Section, symbolOf(t.Comparison), locale.VI.Number(t.Value, decimalsOf(t.Value)), unitSuffix(t.Unit), t.Statement, orDash(t.Deadline), ind)
+		fmt.Fprintf(w, "%3d. [%s] %s %s%s — %s; hạn %s; %s\n", i+1, t.Section, kehoach.OpSymbol(t.Comparison), locale.VI.Number(t.Value, decimalsOf(t.Value)), unitSuffix(t.Unit), t.Statement, orDash(t.Deadline), ind)
 		if len(t.Scope) > 0 {
 			fmt.Fprintf(w, "     phạm vi: %s\n", strings.Join(t.Scope, ", "))
 		}
@@ -134,10 +134,6 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
-}
-
-func symbolOf(op string) string {
-	return map[string]string{">=": "≥", "<=": "≤", ">": ">", "<": "<"}[op]
 }
 
 func unitSuffix(u string) string {

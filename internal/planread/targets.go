@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"kehoach"
 	"kehoach/internal/vntext"
 )
 
@@ -424,14 +425,10 @@ func comparison(pre, after, prefix string) (string, []string) {
 			if c.words == "xuong" && !strings.Contains(vntext.Fold(prefix+pre), "giam") {
 				continue
 			}
-			return c.op, []string{"«" + c.words + "» → " + symbol(c.op)}
+			return c.op, []string{"«" + c.words + "» → " + kehoach.OpSymbol(c.op)}
 		}
 	}
 	return ">=", []string{"không có từ so sánh → ≥ (mức phải đạt)"}
-}
-
-func symbol(op string) string {
-	return map[string]string{">=": "≥", "<=": "≤", ">": ">", "<": "<"}[op]
 }
 
 // backOverComparison moves i back over the comparison words before a
