@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"kehoach"
@@ -15,11 +16,12 @@ import (
 // planUsage lists the plan subcommands.
 const planUsage = `Cách dùng:
   kehoach plan export --plan SỐ [--db URL] [-o TỆP.json]   # kế hoạch kèm đơn vị, chỉ số, biểu mẫu, chỉ tiêu, mục tiêu, nhiệm vụ
-  kehoach plan import [--db URL] [--dry-run] TỆP.json      # nạp một gói kế hoạch: kiểm tra hết rồi mới tạo`
+  kehoach plan import [--db URL] [--dry-run] TỆP.json      # nạp một gói kế hoạch: kiểm tra hết rồi mới tạo
+  kehoach plan import [--dry-run] [--json] [--db URL] TỆP.docx|TỆP.txt   # đọc chỉ tiêu, nhiệm vụ, phân công từ văn bản kế hoạch`
 
 // planCommand is `kehoach plan export|import`: a plan as one JSON bundle
-// (docs/bundle.md). A plan's own text (.docx, .txt) will come to
-// `plan import` too (issue 15): a file of another kind is refused saying so.
+// (docs/bundle.md). A plan's own text (.docx, .txt, or an old .doc to be
+// refused with its reason) goes to the text reader (plan_text.go).
 func planCommand(ctx context.Context, env Env, args []string) error {
 	return subcommand(ctx, env, "plan", planUsage, map[string]command{
 		"export": planExportCommand,
@@ -73,6 +75,9 @@ func planExportCommand(ctx context.Context, env Env, args []string) error {
 }
 
 func planImportCommand(ctx context.Context, env Env, args []string) error {
+	if len(args) > 0 && isPlanText(args[len(args)-1]) {
+		return runPlanTextImport(ctx, env, args)
+	}
 	fs := newFlagSet("plan import", env)
 	dbURL := dbFlag(fs, env)
 	dryRun := fs.Bool("dry-run", false, "kiểm tra mọi thứ, không tạo gì")
@@ -83,9 +88,6 @@ func planImportCommand(ctx context.Context, env Env, args []string) error {
 		return usagef("cần đúng một tệp gói kế hoạch (.json)")
 	}
 	name := fs.Arg(0)
-	if ext := strings.ToLower(name[strings.LastIndexByte(name, '.')+1:]); ext == "docx" || ext == "txt" {
-		return usagef("chưa đọc được văn bản kế hoạch (.%s): hiện chỉ nhận gói kế hoạch JSON", ext)
-	}
 	b, err := readBundle(name, env.Stdin)
 	if err != nil {
 		return err
@@ -142,4 +144,14 @@ func readBundle(name string, r io.Reader) (*kehoach.Bundle, error) {
 		return nil, err
 	}
 	return &b, nil
+}
+
+// isPlanText reports whether a file is a plan's text (read by the text
+// reader) rather than a JSON bundle.
+func isPlanText(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".docx", ".txt", ".doc", ".pdf":
+		return true
+	}
+	return false
 }

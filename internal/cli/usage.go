@@ -20,6 +20,7 @@ Cách dùng:
   kehoach export   [--db URL] --format json|csv|adx [--period P] [--unit MÃ] [--form F] [-o TỆP]
   kehoach template --form F --unit MÃ --period KỲ -o TỆP.xlsx   # biểu Excel trống để điền rồi nhập lại
   kehoach plan export --plan SỐ [-o TỆP.json] | plan import [--dry-run] TỆP.json   # gói kế hoạch
+  kehoach plan import [--dry-run] [--json] [--db URL] TỆP.docx|TỆP.txt   # đọc chỉ tiêu, nhiệm vụ, phân công từ văn bản kế hoạch
 
 Mỗi lệnh có --help, ví dụ: kehoach user add --help
 --db cũng đọc biến môi trường KEHOACH_DB; URL dạng sqlite:đường/dẫn.db hoặc postgres://…
@@ -40,6 +41,6 @@ var synopses = map[string]string{
 	"import":        "kehoach import [--db URL] [--dry-run] [--strategy CREATE_AND_UPDATE|CREATE|UPDATE|DELETE] [--skip-invalid] [--id-scheme code|uid] [--format json|csv|adx] [--any-period] [--json] TỆP",
 	"template":      "kehoach template [--db URL] --form F --unit MÃ --period KỲ -o TỆP.xlsx",
 	"plan export":   "kehoach plan export --plan SỐ [--db URL] [-o TỆP.json]",
-	"plan import":   "kehoach plan import [--db URL] [--dry-run] TỆP.json",
+	"plan import":   "kehoach plan import [--db URL] [--dry-run] [--json] TỆP.json|TỆP.docx|TỆP.txt",
 	"export":        "kehoach export [--db URL] --format json|csv|adx [--period KỲ] [--unit MÃ] [--form F] [--id-scheme code|uid] [-o TỆP]",
 }

@@ -34,6 +34,8 @@ var authzMatrix = []authzCase{
 	{"GET", "/", nil, [8]int{303, 303, 303, 303, 303, 303, 303, 303}},
 	{"GET", "/plans", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
 	{"GET", "/plans/1", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/plans/import", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},                  // plan import (issue 15)
+	{"POST", "/plans/import/review", url.Values{}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}}, // plan import (issue 15): an empty review
 	{"GET", "/plans/1/targets/2b", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
 	{"GET", "/units", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
 	{"GET", "/units/XA_BANBO", nil, [8]int{303, 200, 200, 200, 403, 200, 200, 200}},

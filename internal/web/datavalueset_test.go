@@ -229,8 +229,8 @@ func TestAPIPlanBundle(t *testing.T) {
 	}
 }
 
-// multipart builds an upload of one file with the form's other fields.
-func multipart(t *testing.T, name string, data []byte, fields map[string]string) (string, string) {
+// multipartFile builds an upload of one file with the form's other fields.
+func multipartFile(t *testing.T, name string, data []byte, fields map[string]string) (string, string) {
 	var b bytes.Buffer
 	mw := mp.NewWriter(&b)
 	for k, v := range fields {
@@ -256,7 +256,7 @@ func TestImportPage(t *testing.T) {
 	}
 	run := func(name string, doc []byte, fields map[string]string) string {
 		t.Helper()
-		payload, ct := multipart(t, name, doc, fields)
+		payload, ct := multipartFile(t, name, doc, fields)
 		h := map[string]string{"X-Test-As": "reporter", "Content-Type": ct}
 		resp, body := do(t, srv, http.MethodPost, "/import", nil, payload, h)
 		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/import/jobs/") {

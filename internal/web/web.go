@@ -81,6 +81,10 @@ func (h *handler) routes() http.Handler {
 
 	mux.HandleFunc("GET /{$}", h.page(auth.ActionView, h.home))
 	mux.HandleFunc("GET /plans", h.page(auth.ActionView, h.planList))
+	// plan import (issue 15): read a plan's text, for review before set-up
+	mux.HandleFunc("GET /plans/import", h.page(auth.ActionPlan, h.planImportShow))
+	mux.HandleFunc("POST /plans/import", h.page(auth.ActionPlan, h.planImportRead))
+	mux.HandleFunc("POST /plans/import/review", h.page(auth.ActionPlan, h.planImportReview))
 	mux.HandleFunc("GET /plans/{id}", h.page(auth.ActionView, h.planShow))
 	mux.HandleFunc("GET /plans/{id}/targets/{code}", h.page(auth.ActionView, h.targetShow))
 	// reports (issue 12): view and download need the issuer's view scope,
