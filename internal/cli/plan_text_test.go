@@ -13,7 +13,6 @@ import (
 	"kehoach/internal/app"
 )
 
-
 func TestPlanImportDryRunJSON(t *testing.T) {
 	ctx := context.Background()
 	env := map[string]string{"KEHOACH_DB": demoDB(t)}
