@@ -42,11 +42,11 @@ func TestImportJourney(t *testing.T) {
 		t.Fatal("the job page never showed a result")
 		return ""
 	}
-	got := upload("sai.csv", "BAN_LOA,2024Q4,XA_BANBO_B01,,,có lẽ\n")
+	got := upload("sai.csv", "BAN_LOA,2025Q4,X25_BANBO_B01,,,có lẽ\n")
 	if !strings.HasPrefix(got, "ERROR") || !strings.Contains(got, "dòng 1") {
 		t.Errorf("wrong file: %s", got)
 	}
-	got = upload("dung.csv", "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nBAN_LOA,2024Q4,XA_BANBO_B01,,,Không\n")
+	got = upload("dung.csv", "dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value\nBAN_LOA,2025Q4,X25_BANBO_B01,,,Không\n")
 	if !strings.HasPrefix(got, "SUCCESS") {
 		t.Errorf("right file: %s", got)
 	}

@@ -73,12 +73,13 @@ func TestPlanExportImport(t *testing.T) {
 		t.Errorf("second import: %d %q", code, stderr)
 	}
 	t.Logf("second import: %s", stderr)
-	// A newer layout, and a plan's text, are refused saying so.
+	// A newer layout is refused saying so; a plan's text goes to the text
+	// reader, which names a file it cannot open.
 	os.WriteFile(filepath.Join(dir, "v9.json"), []byte(`{"format":"kehoach.bundle","version":9}`), 0o600)
 	if code, _, stderr := run(ctx, nil, "plan", "import", "--db", dst, filepath.Join(dir, "v9.json")); code != 1 || !strings.Contains(stderr, "phiên bản 9") {
 		t.Errorf("v9: %d %q", code, stderr)
 	}
-	if code, _, stderr := run(ctx, nil, "plan", "import", "--db", dst, "kehoach.docx"); code != 2 || !strings.Contains(stderr, ".docx") {
+	if code, _, stderr := run(ctx, nil, "plan", "import", "--db", dst, "kehoach.docx"); code == 0 || !strings.Contains(stderr, "kehoach.docx") {
 		t.Errorf("docx: %d %q", code, stderr)
 	}
 }
