@@ -28,6 +28,8 @@ type entryCell struct {
 	Prev    string
 	Error   string
 	Warning string
+	// Remove is the cell's "Xóa" control as posted (entry removal, issue 9).
+	Remove bool
 }
 
 // entryRow is one unit of the grid.
@@ -55,6 +57,9 @@ type entryPage struct {
 	Unplaced []string
 	Message  string
 	Saved    string
+	// ConfirmRemove lists the figures a post asks to remove, for the
+	// question the page asks before removing them (entry removal, issue 9).
+	ConfirmRemove []string
 	// Submission is the grid's submission status and what the caller may
 	// do with it (submission.go); set whenever Rows is.
 	Submission *gridSubmission
@@ -94,6 +99,16 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 	}
 	if kehoach.ErrorCode(err) == kehoach.EFORBIDDEN {
 		h.htmlError(w, r, err)
+		return
+	}
+	// Entry removal (issue 9): figures go only by their "Xóa" control,
+	// and only once the person has said yes to the page's question.
+	var removals []string
+	if err == nil {
+		removals, err = in.Removals()
+	}
+	if err == nil && len(removals) > 0 && !in.ConfirmRemove {
+		h.entryAskRemove(w, r, in, removals)
 		return
 	}
 	if err == nil {
@@ -155,7 +170,40 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 	pg.Message = kehoach.ErrorMessage(err)
 	pg.Errors = kehoach.ErrorFields(err)
 	pg.markCells(pg.Errors, nil)
+	pg.markRemove(in.Remove)
 	h.renderEntry(w, r, statusOf(err), pg)
+}
+
+// entryAskRemove shows the grid as posted with the question before
+// removing: which figures would go, and a button that says yes. Nothing
+// is saved yet.
+func (h *handler) entryAskRemove(w http.ResponseWriter, r *http.Request, in *form.Entry, removals []string) {
+	pg, err := h.entryPage(r, in.Unit, in.Form, in.Period, in.Values)
+	if err != nil {
+		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "%s", kehoach.ErrorMessage(err)))
+		return
+	}
+	pg.markRemove(in.Remove)
+	for _, row := range pg.Rows {
+		for _, c := range row.Cells {
+			if c.Remove {
+				pg.ConfirmRemove = append(pg.ConfirmRemove, fmt.Sprintf("%s, %s: %s", row.Unit.Name, c.Element.Name, c.Stored))
+			}
+		}
+	}
+	if len(pg.ConfirmRemove) == 0 {
+		pg.ConfirmRemove = removals
+	}
+	h.renderEntry(w, r, http.StatusOK, pg)
+}
+
+// markRemove keeps the "Xóa" controls as the person set them.
+func (pg *entryPage) markRemove(remove map[string]map[string]bool) {
+	for _, row := range pg.Rows {
+		for _, c := range row.Cells {
+			c.Remove = remove[row.Unit.Code][c.Element.Code]
+		}
+	}
 }
 
 func (h *handler) renderEntry(w http.ResponseWriter, r *http.Request, status int, pg *entryPage) {

@@ -329,6 +329,9 @@ func TestEntrySave(t *testing.T) {
 
 	t.Run("numbers and clearing", func(t *testing.T) {
 		f := entryForm("XA_BANBO", "BM_BAN_NAM", "2024", villages[0]+".HGD_TONG", " 150 ", villages[0]+".HGD_VH", "120", villages[1]+".BAN_VH", "")
+		// Removal is the cell's "Xóa" control, confirmed (issue 9).
+		f.Set("d."+villages[1]+".BAN_VH", "1")
+		f.Set("confirm_remove", "1")
 		resp, body := do(t, srv, http.MethodPost, "/entry", f, "", nil)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("status %d; body:\n%s", resp.StatusCode, excerpt(body))

@@ -23,6 +23,13 @@ type Entry struct {
 	// Original holds the figures as the grid showed them ("o.UNIT.ELEMENT"
 	// hidden fields), for the check that nobody changed them meanwhile.
 	Original map[string]map[string]string
+	// Remove marks the cells whose stored figure the person chose to
+	// remove ("d.UNIT.ELEMENT", the grid's "Xóa" control): the only way
+	// the grid removes a figure, never an emptied or blank field.
+	Remove map[string]map[string]bool
+	// ConfirmRemove is the person's yes to the page's question before it
+	// removes figures ("confirm_remove").
+	ConfirmRemove bool
 }
 
 // DecodeEntry reads an Entry from a posted form.
@@ -36,15 +43,29 @@ func DecodeEntry(r *http.Request) (*Entry, error) {
 		Form:   vntext.NFC(r.PostForm.Get("form")),
 		Period: vntext.NFC(r.PostForm.Get("period")),
 		Values: map[string]map[string]string{},
+		// Only the grid's confirmation button sends it.
+		ConfirmRemove: r.PostForm.Get("confirm_remove") == "1",
 	}
 	n := 0
 	for key, vs := range r.PostForm {
 		prefix, rest, ok := strings.Cut(key, ".")
-		if !ok || len(vs) == 0 || (prefix != "v" && prefix != "o") {
+		if !ok || len(vs) == 0 || (prefix != "v" && prefix != "o" && prefix != "d") {
 			continue
 		}
 		unit, el, ok := strings.Cut(rest, ".")
 		if !ok || unit == "" || el == "" {
+			continue
+		}
+		if prefix == "d" {
+			if vs[0] == "1" {
+				if e.Remove == nil {
+					e.Remove = map[string]map[string]bool{}
+				}
+				if e.Remove[unit] == nil {
+					e.Remove[unit] = map[string]bool{}
+				}
+				e.Remove[unit][el] = true
+			}
 			continue
 		}
 		target := &e.Values
