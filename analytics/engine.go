@@ -74,6 +74,9 @@ type element struct {
 	el     *kehoach.DataElement
 	ptype  period.Type
 	series map[string]*series // by disaggregation; "" is the default
+	// report is the report of the form collecting the element (report.go);
+	// nil: the element is its own report.
+	report *report
 }
 
 // series is a dense matrix rows × width, NaN where nothing is reported.
@@ -205,6 +208,9 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 		}
 		fresh.indicators[ind.Code] = &indicator{ind: ind, num: num, den: den}
 	}
+	if err := fresh.groupForms(ctx, e.src); err != nil {
+		return err
+	}
 	// Start from the snapshot when there is a current one, then read the
 	// figures saved after it; otherwise read every figure.
 	var since int64
@@ -222,6 +228,9 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 		}
 	}
 	fresh.fromSnapshot = since > 0
+	if fresh.fromSnapshot {
+		fresh.recount()
+	}
 	var rows int64
 	upto, err := e.src.ScanValues(ctx, since, func(v RawValue) { rows++; fresh.apply(v) })
 	if err != nil {
@@ -311,7 +320,17 @@ func (e *Engine) apply(v RawValue) {
 	if v.HasNum && !v.Deleted {
 		num = v.Num
 	}
-	s.set(u, ordinal(p), num)
+	o := ordinal(p)
+	if x.report != nil {
+		// Keep the unit's report for the period counted (report.go).
+		switch had := !math.IsNaN(s.at(u, o)); {
+		case !had && !math.IsNaN(num):
+			x.report.count(u, o, 1)
+		case had && math.IsNaN(num):
+			x.report.count(u, o, -1)
+		}
+	}
+	s.set(u, o, num)
 }
 
 // set stores value at (unit, ordinal), growing the matrix as needed.

@@ -32,10 +32,19 @@ func spanOf(pt period.Type, p period.Period) span {
 
 // unitValue aggregates one unit's figures of series s over the span by the
 // element's rule; NaN if the unit reported nothing that counts.
-func unitValue(agg string, s *series, unit int32, sp span) float64 {
+// With the element's report (rp not nil) a stock or state is read from the
+// unit's latest report as a whole (report.go).
+func unitValue(agg string, s *series, rp *report, unit int32, sp span) float64 {
 	row := s.rowOf[unit]
 	if row < 0 {
 		return math.NaN()
+	}
+	if agg == kehoach.AggLast && rp != nil {
+		o, ok := rp.latest(unit, sp.last)
+		if !ok {
+			return math.NaN()
+		}
+		return s.at(unit, o)
 	}
 	vals := s.data[int(row)*s.width : int(row+1)*s.width]
 	at := func(o int) float64 {
@@ -136,7 +145,7 @@ func (sc *scope) each(r expr.Ref, fn func(v float64)) (x *element, ok bool) {
 			if s.rowOf[u] < 0 {
 				continue
 			}
-			if v := unitValue(agg, s, u, sp); !math.IsNaN(v) {
+			if v := unitValue(agg, s, x.report, u, sp); !math.IsNaN(v) {
 				fn(v)
 				ok = true
 			}

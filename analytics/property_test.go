@@ -72,7 +72,11 @@ type tableSource struct {
 	mu      sync.Mutex
 	version int64
 	rows    map[propKey]*propRow
+	// forms, when set, group the elements into reports (report.go).
+	forms []*kehoach.Form
 }
+
+func (s *tableSource) FindForms(ctx context.Context) ([]*kehoach.Form, error) { return s.forms, nil }
 
 func newTableSource() *tableSource {
 	return &tableSource{fakeSource: &fakeSource{}, rows: map[propKey]*propRow{}}
@@ -158,6 +162,9 @@ type pworld struct {
 	// live holds the figures as last written: element id → unit id →
 	// live figures.
 	live map[int64]map[int64][]pfig
+	// form groups elements into the reports of forms (odd seeds; even
+	// seeds have no forms): element id → the elements of its form.
+	form map[int64][]*pelem
 }
 
 func newWorld(seed uint64) *pworld {
@@ -170,6 +177,9 @@ func newWorld(seed uint64) *pworld {
 	}
 	w.genTree()
 	w.genElements()
+	if seed%2 == 1 {
+		w.genForms()
+	}
 	return w
 }
 
@@ -287,6 +297,29 @@ func (w *pworld) genElements() {
 	}
 	for range r.IntN(3) {
 		mk(propRules[r.IntN(len(propRules))], propTypes[r.IntN(len(propTypes))])
+	}
+}
+
+// genForms puts the elements of each period type on one or two forms, at
+// random, so that stocks and states are carried by whole report.
+func (w *pworld) genForms() {
+	w.form = map[int64][]*pelem{}
+	for _, pt := range propTypes {
+		var groups [2][]*pelem
+		for _, el := range w.elems {
+			if el.pt == pt {
+				g := w.r.IntN(2)
+				groups[g] = append(groups[g], el)
+			}
+		}
+		for g, els := range groups {
+			f := &kehoach.Form{Code: fmt.Sprintf("F_%s_%d", pt, g), PeriodType: pt.String()}
+			for _, el := range els {
+				f.Elements = append(f.Elements, el.code)
+				w.form[el.id] = els
+			}
+			w.src.forms = append(w.src.forms, f)
+		}
 	}
 }
 
@@ -478,6 +511,26 @@ func (w *pworld) unitValue(el *pelem, unit int64, q period.Period) (float64, boo
 		}
 		return 0, true
 	case kehoach.AggLast:
+		if group := w.form[el.id]; group != nil {
+			// By whole report: the unit's latest period on or before q's
+			// end with a figure of any element of the form; el's figure
+			// there, or none.
+			var latest period.Period
+			found := false
+			for _, g := range group {
+				for _, f := range w.liveFigures()[g.id][unit] {
+					if !f.p.End().After(q.End()) && (!found || latest.End().Before(f.p.End())) {
+						latest, found = f.p, true
+					}
+				}
+			}
+			for _, f := range figs {
+				if found && f.p == latest {
+					return f.v, true
+				}
+			}
+			return 0, false
+		}
 		var best *pfig
 		for i, f := range figs {
 			if f.p.End().After(q.End()) {
