@@ -5,7 +5,6 @@ import (
 	"testing"
 )
 
-
 // TestCarryForwardByReport is issue 9's 9.900 % case: a village that
 // enters only its 2025 household count (1) has no 2025 ratio, rather than
 // last year's cultural households (carried forward, element by element)
