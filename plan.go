@@ -22,6 +22,10 @@ type Plan struct {
 	HorizonTo   string     `json:"horizonTo,omitempty"`   // e.g. "2025"
 	Signer      string     `json:"signer,omitempty"`
 	Demo        bool       `json:"demo,omitempty"`
+	// CoverageThreshold is the share of the expected units whose reports a
+	// period needs before a target's status is computed on it (issue 9);
+	// 0 means all of them.
+	CoverageThreshold float64 `json:"coverageThreshold,omitempty"`
 	Sections    []*Section `json:"sections,omitempty"`
 	Targets     []*Target  `json:"targets,omitempty"`
 	Tasks       []*Task    `json:"tasks,omitempty"`

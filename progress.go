@@ -19,6 +19,27 @@ type Point struct {
 	Num      float64 `json:"numerator"`
 	Den      float64 `json:"denominator"`
 	HasValue bool    `json:"hasValue"`
+	// Coverage says how many of the units expected to report the figures
+	// behind the value did report them in the period (issue 9).
+	Coverage Coverage `json:"coverage"`
+}
+
+// Coverage of an aggregated value: of the units expected to report its
+// figures (by the kinds the elements are assigned to, valid in the
+// period), how many reported in the period itself (not carried forward).
+type Coverage struct {
+	Expected int `json:"expected"`
+	Reported int `json:"reported"`
+}
+
+// Meets reports whether the coverage reaches threshold, a share of the
+// expected units (0 or less, or above 1: all of them). With no unit
+// expected there is nothing to wait for.
+func (c Coverage) Meets(threshold float64) bool {
+	if threshold <= 0 || threshold > 1 {
+		threshold = 1
+	}
+	return c.Expected == 0 || float64(c.Reported) >= threshold*float64(c.Expected)-1e-9
 }
 
 // TargetProgress is where a target stands: its current value, the gap to
@@ -34,6 +55,9 @@ type TargetProgress struct {
 	HasProjection bool    `json:"hasProjection"`
 	Status        string  `json:"status"`
 	Series        []Point `json:"series"`
+	// Provisional is the newer value whose coverage is still below the
+	// plan's threshold, shown beside Current and never in its place.
+	Provisional *Point `json:"provisional,omitempty"`
 }
 
 // UnitProgress is a target's indicator for one unit of a breakdown.

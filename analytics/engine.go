@@ -95,6 +95,8 @@ type series struct {
 type indicator struct {
 	ind      *kehoach.Indicator
 	num, den *expr.Expr
+	// elems are the elements it reads, for its coverage (coverage.go).
+	elems []*element
 }
 
 // New returns an engine reading from src. It loads on first use.
@@ -206,7 +208,9 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 		if err != nil {
 			return fmt.Errorf("analytics: indicator %s: %w", ind.Code, err)
 		}
-		fresh.indicators[ind.Code] = &indicator{ind: ind, num: num, den: den}
+		x := &indicator{ind: ind, num: num, den: den}
+		x.elems = fresh.refs(x)
+		fresh.indicators[ind.Code] = x
 	}
 	if err := fresh.groupForms(ctx, e.src); err != nil {
 		return err

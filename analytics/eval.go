@@ -242,6 +242,7 @@ func (e *Engine) point(ind *indicator, unit int32, p period.Period) kehoach.Poin
 func (e *Engine) pointAt(ind *indicator, unit int32, q *qperiod) kehoach.Point {
 	sc := &scope{e: e, root: unit, p: q.p, from: q.from, to: q.to}
 	pt := kehoach.Point{Period: q.id}
+	pt.Coverage = e.coverage(ind.elems, sc)
 	num, nok := ind.num.Eval(sc)
 	den, dok := ind.den.Eval(sc)
 	if !nok || !dok || den == 0 {

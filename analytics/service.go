@@ -62,7 +62,7 @@ func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 	defer e.mu.RUnlock()
 	out := make([]*kehoach.TargetProgress, 0, len(plan.Targets))
 	for _, t := range plan.Targets {
-		tp, err := e.targetProgress(t, asOfP)
+		tp, err := e.targetProgress(t, asOfP, plan.CoverageThreshold)
 		if err != nil {
 			return nil, err
 		}
@@ -72,8 +72,11 @@ func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 }
 
 // targetProgress computes one target's series from its baseline to its
-// deadline and its status as of asOf. Callers hold e.mu.
-func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period) (*kehoach.TargetProgress, error) {
+// deadline and its status as of asOf; without asOf, as of the latest
+// period whose coverage reaches the plan's threshold, a newer period with
+// reports below it being the provisional value (issue 9). Callers hold
+// e.mu.
+func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period, threshold float64) (*kehoach.TargetProgress, error) {
 	ind, u, err := e.lookup(t.IndicatorCode, t.ScopeCode)
 	if err != nil {
 		return nil, err
@@ -98,10 +101,20 @@ func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period) (*kehoach
 			if p == asOf {
 				at = i
 			}
-		case pt.HasValue && reported && !latest.End().Before(p.Start()):
-			// The latest period with a figure actually reported; later ones
-			// would only show stocks carried forward.
+		case pt.HasValue && reported && !latest.End().Before(p.Start()) && pt.Coverage.Meets(threshold):
+			// The latest period with a figure actually reported by enough of
+			// the units; later ones would only show stocks carried forward.
 			at = i
+		}
+	}
+	if asOf.IsZero() {
+		// The newest period with any report after the one the status is
+		// computed on: provisional.
+		for i := len(tp.Series) - 1; i > at; i-- {
+			if pt := tp.Series[i]; pt.HasValue && pt.Coverage.Reported > 0 {
+				tp.Provisional = &pt
+				break
+			}
 		}
 	}
 	if len(tp.Series) > 0 {

@@ -1,0 +1,93 @@
+package analytics
+
+import (
+	"math"
+	"slices"
+
+	"kehoach"
+	"kehoach/period"
+)
+
+// Coverage of every value (issue 9): of the units of the scope valid in the
+// period whose kind reports one of the indicator's elements, how many have
+// a figure of one of them in the period itself. Carried-forward stocks do
+// not count as reports: a stock unchanged since last year still needs this
+// year's report to count as covered.
+
+// refs returns the elements an indicator reads. Callers hold e.mu.
+func (e *Engine) refs(ind *indicator) []*element {
+	if ind.elems != nil {
+		return ind.elems
+	}
+	var out []*element
+	for _, r := range append(ind.num.Refs(), ind.den.Refs()...) {
+		if x := e.elements[r.Element]; x != nil && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// coverage counts the expected and reporting units of the scope for the
+// indicator's elements in q.
+func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
+	var c kehoach.Coverage
+	if len(elems) == 0 {
+		return c
+	}
+	spans := make([]span, len(elems))
+	for i, x := range elems {
+		spans[i] = reportSpan(x.ptype, sc.p)
+	}
+	for _, u := range sc.members() {
+		kind := e.units[u].unit.Kind
+		expected, reported := false, false
+		for i, x := range elems {
+			if !x.el.ReportedBy(kind) {
+				continue
+			}
+			expected = true
+			if x.reportedIn(u, spans[i]) {
+				reported = true
+				break
+			}
+		}
+		if expected {
+			c.Expected++
+			if reported {
+				c.Reported++
+			}
+		}
+	}
+	return c
+}
+
+// reportSpan is the element's periods a report for q may be in: those
+// inside q, or, for an element of longer periods, the one holding q's end.
+func reportSpan(pt period.Type, q period.Period) span {
+	sp := spanOf(pt, q)
+	if sp.lo > sp.hi {
+		o := ordinal(period.Of(pt, q.End()))
+		sp.lo, sp.hi = o, o
+	}
+	return sp
+}
+
+// reportedIn reports whether the unit has a figure of x (any
+// disaggregation) in one of the span's periods.
+func (x *element) reportedIn(u int32, sp span) bool {
+	for _, s := range x.series {
+		row := s.rowOf[u]
+		if row < 0 {
+			continue
+		}
+		lo, hi := max(sp.lo, s.base), min(sp.hi, s.base+s.width-1)
+		vals := s.data[int(row)*s.width : int(row+1)*s.width]
+		for o := lo; o <= hi; o++ {
+			if !math.IsNaN(vals[o-s.base]) {
+				return true
+			}
+		}
+	}
+	return false
+}
