@@ -68,6 +68,10 @@ type apiTarget struct {
 	StatusLabel string          `json:"statusLabel"`
 	Baseline    *float64        `json:"baseline"`
 	Series      []kehoach.Point `json:"series"`
+	// Coverage of the current value and the newer, provisional value
+	// (issue 9).
+	Coverage    kehoach.Coverage `json:"coverage"`
+	Provisional *kehoach.Point   `json:"provisional,omitempty"`
 }
 
 func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
@@ -101,6 +105,7 @@ func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
 			Gap: ptr(tp.Gap, c.HasValue), Projection: ptr(tp.Projection, tp.HasProjection),
 			Status: tp.Status, StatusLabel: locale.VI.Status(tp.Status),
 			Baseline: ptr(tp.Baseline.Value, tp.Baseline.HasValue), Series: tp.Series,
+			Coverage: c.Coverage, Provisional: tp.Provisional,
 		}
 	}
 	out := struct {

@@ -33,7 +33,7 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	progress, err := h.Services.Analytics.PlanProgress(ctx, &kehoach.Plan{Targets: []*kehoach.Target{target}}, q.Get("period"))
+	progress, err := h.Services.Analytics.PlanProgress(ctx, &kehoach.Plan{Targets: []*kehoach.Target{target}, CoverageThreshold: plan.CoverageThreshold}, q.Get("period"))
 	if err != nil {
 		h.htmlError(w, r, err)
 		return

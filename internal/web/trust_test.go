@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -33,5 +35,61 @@ func TestCarryForwardByReport(t *testing.T) {
 	// 2024 is untouched.
 	if rows := ask("2024"); len(rows) != 1 || rows[0][3] != before[0][3] {
 		t.Errorf("%s in 2024: %v, want %v", v, rows, before)
+	}
+}
+
+// TestEarlyReportDoesNotFlipStatus is issue 9's flip on one early report:
+// the Bản Bo reporter enters one village's 2025 figures (118 households,
+// 100 cultural). Target 4a keeps its status and current year, computed on
+// the latest year every unit reported; 2025 is shown beside it as
+// provisional with its coverage, on the page and in /api/plans/1.
+func TestEarlyReportDoesNotFlipStatus(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	type target struct {
+		Code, Status, Period string
+		Value                *float64
+		Coverage             struct{ Expected, Reported int }
+		Provisional          *struct {
+			Period   string
+			Value    float64
+			Coverage struct{ Expected, Reported int }
+		}
+	}
+	plan4a := func() target {
+		var p struct{ Targets []target }
+		getJSON(t, srv, "/api/plans/1", http.StatusOK, &p)
+		for _, tg := range p.Targets {
+			if tg.Code == "4a" {
+				return tg
+			}
+		}
+		t.Fatal("no target 4a in /api/plans/1")
+		return target{}
+	}
+	before := plan4a()
+	if before.Value == nil || before.Coverage.Expected == 0 || before.Coverage.Reported != before.Coverage.Expected {
+		t.Fatalf("4a before: %+v, want a value on a fully covered year", before)
+	}
+	if before.Provisional != nil {
+		t.Fatalf("4a before any 2025 report has a provisional value %+v", before.Provisional)
+	}
+	v := villagesOf(t, srv, "XA_BANBO")[0]
+	resp, body := do(t, srv, http.MethodPost, "/entry", entryForm("XA_BANBO", "BM_BAN_NAM", "2025", v+".HGD_TONG", "118", v+".HGD_VH", "100"), "", map[string]string{"X-Test-As": "reporter"})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save as the Bản Bo reporter: status %d; body:\n%s", resp.StatusCode, excerpt(body))
+	}
+	after := plan4a()
+	if after.Status != before.Status || after.Period != before.Period || *after.Value != *before.Value {
+		t.Errorf("4a after one village's 2025 report: %s %s %v, want %s %s %v as before", after.Status, after.Period, *after.Value, before.Status, before.Period, *before.Value)
+	}
+	p := after.Provisional
+	if p == nil || p.Period != "2025" || p.Coverage.Reported != 1 || p.Coverage.Expected != before.Coverage.Expected {
+		t.Fatalf("4a provisional %+v, want 2025 with 1/%d reported", p, before.Coverage.Expected)
+	}
+	row := targetRow(t, get(t, srv, "/plans/1", http.StatusOK), "4a")
+	want := "1/" + strconv.Itoa(p.Coverage.Expected) + " đơn vị đã báo cáo"
+	if !strings.Contains(row, `<div class="provisional" data-period="2025"><b>Tạm tính Năm 2025:</b>`) || !strings.Contains(row, want) {
+		t.Errorf("plan page row of 4a lacks the provisional 2025 value with %q:\n%s", want, row)
 	}
 }
