@@ -95,6 +95,10 @@ type AnalyticsRequest struct {
 	Filters    []Dimension
 	// IncludeNumDen adds numerator and denominator columns.
 	IncludeNumDen bool
+	// IncludeCoverage adds the columns reported and expected: the units
+	// that reported the value's figures in the period, of those expected
+	// to (issue 9).
+	IncludeCoverage bool
 	// SkipRounding leaves values unrounded (indicators are rounded to their
 	// decimals otherwise).
 	SkipRounding bool

@@ -140,6 +140,14 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 			kehoach.AnalyticsHeader{Name: "numerator", Column: "Tử số", ValueType: "NUMBER"},
 			kehoach.AnalyticsHeader{Name: "denominator", Column: "Mẫu số", ValueType: "NUMBER"})
 	}
+	if req.IncludeCoverage {
+		// Coverage (issue 9), after DHIS2's ACTUAL_REPORTS and
+		// EXPECTED_REPORTS: units that reported in the period, of those
+		// expected to.
+		res.Headers = append(res.Headers,
+			kehoach.AnalyticsHeader{Name: "reported", Column: "Đơn vị đã báo cáo", ValueType: "INTEGER"},
+			kehoach.AnalyticsHeader{Name: "expected", Column: "Đơn vị phải báo cáo", ValueType: "INTEGER"})
+	}
 
 	// Rows come in the order of the row dimensions' items, dx varying
 	// slowest as given. Large questions compute their points on every core
@@ -178,6 +186,9 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 				row = append(row, formatValue(v))
 				if req.IncludeNumDen {
 					row = append(row, formatValue(pt.Num), formatValue(pt.Den))
+				}
+				if req.IncludeCoverage {
+					row = append(row, strconv.Itoa(pt.Coverage.Reported), strconv.Itoa(pt.Coverage.Expected))
 				}
 				res.Rows = append(res.Rows, row)
 			}
@@ -272,7 +283,7 @@ func (e *Engine) resolveDX(items []string) ([]dxItem, error) {
 			ref := "#{" + code + "}"
 			out = append(out, dxItem{code: code, name: el.el.Name, ind: &indicator{
 				ind: &kehoach.Indicator{Code: code, Name: el.el.Name, Numerator: ref, Denominator: "1", Factor: 1},
-				num: expr.MustParse(ref), den: expr.MustParse("1"),
+				num: expr.MustParse(ref), den: expr.MustParse("1"), elems: []*element{el},
 			}})
 			continue
 		}

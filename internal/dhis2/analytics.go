@@ -74,6 +74,7 @@ func ParseAnalyticsQuery(raw string) (*kehoach.AnalyticsRequest, error) {
 		return nil, err
 	}
 	req := &kehoach.AnalyticsRequest{IncludeNumDen: q.Get("includeNumDen") == "true", SkipRounding: q.Get("skipRounding") == "true"}
+	req.IncludeCoverage = q.Get("includeCoverage") == "true" // coverage columns (issue 9)
 	seen := map[string]string{}
 	for _, param := range []string{"dimension", "filter"} {
 		if n := len(q[param]); n > MaxDimensionParams {

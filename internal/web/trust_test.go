@@ -93,3 +93,38 @@ func TestEarlyReportDoesNotFlipStatus(t *testing.T) {
 		t.Errorf("plan page row of 4a lacks the provisional 2025 value with %q:\n%s", want, row)
 	}
 }
+
+// TestAnalyticsCoverage asks /api/analytics for coverage columns: Bản Bo's
+// 2024 household ratio was reported by every village; after one village's
+// early 2025 report, 2025 shows 1 of them.
+func TestAnalyticsCoverage(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	villages := villagesOf(t, srv, "XA_BANBO")
+	ask := func(pe string) (names []string, rows [][]string) {
+		var res struct {
+			Headers []struct{ Name string }
+			Rows    [][]string
+		}
+		getJSON(t, srv, "/api/analytics?dimension=dx:CT_HGD_VH&dimension=pe:"+pe+"&dimension=ou:XA_BANBO&includeCoverage=true", http.StatusOK, &res)
+		for _, h := range res.Headers {
+			names = append(names, h.Name)
+		}
+		return names, res.Rows
+	}
+	names, rows := ask("2024")
+	if strings.Join(names, ",") != "dx,pe,ou,value,reported,expected" {
+		t.Fatalf("headers %v", names)
+	}
+	n := strconv.Itoa(len(villages))
+	if len(rows) != 1 || rows[0][4] != n || rows[0][5] != n {
+		t.Errorf("2024 rows %v, want %s/%s reported", rows, n, n)
+	}
+	resp, body := do(t, srv, http.MethodPost, "/entry", entryForm("XA_BANBO", "BM_BAN_NAM", "2025", villages[0]+".HGD_TONG", "118", villages[0]+".HGD_VH", "100"), "", nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", resp.StatusCode, excerpt(body))
+	}
+	if _, rows = ask("2025"); len(rows) != 1 || rows[0][4] != "1" || rows[0][5] != n {
+		t.Errorf("2025 rows %v, want 1/%s reported", rows, n)
+	}
+}
