@@ -25,10 +25,13 @@ type Plan struct {
 	// CoverageThreshold is the share of the expected units whose reports a
 	// period needs before a target's status is computed on it (issue 9);
 	// 0 means all of them.
-	CoverageThreshold float64    `json:"coverageThreshold,omitempty"`
-	Sections          []*Section `json:"sections,omitempty"`
-	Targets           []*Target  `json:"targets,omitempty"`
-	Tasks             []*Task    `json:"tasks,omitempty"`
+	CoverageThreshold float64 `json:"coverageThreshold,omitempty"`
+	// Figures is what the plan's pages and reports read by default:
+	// FiguresAll (drafts marked) or FiguresApproved; "" is FiguresAll.
+	Figures  string     `json:"figures,omitempty"`
+	Sections []*Section `json:"sections,omitempty"`
+	Targets  []*Target  `json:"targets,omitempty"`
+	Tasks    []*Task    `json:"tasks,omitempty"`
 }
 
 // Section is a numbered part of the plan's text ("II.2.4").

@@ -30,6 +30,9 @@ type Point struct {
 type Coverage struct {
 	Expected int `json:"expected"`
 	Reported int `json:"reported"`
+	// Approved counts the reporting units whose report is in an approved
+	// grid; the others are drafts (or submitted, not yet approved).
+	Approved int `json:"approved"`
 }
 
 // Meets reports whether the coverage reaches threshold, a share of the
@@ -95,9 +98,9 @@ type AnalyticsRequest struct {
 	Filters    []Dimension
 	// IncludeNumDen adds numerator and denominator columns.
 	IncludeNumDen bool
-	// IncludeCoverage adds the columns reported and expected: the units
-	// that reported the value's figures in the period, of those expected
-	// to (issue 9).
+	// IncludeCoverage adds the columns reported, expected and approved:
+	// the units that reported the value's figures in the period, of those
+	// expected to, and those of them whose report is approved (issue 9).
 	IncludeCoverage bool
 	// SkipRounding leaves values unrounded (indicators are rounded to their
 	// decimals otherwise).

@@ -10,7 +10,8 @@ import (
 
 // Coverage of every value (issue 9): of the units of the scope valid in the
 // period whose kind reports one of the indicator's elements, how many have
-// a figure of one of them in the period itself. Carried-forward stocks do
+// a figure of one of them in the period itself, and how many of those have
+// one in an approved grid (its latest report in the period, per element). Carried-forward stocks do
 // not count as reports: a stock unchanged since last year still needs this
 // year's report to count as covered.
 
@@ -41,21 +42,24 @@ func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
 	}
 	for _, u := range sc.members() {
 		kind := e.units[u].unit.Kind
-		expected, reported := false, false
+		expected, reported, approved := false, false, false
 		for i, x := range elems {
 			if !x.el.ReportedBy(kind) {
 				continue
 			}
 			expected = true
-			if x.reportedIn(u, spans[i]) {
+			if o, ok := x.reportedIn(u, spans[i]); ok {
 				reported = true
-				break
+				approved = approved || e.approved(x.report, u, o)
 			}
 		}
 		if expected {
 			c.Expected++
 			if reported {
 				c.Reported++
+			}
+			if approved {
+				c.Approved++
 			}
 		}
 	}
@@ -73,9 +77,10 @@ func reportSpan(pt period.Type, q period.Period) span {
 	return sp
 }
 
-// reportedIn reports whether the unit has a figure of x (any
-// disaggregation) in one of the span's periods.
-func (x *element) reportedIn(u int32, sp span) bool {
+// reportedIn returns the latest of the span's periods in which the unit
+// has a figure of x (any disaggregation), and false when it has none.
+func (x *element) reportedIn(u int32, sp span) (int, bool) {
+	best, found := 0, false
 	for _, s := range x.series {
 		row := s.rowOf[u]
 		if row < 0 {
@@ -83,11 +88,12 @@ func (x *element) reportedIn(u int32, sp span) bool {
 		}
 		lo, hi := max(sp.lo, s.base), min(sp.hi, s.base+s.width-1)
 		vals := s.data[int(row)*s.width : int(row+1)*s.width]
-		for o := lo; o <= hi; o++ {
+		for o := hi; o >= lo && (!found || o > best); o-- {
 			if !math.IsNaN(vals[o-s.base]) {
-				return true
+				best, found = o, true
+				break
 			}
 		}
 	}
-	return false
+	return best, found
 }

@@ -51,6 +51,10 @@ type Engine struct {
 	// kindPrefix[k][i] counts the units of kind k in pre[:i], so that a
 	// subtree's units of a kind are counted without walking it.
 	kindPrefix map[string][]int32
+	// reportByForm and the approved grids (approval.go), by form code.
+	reportByForm                  map[string]*report
+	approvals                     map[approvalKey]bool
+	approvalVersion, approvalMeta int64
 	// fromSnapshot and rowsScanned describe the last full load.
 	fromSnapshot bool
 	rowsScanned  int64
@@ -126,6 +130,14 @@ func fromOrdinal(t period.Type, o int) period.Period {
 func (e *Engine) Refresh(ctx context.Context) error {
 	e.refresh.Lock()
 	defer e.refresh.Unlock()
+	if err := e.refreshData(ctx); err != nil {
+		return err
+	}
+	return e.refreshApprovals(ctx)
+}
+
+// refreshData catches up with the figures (and reloads on new metadata).
+func (e *Engine) refreshData(ctx context.Context) error {
 	data, meta, err := e.src.Versions(ctx)
 	if err != nil {
 		return err
@@ -245,6 +257,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	e.units, e.unitByID, e.unitByCode = fresh.units, fresh.unitByID, fresh.unitByCode
 	e.pre, e.pos, e.end, e.bounded, e.kindPrefix = fresh.pre, fresh.pos, fresh.end, fresh.bounded, fresh.kindPrefix
 	e.elements, e.elementByID, e.indicators = fresh.elements, fresh.elementByID, fresh.indicators
+	e.reportByForm, e.approvals = fresh.reportByForm, nil
 	e.dataVersion, e.metaVersion, e.loaded = upto, meta, true
 	e.fromSnapshot, e.rowsScanned = fresh.fromSnapshot, rows
 	return nil

@@ -146,7 +146,8 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 		// expected to.
 		res.Headers = append(res.Headers,
 			kehoach.AnalyticsHeader{Name: "reported", Column: "Đơn vị đã báo cáo", ValueType: "INTEGER"},
-			kehoach.AnalyticsHeader{Name: "expected", Column: "Đơn vị phải báo cáo", ValueType: "INTEGER"})
+			kehoach.AnalyticsHeader{Name: "expected", Column: "Đơn vị phải báo cáo", ValueType: "INTEGER"},
+			kehoach.AnalyticsHeader{Name: "approved", Column: "Đơn vị đã được duyệt", ValueType: "INTEGER"})
 	}
 
 	// Rows come in the order of the row dimensions' items, dx varying
@@ -188,7 +189,7 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 					row = append(row, formatValue(pt.Num), formatValue(pt.Den))
 				}
 				if req.IncludeCoverage {
-					row = append(row, strconv.Itoa(pt.Coverage.Reported), strconv.Itoa(pt.Coverage.Expected))
+					row = append(row, strconv.Itoa(pt.Coverage.Reported), strconv.Itoa(pt.Coverage.Expected), strconv.Itoa(pt.Coverage.Approved))
 				}
 				res.Rows = append(res.Rows, row)
 			}
@@ -216,6 +217,7 @@ func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []perio
 	qps := make([]qperiod, len(pe))
 	for i, p := range pe {
 		qps[i] = newQPeriod(p)
+		qps[i].approved = figuresMode(ctx)
 	}
 	at := func(i int) kehoach.Point {
 		p := i % len(pe)

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"kehoach"
+	"kehoach/period"
 )
 
 // Carry-forward by whole report (issue 9, docs/expressions.md "Số liệu kỳ
@@ -32,6 +33,7 @@ type FormSource interface {
 // for a period when the count is not zero.
 type report struct {
 	counts *series // NaN: no figure; otherwise the count
+	ptype  period.Type
 }
 
 // groupForms gives each element the report of the first form collecting
@@ -45,8 +47,14 @@ func (fresh *Engine) groupForms(ctx context.Context, src ValueSource) error {
 	if err != nil {
 		return err
 	}
+	fresh.reportByForm = map[string]*report{}
 	for _, f := range forms {
-		rp := &report{counts: fresh.newSeries()}
+		pt, err := period.ParseType(f.PeriodType)
+		if err != nil {
+			continue
+		}
+		rp := &report{counts: fresh.newSeries(), ptype: pt}
+		fresh.reportByForm[f.Code] = rp
 		for _, code := range f.Elements {
 			if x := fresh.elements[code]; x != nil && x.report == nil && x.ptype.String() == f.PeriodType {
 				x.report = rp
@@ -111,8 +119,8 @@ func (e *Engine) recount() {
 }
 
 // latest returns the ordinal of the unit's latest report on or before
-// last, and false when it has none.
-func (rp *report) latest(unit int32, last int) (int, bool) {
+// last (that keep keeps, when set), and false when it has none.
+func (rp *report) latest(unit int32, last int, keep func(o int) bool) (int, bool) {
 	s := rp.counts
 	row := s.rowOf[unit]
 	if row < 0 {
@@ -120,7 +128,7 @@ func (rp *report) latest(unit int32, last int) (int, bool) {
 	}
 	vals := s.data[int(row)*s.width : int(row+1)*s.width]
 	for o := min(last, s.base+s.width-1); o >= s.base; o-- {
-		if !math.IsNaN(vals[o-s.base]) {
+		if !math.IsNaN(vals[o-s.base]) && (keep == nil || keep(o)) {
 			return o, true
 		}
 	}

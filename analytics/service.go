@@ -41,7 +41,7 @@ func (e *Engine) IndicatorValue(ctx context.Context, indCode, unitCode, pid stri
 	if err != nil {
 		return kehoach.Point{}, err
 	}
-	return e.point(ind, u, p), nil
+	return e.point(ind, u, p, figuresMode(ctx)), nil
 }
 
 // PlanProgress returns every target of plan as of year asOf ("" = the latest
@@ -62,7 +62,7 @@ func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 	defer e.mu.RUnlock()
 	out := make([]*kehoach.TargetProgress, 0, len(plan.Targets))
 	for _, t := range plan.Targets {
-		tp, err := e.targetProgress(t, asOfP, plan.CoverageThreshold)
+		tp, err := e.targetProgress(t, asOfP, plan.CoverageThreshold, figuresMode(ctx))
 		if err != nil {
 			return nil, err
 		}
@@ -76,7 +76,7 @@ func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 // period whose coverage reaches the plan's threshold, a newer period with
 // reports below it being the provisional value (issue 9). Callers hold
 // e.mu.
-func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period, threshold float64) (*kehoach.TargetProgress, error) {
+func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period, threshold float64, approved bool) (*kehoach.TargetProgress, error) {
 	ind, u, err := e.lookup(t.IndicatorCode, t.ScopeCode)
 	if err != nil {
 		return nil, err
@@ -94,14 +94,14 @@ func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period, threshold
 	latest, reported := e.latestReported(ind)
 	at := -1
 	for i, p := range periods {
-		pt := e.point(ind, u, p)
+		pt := e.point(ind, u, p, approved)
 		tp.Series = append(tp.Series, pt)
 		switch {
 		case !asOf.IsZero():
 			if p == asOf {
 				at = i
 			}
-		case pt.HasValue && reported && !latest.End().Before(p.Start()) && pt.Coverage.Meets(threshold):
+		case pt.HasValue && reported && !latest.End().Before(p.Start()) && readCoverage(pt, approved).Meets(threshold):
 			// The latest period with a figure actually reported by enough of
 			// the units; later ones would only show stocks carried forward.
 			at = i
@@ -111,7 +111,7 @@ func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period, threshold
 		// The newest period with any report after the one the status is
 		// computed on: provisional.
 		for i := len(tp.Series) - 1; i > at; i-- {
-			if pt := tp.Series[i]; pt.HasValue && pt.Coverage.Reported > 0 {
+			if pt := tp.Series[i]; pt.HasValue && readCoverage(pt, approved).Reported > 0 {
 				tp.Provisional = &pt
 				break
 			}
@@ -180,7 +180,7 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 		if n.unit.Kind != kind {
 			continue
 		}
-		up := &kehoach.UnitProgress{Unit: n.unit, Point: e.point(ind, u, p), Status: kehoach.StatusNoData}
+		up := &kehoach.UnitProgress{Unit: n.unit, Point: e.point(ind, u, p, figuresMode(ctx)), Status: kehoach.StatusNoData}
 		if up.Point.HasValue {
 			up.Gap = t.Value - up.Point.Value
 			up.Meets = kehoach.Meets(t.Op, up.Point.Value, t.Value)
@@ -216,4 +216,14 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 		return vntext.Compare(a.Unit.Name, b.Unit.Name)
 	})
 	return out, nil
+}
+
+// readCoverage is the coverage of the figures read: with approved figures
+// only, a unit counts as reported when its report is approved.
+func readCoverage(pt kehoach.Point, approved bool) kehoach.Coverage {
+	c := pt.Coverage
+	if approved {
+		c.Reported = c.Approved
+	}
+	return c
 }

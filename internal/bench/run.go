@@ -43,6 +43,22 @@ func (s *Source) FindForms(ctx context.Context) ([]*kehoach.Form, error) {
 	return nil, nil
 }
 
+// ApprovalVersion and FindApprovedGrids pass the approvals on, so that the
+// engine measured counts approved reports as the server's does (issue 9).
+func (s *Source) ApprovalVersion(ctx context.Context) (int64, error) {
+	if as, ok := s.ValueSource.(analytics.ApprovalSource); ok {
+		return as.ApprovalVersion(ctx)
+	}
+	return 0, nil
+}
+
+func (s *Source) FindApprovedGrids(ctx context.Context) ([]analytics.ApprovedGrid, error) {
+	if as, ok := s.ValueSource.(analytics.ApprovalSource); ok {
+		return as.FindApprovedGrids(ctx)
+	}
+	return nil, nil
+}
+
 // snapSource is a Source that also keeps snapshots.
 type snapSource struct {
 	*Source

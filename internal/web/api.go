@@ -83,6 +83,7 @@ func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
 		h.jsonError(w, r, err)
 		return
 	}
+	r, _ = withFigures(r, plan)
 	progress, err := h.Services.Analytics.PlanProgress(r.Context(), plan, r.URL.Query().Get("asof"))
 	if err != nil {
 		h.jsonError(w, r, err)

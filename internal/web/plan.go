@@ -74,6 +74,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	asOf := r.URL.Query().Get("asof")
+	r, figures := withFigures(r, plan)
 	progress, err := h.Services.Analytics.PlanProgress(r.Context(), plan, asOf)
 	if err != nil {
 		h.htmlError(w, r, err)
@@ -102,6 +103,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		"Years":    planYears(plan),
 		"DemoNote": h.demoNote(plan),
 		"Scope":    units[scopeCode],
+		"Figures":  figures,
 	})
 }
 

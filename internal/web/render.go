@@ -92,7 +92,7 @@ func (h *handler) funcs() template.FuncMap {
 		"dateTime":        locale.VI.DateTime,
 		"day":             func(d kehoach.Date) string { return locale.VI.Day(string(d)) },
 		// trust (issue 9)
-		"coverage": func(c kehoach.Coverage) string { return locale.VI.Coverage(c.Reported, c.Expected) },
+		"coverage": func(c kehoach.Coverage) string { return locale.VI.Coverage(c.Reported, c.Approved, c.Expected) },
 		"covered":  func(c kehoach.Coverage) bool { return c.Reported >= c.Expected },
 	}
 }

@@ -113,7 +113,7 @@ func TestAnalyticsCoverage(t *testing.T) {
 		return names, res.Rows
 	}
 	names, rows := ask("2024")
-	if strings.Join(names, ",") != "dx,pe,ou,value,reported,expected" {
+	if strings.Join(names, ",") != "dx,pe,ou,value,reported,expected,approved" {
 		t.Fatalf("headers %v", names)
 	}
 	n := strconv.Itoa(len(villages))

@@ -1,0 +1,96 @@
+package analytics
+
+import (
+	"context"
+
+	"kehoach"
+	"kehoach/period"
+)
+
+// Approved figures (issue 9). A figure is approved when the grid holding
+// it is: the submission of its form and period for its unit or a unit
+// above it (a commune's grid holds its villages' figures) has the status
+// approved. Leaders may read approved figures only; every value also
+// counts how many of its reports are approved (Coverage.Approved).
+
+// ApprovedGrid is one approved submission: a form, the grid's unit and a
+// period.
+type ApprovedGrid struct {
+	Form   string
+	UnitID int64
+	Period string
+}
+
+// ApprovalSource is what a ValueSource also offers when it keeps
+// submissions (the store does). ApprovalVersion changes whenever a
+// submission changes, so that approving or returning a grid is in the very
+// next answer.
+type ApprovalSource interface {
+	ApprovalVersion(ctx context.Context) (int64, error)
+	FindApprovedGrids(ctx context.Context) ([]ApprovedGrid, error)
+}
+
+type approvalKey struct {
+	rp   *report
+	unit int32
+	ord  int
+}
+
+// refreshApprovals reloads the approved grids when they changed, or when
+// the units and forms were reloaded (the keys hold their indexes).
+func (e *Engine) refreshApprovals(ctx context.Context) error {
+	as, ok := e.src.(ApprovalSource)
+	if !ok {
+		return nil
+	}
+	v, err := as.ApprovalVersion(ctx)
+	if err != nil {
+		return err
+	}
+	e.mu.RLock()
+	current := e.approvals != nil && v == e.approvalVersion && e.approvalMeta == e.metaVersion
+	e.mu.RUnlock()
+	if current {
+		return nil
+	}
+	grids, err := as.FindApprovedGrids(ctx)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m := make(map[approvalKey]bool, len(grids))
+	for _, g := range grids {
+		rp := e.reportByForm[g.Form]
+		u, ok := e.unitByID[g.UnitID]
+		if rp == nil || !ok {
+			continue
+		}
+		p, err := period.Parse(g.Period)
+		if err != nil || p.Type != rp.ptype {
+			continue
+		}
+		m[approvalKey{rp, u, ordinal(p)}] = true
+	}
+	e.approvals, e.approvalVersion, e.approvalMeta = m, v, e.metaVersion
+	return nil
+}
+
+// approved reports whether the unit's figures of the report in the period
+// are approved: its own grid or one above it is. Callers hold e.mu.
+func (e *Engine) approved(rp *report, u int32, o int) bool {
+	if rp == nil || len(e.approvals) == 0 {
+		return false
+	}
+	for a := u; a >= 0; a = e.units[a].parent {
+		if e.approvals[approvalKey{rp, a, o}] {
+			return true
+		}
+	}
+	return false
+}
+
+// figuresMode reads the figures ctx asks for: true for approved only.
+func figuresMode(ctx context.Context) bool {
+	return kehoach.FiguresFromContext(ctx) == kehoach.FiguresApproved
+}
