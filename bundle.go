@@ -11,4 +11,7 @@ type Bundle struct {
 	Indicators []*Indicator   `json:"indicators"`
 	Plans      []*Plan        `json:"plans"`
 	Values     []*DataValue   `json:"dataValues,omitempty"`
+	// Submissions are grids already submitted or approved, with their
+	// dates (the demo's past periods, issue 9); loaded with their events.
+	Submissions []*Submission `json:"submissions,omitempty"`
 }

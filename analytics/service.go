@@ -111,7 +111,12 @@ func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period, threshold
 		// The newest period with any report after the one the status is
 		// computed on: provisional.
 		for i := len(tp.Series) - 1; i > at; i-- {
-			if pt := tp.Series[i]; pt.HasValue && readCoverage(pt, approved).Reported > 0 {
+			// Drafts count here: unapproved figures are what is provisional.
+			if pt := tp.Series[i]; pt.HasValue && pt.Coverage.Reported > 0 {
+				if approved {
+					// The provisional value is the drafts' own.
+					pt = e.point(ind, u, periods[i], false)
+				}
 				tp.Provisional = &pt
 				break
 			}

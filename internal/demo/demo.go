@@ -80,6 +80,9 @@ func Build(src []byte) (*kehoach.Bundle, error) {
 	if err := g.values(); err != nil {
 		return nil, err
 	}
+	if err := g.submissions(); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 

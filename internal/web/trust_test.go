@@ -128,3 +128,24 @@ func TestAnalyticsCoverage(t *testing.T) {
 		t.Errorf("2025 rows %v, want 1/%s reported", rows, n)
 	}
 }
+
+// TestDemoStory is issue 9's demo: its past periods were submitted and
+// approved with plausible dates, so the completeness page agrees with the
+// plan page; the latest period stays open.
+func TestDemoStory(t *testing.T) {
+	t.Parallel()
+	var c struct{ Expected, Submitted, OnTime int }
+	getJSON(t, sharedServer(t), "/api/completeness?form=BM_BAN_NAM&period=2023&unit=TAMDUONG", http.StatusOK, &c)
+	if c.Expected < 10 || c.Submitted != c.Expected || c.OnTime == 0 || c.OnTime == c.Expected {
+		t.Errorf("2023 completeness %+v, want every grid submitted, most but not all on time", c)
+	}
+	getJSON(t, sharedServer(t), "/api/completeness?form=BM_BAN_NAM&period=2024&unit=TAMDUONG", http.StatusOK, &c)
+	if c.Submitted != 0 {
+		t.Errorf("2024 completeness %+v, want the latest period open", c)
+	}
+	var res struct{ Rows [][]string }
+	getJSON(t, sharedServer(t), "/api/analytics?dimension=dx:CT_HGD_VH&dimension=pe:2023&dimension=ou:TAMDUONG&includeCoverage=true", http.StatusOK, &res)
+	if len(res.Rows) != 1 || res.Rows[0][4] != res.Rows[0][5] || res.Rows[0][6] != res.Rows[0][5] {
+		t.Errorf("2023 district coverage %v, want every village reported and approved", res.Rows)
+	}
+}
