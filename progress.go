@@ -58,6 +58,15 @@ type TargetProgress struct {
 	HasProjection bool    `json:"hasProjection"`
 	Status        string  `json:"status"`
 	Series        []Point `json:"series"`
+	// Need is the change per period still needed from Current to reach the
+	// target by the deadline, Trend the change per period the series has
+	// kept (least squares); HasPace false: no current value, the target met
+	// or the deadline come (issue 9).
+	Need, Trend float64 `json:"need,omitempty"`
+	HasPace     bool    `json:"hasPace,omitempty"`
+	// Milestones are the interim values per period from the baseline to
+	// the target, a straight line (index 0 is the baseline period).
+	Milestones []float64 `json:"milestones,omitempty"`
 	// Provisional is the newer value whose coverage is still below the
 	// plan's threshold, shown beside Current and never in its place.
 	Provisional *Point `json:"provisional,omitempty"`
@@ -70,6 +79,9 @@ type UnitProgress struct {
 	Gap    float64 `json:"gap"`
 	Meets  bool    `json:"meets"`
 	Status string  `json:"status"`
+	// Need and Trend per period, as TargetProgress's, for this unit.
+	Need, Trend float64 `json:"need,omitempty"`
+	HasPace     bool    `json:"hasPace,omitempty"`
 }
 
 // AnalyticsService computes indicator values and target progress from the

@@ -132,6 +132,8 @@ func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period, threshold
 		tp.Series = nil
 	}
 	tp.Status, tp.Projection, tp.HasProjection = Status(t, tp.Series, tp.Baseline, at, len(periods)-1-at)
+	tp.Need, tp.Trend, tp.HasPace = Pace(t, tp.Series, at, len(periods)-1-at)
+	tp.Milestones = Milestones(t, tp.Baseline, len(periods))
 	if tp.Current.HasValue {
 		tp.Gap = t.Value - tp.Current.Value
 	}
@@ -179,13 +181,32 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 	if err != nil {
 		return nil, err
 	}
+	// The pace of each unit: its series from the baseline to p, and the
+	// periods from p to the deadline.
+	var history []period.Period
+	toDeadline := 0
+	if base, err := period.Parse(t.BaselinePeriod); err == nil && base.Type == p.Type && !p.Before(base) {
+		history = period.Range(base, p)
+	}
+	if dl, err := period.Parse(t.Deadline); err == nil && dl.Type == p.Type && !dl.Before(p) {
+		toDeadline = len(period.Range(p, dl)) - 1
+	}
+	approved := figuresMode(ctx)
 	var out []*kehoach.UnitProgress
 	for _, u := range e.newScope(root, p).members() {
 		n := e.units[u]
 		if n.unit.Kind != kind {
 			continue
 		}
-		up := &kehoach.UnitProgress{Unit: n.unit, Point: e.point(ind, u, p, figuresMode(ctx)), Status: kehoach.StatusNoData}
+		up := &kehoach.UnitProgress{Unit: n.unit, Point: e.point(ind, u, p, approved), Status: kehoach.StatusNoData}
+		if len(history) > 0 && toDeadline > 0 {
+			series := make([]kehoach.Point, len(history))
+			for i, hp := range history[:len(history)-1] {
+				series[i] = e.point(ind, u, hp, approved)
+			}
+			series[len(series)-1] = up.Point
+			up.Need, up.Trend, up.HasPace = Pace(t, series, len(series)-1, toDeadline)
+		}
 		if up.Point.HasValue {
 			up.Gap = t.Value - up.Point.Value
 			up.Meets = kehoach.Meets(t.Op, up.Point.Value, t.Value)

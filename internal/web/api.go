@@ -72,6 +72,11 @@ type apiTarget struct {
 	// (issue 9).
 	Coverage    kehoach.Coverage `json:"coverage"`
 	Provisional *kehoach.Point   `json:"provisional,omitempty"`
+	// The pace still needed per year and the trend, and the milestones.
+	Need       *float64  `json:"need"`
+	Trend      *float64  `json:"trend"`
+	HasPace    bool      `json:"hasPace"`
+	Milestones []float64 `json:"milestones,omitempty"`
 }
 
 func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
@@ -107,6 +112,7 @@ func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
 			Status: tp.Status, StatusLabel: locale.VI.Status(tp.Status),
 			Baseline: ptr(tp.Baseline.Value, tp.Baseline.HasValue), Series: tp.Series,
 			Coverage: c.Coverage, Provisional: tp.Provisional,
+			Need: ptr(tp.Need, tp.HasPace), Trend: ptr(tp.Trend, tp.HasPace), HasPace: tp.HasPace, Milestones: tp.Milestones,
 		}
 	}
 	out := struct {

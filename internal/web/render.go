@@ -94,6 +94,7 @@ func (h *handler) funcs() template.FuncMap {
 		// trust (issue 9)
 		"coverage": func(c kehoach.Coverage) string { return locale.VI.Coverage(c.Reported, c.Approved, c.Expected) },
 		"covered":  func(c kehoach.Coverage) bool { return c.Reported >= c.Expected },
+		"pace":     func(need, trend float64) string { return locale.VI.Pace(need, trend, "năm") },
 	}
 }
 

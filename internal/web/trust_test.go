@@ -149,3 +149,42 @@ func TestDemoStory(t *testing.T) {
 		t.Errorf("2023 district coverage %v, want every village reported and approved", res.Rows)
 	}
 }
+
+// TestPaceExplained: the plan page says, in a sentence, the pace still
+// needed beside the trend, with the figures the API gives; the trend chart
+// shows the milestones; the breakdown gives each unit's pace.
+func TestPaceExplained(t *testing.T) {
+	t.Parallel()
+	srv := sharedServer(t)
+	var full struct {
+		Targets []struct {
+			Code    string
+			Need    float64
+			Trend   float64
+			HasPace bool
+		}
+	}
+	getJSON(t, srv, "/api/plans/1", http.StatusOK, &full)
+	page := get(t, srv, "/plans/1", http.StatusOK)
+	seen := 0
+	for _, tg := range full.Targets {
+		if !tg.HasPace {
+			continue
+		}
+		seen++
+		row := targetRow(t, page, tg.Code)
+		if !strings.Contains(row, `<span class="pace">cần `) || !strings.Contains(row, "điểm %/năm, xu hướng hiện tại ") {
+			t.Errorf("target %s (need %v, trend %v): row lacks the pace sentence:\n%s", tg.Code, tg.Need, tg.Trend, row)
+		}
+		if !strings.Contains(row, `class="spark-milestone"`) {
+			t.Errorf("target %s: chart lacks milestones", tg.Code)
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no target of the demo has a pace: the test would prove nothing")
+	}
+	bd := get(t, srv, "/plans/1/targets/4a?period=2023", http.StatusOK)
+	if !strings.Contains(bd, `<span class="pace">cần `) {
+		t.Errorf("the breakdown of 4a gives no unit's pace")
+	}
+}
