@@ -62,8 +62,9 @@ type TargetProgress struct {
 	// target by the deadline, Trend the change per period the series has
 	// kept (least squares); HasPace false: no current value, the target met
 	// or the deadline come (issue 9).
-	Need, Trend float64 `json:"need,omitempty"`
-	HasPace     bool    `json:"hasPace,omitempty"`
+	Need    float64 `json:"need,omitempty"`
+	Trend   float64 `json:"trend,omitempty"`
+	HasPace bool    `json:"hasPace,omitempty"`
 	// Milestones are the interim values per period from the baseline to
 	// the target, a straight line (index 0 is the baseline period).
 	Milestones []float64 `json:"milestones,omitempty"`
@@ -80,8 +81,9 @@ type UnitProgress struct {
 	Meets  bool    `json:"meets"`
 	Status string  `json:"status"`
 	// Need and Trend per period, as TargetProgress's, for this unit.
-	Need, Trend float64 `json:"need,omitempty"`
-	HasPace     bool    `json:"hasPace,omitempty"`
+	Need    float64 `json:"need,omitempty"`
+	Trend   float64 `json:"trend,omitempty"`
+	HasPace bool    `json:"hasPace,omitempty"`
 }
 
 // AnalyticsService computes indicator values and target progress from the
