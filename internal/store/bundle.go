@@ -130,6 +130,9 @@ func insertBundleMeta(ctx context.Context, tx *sql.Tx, b *kehoach.Bundle) error 
 		if err := insertPlan(ctx, tx, p); err != nil {
 			return err
 		}
+		if err := insertPlanTrust(ctx, tx, p); err != nil { // issue 9
+			return err
+		}
 	}
 	return nil
 }

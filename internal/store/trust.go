@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
+	"kehoach"
 	"kehoach/analytics"
 )
 
@@ -37,4 +39,37 @@ func (db *DB) FindApprovedGrids(ctx context.Context) ([]analytics.ApprovedGrid, 
 		out = append(out, g)
 	}
 	return out, rows.Err()
+}
+
+// readPlanTrust fills the plan's coverage threshold and default figures
+// (migration 0008); a plan without settings keeps the defaults.
+func (db *DB) readPlanTrust(ctx context.Context, p *kehoach.Plan) error {
+	err := db.read.QueryRowContext(ctx, `SELECT coverage_threshold, figures FROM plan_trust WHERE plan_id = $1`, p.ID).Scan(&p.CoverageThreshold, &p.Figures)
+	if err == sql.ErrNoRows {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("store: plan %d trust: %w", p.ID, err)
+	}
+	return nil
+}
+
+// insertPlanTrust stores a loaded plan's settings, when it has any.
+func insertPlanTrust(ctx context.Context, tx *sql.Tx, p *kehoach.Plan) error {
+	if p.CoverageThreshold == 0 && p.Figures == "" {
+		return nil
+	}
+	threshold, figures := p.CoverageThreshold, p.Figures
+	if threshold == 0 {
+		threshold = 1
+	}
+	if figures == "" {
+		figures = kehoach.FiguresAll
+	}
+	if threshold < 0 || threshold > 1 || (figures != kehoach.FiguresAll && figures != kehoach.FiguresApproved) {
+		return kehoach.Errorf(kehoach.EINVALID, "kế hoạch %s: ngưỡng báo cáo phải trong (0, 1] và số liệu là all hoặc approved (nhận %v, %q)", p.Code, p.CoverageThreshold, p.Figures)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO plan_trust (plan_id, coverage_threshold, figures) VALUES ($1, $2, $3)`, p.ID, threshold, figures); err != nil {
+		return fmt.Errorf("store: plan %s trust: %w", p.Code, err)
+	}
+	return nil
 }
