@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"math"
 
 	"kehoach"
 	"kehoach/period"
@@ -60,6 +61,9 @@ func (e *Engine) refreshApprovals(ctx context.Context) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	m := make(map[approvalKey]bool, len(grids))
+	for _, rp := range e.reportByForm {
+		rp.approved = nil
+	}
 	for _, g := range grids {
 		rp := e.reportByForm[g.Form]
 		u, ok := e.unitByID[g.UnitID]
@@ -70,24 +74,40 @@ func (e *Engine) refreshApprovals(ctx context.Context) error {
 		if err != nil || p.Type != rp.ptype {
 			continue
 		}
-		m[approvalKey{rp, u, ordinal(p)}] = true
+		o := ordinal(p)
+		m[approvalKey{rp, u, o}] = true
+		// Mark the grid's unit and every unit under it, so that a figure's
+		// approval is one look-up on the hot path.
+		if rp.approved == nil {
+			rp.approved = e.newSeries()
+		}
+		e.subtree(u, func(d int32) { rp.approved.set(d, o, 1) })
 	}
 	e.approvals, e.approvalVersion, e.approvalMeta = m, v, e.metaVersion
 	return nil
 }
 
+// subtree calls fn with u and every unit under it. Callers hold e.mu.
+func (e *Engine) subtree(u int32, fn func(int32)) {
+	if int(u) < len(e.bounded) && !e.bounded[u] {
+		for _, d := range e.pre[e.pos[u]:e.end[u]] {
+			fn(d)
+		}
+		return
+	}
+	fn(u)
+	for _, c := range e.units[u].children {
+		e.subtree(c, fn)
+	}
+}
+
 // approved reports whether the unit's figures of the report in the period
 // are approved: its own grid or one above it is. Callers hold e.mu.
 func (e *Engine) approved(rp *report, u int32, o int) bool {
-	if rp == nil || len(e.approvals) == 0 {
+	if rp == nil || rp.approved == nil {
 		return false
 	}
-	for a := u; a >= 0; a = e.units[a].parent {
-		if e.approvals[approvalKey{rp, a, o}] {
-			return true
-		}
-	}
-	return false
+	return !math.IsNaN(rp.approved.at(u, o))
 }
 
 // figuresMode reads the figures ctx asks for: true for approved only.

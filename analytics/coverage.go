@@ -37,18 +37,44 @@ func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
 		return c
 	}
 	spans := make([]span, len(elems))
+	series := make([][]*series, len(elems))
 	for i, x := range elems {
 		spans[i] = reportSpan(x.ptype, sc.p)
+		for _, s := range x.series {
+			series[i] = append(series[i], s)
+		}
 	}
+	// Which elements each kind reports, worked out once per kind rather
+	// than once per unit: scopes hold thousands of units of a few kinds,
+	// listed mostly one kind after another.
+	byKind := map[string][]bool{}
+	lastKind, reports := "", []bool(nil)
 	for _, u := range sc.members() {
-		kind := e.units[u].unit.Kind
+		if kind := e.units[u].unit.Kind; kind != lastKind || lastKind == "" {
+			var seen bool
+			if reports, seen = byKind[kind]; !seen {
+				for i, x := range elems {
+					if x.el.ReportedBy(kind) {
+						if reports == nil {
+							reports = make([]bool, len(elems))
+						}
+						reports[i] = true
+					}
+				}
+				byKind[kind] = reports
+			}
+			lastKind = kind
+		}
+		if reports == nil {
+			continue
+		}
 		expected, reported, approved := false, false, false
 		for i, x := range elems {
-			if !x.el.ReportedBy(kind) {
+			if !reports[i] {
 				continue
 			}
 			expected = true
-			if o, ok := x.reportedIn(u, spans[i]); ok {
+			if o, ok := reportedIn(series[i], u, spans[i]); ok {
 				reported = true
 				approved = approved || e.approved(x.report, u, o)
 			}
@@ -78,10 +104,11 @@ func reportSpan(pt period.Type, q period.Period) span {
 }
 
 // reportedIn returns the latest of the span's periods in which the unit
-// has a figure of x (any disaggregation), and false when it has none.
-func (x *element) reportedIn(u int32, sp span) (int, bool) {
+// has a figure in one of an element's series (its disaggregations), and
+// false when it has none.
+func reportedIn(ss []*series, u int32, sp span) (int, bool) {
 	best, found := 0, false
-	for _, s := range x.series {
+	for _, s := range ss {
 		row := s.rowOf[u]
 		if row < 0 {
 			continue

@@ -34,6 +34,9 @@ type FormSource interface {
 type report struct {
 	counts *series // NaN: no figure; otherwise the count
 	ptype  period.Type
+	// approved marks (1) the units and periods whose figures of the report
+	// are in an approved grid (approval.go); nil: none.
+	approved *series
 }
 
 // groupForms gives each element the report of the first form collecting
