@@ -11,15 +11,7 @@ import (
 // figures only, beside BenchmarkQ1–Q3 (all figures, with coverage).
 
 func benchApproved(b *testing.B, req func(*Questions) *kehoach.AnalyticsRequest) {
-	f := benchFixture(b)
-	ctx := kehoach.NewContextWithFigures(context.Background(), kehoach.FiguresApproved)
-	r := req(f.q)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := f.e.Analytics(ctx, r); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchQueryIn(kehoach.NewContextWithFigures(context.Background(), kehoach.FiguresApproved), b, req)
 }
 
 func BenchmarkQ1Approved(b *testing.B) { benchApproved(b, (*Questions).Q1) }

@@ -134,13 +134,9 @@ func (g *gen) villages() {
 // values generates figures for every element with parameters, for every
 // unit that reports it, for every period of its form from From to To.
 func (g *gen) values() error {
-	from, err := period.Parse(g.p.From)
+	from, to, err := g.span()
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	to, err := period.Parse(g.p.To)
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return err
 	}
 	ptype := map[string]period.Type{}
 	for _, f := range g.b.Forms {
@@ -219,4 +215,15 @@ func (g *gen) count(code, unit string, i int) int {
 	p := g.p.Counts[code]
 	base := p[0] + g.rng("count", code, unit).Float64()*(p[1]-p[0])
 	return int(math.Round(base * (1 + 0.01*float64(i))))
+}
+
+// span returns the demo's first and last periods (From, To).
+func (g *gen) span() (from, to period.Period, err error) {
+	if from, err = period.Parse(g.p.From); err != nil {
+		return from, to, fmt.Errorf("demo: %w", err)
+	}
+	if to, err = period.Parse(g.p.To); err != nil {
+		return from, to, fmt.Errorf("demo: %w", err)
+	}
+	return from, to, nil
 }

@@ -15,13 +15,9 @@ import (
 // every unit: its figures are drafts, provisional beside the approved ones
 // when a page reads approved figures only, and still editable.
 func (g *gen) submissions() error {
-	from, err := period.Parse(g.p.From)
+	from, to, err := g.span()
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	to, err := period.Parse(g.p.To)
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return err
 	}
 	byCode := map[string]*kehoach.DataElement{}
 	for _, e := range g.b.Elements {

@@ -5,6 +5,6 @@
 -- A plan without a row reads all figures and waits for all units.
 CREATE TABLE plan_trust (
 	plan_id {{int64}} PRIMARY KEY REFERENCES plans(id),
-	coverage_threshold REAL NOT NULL DEFAULT 1 CHECK (coverage_threshold > 0 AND coverage_threshold <= 1),
+	coverage_threshold DOUBLE PRECISION NOT NULL DEFAULT 1 CHECK (coverage_threshold > 0 AND coverage_threshold <= 1),
 	figures TEXT NOT NULL DEFAULT 'all' CHECK (figures IN ('all', 'approved'))
 );
