@@ -30,6 +30,11 @@ type entryCell struct {
 	Warning string
 	// Remove is the cell's "Xóa" control as posted (entry removal, issue 9).
 	Remove bool
+	// Check is a plausibility warning needing a confirmation (Checked) or
+	// a Comment; Flag the stored figure's warning, for the approver
+	// (plausibility.go, issue 9).
+	Check, Comment, Flag string
+	Checked              bool
 }
 
 // entryRow is one unit of the grid.
@@ -60,6 +65,8 @@ type entryPage struct {
 	// ConfirmRemove lists the figures a post asks to remove, for the
 	// question the page asks before removing them (entry removal, issue 9).
 	ConfirmRemove []string
+	// Flags lists the figures saved despite a warning ("cần kiểm tra").
+	Flags []string
 	// Submission is the grid's submission status and what the caller may
 	// do with it (submission.go); set whenever Rows is.
 	Submission *gridSubmission
@@ -111,9 +118,27 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 		h.entryAskRemove(w, r, in, removals)
 		return
 	}
+	// Plausibility (issue 9): unusual figures need a confirmation or a
+	// comment, and are saved with their reason.
+	comments := map[string]string{}
+	if err == nil {
+		if pg, perr := h.entryPage(r, in.Unit, in.Form, in.Period, in.Values); perr == nil {
+			var pending int
+			if comments, pending = pg.entryCheck(pg.plausibility(), in); pending > 0 {
+				// Errors first: a grid the write path refuses shows why,
+				// and asks about unusual figures only once it would save.
+				dry := entryBatch(in, comments, currentUser(r).Username)
+				dry.DryRun = true
+				if _, err = h.Services.Data.SaveValues(r.Context(), dry); err == nil {
+					h.entryAskCheck(w, r, pg, in, pending)
+					return
+				}
+			}
+		}
+	}
 	if err == nil {
 		var res *kehoach.SaveResult
-		res, err = h.Services.Data.SaveFormValues(r.Context(), kehoach.FormSave{Form: in.Form, Period: in.Period, Values: in.Values, Original: in.Original, By: currentUser(r).Username})
+		res, err = h.Services.Data.SaveValues(r.Context(), entryBatch(in, comments, currentUser(r).Username))
 		if err == nil && len(res.Warnings) > 0 {
 			// Saved, with rules of lower importance broken: show them beside
 			// their fields rather than only counting them.
@@ -298,6 +323,7 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 		codes[i] = u.Code
 	}
 	stored := map[string]string{}
+	notes := map[string]string{} // comments of the period's figures
 	if len(codes) > 0 {
 		vals, err := svc.Data.FindDataValues(ctx, kehoach.DataValueFilter{Units: codes, Periods: []string{pg.Period.String(), pg.Prev.String()}, Elements: pg.Form.Elements})
 		if err != nil {
@@ -306,6 +332,9 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 		for _, v := range vals {
 			if v.Disagg == "" {
 				stored[v.Period+"/"+v.Unit+"."+v.Element] = v.Value
+				if v.Period == pg.Period.String() {
+					notes[v.Unit+"."+v.Element] = v.Comment
+				}
 			}
 		}
 	}
@@ -326,6 +355,7 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 		}
 		pg.Rows = append(pg.Rows, row)
 	}
+	pg.markFlags(notes)
 	if len(pg.Rows) > 0 {
 		if pg.Submission, err = h.gridSubmission(r, pg); err != nil {
 			return nil, err

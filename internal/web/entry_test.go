@@ -553,6 +553,9 @@ func TestEntryCrossOrigin(t *testing.T) {
 	srv := newServer(t)
 	snapshot := func() map[string]string { return values(t, srv, "orgUnit=XA_BANBO&children=true") }
 	good := entryForm("XA_BANBO", "BM_BAN_NAM", "2024", "XA_BANBO_B01.HGD_TONG", "999", "XA_BANBO_B01.HGD_VH", "1")
+	// Unusual figures, confirmed (issue 9's plausibility check).
+	good.Set("k.XA_BANBO_B01.HGD_TONG", "1")
+	good.Set("k.XA_BANBO_B01.HGD_VH", "1")
 	before := snapshot()
 	if before["XA_BANBO_B01.HGD_TONG/2024"] == "999" {
 		t.Fatal("the demo already holds the value the test posts")

@@ -25,7 +25,9 @@ func TestCarryForwardByReport(t *testing.T) {
 	if len(before) != 1 {
 		t.Fatalf("%s before 2025 entry: rows %v, want the 2024 report carried forward", v, before)
 	}
-	resp, body := do(t, srv, http.MethodPost, "/entry", entryForm("XA_BANBO", "BM_BAN_NAM", "2025", v+".HGD_TONG", "1"), "", nil)
+	f := entryForm("XA_BANBO", "BM_BAN_NAM", "2025", v+".HGD_TONG", "1")
+	f.Set("k."+v+".HGD_TONG", "1") // unusual, confirmed (the plausibility check)
+	resp, body := do(t, srv, http.MethodPost, "/entry", f, "", nil)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: status %d; body:\n%s", resp.StatusCode, excerpt(body))
 	}

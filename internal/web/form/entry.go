@@ -30,6 +30,11 @@ type Entry struct {
 	// ConfirmRemove is the person's yes to the page's question before it
 	// removes figures ("confirm_remove").
 	ConfirmRemove bool
+	// Checked marks the figures the person confirmed despite a
+	// plausibility warning ("k.UNIT.ELEMENT"); Comments are their comments
+	// ("m.UNIT.ELEMENT"), which confirm too (issue 9).
+	Checked  map[string]map[string]bool
+	Comments map[string]map[string]string
 }
 
 // DecodeEntry reads an Entry from a posted form.
@@ -49,22 +54,27 @@ func DecodeEntry(r *http.Request) (*Entry, error) {
 	n := 0
 	for key, vs := range r.PostForm {
 		prefix, rest, ok := strings.Cut(key, ".")
-		if !ok || len(vs) == 0 || (prefix != "v" && prefix != "o" && prefix != "d") {
+		if !ok || len(vs) == 0 || !strings.Contains("vodkm", prefix) || len(prefix) != 1 {
 			continue
 		}
 		unit, el, ok := strings.Cut(rest, ".")
 		if !ok || unit == "" || el == "" {
 			continue
 		}
-		if prefix == "d" {
+		switch prefix {
+		case "d":
 			if vs[0] == "1" {
-				if e.Remove == nil {
-					e.Remove = map[string]map[string]bool{}
-				}
-				if e.Remove[unit] == nil {
-					e.Remove[unit] = map[string]bool{}
-				}
-				e.Remove[unit][el] = true
+				setCell(&e.Remove, unit, el, true)
+			}
+			continue
+		case "k":
+			if vs[0] == "1" {
+				setCell(&e.Checked, unit, el, true)
+			}
+			continue
+		case "m":
+			if c := vntext.NFC(vs[0]); c != "" {
+				setCell(&e.Comments, unit, el, c)
 			}
 			continue
 		}
@@ -95,4 +105,15 @@ func DecodeEntry(r *http.Request) (*Entry, error) {
 
 func fieldError(field, msg string) error {
 	return &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+}
+
+// setCell sets (*m)[unit][el], making the maps as needed.
+func setCell[T any](m *map[string]map[string]T, unit, el string, v T) {
+	if *m == nil {
+		*m = map[string]map[string]T{}
+	}
+	if (*m)[unit] == nil {
+		(*m)[unit] = map[string]T{}
+	}
+	(*m)[unit][el] = v
 }
