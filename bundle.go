@@ -17,6 +17,9 @@ type Bundle struct {
 	Indicators []*Indicator   `json:"indicators"`
 	Plans      []*Plan        `json:"plans"`
 	Values     []*DataValue   `json:"dataValues,omitempty"`
+	// Submissions are grids already submitted or approved, with their
+	// dates (the demo's past periods, issue 9); loaded with their events.
+	Submissions []*Submission `json:"submissions,omitempty"`
 }
 
 // The plan bundle file's name and layout version (issue 13).

@@ -144,7 +144,8 @@ type ValueCell struct {
 	Unit, Element, Period string
 	// Disagg is the disaggregation ("" for the total).
 	Disagg string
-	// Value is the raw figure; "" removes the stored one.
+	// Value is the raw figure; "" removes the stored one. A value of only
+	// spaces is refused (EINVALID), never read as a removal.
 	Value   string
 	Comment string
 	// Original is the figure as the person saw it; with HasOriginal the

@@ -10,21 +10,28 @@ import (
 // Plan is a kế hoạch: an official document whose targets and tasks the
 // system follows.
 type Plan struct {
-	ID          int64      `json:"id"`
-	Code        string     `json:"code"`
-	Number      string     `json:"number"` // "…/KH-UBND"
-	Title       string     `json:"title"`
-	IssuerCode  string     `json:"issuer"`
-	IssuedOn    Date       `json:"issuedOn,omitempty"`
-	Place       string     `json:"place,omitempty"`
-	LegalBasis  string     `json:"legalBasis,omitempty"`
-	HorizonFrom string     `json:"horizonFrom,omitempty"` // a period id, e.g. "2022"
-	HorizonTo   string     `json:"horizonTo,omitempty"`   // e.g. "2025"
-	Signer      string     `json:"signer,omitempty"`
-	Demo        bool       `json:"demo,omitempty"`
-	Sections    []*Section `json:"sections,omitempty"`
-	Targets     []*Target  `json:"targets,omitempty"`
-	Tasks       []*Task    `json:"tasks,omitempty"`
+	ID          int64  `json:"id"`
+	Code        string `json:"code"`
+	Number      string `json:"number"` // "…/KH-UBND"
+	Title       string `json:"title"`
+	IssuerCode  string `json:"issuer"`
+	IssuedOn    Date   `json:"issuedOn,omitempty"`
+	Place       string `json:"place,omitempty"`
+	LegalBasis  string `json:"legalBasis,omitempty"`
+	HorizonFrom string `json:"horizonFrom,omitempty"` // a period id, e.g. "2022"
+	HorizonTo   string `json:"horizonTo,omitempty"`   // e.g. "2025"
+	Signer      string `json:"signer,omitempty"`
+	Demo        bool   `json:"demo,omitempty"`
+	// CoverageThreshold is the share of the expected units whose reports a
+	// period needs before a target's status is computed on it (issue 9);
+	// 0 means all of them.
+	CoverageThreshold float64 `json:"coverageThreshold,omitempty"`
+	// Figures is what the plan's pages and reports read by default:
+	// FiguresAll (drafts marked) or FiguresApproved; "" is FiguresAll.
+	Figures  string     `json:"figures,omitempty"`
+	Sections []*Section `json:"sections,omitempty"`
+	Targets  []*Target  `json:"targets,omitempty"`
+	Tasks    []*Task    `json:"tasks,omitempty"`
 }
 
 // Section is a numbered part of the plan's text ("II.2.4").

@@ -25,6 +25,30 @@ type Point struct {
 	// Estimated marks a value read under another tree that takes a unit's
 	// figures only in part (a split by declared shares; issue 10).
 	Estimated bool `json:"estimated,omitempty"`
+	// Coverage says how many of the units expected to report the figures
+	// behind the value did report them in the period (issue 9).
+	Coverage Coverage `json:"coverage"`
+}
+
+// Coverage of an aggregated value: of the units expected to report its
+// figures (by the kinds the elements are assigned to, valid in the
+// period), how many reported in the period itself (not carried forward).
+type Coverage struct {
+	Expected int `json:"expected"`
+	Reported int `json:"reported"`
+	// Approved counts the reporting units whose report is in an approved
+	// grid; the others are drafts (or submitted, not yet approved).
+	Approved int `json:"approved"`
+}
+
+// Meets reports whether the coverage reaches threshold, a share of the
+// expected units (0 or less, or above 1: all of them). With no unit
+// expected there is nothing to wait for.
+func (c Coverage) Meets(threshold float64) bool {
+	if threshold <= 0 || threshold > 1 {
+		threshold = 1
+	}
+	return c.Expected == 0 || float64(c.Reported) >= threshold*float64(c.Expected)-1e-9
 }
 
 // TargetProgress is where a target stands: its current value, the gap to
@@ -40,6 +64,19 @@ type TargetProgress struct {
 	HasProjection bool    `json:"hasProjection"`
 	Status        string  `json:"status"`
 	Series        []Point `json:"series"`
+	// Need is the change per period still needed from Current to reach the
+	// target by the deadline, Trend the change per period the series has
+	// kept (least squares); HasPace false: no current value, the target met
+	// or the deadline come (issue 9).
+	Need    float64 `json:"need,omitempty"`
+	Trend   float64 `json:"trend,omitempty"`
+	HasPace bool    `json:"hasPace,omitempty"`
+	// Milestones are the interim values per period from the baseline to
+	// the target, a straight line (index 0 is the baseline period).
+	Milestones []float64 `json:"milestones,omitempty"`
+	// Provisional is the newer value whose coverage is still below the
+	// plan's threshold, shown beside Current and never in its place.
+	Provisional *Point `json:"provisional,omitempty"`
 }
 
 // UnitProgress is a target's indicator for one unit of a breakdown.
@@ -49,6 +86,10 @@ type UnitProgress struct {
 	Gap    float64 `json:"gap"`
 	Meets  bool    `json:"meets"`
 	Status string  `json:"status"`
+	// Need and Trend per period, as TargetProgress's, for this unit.
+	Need    float64 `json:"need,omitempty"`
+	Trend   float64 `json:"trend,omitempty"`
+	HasPace bool    `json:"hasPace,omitempty"`
 }
 
 // AnalyticsService computes indicator values and target progress from the
@@ -78,6 +119,10 @@ type AnalyticsRequest struct {
 	Filters    []Dimension
 	// IncludeNumDen adds numerator and denominator columns.
 	IncludeNumDen bool
+	// IncludeCoverage adds the columns reported, expected and approved:
+	// the units that reported the value's figures in the period, of those
+	// expected to, and those of them whose report is approved (issue 9).
+	IncludeCoverage bool
 	// SkipRounding leaves values unrounded (indicators are rounded to their
 	// decimals otherwise).
 	SkipRounding bool

@@ -1,6 +1,7 @@
 package kehoach
 
 import (
+	"errors"
 	"math"
 	"regexp"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
 )
 
 // TextValueMaxLen bounds a text figure, in characters.
@@ -35,18 +37,37 @@ var (
 // point. A single dot in a non-integer stays a decimal point, as
 // computers write it.
 func plainNumber(s string, integer bool) string {
-	s = strings.ReplaceAll(s, " ", "")
+	s = strings.Map(dropSpace, s)
 	if groupedDecimal.MatchString(s) || (groupedInt.MatchString(s) && (integer || strings.Count(s, ".") > 1)) {
 		s = strings.ReplaceAll(s, ".", "")
 	}
 	return strings.ReplaceAll(s, ",", ".")
 }
 
+// dropSpace drops the spaces a person or a spreadsheet puts between digit
+// groups: ordinary, no-break (U+00A0) and narrow no-break (U+202F).
+func dropSpace(r rune) rune {
+	switch r {
+	case ' ', '\u00a0', '\u202f', '\u2009':
+		return -1
+	}
+	return r
+}
+
+// foldWidth reads fullwidth digits, signs and separators ("１２３", typed
+// with an East Asian input method) as their ASCII forms, so they are read
+// as the digits they show rather than refused or misread; other scripts'
+// digits stay, and are refused as not a number.
+func foldWidth(s string) string { return width.Narrow.String(s) }
+
 // ParseValue checks raw against the element's value type and returns the
 // canonical text and, for numeric and yes/no types, the number. The error
 // message is Vietnamese and says why, for showing beside the field.
 func (e *DataElement) ParseValue(raw string) (canon string, num float64, err error) {
 	s := strings.TrimSpace(raw)
+	if e.ValueType == TypeInteger || e.ValueType == TypeNumber {
+		s = strings.TrimSpace(foldWidth(s))
+	}
 	switch e.ValueType {
 	case TypeInteger:
 		s = plainNumber(s, true)
@@ -75,6 +96,9 @@ func (e *DataElement) ParseValue(raw string) (canon string, num float64, err err
 		return strconv.FormatInt(n, 10), float64(n), nil
 	case TypeNumber:
 		f, perr := strconv.ParseFloat(plainNumber(s, false), 64)
+		if errors.Is(perr, strconv.ErrRange) && math.IsInf(f, 0) {
+			return "", 0, Errorf(EINVALID, "quá lớn (%s)", raw)
+		}
 		if perr != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return "", 0, Errorf(EINVALID, "không phải là số (%q)", raw)
 		}

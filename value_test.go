@@ -39,6 +39,16 @@ func TestParseValue(t *testing.T) {
 		{"integer Inf", kehoach.TypeInteger, "Inf", bad, 0, "không phải là số"},
 		{"integer too large", kehoach.TypeInteger, "99999999999999999999", bad, 0, "quá lớn"},
 		{"integer beyond exact float", kehoach.TypeInteger, "9007199254740993", bad, 0, "quá lớn"},
+		// Issue 9: the page prints "11.564" and must read it back.
+		{"integer as the page prints it (issue 9)", kehoach.TypeInteger, "11.564", "11564", 11564, ""},
+		{"integer a million with dots", kehoach.TypeInteger, "1.000.000", "1000000", 1000000, ""},
+		{"integer with no-break spaces", kehoach.TypeInteger, "1\u00a0000\u202f000", "1000000", 1000000, ""},
+		{"integer fullwidth digits", kehoach.TypeInteger, "１１８", "118", 118, ""},
+		{"integer fullwidth grouped", kehoach.TypeInteger, "１．０００", "1000", 1000, ""},
+		{"integer Arabic-Indic digits refused", kehoach.TypeInteger, "١٢٣", bad, 0, "không phải là số"},
+		{"integer 22 digits (issue 9)", kehoach.TypeInteger, "1234567890123456789012", bad, 0, "quá lớn"},
+		{"integer Infinity (issue 9)", kehoach.TypeInteger, "Infinity", bad, 0, "không phải là số"},
+		{"integer only spaces", kehoach.TypeInteger, "   ", bad, 0, "không phải là số"},
 		{"integer largest exact", kehoach.TypeInteger, "9007199254740992", "9007199254740992", 9007199254740992, ""},
 
 		{"number", kehoach.TypeNumber, "3.25", "3.25", 3.25, ""},
@@ -59,7 +69,8 @@ func TestParseValue(t *testing.T) {
 		{"number nan lower case", kehoach.TypeNumber, "nan", bad, 0, "không phải là số"},
 		{"number Inf", kehoach.TypeNumber, "Inf", bad, 0, "không phải là số"},
 		{"number -Infinity", kehoach.TypeNumber, "-Infinity", bad, 0, "không phải là số"},
-		{"number overflow", kehoach.TypeNumber, "1e400", bad, 0, "không phải là số"},
+		{"number overflow", kehoach.TypeNumber, "1e400", bad, 0, "quá lớn"},
+		{"number fullwidth digits and comma", kehoach.TypeNumber, "３，５", "3.5", 3.5, ""},
 		{"number empty", kehoach.TypeNumber, "", bad, 0, "không phải là số"},
 		{"number text", kehoach.TypeNumber, "ba phẩy năm", bad, 0, "không phải là số"},
 

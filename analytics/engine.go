@@ -54,6 +54,10 @@ type Engine struct {
 	// hier holds the successor links for reading under the tree of a
 	// day (hierarchy.go, issue 10).
 	hier *hierarchy
+	// reportByForm and the approved grids (approval.go), by form code.
+	reportByForm                  map[string]*report
+	approvals                     map[approvalKey]bool
+	approvalVersion, approvalMeta int64
 	// fromSnapshot and rowsScanned describe the last full load.
 	fromSnapshot bool
 	rowsScanned  int64
@@ -77,6 +81,9 @@ type element struct {
 	el     *kehoach.DataElement
 	ptype  period.Type
 	series map[string]*series // by disaggregation; "" is the default
+	// report is the report of the form collecting the element (report.go);
+	// nil: the element is its own report.
+	report *report
 }
 
 // series is a dense matrix rows × width, NaN where nothing is reported.
@@ -95,6 +102,8 @@ type series struct {
 type indicator struct {
 	ind      *kehoach.Indicator
 	num, den *expr.Expr
+	// elems are the elements it reads, for its coverage (coverage.go).
+	elems []*element
 }
 
 // New returns an engine reading from src. It loads on first use.
@@ -124,6 +133,14 @@ func fromOrdinal(t period.Type, o int) period.Period {
 func (e *Engine) Refresh(ctx context.Context) error {
 	e.refresh.Lock()
 	defer e.refresh.Unlock()
+	if err := e.refreshData(ctx); err != nil {
+		return err
+	}
+	return e.refreshApprovals(ctx)
+}
+
+// refreshData catches up with the figures (and reloads on new metadata).
+func (e *Engine) refreshData(ctx context.Context) error {
 	data, meta, err := e.src.Versions(ctx)
 	if err != nil {
 		return err
@@ -210,7 +227,12 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 		if err != nil {
 			return fmt.Errorf("analytics: indicator %s: %w", ind.Code, err)
 		}
-		fresh.indicators[ind.Code] = &indicator{ind: ind, num: num, den: den}
+		x := &indicator{ind: ind, num: num, den: den}
+		x.elems = fresh.refs(x)
+		fresh.indicators[ind.Code] = x
+	}
+	if err := fresh.groupForms(ctx, e.src); err != nil {
+		return err
 	}
 	// Start from the snapshot when there is a current one, then read the
 	// figures saved after it; otherwise read every figure.
@@ -229,6 +251,9 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 		}
 	}
 	fresh.fromSnapshot = since > 0
+	if fresh.fromSnapshot {
+		fresh.recount()
+	}
 	var rows int64
 	upto, err := e.src.ScanValues(ctx, since, func(v RawValue) { rows++; fresh.apply(v) })
 	if err != nil {
@@ -240,6 +265,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	e.pre, e.pos, e.end, e.bounded, e.kindPrefix = fresh.pre, fresh.pos, fresh.end, fresh.bounded, fresh.kindPrefix
 	e.elements, e.elementByID, e.indicators = fresh.elements, fresh.elementByID, fresh.indicators
 	e.hier = fresh.hier // issue 10
+	e.reportByForm, e.approvals = fresh.reportByForm, nil
 	e.dataVersion, e.metaVersion, e.loaded = upto, meta, true
 	e.fromSnapshot, e.rowsScanned = fresh.fromSnapshot, rows
 	return nil
@@ -319,7 +345,17 @@ func (e *Engine) apply(v RawValue) {
 	if v.HasNum && !v.Deleted {
 		num = v.Num
 	}
-	s.set(u, ordinal(p), num)
+	o := ordinal(p)
+	if x.report != nil {
+		// Keep the unit's report for the period counted (report.go).
+		switch had := !math.IsNaN(s.at(u, o)); {
+		case !had && !math.IsNaN(num):
+			x.report.count(u, o, 1)
+		case had && math.IsNaN(num):
+			x.report.count(u, o, -1)
+		}
+	}
+	s.set(u, o, num)
 }
 
 // set stores value at (unit, ordinal), growing the matrix as needed.

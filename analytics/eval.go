@@ -32,14 +32,24 @@ func spanOf(pt period.Type, p period.Period) span {
 
 // unitValue aggregates one unit's figures of series s over the span by the
 // element's rule; NaN if the unit reported nothing that counts.
-func unitValue(agg string, s *series, unit int32, sp span) float64 {
+// With the element's report (rp not nil) a stock or state is read from the
+// unit's latest report as a whole (report.go). With keep (approved figures
+// only, approval.go) a period's figures count only when keep says so.
+func unitValue(agg string, s *series, rp *report, unit int32, sp span, keep func(o int) bool) float64 {
 	row := s.rowOf[unit]
 	if row < 0 {
 		return math.NaN()
 	}
+	if agg == kehoach.AggLast && rp != nil {
+		o, ok := rp.latest(unit, sp.last, keep)
+		if !ok {
+			return math.NaN()
+		}
+		return s.at(unit, o)
+	}
 	vals := s.data[int(row)*s.width : int(row+1)*s.width]
 	at := func(o int) float64 {
-		if o < s.base || o >= s.base+s.width {
+		if o < s.base || o >= s.base+s.width || (keep != nil && !keep(o)) {
 			return math.NaN()
 		}
 		return vals[o-s.base]
@@ -47,7 +57,7 @@ func unitValue(agg string, s *series, unit int32, sp span) float64 {
 	switch agg {
 	case kehoach.AggLast:
 		for o := min(sp.last, s.base+s.width-1); o >= s.base; o-- {
-			if v := vals[o-s.base]; !math.IsNaN(v) {
+			if v := vals[o-s.base]; !math.IsNaN(v) && (keep == nil || keep(o)) {
 				return v
 			}
 		}
@@ -92,6 +102,8 @@ type scope struct {
 	p          period.Period
 	from, to   string
 	memberMemo []int32
+	// approved reads approved figures only (approval.go).
+	approved bool
 }
 
 // members returns the units of the subtree valid in the period, root first.
@@ -136,7 +148,11 @@ func (sc *scope) each(r expr.Ref, fn func(v float64)) (x *element, ok bool) {
 			if s.rowOf[u] < 0 {
 				continue
 			}
-			if v := unitValue(agg, s, u, sp); !math.IsNaN(v) {
+			var keep func(o int) bool
+			if sc.approved {
+				keep = func(o int) bool { return sc.e.approved(x.report, u, o) }
+			}
+			if v := unitValue(agg, s, x.report, u, sp, keep); !math.IsNaN(v) {
 				fn(v)
 				ok = true
 			}
@@ -217,6 +233,7 @@ func (e *Engine) newScope(unit int32, p period.Period) *scope {
 type qperiod struct {
 	p            period.Period
 	from, to, id string
+	approved     bool // approved figures only
 }
 
 func newQPeriod(p period.Period) qperiod {
@@ -224,14 +241,18 @@ func newQPeriod(p period.Period) qperiod {
 }
 
 // point evaluates an indicator for a unit and a period. Callers hold e.mu.
-func (e *Engine) point(ind *indicator, unit int32, p period.Period) kehoach.Point {
+func (e *Engine) point(ind *indicator, unit int32, p period.Period, approved bool) kehoach.Point {
 	q := newQPeriod(p)
+	q.approved = approved
 	return e.pointAt(ind, unit, &q)
 }
 
 // pointAt is point for a prepared period. Callers hold e.mu.
 func (e *Engine) pointAt(ind *indicator, unit int32, q *qperiod) kehoach.Point {
-	return evalPoint(ind, &scope{e: e, root: unit, p: q.p, from: q.from, to: q.to}, q.id)
+	sc := &scope{e: e, root: unit, p: q.p, from: q.from, to: q.to, approved: q.approved}
+	pt := evalPoint(ind, sc, q.id)
+	pt.Coverage = e.coverage(ind.elems, sc)
+	return pt
 }
 
 // evalPoint evaluates an indicator in env, the point of period id.

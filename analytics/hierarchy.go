@@ -242,7 +242,7 @@ func (sc *hscope) each(r expr.Ref, fn func(v, w float64)) (x *element, ok bool) 
 			if s.rowOf[m.u] < 0 || (stock && sc.superseded(m.u)) {
 				continue
 			}
-			if v := unitValue(x.el.Aggregation, s, m.u, sp); !math.IsNaN(v) {
+			if v := unitValue(x.el.Aggregation, s, x.report, m.u, sp, nil); !math.IsNaN(v) {
 				fn(v, m.w)
 				ok = true
 				if m.w < 1-1e-9 {
@@ -360,7 +360,7 @@ func (e *Engine) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf
 	}
 	out := make([]*kehoach.TargetProgress, 0, len(plan.Targets))
 	for _, t := range plan.Targets {
-		tp, err := e.targetProgressUnder(t, asOfP, v)
+		tp, err := e.targetProgressUnder(t, asOfP, plan.CoverageThreshold, figuresMode(ctx), v)
 		if err != nil {
 			return nil, err
 		}
@@ -370,8 +370,9 @@ func (e *Engine) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf
 }
 
 // pointUnder is point under view v (nil: as it was). Callers hold e.mu.
-func (e *Engine) pointUnder(v *hview, ind *indicator, u int32, p period.Period) kehoach.Point {
+func (e *Engine) pointUnder(v *hview, ind *indicator, u int32, p period.Period, approved bool) kehoach.Point {
 	q := newQPeriod(p)
+	q.approved = approved // as it was; under another tree all figures are read (not yet split by approval)
 	if v == nil {
 		return e.pointAt(ind, u, &q)
 	}
@@ -413,7 +414,7 @@ func (e *Engine) TargetBreakdownUnder(ctx context.Context, t *kehoach.Target, ki
 		if n.unit.Kind != kind || !n.validDuring(v.date, v.date) {
 			continue
 		}
-		out = append(out, unitProgress(t, n.unit, e.pointUnder(v, ind, m.u, p)))
+		out = append(out, unitProgress(t, n.unit, e.pointUnder(v, ind, m.u, p, figuresMode(ctx))))
 	}
 	rankBreakdown(t, out)
 	return out, nil

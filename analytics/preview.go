@@ -40,5 +40,5 @@ func (e *Engine) PreviewIndicator(ctx context.Context, ind *kehoach.Indicator, u
 	if !ok {
 		return kehoach.Point{}, kehoach.Errorf(kehoach.ENOTFOUND, "không có đơn vị mã %q", unitCode)
 	}
-	return e.point(&indicator{ind: ind, num: num, den: dx}, u, p), nil
+	return e.point(&indicator{ind: ind, num: num, den: dx}, u, p, figuresMode(ctx)), nil
 }

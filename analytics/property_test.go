@@ -72,7 +72,11 @@ type tableSource struct {
 	mu      sync.Mutex
 	version int64
 	rows    map[propKey]*propRow
+	// forms, when set, group the elements into reports (report.go).
+	forms []*kehoach.Form
 }
+
+func (s *tableSource) FindForms(ctx context.Context) ([]*kehoach.Form, error) { return s.forms, nil }
 
 func newTableSource() *tableSource {
 	return &tableSource{fakeSource: &fakeSource{}, rows: map[propKey]*propRow{}}
@@ -158,6 +162,9 @@ type pworld struct {
 	// live holds the figures as last written: element id → unit id →
 	// live figures.
 	live map[int64]map[int64][]pfig
+	// form groups elements into the reports of forms (odd seeds; even
+	// seeds have no forms): element id → the elements of its form.
+	form map[int64][]*pelem
 }
 
 func newWorld(seed uint64) *pworld {
@@ -170,6 +177,9 @@ func newWorld(seed uint64) *pworld {
 	}
 	w.genTree()
 	w.genElements()
+	if seed%2 == 1 {
+		w.genForms()
+	}
 	return w
 }
 
@@ -287,6 +297,29 @@ func (w *pworld) genElements() {
 	}
 	for range r.IntN(3) {
 		mk(propRules[r.IntN(len(propRules))], propTypes[r.IntN(len(propTypes))])
+	}
+}
+
+// genForms puts the elements of each period type on one or two forms, at
+// random, so that stocks and states are carried by whole report.
+func (w *pworld) genForms() {
+	w.form = map[int64][]*pelem{}
+	for _, pt := range propTypes {
+		var groups [2][]*pelem
+		for _, el := range w.elems {
+			if el.pt == pt {
+				g := w.r.IntN(2)
+				groups[g] = append(groups[g], el)
+			}
+		}
+		for g, els := range groups {
+			f := &kehoach.Form{Code: fmt.Sprintf("F_%s_%d", pt, g), PeriodType: pt.String()}
+			for _, el := range els {
+				f.Elements = append(f.Elements, el.code)
+				w.form[el.id] = els
+			}
+			w.src.forms = append(w.src.forms, f)
+		}
 	}
 }
 
@@ -478,6 +511,26 @@ func (w *pworld) unitValue(el *pelem, unit int64, q period.Period) (float64, boo
 		}
 		return 0, true
 	case kehoach.AggLast:
+		if group := w.form[el.id]; group != nil {
+			// By whole report: the unit's latest period on or before q's
+			// end with a figure of any element of the form; el's figure
+			// there, or none.
+			var latest period.Period
+			found := false
+			for _, g := range group {
+				for _, f := range w.liveFigures()[g.id][unit] {
+					if !f.p.End().After(q.End()) && (!found || latest.End().Before(f.p.End())) {
+						latest, found = f.p, true
+					}
+				}
+			}
+			for _, f := range figs {
+				if found && f.p == latest {
+					return f.v, true
+				}
+			}
+			return 0, false
+		}
 		var best *pfig
 		for i, f := range figs {
 			if f.p.End().After(q.End()) {
@@ -719,6 +772,47 @@ func (w *pworld) describe(x *pexpr, root int, q period.Period) string {
 	return b.String()
 }
 
+// coverage recomputes a value's coverage (progress.go): the members whose
+// kind reports one of the expression's elements, and those of them with a
+// live figure of one of those elements in q itself (for an element of
+// longer periods, in the one holding q's end).
+func (w *pworld) coverage(x *pexpr, root int, q period.Period) kehoach.Coverage {
+	var c kehoach.Coverage
+	els := x.elements()
+	for _, m := range w.members(root, q) {
+		u := w.units[m]
+		expected, reported := false, false
+		for _, el := range els {
+			if !slices.Contains(el.kinds, u.kind) {
+				continue
+			}
+			expected = true
+			for _, f := range w.liveFigures()[el.id][u.id] {
+				inside := !f.p.Start().Before(q.Start()) && !f.p.End().After(q.End())
+				if el.pt.PerYear() < q.Type.PerYear() {
+					inside = !f.p.Start().After(q.End()) && !f.p.End().Before(q.End())
+				}
+				reported = reported || inside
+			}
+		}
+		if expected {
+			c.Expected++
+			if reported {
+				c.Reported++
+			}
+		}
+	}
+	return c
+}
+
+// covered is Coverage.Meets written out: all units for a threshold of 0.
+func (w *pworld) covered(c kehoach.Coverage, threshold float64) bool {
+	if threshold == 0 {
+		threshold = 1
+	}
+	return c.Expected == 0 || float64(c.Reported) >= threshold*float64(c.Expected)
+}
+
 // ---------------------------------------------------------------------------
 // The tests.
 
@@ -800,6 +894,13 @@ func propCase(t *testing.T, seed uint64, st *propStats) bool {
 		}
 		if reloaded {
 			st.reloads++
+		}
+		if c := w.coverage(x, root, p); pt.Coverage != c {
+			t.Errorf("seed %d, query %d: %s for %s in %s: coverage %+v, recomputed %+v\n  writes just before: %v%s",
+				seed, q, x, w.units[root].code, p, pt.Coverage, c, recent, w.describe(x, root, p))
+			if bad++; bad >= 3 {
+				return false
+			}
 		}
 		switch {
 		case want.fragile:
@@ -891,6 +992,10 @@ func progressCase(t *testing.T, seed uint64) (rows, targets int, ok bool) {
 			return pt, fmt.Errorf("IndicatorValue(%s, %s, %s) = %v (%v), recomputed %v (%v)%s",
 				exprs[i], w.units[root].code, p, pt.Value, pt.HasValue, want.v, want.ok, w.describe(exprs[i], root, p))
 		}
+		if want := w.coverage(exprs[i], root, p); pt.Coverage != want {
+			return pt, fmt.Errorf("IndicatorValue(%s, %s, %s): coverage %+v, recomputed %+v%s",
+				exprs[i], w.units[root].code, p, pt.Coverage, want, w.describe(exprs[i], root, p))
+		}
 		return pt, nil
 	}
 	samePoint := func(a, b kehoach.Point) bool {
@@ -917,7 +1022,7 @@ func progressCase(t *testing.T, seed uint64) (rows, targets int, ok bool) {
 				}
 			}
 		}
-		plan = &kehoach.Plan{Code: "P"}
+		plan = &kehoach.Plan{Code: "P", CoverageThreshold: []float64{0, 0.5, 1}[w.r.IntN(3)]}
 		for k := range 1 + w.r.IntN(4) {
 			i := w.r.IntN(len(exprs))
 			root := w.randScope()
@@ -968,10 +1073,21 @@ func progressCase(t *testing.T, seed uint64) (rows, targets int, ok bool) {
 				// The latest year with a value that does not start after
 				// the latest figure reported of the indicator's elements.
 				for j, p := range years {
-					if series[j].HasValue && !latest.Before(p.Start()) {
+					if series[j].HasValue && !latest.Before(p.Start()) && w.covered(series[j].Coverage, plan.CoverageThreshold) {
 						at = j
 					}
 				}
+			}
+			// The provisional point: the newest after it with a report.
+			var wantProv *kehoach.Point
+			for j := len(series) - 1; asOf == "" && j > at; j-- {
+				if series[j].HasValue && series[j].Coverage.Reported > 0 {
+					wantProv = &series[j]
+					break
+				}
+			}
+			if (wantProv == nil) != (tp.Provisional == nil) || (wantProv != nil && !samePoint(*wantProv, *tp.Provisional)) {
+				return fail("target %s: provisional %+v, want %+v", tg.Code, tp.Provisional, wantProv)
 			}
 			what := fmt.Sprintf("target %s (%s %s %v over %s, %s..%s, as of %q)", tg.Code, exprs[i], tg.Op, tg.Value, tg.ScopeCode, tg.BaselinePeriod, tg.Deadline, asOf)
 			if !samePoint(tp.Baseline, series[0]) {

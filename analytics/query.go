@@ -165,6 +165,15 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 		// Issue 10: which values take a unit's figures only in part.
 		res.Headers = append(res.Headers, kehoach.AnalyticsHeader{Name: "estimated", Column: "Ước tính", ValueType: "BOOLEAN"})
 	}
+	if req.IncludeCoverage {
+		// Coverage (issue 9), after DHIS2's ACTUAL_REPORTS and
+		// EXPECTED_REPORTS: units that reported in the period, of those
+		// expected to.
+		res.Headers = append(res.Headers,
+			kehoach.AnalyticsHeader{Name: "reported", Column: "Đơn vị đã báo cáo", ValueType: "INTEGER"},
+			kehoach.AnalyticsHeader{Name: "expected", Column: "Đơn vị phải báo cáo", ValueType: "INTEGER"},
+			kehoach.AnalyticsHeader{Name: "approved", Column: "Đơn vị đã được duyệt", ValueType: "INTEGER"})
+	}
 
 	// Rows come in the order of the row dimensions' items, dx varying
 	// slowest as given. Large questions compute their points on every core
@@ -224,6 +233,9 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 				if hv != nil {
 					row = append(row, strconv.FormatBool(pt.Estimated))
 				}
+				if req.IncludeCoverage {
+					row = append(row, strconv.Itoa(pt.Coverage.Reported), strconv.Itoa(pt.Coverage.Expected), strconv.Itoa(pt.Coverage.Approved))
+				}
 				res.Rows = append(res.Rows, row)
 			}
 		}
@@ -248,6 +260,9 @@ func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []perio
 		return pts, nil
 	}
 	qps := qperiods(pe)
+	for i := range qps {
+		qps[i].approved = figuresMode(ctx) // issue 9: approved figures only
+	}
 	at := func(i int) kehoach.Point {
 		p := i % len(pe)
 		u := (i / len(pe)) % len(ou)
@@ -320,7 +335,7 @@ func (e *Engine) resolveDX(items []string) ([]dxItem, error) {
 			ref := "#{" + code + "}"
 			out = append(out, dxItem{code: code, name: el.el.Name, ind: &indicator{
 				ind: &kehoach.Indicator{Code: code, Name: el.el.Name, Numerator: ref, Denominator: "1", Factor: 1},
-				num: expr.MustParse(ref), den: expr.MustParse("1"),
+				num: expr.MustParse(ref), den: expr.MustParse("1"), elems: []*element{el},
 			}})
 			continue
 		}

@@ -41,7 +41,7 @@ func (e *Engine) IndicatorValue(ctx context.Context, indCode, unitCode, pid stri
 	if err != nil {
 		return kehoach.Point{}, err
 	}
-	return e.point(ind, u, p), nil
+	return e.point(ind, u, p, figuresMode(ctx)), nil
 }
 
 // PlanProgress returns every target of plan as of year asOf ("" = the latest
@@ -51,14 +51,17 @@ func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 }
 
 // targetProgress computes one target's series from its baseline to its
-// deadline and its status as of asOf. Callers hold e.mu.
-func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period) (*kehoach.TargetProgress, error) {
-	return e.targetProgressUnder(t, asOf, nil)
+// deadline and its status as of asOf; without asOf, as of the latest
+// period whose coverage reaches the plan's threshold, a newer period with
+// reports below it being the provisional value (issue 9). Callers hold
+// e.mu.
+func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period, threshold float64, approved bool) (*kehoach.TargetProgress, error) {
+	return e.targetProgressUnder(t, asOf, threshold, approved, nil)
 }
 
 // targetProgressUnder is targetProgress under the tree of view v (nil: as
 // it was; issue 10). Callers hold e.mu.
-func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, v *hview) (*kehoach.TargetProgress, error) {
+func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, threshold float64, approved bool, v *hview) (*kehoach.TargetProgress, error) {
 	ind, u, err := e.lookup(t.IndicatorCode, t.ScopeCode)
 	if err != nil {
 		return nil, err
@@ -76,17 +79,33 @@ func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, v *h
 	latest, reported := e.latestReported(ind)
 	at := -1
 	for i, p := range periods {
-		pt := e.pointUnder(v, ind, u, p)
+		pt := e.pointUnder(v, ind, u, p, approved)
 		tp.Series = append(tp.Series, pt)
 		switch {
 		case !asOf.IsZero():
 			if p == asOf {
 				at = i
 			}
-		case pt.HasValue && reported && !latest.End().Before(p.Start()):
-			// The latest period with a figure actually reported; later ones
-			// would only show stocks carried forward.
+		case pt.HasValue && reported && !latest.End().Before(p.Start()) && (v != nil || readCoverage(pt, approved).Meets(threshold)):
+			// The latest period with a figure actually reported by enough of
+			// the units; later ones would only show stocks carried forward.
+			// (Under another day's tree coverage is not counted yet.)
 			at = i
+		}
+	}
+	if asOf.IsZero() {
+		// The newest period with any report after the one the status is
+		// computed on: provisional.
+		for i := len(tp.Series) - 1; i > at; i-- {
+			// Drafts count here: unapproved figures are what is provisional.
+			if pt := tp.Series[i]; pt.HasValue && pt.Coverage.Reported > 0 {
+				if approved {
+					// The provisional value is the drafts' own.
+					pt = e.pointUnder(v, ind, u, periods[i], false)
+				}
+				tp.Provisional = &pt
+				break
+			}
 		}
 	}
 	if len(tp.Series) > 0 {
@@ -99,6 +118,8 @@ func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, v *h
 		tp.Series = nil
 	}
 	tp.Status, tp.Projection, tp.HasProjection = Status(t, tp.Series, tp.Baseline, at, len(periods)-1-at)
+	tp.Need, tp.Trend, tp.HasPace = Pace(t, tp.Series, at, len(periods)-1-at)
+	tp.Milestones = Milestones(t, tp.Baseline, len(periods))
 	if tp.Current.HasValue {
 		tp.Gap = t.Value - tp.Current.Value
 	}
@@ -146,13 +167,33 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 	if err != nil {
 		return nil, err
 	}
+	// The pace of each unit: its series from the baseline to p, and the
+	// periods from p to the deadline.
+	var history []period.Period
+	toDeadline := 0
+	if base, err := period.Parse(t.BaselinePeriod); err == nil && base.Type == p.Type && !p.Before(base) {
+		history = period.Range(base, p)
+	}
+	if dl, err := period.Parse(t.Deadline); err == nil && dl.Type == p.Type && !dl.Before(p) {
+		toDeadline = len(period.Range(p, dl)) - 1
+	}
+	approved := figuresMode(ctx)
 	var out []*kehoach.UnitProgress
 	for _, u := range e.newScope(root, p).members() {
 		n := e.units[u]
 		if n.unit.Kind != kind {
 			continue
 		}
-		out = append(out, unitProgress(t, n.unit, e.point(ind, u, p)))
+		up := unitProgress(t, n.unit, e.point(ind, u, p, approved))
+		if len(history) > 0 && toDeadline > 0 {
+			series := make([]kehoach.Point, len(history))
+			for i, hp := range history[:len(history)-1] {
+				series[i] = e.point(ind, u, hp, approved)
+			}
+			series[len(series)-1] = up.Point
+			up.Need, up.Trend, up.HasPace = Pace(t, series, len(series)-1, toDeadline)
+		}
+		out = append(out, up)
 	}
 	rankBreakdown(t, out)
 	return out, nil
@@ -199,4 +240,14 @@ func rankBreakdown(t *kehoach.Target, out []*kehoach.UnitProgress) {
 		}
 		return vntext.Compare(a.Unit.Name, b.Unit.Name)
 	})
+}
+
+// readCoverage is the coverage of the figures read: with approved figures
+// only, a unit counts as reported when its report is approved.
+func readCoverage(pt kehoach.Point, approved bool) kehoach.Coverage {
+	c := pt.Coverage
+	if approved {
+		c.Reported = c.Approved
+	}
+	return c
 }

@@ -91,8 +91,12 @@ func benchFixture(b *testing.B) *fixture {
 }
 
 func benchQuery(b *testing.B, req func(*Questions) *kehoach.AnalyticsRequest) {
+	benchQueryIn(context.Background(), b, req)
+}
+
+// benchQueryIn is benchQuery asking in ctx (approved figures only, say).
+func benchQueryIn(ctx context.Context, b *testing.B, req func(*Questions) *kehoach.AnalyticsRequest) {
 	f := benchFixture(b)
-	ctx := context.Background()
 	r := req(f.q)
 	b.ReportAllocs()
 	for b.Loop() {

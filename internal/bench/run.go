@@ -34,6 +34,31 @@ func (s *Source) ScanValues(ctx context.Context, since int64, fn func(analytics.
 	return s.ValueSource.ScanValues(ctx, since, func(v analytics.RawValue) { s.Rows.Add(1); fn(v) })
 }
 
+// FindForms passes the forms on, so that the engine measured carries
+// stocks by whole report as the server's does (issue 9).
+func (s *Source) FindForms(ctx context.Context) ([]*kehoach.Form, error) {
+	if fs, ok := s.ValueSource.(analytics.FormSource); ok {
+		return fs.FindForms(ctx)
+	}
+	return nil, nil
+}
+
+// ApprovalVersion and FindApprovedGrids pass the approvals on, so that the
+// engine measured counts approved reports as the server's does (issue 9).
+func (s *Source) ApprovalVersion(ctx context.Context) (int64, error) {
+	if as, ok := s.ValueSource.(analytics.ApprovalSource); ok {
+		return as.ApprovalVersion(ctx)
+	}
+	return 0, nil
+}
+
+func (s *Source) FindApprovedGrids(ctx context.Context) ([]analytics.ApprovedGrid, error) {
+	if as, ok := s.ValueSource.(analytics.ApprovalSource); ok {
+		return as.FindApprovedGrids(ctx)
+	}
+	return nil, nil
+}
+
 // snapSource is a Source that also keeps snapshots.
 type snapSource struct {
 	*Source

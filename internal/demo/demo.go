@@ -96,6 +96,9 @@ func BuildAt(src []byte, now time.Time) (*kehoach.Bundle, error) {
 	if err := g.values(); err != nil {
 		return nil, err
 	}
+	if err := g.submissions(); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 
@@ -151,13 +154,9 @@ func (g *gen) villages() {
 // values generates figures for every element with parameters, for every
 // unit that reports it, for every period of its form from From to To.
 func (g *gen) values() error {
-	from, err := period.Parse(g.p.From)
+	from, to, err := g.span()
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	to, err := period.Parse(g.p.To)
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return err
 	}
 	// Periods that start before the clock's quarter are past: the demo has
 	// figures for them; the current quarter is left for the reporters.
@@ -376,4 +375,15 @@ func Successors(b *kehoach.Bundle, code string, d kehoach.Date) []string {
 		}
 	}
 	return kept
+}
+
+// span returns the demo's first and last periods (From, To).
+func (g *gen) span() (from, to period.Period, err error) {
+	if from, err = period.Parse(g.p.From); err != nil {
+		return from, to, fmt.Errorf("demo: %w", err)
+	}
+	if to, err = period.Parse(g.p.To); err != nil {
+		return from, to, fmt.Errorf("demo: %w", err)
+	}
+	return from, to, nil
 }

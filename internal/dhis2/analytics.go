@@ -101,6 +101,7 @@ func ParseAnalyticsParams(raw string) (*AnalyticsParams, error) {
 		to   *bool
 	}{
 		{"includeNumDen", &req.IncludeNumDen}, {"skipRounding", &req.SkipRounding},
+		{"includeCoverage", &req.IncludeCoverage}, // coverage columns (issue 9)
 		{"skipMeta", &p.SkipMeta}, {"skipData", &p.SkipData},
 		{"showHierarchy", &p.ShowHierarchy}, {"hierarchyMeta", &p.HierarchyMeta},
 	} {

@@ -40,7 +40,7 @@ type AnalyticsParams struct {
 
 // readParams are the parameters ParseAnalyticsParams reads.
 var readParams = []string{
-	"dimension", "filter", "includeNumDen", "skipRounding", "relativePeriodDate", "hierarchyDate",
+	"dimension", "filter", "includeNumDen", "skipRounding", "includeCoverage", "figures", "relativePeriodDate", "hierarchyDate",
 	"skipMeta", "skipData", "showHierarchy", "hierarchyMeta",
 }
 

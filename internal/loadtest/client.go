@@ -277,6 +277,11 @@ func gridFields(body string) (url.Values, bool) {
 			continue
 		}
 		if tag == "input" {
+			// As a browser does, an unchecked checkbox posts nothing (the
+			// grid's "Xóa" controls, issue 9).
+			if attr(attrs, "type") == "checkbox" && !strings.Contains(attrs, " checked") {
+				continue
+			}
 			out.Set(name, attr(attrs, "value"))
 			continue
 		}

@@ -553,6 +553,9 @@ func (r *run) save(ctx context.Context, rp *reporter, fields url.Values, vals ma
 			return nil, false
 		}
 		form.Set(k.field(), v)
+		// The reporter stands by the random figures: confirmed against the
+		// plausibility warnings (issue 9) as a person ticks "Số liệu đúng".
+		form.Set("k."+k.Unit+"."+k.Element, "1")
 	}
 	p := rp.person
 	r.expect.attempt(vals, p.username)

@@ -53,6 +53,9 @@ func (db *DB) loadBundle(ctx context.Context, b *kehoach.Bundle, by string, only
 			return false, db.classify(err)
 		}
 	}
+	if err := loadSubmissions(ctx, tx, b.Submissions); err != nil { // issue 9: the demo's approved past
+		return false, db.classify(err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE counters SET n = n + 1 WHERE name = 'meta'`); err != nil {
 		return false, db.classify(fmt.Errorf("store: meta version: %w", err))
 	}
@@ -125,6 +128,9 @@ func insertBundleMeta(ctx context.Context, tx *sql.Tx, b *kehoach.Bundle) error 
 	}
 	for _, p := range b.Plans {
 		if err := insertPlan(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := insertPlanTrust(ctx, tx, p); err != nil { // issue 9
 			return err
 		}
 	}

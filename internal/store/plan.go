@@ -107,5 +107,9 @@ func (db *DB) FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error)
 			t.Coordinators = append(t.Coordinators, code)
 		}
 	}
-	return p, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// trust (issue 9): coverage threshold and default figures
+	return p, db.readPlanTrust(ctx, p)
 }

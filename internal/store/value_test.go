@@ -144,11 +144,11 @@ func TestSaveFormValues(t *testing.T) {
 				t.Errorf("data version after a save that changed nothing = %d, want 1", v)
 			}
 
-			// 3. An update, a deletion (empty string, even with spaces) and
-			// an unchanged figure.
+			// 3. An update, a deletion (the empty string; spaces alone are
+			// refused, TestSaveBlankIsNotRemoval) and an unchanged figure.
 			res = save(t, db.db, "BM_BAN_NAM", "2024", vals{
 				"B1": {"HGD_VH": "110", "HGD_TONG": "120"},
-				"B2": {"HGD_TONG": "  "},
+				"B2": {"HGD_TONG": ""},
 			})
 			wantResult(t, res, 0, 1, 1, 1)
 			want = []string{"B1.BAN_VH/2024=true@1", "B1.HGD_TONG/2024=120@1", "B1.HGD_VH/2024=110@2"}

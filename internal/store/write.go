@@ -333,6 +333,11 @@ func parseCell(el *kehoach.DataElement, u *kehoach.Unit, o writeOpts, in kehoach
 	}
 	c = cell{el: el, unit: u, coc: in.Disagg, comment: vntext.NFC(in.Comment), orig: in.Original, check: in.HasOriginal}
 	raw := vntext.NFC(in.Value)
+	if raw == "" && in.Value != "" {
+		// Only spaces: a slip, not a request to remove (issue 9). Removal
+		// is the deliberate empty value.
+		return c, el.Name + ": chỉ có khoảng trắng, không phải là số liệu; số liệu đã lưu không bị xóa (muốn xóa, gửi giá trị rỗng)"
+	}
 	if raw == "" {
 		c.del, c.num = true, math.NaN()
 		c.same = in.HasOriginal && in.Original == ""

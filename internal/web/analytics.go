@@ -94,6 +94,7 @@ func (h *handler) analytics(r *http.Request) (*kehoach.AnalyticsResponse, error)
 			return nil, kehoach.Errorf(kehoach.EFORBIDDEN, "ou: cần nêu mã đơn vị thuộc phạm vi của tài khoản (LEVEL-n hay CHILDREN đi kèm mã đơn vị).")
 		}
 	}
+	r, _ = withFigures(r, &kehoach.Plan{}) // ?figures=approved (issue 9)
 	ctx, cancel := context.WithTimeout(r.Context(), analyticsTimeout)
 	defer cancel()
 	res, err := h.Services.Analytics.Analytics(ctx, req)

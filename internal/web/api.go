@@ -68,6 +68,15 @@ type apiTarget struct {
 	StatusLabel string          `json:"statusLabel"`
 	Baseline    *float64        `json:"baseline"`
 	Series      []kehoach.Point `json:"series"`
+	// Coverage of the current value and the newer, provisional value
+	// (issue 9).
+	Coverage    kehoach.Coverage `json:"coverage"`
+	Provisional *kehoach.Point   `json:"provisional,omitempty"`
+	// The pace still needed per year and the trend, and the milestones.
+	Need       *float64  `json:"need"`
+	Trend      *float64  `json:"trend"`
+	HasPace    bool      `json:"hasPace"`
+	Milestones []float64 `json:"milestones,omitempty"`
 }
 
 func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
@@ -82,6 +91,7 @@ func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
 		h.jsonError(w, r, err)
 		return
 	}
+	r, _ = withFigures(r, plan)
 	progress, err := h.Services.Analytics.PlanProgress(r.Context(), plan, r.URL.Query().Get("asof"))
 	if err != nil {
 		h.jsonError(w, r, err)
@@ -104,6 +114,8 @@ func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
 			Gap: ptr(tp.Gap, c.HasValue), Projection: ptr(tp.Projection, tp.HasProjection),
 			Status: tp.Status, StatusLabel: locale.VI.Status(tp.Status),
 			Baseline: ptr(tp.Baseline.Value, tp.Baseline.HasValue), Series: tp.Series,
+			Coverage: c.Coverage, Provisional: tp.Provisional,
+			Need: ptr(tp.Need, tp.HasPace), Trend: ptr(tp.Trend, tp.HasPace), HasPace: tp.HasPace, Milestones: tp.Milestones,
 		}
 	}
 	out := struct {

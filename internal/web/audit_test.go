@@ -18,7 +18,8 @@ import (
 func saveFigure(t *testing.T, do func(url.Values) (*http.Response, string), form, period, cell, value string) {
 	t.Helper()
 	unit := cell[:strings.Index(cell, "_B0")] // the commune of a village
-	resp, body := do(url.Values{"unit": {unit}, "form": {form}, "period": {period}, "v." + cell: {value}})
+	// "k.": the person stands by the figure, unusual or not (issue 9).
+	resp, body := do(url.Values{"unit": {unit}, "form": {form}, "period": {period}, "v." + cell: {value}, "k." + cell: {"1"}})
 	if resp.StatusCode != http.StatusSeeOther && !(resp.StatusCode == http.StatusOK && strings.Contains(body, "Đã lưu")) {
 		t.Fatalf("save %s = %s: status %d\n%s", cell, value, resp.StatusCode, excerpt(body))
 	}

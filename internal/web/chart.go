@@ -58,6 +58,13 @@ func sparkline(tp *kehoach.TargetProgress) template.HTML {
 		fmt.Fprintf(&b, `<line class="spark-proj" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"><title>Dự báo đến hạn: %s</title></line>`,
 			x(last), y(tp.Series[last].Value), x(periods-1), y(tp.Projection), locale.VI.Percent(tp.Projection))
 	}
+	// The interim milestones, baseline to target (issue 9).
+	for i, m := range tp.Milestones {
+		if i > 0 && i < len(tp.Milestones)-1 && i < periods {
+			fmt.Fprintf(&b, `<rect class="spark-milestone" x="%.1f" y="%.1f" width="3" height="3"><title>Mốc năm thứ %d: %s</title></rect>`,
+				x(i)-1.5, y(math.Max(lo, math.Min(hi, m)))-1.5, i, locale.VI.Percent(m))
+		}
+	}
 	for i, p := range tp.Series {
 		if p.HasValue {
 			fmt.Fprintf(&b, `<circle class="spark-dot" cx="%.1f" cy="%.1f" r="2.2"><title>%s: %s</title></circle>`,

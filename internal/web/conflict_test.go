@@ -23,7 +23,7 @@ func TestTwoEditorsSameForm(t *testing.T) {
 	post := func(as, value string) (*http.Response, string) {
 		return do(t, srv, "POST", "/entry", url.Values{
 			"unit": {"XA_BANBO"}, "form": {"BM_BAN_NAM"}, "period": {"2024"},
-			"v.XA_BANBO_B01.HGD_VH": {value}, "o.XA_BANBO_B01.HGD_VH": {orig},
+			"v.XA_BANBO_B01.HGD_VH": {value}, "o.XA_BANBO_B01.HGD_VH": {orig}, "k.XA_BANBO_B01.HGD_VH": {"1"},
 		}, "", map[string]string{"X-Test-As": as})
 	}
 	if resp, _ := post("admin", "1"); resp.StatusCode != http.StatusSeeOther {

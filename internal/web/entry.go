@@ -28,6 +28,13 @@ type entryCell struct {
 	Prev    string
 	Error   string
 	Warning string
+	// Remove is the cell's "Xóa" control as posted (entry removal, issue 9).
+	Remove bool
+	// Check is a plausibility warning needing a confirmation (Checked) or
+	// a Comment; Flag the stored figure's warning, for the approver
+	// (plausibility.go, issue 9).
+	Check, Comment, Flag string
+	Checked              bool
 }
 
 // entryRow is one unit of the grid.
@@ -55,6 +62,11 @@ type entryPage struct {
 	Unplaced []string
 	Message  string
 	Saved    string
+	// ConfirmRemove lists the figures a post asks to remove, for the
+	// question the page asks before removing them (entry removal, issue 9).
+	ConfirmRemove []string
+	// Flags lists the figures saved despite a warning ("cần kiểm tra").
+	Flags []string
 	// Submission is the grid's submission status and what the caller may
 	// do with it (submission.go); set whenever Rows is.
 	Submission *gridSubmission
@@ -96,9 +108,37 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
+	// Entry removal (issue 9): figures go only by their "Xóa" control,
+	// and only once the person has said yes to the page's question.
+	var removals []string
+	if err == nil {
+		removals, err = in.Removals()
+	}
+	if err == nil && len(removals) > 0 && !in.ConfirmRemove {
+		h.entryAskRemove(w, r, in, removals)
+		return
+	}
+	// Plausibility (issue 9): unusual figures need a confirmation or a
+	// comment, and are saved with their reason.
+	comments := map[string]string{}
+	if err == nil {
+		if pg, perr := h.entryPage(r, in.Unit, in.Form, in.Period, in.Values); perr == nil {
+			var pending int
+			if comments, pending = pg.entryCheck(pg.plausibility(), in); pending > 0 {
+				// Errors first: a grid the write path refuses shows why,
+				// and asks about unusual figures only once it would save.
+				dry := entryBatch(in, comments, currentUser(r).Username)
+				dry.DryRun = true
+				if _, err = h.Services.Data.SaveValues(r.Context(), dry); err == nil {
+					h.entryAskCheck(w, r, pg, in, pending)
+					return
+				}
+			}
+		}
+	}
 	if err == nil {
 		var res *kehoach.SaveResult
-		res, err = h.Services.Data.SaveFormValues(r.Context(), kehoach.FormSave{Form: in.Form, Period: in.Period, Values: in.Values, Original: in.Original, By: currentUser(r).Username})
+		res, err = h.Services.Data.SaveValues(r.Context(), entryBatch(in, comments, currentUser(r).Username))
 		if err == nil && len(res.Warnings) > 0 {
 			// Saved, with rules of lower importance broken: show them beside
 			// their fields rather than only counting them.
@@ -155,7 +195,40 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 	pg.Message = kehoach.ErrorMessage(err)
 	pg.Errors = kehoach.ErrorFields(err)
 	pg.markCells(pg.Errors, nil)
+	pg.markRemove(in.Remove)
 	h.renderEntry(w, r, statusOf(err), pg)
+}
+
+// entryAskRemove shows the grid as posted with the question before
+// removing: which figures would go, and a button that says yes. Nothing
+// is saved yet.
+func (h *handler) entryAskRemove(w http.ResponseWriter, r *http.Request, in *form.Entry, removals []string) {
+	pg, err := h.entryPage(r, in.Unit, in.Form, in.Period, in.Values)
+	if err != nil {
+		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "%s", kehoach.ErrorMessage(err)))
+		return
+	}
+	pg.markRemove(in.Remove)
+	for _, row := range pg.Rows {
+		for _, c := range row.Cells {
+			if c.Remove {
+				pg.ConfirmRemove = append(pg.ConfirmRemove, fmt.Sprintf("%s, %s: %s", row.Unit.Name, c.Element.Name, c.Stored))
+			}
+		}
+	}
+	if len(pg.ConfirmRemove) == 0 {
+		pg.ConfirmRemove = removals
+	}
+	h.renderEntry(w, r, http.StatusOK, pg)
+}
+
+// markRemove keeps the "Xóa" controls as the person set them.
+func (pg *entryPage) markRemove(remove map[string]map[string]bool) {
+	for _, row := range pg.Rows {
+		for _, c := range row.Cells {
+			c.Remove = remove[row.Unit.Code][c.Element.Code]
+		}
+	}
 }
 
 func (h *handler) renderEntry(w http.ResponseWriter, r *http.Request, status int, pg *entryPage) {
@@ -250,6 +323,7 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 		codes[i] = u.Code
 	}
 	stored := map[string]string{}
+	notes := map[string]string{} // comments of the period's figures
 	if len(codes) > 0 {
 		vals, err := svc.Data.FindDataValues(ctx, kehoach.DataValueFilter{Units: codes, Periods: []string{pg.Period.String(), pg.Prev.String()}, Elements: pg.Form.Elements})
 		if err != nil {
@@ -258,6 +332,9 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 		for _, v := range vals {
 			if v.Disagg == "" {
 				stored[v.Period+"/"+v.Unit+"."+v.Element] = v.Value
+				if v.Period == pg.Period.String() {
+					notes[v.Unit+"."+v.Element] = v.Comment
+				}
 			}
 		}
 	}
@@ -278,6 +355,7 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 		}
 		pg.Rows = append(pg.Rows, row)
 	}
+	pg.markFlags(notes)
 	if len(pg.Rows) > 0 {
 		if pg.Submission, err = h.gridSubmission(r, pg); err != nil {
 			return nil, err

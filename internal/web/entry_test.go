@@ -329,6 +329,9 @@ func TestEntrySave(t *testing.T) {
 
 	t.Run("numbers and clearing", func(t *testing.T) {
 		f := entryForm("XA_BANBO", "BM_BAN_NAM", "2024", villages[0]+".HGD_TONG", " 150 ", villages[0]+".HGD_VH", "120", villages[1]+".BAN_VH", "")
+		// Removal is the cell's "Xóa" control, confirmed (issue 9).
+		f.Set("d."+villages[1]+".BAN_VH", "1")
+		f.Set("confirm_remove", "1")
 		resp, body := do(t, srv, http.MethodPost, "/entry", f, "", nil)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("status %d; body:\n%s", resp.StatusCode, excerpt(body))
@@ -550,6 +553,9 @@ func TestEntryCrossOrigin(t *testing.T) {
 	srv := newServer(t)
 	snapshot := func() map[string]string { return values(t, srv, "orgUnit=XA_BANBO&children=true") }
 	good := entryForm("XA_BANBO", "BM_BAN_NAM", "2024", "XA_BANBO_B01.HGD_TONG", "999", "XA_BANBO_B01.HGD_VH", "1")
+	// Unusual figures, confirmed (issue 9's plausibility check).
+	good.Set("k.XA_BANBO_B01.HGD_TONG", "1")
+	good.Set("k.XA_BANBO_B01.HGD_VH", "1")
 	before := snapshot()
 	if before["XA_BANBO_B01.HGD_TONG/2024"] == "999" {
 		t.Fatal("the demo already holds the value the test posts")

@@ -89,6 +89,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	asOf := r.URL.Query().Get("asof")
+	r, figures := withFigures(r, plan)
 	progress, err := h.Services.Analytics.PlanProgress(r.Context(), plan, asOf)
 	if err != nil {
 		h.htmlError(w, r, err)
@@ -125,6 +126,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		"Stood":    kehoach.Date(stood),
 		// Issue 10: the same targets under the tree of a day.
 		"UnderDate": underDate, "Under": under,
+		"Figures": figures,
 	})
 }
 

@@ -95,6 +95,10 @@ func (h *handler) funcs() template.FuncMap {
 		// Planning (issue 14): a code's label of a kind, list membership.
 		"label": func(kind, code string) string { return locale.VI.Label(kind, code) },
 		"has":   slices.Contains[[]string],
+		// trust (issue 9)
+		"coverage": func(c kehoach.Coverage) string { return locale.VI.Coverage(c.Reported, c.Approved, c.Expected) },
+		"covered":  func(c kehoach.Coverage) bool { return c.Reported >= c.Expected },
+		"pace":     func(need, trend float64) string { return locale.VI.Pace(need, trend, "năm") },
 	}
 }
 

@@ -289,7 +289,8 @@ func TestSubmissionAuthorization(t *testing.T) {
 	var list struct {
 		Submissions []any `json:"submissions"`
 	}
-	getJSON(t, srv, "/api/submissions", http.StatusOK, &list)
+	// (The demo's past periods are approved; the latest is open.)
+	getJSON(t, srv, "/api/submissions?period=2024Q4", http.StatusOK, &list)
 	if len(list.Submissions) != 0 {
 		t.Errorf("refused or stale posts stored submissions: %v", list.Submissions)
 	}
@@ -370,11 +371,12 @@ func TestApprovedPeriodRefusesEveryPath(t *testing.T) {
 		}
 	}
 	sameValues(t, "after every refused path", before, values(t, srv, subValues))
-	// Another commune and another period are open.
+	// Another commune and another period are open (2024, of another form:
+	// the demo's earlier quarters are approved, issue 9).
 	if _, err := db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN", Period: "2024Q4", Values: map[string]map[string]string{"XA_BINHLU_B01": {"BAN_DVN": "true"}}, By: "tool"}); err != nil {
 		t.Errorf("another commune: %v", err)
 	}
-	if _, err := db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN", Period: "2024Q3", Values: map[string]map[string]string{"XA_BANBO_B01": {"BAN_DVN": "true"}}, By: "tool"}); err != nil {
+	if _, err := db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024", Values: map[string]map[string]string{"XA_BANBO_B01": {"HGD_TONG": "150"}}, By: "tool"}); err != nil {
 		t.Errorf("another period: %v", err)
 	}
 }

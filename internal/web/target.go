@@ -39,7 +39,9 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	progress, err := h.Services.Analytics.PlanProgress(ctx, &kehoach.Plan{Targets: []*kehoach.Target{target}}, q.Get("period"))
+	r, figures := withFigures(r, plan)
+	ctx = r.Context()
+	progress, err := h.Services.Analytics.PlanProgress(ctx, &kehoach.Plan{Targets: []*kehoach.Target{target}, CoverageThreshold: plan.CoverageThreshold}, q.Get("period"))
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -86,6 +88,7 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		"TP":       tp,
 		"Rows":     rows,
 		"Kind":     kind,
+		"Figures":  figures,
 		"Kinds":    kinds,
 		"Period":   pid,
 		"Years":    planYears(plan),

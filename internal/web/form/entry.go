@@ -23,6 +23,18 @@ type Entry struct {
 	// Original holds the figures as the grid showed them ("o.UNIT.ELEMENT"
 	// hidden fields), for the check that nobody changed them meanwhile.
 	Original map[string]map[string]string
+	// Remove marks the cells whose stored figure the person chose to
+	// remove ("d.UNIT.ELEMENT", the grid's "Xóa" control): the only way
+	// the grid removes a figure, never an emptied or blank field.
+	Remove map[string]map[string]bool
+	// ConfirmRemove is the person's yes to the page's question before it
+	// removes figures ("confirm_remove").
+	ConfirmRemove bool
+	// Checked marks the figures the person confirmed despite a
+	// plausibility warning ("k.UNIT.ELEMENT"); Comments are their comments
+	// ("m.UNIT.ELEMENT"), which confirm too (issue 9).
+	Checked  map[string]map[string]bool
+	Comments map[string]map[string]string
 }
 
 // DecodeEntry reads an Entry from a posted form.
@@ -36,15 +48,34 @@ func DecodeEntry(r *http.Request) (*Entry, error) {
 		Form:   vntext.NFC(r.PostForm.Get("form")),
 		Period: vntext.NFC(r.PostForm.Get("period")),
 		Values: map[string]map[string]string{},
+		// Only the grid's confirmation button sends it.
+		ConfirmRemove: r.PostForm.Get("confirm_remove") == "1",
 	}
 	n := 0
 	for key, vs := range r.PostForm {
 		prefix, rest, ok := strings.Cut(key, ".")
-		if !ok || len(vs) == 0 || (prefix != "v" && prefix != "o") {
+		if !ok || len(vs) == 0 || !strings.Contains("vodkm", prefix) || len(prefix) != 1 {
 			continue
 		}
 		unit, el, ok := strings.Cut(rest, ".")
 		if !ok || unit == "" || el == "" {
+			continue
+		}
+		switch prefix {
+		case "d":
+			if vs[0] == "1" {
+				setCell(&e.Remove, unit, el, true)
+			}
+			continue
+		case "k":
+			if vs[0] == "1" {
+				setCell(&e.Checked, unit, el, true)
+			}
+			continue
+		case "m":
+			if c := vntext.NFC(vs[0]); c != "" {
+				setCell(&e.Comments, unit, el, c)
+			}
 			continue
 		}
 		target := &e.Values
@@ -74,4 +105,15 @@ func DecodeEntry(r *http.Request) (*Entry, error) {
 
 func fieldError(field, msg string) error {
 	return &kehoach.Error{Code: kehoach.EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+}
+
+// setCell sets (*m)[unit][el], making the maps as needed.
+func setCell[T any](m *map[string]map[string]T, unit, el string, v T) {
+	if *m == nil {
+		*m = map[string]map[string]T{}
+	}
+	if (*m)[unit] == nil {
+		(*m)[unit] = map[string]T{}
+	}
+	(*m)[unit][el] = v
 }

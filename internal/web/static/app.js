@@ -62,3 +62,19 @@ document.addEventListener("change", function (ev) {
     timer = setTimeout(check, 250);
   });
 })();
+
+// Ask before removing stored figures (the "Xóa" controls of the grid):
+// the server asks too, this only saves a round trip.
+(function () {
+  var grid = document.querySelector("form.grid-form");
+  if (!grid) return;
+  grid.addEventListener("submit", function (ev) {
+    if (ev.submitter && ev.submitter.name === "confirm_remove") return;
+    var marked = grid.querySelectorAll("input[type=checkbox][name^='d.']:checked");
+    if (marked.length === 0) return;
+    if (!window.confirm("Xóa " + marked.length + " số liệu đã lưu?")) { ev.preventDefault(); return; }
+    var yes = document.createElement("input");
+    yes.type = "hidden"; yes.name = "confirm_remove"; yes.value = "1";
+    grid.appendChild(yes);
+  });
+})();

@@ -1,0 +1,126 @@
+package analytics
+
+import (
+	"math"
+	"slices"
+
+	"kehoach"
+	"kehoach/period"
+)
+
+// Coverage of every value (issue 9): of the units of the scope valid in the
+// period whose kind reports one of the indicator's elements, how many have
+// a figure of one of them in the period itself, and how many of those have
+// one in an approved grid (its latest report in the period, per element). Carried-forward stocks do
+// not count as reports: a stock unchanged since last year still needs this
+// year's report to count as covered.
+
+// refs returns the elements an indicator reads. Callers hold e.mu.
+func (e *Engine) refs(ind *indicator) []*element {
+	if ind.elems != nil {
+		return ind.elems
+	}
+	var out []*element
+	for _, r := range append(ind.num.Refs(), ind.den.Refs()...) {
+		if x := e.elements[r.Element]; x != nil && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// coverage counts the expected and reporting units of the scope for the
+// indicator's elements in q.
+func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
+	var c kehoach.Coverage
+	if len(elems) == 0 {
+		return c
+	}
+	spans := make([]span, len(elems))
+	series := make([][]*series, len(elems))
+	for i, x := range elems {
+		spans[i] = reportSpan(x.ptype, sc.p)
+		for _, s := range x.series {
+			series[i] = append(series[i], s)
+		}
+	}
+	// Which elements each kind reports, worked out once per kind rather
+	// than once per unit: scopes hold thousands of units of a few kinds,
+	// listed mostly one kind after another.
+	byKind := map[string][]bool{}
+	lastKind, reports := "", []bool(nil)
+	for _, u := range sc.members() {
+		if kind := e.units[u].unit.Kind; kind != lastKind || lastKind == "" {
+			var seen bool
+			if reports, seen = byKind[kind]; !seen {
+				for i, x := range elems {
+					if x.el.ReportedBy(kind) {
+						if reports == nil {
+							reports = make([]bool, len(elems))
+						}
+						reports[i] = true
+					}
+				}
+				byKind[kind] = reports
+			}
+			lastKind = kind
+		}
+		if reports == nil {
+			continue
+		}
+		expected, reported, approved := false, false, false
+		for i, x := range elems {
+			if !reports[i] {
+				continue
+			}
+			expected = true
+			if o, ok := reportedIn(series[i], u, spans[i]); ok {
+				reported = true
+				approved = approved || e.approved(x.report, u, o)
+			}
+		}
+		if expected {
+			c.Expected++
+			if reported {
+				c.Reported++
+			}
+			if approved {
+				c.Approved++
+			}
+		}
+	}
+	return c
+}
+
+// reportSpan is the element's periods a report for q may be in: those
+// inside q, or, for an element of longer periods, the one holding q's end.
+func reportSpan(pt period.Type, q period.Period) span {
+	sp := spanOf(pt, q)
+	if sp.lo > sp.hi {
+		o := ordinal(period.Of(pt, q.End()))
+		sp.lo, sp.hi = o, o
+	}
+	return sp
+}
+
+// reportedIn returns the latest of the span's periods in which the unit
+// has a figure in one of an element's series (its disaggregations), and
+// false when it has none.
+func reportedIn(ss []*series, u int32, sp span) (int, bool) {
+	best, found := 0, false
+	for _, s := range ss {
+		row := s.rowOf[u]
+		if row < 0 {
+			continue
+		}
+		lo, hi := max(sp.lo, s.base), min(sp.hi, s.base+s.width-1)
+		vals := s.data[int(row)*s.width : int(row+1)*s.width]
+		for o := hi; o >= lo && (!found || o > best); o-- {
+			if !math.IsNaN(vals[o-s.base]) {
+				best, found = o, true
+				break
+			}
+		}
+	}
+	return best, found
+}

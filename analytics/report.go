@@ -1,0 +1,139 @@
+package analytics
+
+import (
+	"context"
+	"math"
+
+	"kehoach"
+	"kehoach/period"
+)
+
+// Carry-forward by whole report (issue 9, docs/expressions.md "Số liệu kỳ
+// trước được mang sang").
+//
+// A unit's figures for one form and one period are one report. A stock or
+// a state (AggLast) is carried forward from the unit's latest report of the
+// element's form on or before the query period, as a whole: when that
+// report lacks the element, the unit has no value for it, even if an
+// older report had one. So a ratio never takes its numerator from one
+// report of a unit and its denominator from another, and the validation
+// rules, which check each report on its own figures, see the very state
+// the analytics use.
+
+// FormSource is what a ValueSource also offers when its elements are
+// collected on forms (the store does): the engine groups an element's
+// figures by the form that collects it. Without it every element is its
+// own report, as before.
+type FormSource interface {
+	FindForms(ctx context.Context) ([]*kehoach.Form, error)
+}
+
+// report counts, for the elements of one form, how many figures each unit
+// has in each period (any element, any disaggregation): a unit has a report
+// for a period when the count is not zero.
+type report struct {
+	counts *series // NaN: no figure; otherwise the count
+	ptype  period.Type
+	// approved marks (1) the units and periods whose figures of the report
+	// are in an approved grid (approval.go); nil: none.
+	approved *series
+}
+
+// groupForms gives each element the report of the first form collecting
+// it. Callers build fresh engines with it before any figure is applied.
+func (fresh *Engine) groupForms(ctx context.Context, src ValueSource) error {
+	fs, ok := src.(FormSource)
+	if !ok {
+		return nil
+	}
+	forms, err := fs.FindForms(ctx)
+	if err != nil {
+		return err
+	}
+	fresh.reportByForm = map[string]*report{}
+	for _, f := range forms {
+		pt, err := period.ParseType(f.PeriodType)
+		if err != nil {
+			continue
+		}
+		rp := &report{counts: fresh.newSeries(), ptype: pt}
+		fresh.reportByForm[f.Code] = rp
+		for _, code := range f.Elements {
+			if x := fresh.elements[code]; x != nil && x.report == nil && x.ptype.String() == f.PeriodType {
+				x.report = rp
+			}
+		}
+	}
+	return nil
+}
+
+func (e *Engine) newSeries() *series {
+	s := &series{rowOf: make([]int32, len(e.units))}
+	for i := range s.rowOf {
+		s.rowOf[i] = -1
+	}
+	return s
+}
+
+// at returns the figure at (unit, ordinal), NaN for none.
+func (s *series) at(unit int32, o int) float64 {
+	row := s.rowOf[unit]
+	if row < 0 || o < s.base || o >= s.base+s.width {
+		return math.NaN()
+	}
+	return s.data[int(row)*s.width+o-s.base]
+}
+
+// count adds delta (±1) to the unit's figures in the period.
+func (rp *report) count(unit int32, o int, delta float64) {
+	n := rp.counts.at(unit, o)
+	if math.IsNaN(n) {
+		n = 0
+	}
+	n += delta
+	if n <= 0 {
+		n = math.NaN()
+	}
+	rp.counts.set(unit, o, n)
+}
+
+// recount rebuilds every report's counts from the figures held (after a
+// snapshot is loaded: counts are not part of it).
+func (e *Engine) recount() {
+	for _, x := range e.elements {
+		if x.report != nil {
+			x.report.counts = e.newSeries()
+		}
+	}
+	for _, x := range e.elements {
+		if x.report == nil {
+			continue
+		}
+		for _, s := range x.series {
+			for r, u := range s.units {
+				for c := range s.width {
+					if !math.IsNaN(s.data[r*s.width+c]) {
+						x.report.count(u, s.base+c, 1)
+					}
+				}
+			}
+		}
+	}
+}
+
+// latest returns the ordinal of the unit's latest report on or before
+// last (that keep keeps, when set), and false when it has none.
+func (rp *report) latest(unit int32, last int, keep func(o int) bool) (int, bool) {
+	s := rp.counts
+	row := s.rowOf[unit]
+	if row < 0 {
+		return 0, false
+	}
+	vals := s.data[int(row)*s.width : int(row+1)*s.width]
+	for o := min(last, s.base+s.width-1); o >= s.base; o-- {
+		if !math.IsNaN(vals[o-s.base]) && (keep == nil || keep(o)) {
+			return o, true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,66 @@
+package kehoach
+
+import (
+	"math"
+	"slices"
+)
+
+// Plausibility of a figure (issue 9): nothing blocks a true surprise, but
+// nothing slips in unseen. A figure far from the unit's last report, or far
+// from its peers' (units of the same kind in the same grid), needs the
+// person's confirmation or a comment to be saved, and stays marked for
+// the approver.
+
+// Thresholds of the checks.
+const (
+	// JumpFactor: a figure more than this many times its last report, or
+	// less than its inverse, is a jump (116 → 1.160.000 is 10.000×).
+	JumpFactor = 3
+	// JumpMinChange: smaller changes are never jumps (2 → 7 households).
+	JumpMinChange = 10
+	// OutlierZ is the modified z-score (0.6745·|x − median| / MAD) above
+	// which a figure is an outlier among its peers (Iglewicz and Hoaglin).
+	OutlierZ = 3.5
+	// OutlierMinPeers: fewer peers say nothing.
+	OutlierMinPeers = 5
+)
+
+// Implausible is one reason a figure looks wrong, with the range expected.
+type Implausible struct {
+	Reason string
+	Lo, Hi float64
+}
+
+// CheckPlausible checks v against the unit's last report (prev, when
+// hasPrev) and its peers' figures.
+func CheckPlausible(v, prev float64, hasPrev bool, peers []float64) []Implausible {
+	var out []Implausible
+	if hasPrev && prev > 0 && math.Abs(v-prev) >= JumpMinChange && (v > prev*JumpFactor || v < prev/JumpFactor) {
+		out = append(out, Implausible{Reason: "jump", Lo: prev / JumpFactor, Hi: prev * JumpFactor})
+	}
+	if len(peers) >= OutlierMinPeers {
+		med := median(peers)
+		dev := make([]float64, len(peers))
+		for i, p := range peers {
+			dev[i] = math.Abs(p - med)
+		}
+		if mad := median(dev); mad > 0 && 0.6745*math.Abs(v-med)/mad > OutlierZ {
+			half := OutlierZ * mad / 0.6745
+			out = append(out, Implausible{Reason: "outlier", Lo: math.Max(0, med-half), Hi: med + half})
+		}
+	}
+	return out
+}
+
+func median(xs []float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// FlagPrefix starts the comment of a figure saved despite a warning, so
+// that the approver sees it marked ("cần kiểm tra").
+const FlagPrefix = "Cần kiểm tra: "
