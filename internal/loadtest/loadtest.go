@@ -343,7 +343,7 @@ func (r *run) planWork(ctx context.Context, res *Result) ([]*reporter, error) {
 			rp.tasks[rp.rng.IntN(len(rp.tasks))].correct = true
 		}
 		for _, t := range rp.tasks {
-			t.grid.pending.Add(1)
+			t.grid.start()
 			for _, p := range t.pieces {
 				res.Cells += len(p.elements)
 			}
@@ -485,11 +485,14 @@ func (r *run) report(ctx context.Context, rp *reporter, start time.Time) {
 		if ctx.Err() != nil {
 			return
 		}
-		if t.grid.pending.Add(-1) == 0 && r.submitOK {
+		for _, g := range t.grid.finish() {
+			if !r.submitOK {
+				break
+			}
 			if !rp.think(ctx) {
 				return
 			}
-			r.submit(ctx, rp, t.grid)
+			r.submit(ctx, rp, g)
 		}
 		if ctx.Err() != nil {
 			return

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"testing"
+	"time"
 
 	"kehoach"
 	"kehoach/period"
@@ -89,5 +90,67 @@ func TestFillKeepsRules(t *testing.T) {
 		if reflect.DeepEqual(c, vals) {
 			t.Fatal("correction changed nothing")
 		}
+	}
+}
+
+// TestCommuneGridWaitsForAgency: a commune's grid shows the rows of its
+// children that own a grid of the same form (the commune-level Phòng Văn
+// hóa - Xã hội of the 2025 communes), and its submission locks their
+// figures. It is submitted only after theirs, once their reporters are done
+// too; a school with a form of its own is not held by the commune.
+func TestCommuneGridWaitsForAgency(t *testing.T) {
+	els := []*kehoach.DataElement{
+		{Code: "CB", ValueType: kehoach.TypeInteger, UnitKinds: []string{kehoach.KindCommune, kehoach.KindAgency}},
+		{Code: "HGD", ValueType: kehoach.TypeInteger, UnitKinds: []string{kehoach.KindVillage}},
+		{Code: "GV", ValueType: kehoach.TypeInteger, UnitKinds: []string{kehoach.KindSchool, kehoach.KindAgency}},
+	}
+	byCode := map[string]*kehoach.DataElement{}
+	for _, e := range els {
+		byCode[e.Code] = e
+	}
+	forms := []*kehoach.Form{
+		{Code: "BM_CANBO", PeriodType: "yearly", Elements: []string{"CB"}},
+		{Code: "BM_BAN", PeriodType: "yearly", Elements: []string{"HGD"}},
+		{Code: "BM_COQUAN", PeriodType: "yearly", Elements: []string{"GV"}},
+	}
+	x := &kehoach.Unit{Code: "X", Kind: kehoach.KindCommune}
+	c := &commune{unit: x, children: []*kehoach.Unit{
+		{Code: "X_B1", Kind: kehoach.KindVillage, ParentCode: "X"},
+		{Code: "X_VHXH", Kind: kehoach.KindAgency, ParentCode: "X"},
+		{Code: "X_TH", Kind: kehoach.KindSchool, ParentCode: "X"},
+	}}
+	grids, err := planPieces(c, forms, byCode, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*grid{}
+	for _, g := range grids {
+		byName[g.String()] = g
+	}
+	commune, agency := byName["BM_CANBO/X/2026"], byName["BM_CANBO/X_VHXH/2026"]
+	if commune == nil || agency == nil {
+		t.Fatalf("grids %v: want BM_CANBO of X and of X_VHXH", grids)
+	}
+	if agency.covers != commune {
+		t.Errorf("BM_CANBO/X_VHXH/2026 covered by %v, want the commune's grid", agency.covers)
+	}
+	for _, name := range []string{"BM_CANBO/X/2026", "BM_BAN/X/2026", "BM_COQUAN/X_VHXH/2026", "BM_COQUAN/X_TH/2026"} {
+		if g := byName[name]; g == nil || g.covers != nil {
+			t.Errorf("%s: %v, want a grid covered by none", name, g)
+		}
+	}
+
+	// One reporter for the commune's row, one for the agency's, the
+	// commune's done first: nothing is submitted until the agency's is.
+	for _, p := range c.pieces {
+		if p.grid == commune || p.grid == agency {
+			p.grid.start()
+		}
+	}
+	if got := commune.finish(); len(got) != 0 {
+		t.Fatalf("commune's reporter done: submit %v while the agency's reporter types", got)
+	}
+	if got := agency.finish(); len(got) != 2 || got[0] != agency || got[1] != commune {
+		t.Fatalf("agency's reporter done: submit %v, want the agency's grid then the commune's", got)
 	}
 }

@@ -35,7 +35,10 @@ import (
 // or the commune officer sitting with them). No two reporters type the same
 // cell, so every figure saved has exactly one expected value. Once every
 // reporter of a grid has saved (and corrected), the last of them submits
-// it, as the commune officer does when all villages are in.
+// it, as the commune officer does when all villages are in. A commune's
+// grid also shows the rows of its children that own a grid of the same
+// form (the Phòng Văn hóa - Xã hội of a 2025 commune) and its submission
+// locks them, so it waits for their reporters too and goes after theirs.
 
 // grid is one entry page and one submission.
 type grid struct {
@@ -43,6 +46,30 @@ type grid struct {
 	unit    *kehoach.Unit // the grid's owner
 	period  period.Period
 	pending atomic.Int32 // reporters still working on it
+	// covers is the grid above that also shows this grid's owner's row
+	// (a commune's grid shows its agency's, kehoach.GridRows): submitting
+	// it locks this one's figures, so it waits for this grid's reporters
+	// too and is submitted after it, from the bottom up.
+	covers *grid
+}
+
+// start counts one more reporter on g and on the grids covering it.
+func (g *grid) start() {
+	for ; g != nil; g = g.covers {
+		g.pending.Add(1)
+	}
+}
+
+// finish counts one reporter of g done and returns the grids that are now
+// complete, g before the grids covering it: the order to submit them in.
+func (g *grid) finish() []*grid {
+	var out []*grid
+	for ; g != nil; g = g.covers {
+		if g.pending.Add(-1) == 0 {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 func (g *grid) String() string { return g.form.Code + "/" + g.unit.Code + "/" + g.period.String() }
@@ -191,6 +218,12 @@ func planPieces(c *commune, forms []*kehoach.Form, byCode map[string]*kehoach.Da
 			return nil, err
 		}
 		groups := elementGroups(f)
+		var formEls []*kehoach.DataElement
+		for _, e := range f.Elements {
+			if el := byCode[e]; el != nil {
+				formEls = append(formEls, el)
+			}
+		}
 		reports := func(u *kehoach.Unit) bool {
 			for _, e := range f.Elements {
 				if el := byCode[e]; el != nil && el.ReportedBy(u.Kind) {
@@ -218,8 +251,15 @@ func planPieces(c *commune, forms []*kehoach.Form, byCode map[string]*kehoach.Da
 					owners = append(owners, ch)
 				}
 			}
+			// The rows the product shows on the commune's grid: those of
+			// its children that own a grid of their own are covered by it.
+			var communeGrid *grid
+			var shown []*kehoach.Unit
 			for _, owner := range owners {
 				g := &grid{form: f, unit: owner, period: pe}
+				if communeGrid != nil && slices.Contains(shown, owner) {
+					g.covers = communeGrid
+				}
 				var gridRows []*kehoach.Unit
 				if reports(owner) {
 					gridRows = append(gridRows, owner)
@@ -254,6 +294,10 @@ func planPieces(c *commune, forms []*kehoach.Form, byCode map[string]*kehoach.Da
 				}
 				if added {
 					grids = append(grids, g)
+					if owner == c.unit {
+						communeGrid = g
+						shown = kehoach.GridRows(c.unit, c.children, formEls, from, to)
+					}
 				}
 			}
 		}
