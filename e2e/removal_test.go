@@ -18,9 +18,9 @@ func TestRemovalAsks(t *testing.T) {
 	defer noScript(t, ctx)()
 
 	open(t, ctx, base+"/entry")
-	buttonPick(t, ctx, "unit", optionValue(t, options(t, ctx, "unit"), "Bản Bo (until 2025)", isOldBanBo))
+	buttonPick(t, ctx, "unit", optionValue(t, options(t, ctx, "unit"), "Bản Bo (since 2025)", isNewBanBo))
 	buttonPick(t, ctx, "form", optionValue(t, options(t, ctx, "form"), formVillagesYearly, func(o option) bool { return o.Text == formVillagesYearly }))
-	buttonPick(t, ctx, "period", optionValue(t, options(t, ctx, "period"), "Năm 2024", func(o option) bool { return o.Text == "Năm 2024" }))
+	buttonPick(t, ctx, "period", optionValue(t, options(t, ctx, "period"), "Năm 2025", func(o option) bool { return o.Text == "Năm 2025" }))
 	households := gridFields(t, ctx, "HGD_TONG")
 	if len(households) == 0 || households[0].Value == "" {
 		t.Fatalf("no stored household figure in the grid: %v", households)

@@ -152,7 +152,8 @@ func mapsEqual(a, b map[string]string) bool {
 }
 
 // An export of every figure, in each format, imported into a database
-// with the same units and forms but no figures, gives the same figures.
+// with the same units and forms but no figures (and no submissions), gives
+// the same figures.
 func TestDataValueSetsRoundTrip(t *testing.T) {
 	src := sharedServer(t)
 	all := "orgUnit=LAICHAU&children=true"
@@ -172,8 +173,11 @@ func TestDataValueSetsRoundTrip(t *testing.T) {
 				t.Fatalf("export: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), excerpt(doc))
 			}
 			dst, _, stop, err := openServer(t.TempDir(), func(db *store.DB) {
-				if _, err := db.Writer().Exec(`DELETE FROM data_values`); err != nil {
-					t.Fatal(err)
+				// No figures, and no approved grids locking them.
+				for _, q := range []string{`DELETE FROM data_values`, `DELETE FROM submission_events`, `DELETE FROM submissions`} {
+					if _, err := db.Writer().Exec(q); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}, nil)
 			if err != nil {

@@ -75,6 +75,12 @@ func (pg *entryPage) entryCheck(warns map[string]string, in *form.Entry) (commen
 			if !ok {
 				continue
 			}
+			// A cell posted as the page showed it was not typed by this
+			// person: when someone else changed it since, the write path
+			// keeps theirs, and the warning is not this person's to answer.
+			if orig, has := in.Original[row.Unit.Code][c.Element.Code]; has && orig == in.Values[row.Unit.Code][c.Element.Code] {
+				continue
+			}
 			c.Check, c.Checked, c.Comment = w, in.Checked[row.Unit.Code][c.Element.Code], in.Comments[row.Unit.Code][c.Element.Code]
 			if !c.Checked && c.Comment == "" {
 				pending++
