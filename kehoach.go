@@ -54,6 +54,8 @@ type Services struct {
 	Submissions SubmissionService
 	// Audit reads the audit log.
 	Audit AuditService
+	// Tasks keeps the plans' tasks and their progress reports (issue 11).
+	Tasks TaskService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).
