@@ -130,7 +130,9 @@ func (s *Server) Open(ctx context.Context) error {
 		})
 	}
 	h := web.New(web.Config{
-		Services:      kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db},
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db,
+			Tasks: db, // tasks (issue 11)
+		},
 		DB:            db,
 		Log:           s.Log,
 		DemoNote:      demo.NoteText(),

@@ -134,7 +134,9 @@ func openServer(dir string, changeDB func(*store.DB), changeCfg func(*web.Config
 	engine := analytics.New(db)
 	engine.Now = clock
 	cfg := web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db, Submissions: db, Audit: db},
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db, Submissions: db, Audit: db,
+			Tasks: db, // tasks (issue 11)
+		},
 		DB:       db,
 		DemoNote: demoNote,
 		Now:      clock,
