@@ -68,6 +68,15 @@ var authzMatrix = []authzCase{
 	{"GET", "/api/dataValueSets?orgUnit=XA_BINHLU&period=2024&children=true", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},
 	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:XA_BANBO", nil, [8]int{401, 200, 200, 200, 403, 200, 200, 200}},
 	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:TAMDUONG;LEVEL-3", nil, [8]int{401, 200, 200, 403, 403, 200, 200, 403}},
+	// tasks (issue 11): task 1 (2.1.1) is led by a district body; the
+	// store refuses what is outside the scope, the role table the rest.
+	{"GET", "/api/tasks?plan=1", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/api/tasks/1", nil, [8]int{401, 200, 200, 403, 403, 200, 200, 403}},
+	{"POST", "/api/tasks/1/progress", url.Values{"text": {"x"}, "work": {"in_progress"}, "percent": {"10"}, "date": {"2024-05-01"}}, [8]int{401, 201, 403, 403, 403, 403, 403, 403}},
+	{"POST", "/api/tasks", url.Values{}, [8]int{401, 422, 422, 403, 403, 403, 403, 403}},
+	{"POST", "/api/progress/99999/accept", url.Values{}, [8]int{401, 404, 404, 403, 403, 404, 403, 403}},
+	{"POST", "/api/progress/99999/submit", url.Values{}, [8]int{401, 404, 403, 404, 404, 403, 403, 403}},
+	{"GET", "/api/evidence/99999", nil, [8]int{401, 404, 404, 404, 404, 404, 404, 404}},
 	{"GET", "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:LEVEL-4", nil, [8]int{401, 200, 200, 403, 403, 403, 200, 403}},
 	{"GET", "/api/analytics.csv?dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:XA_BINHLU", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},
 }

@@ -110,6 +110,13 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /api/completeness", h.api(auth.ActionView, h.apiCompleteness))
 	mux.HandleFunc("GET /api/analytics", h.api(auth.ActionView, h.apiAnalytics))
 	mux.HandleFunc("GET /api/analytics.csv", h.api(auth.ActionView, h.apiAnalyticsCSV))
+	// tasks (issue 11)
+	mux.HandleFunc("GET /api/tasks", h.api(auth.ActionView, h.apiTasks))
+	mux.HandleFunc("POST /api/tasks", h.api(auth.ActionPlan, h.apiTaskCreate))
+	mux.HandleFunc("GET /api/tasks/{id}", h.api(auth.ActionView, h.apiTask))
+	mux.HandleFunc("POST /api/tasks/{id}/progress", h.api(auth.ActionEnter, h.apiProgressCreate))   // and the unit's entry scope (store)
+	mux.HandleFunc("POST /api/progress/{id}/{action}", h.api(auth.ActionView, h.apiProgressChange)) // progressAction checks the role
+	mux.HandleFunc("GET /api/evidence/{id}", h.api(auth.ActionView, h.evidenceFile))
 	mux.HandleFunc("/api/", h.apiNotFound)
 	mux.HandleFunc("/", h.notFound)
 
