@@ -42,7 +42,15 @@ const (
 
 // AuditEntities lists the known entities in the order a filter offers them.
 var AuditEntities = []string{AuditDataValue, AuditDataValues, AuditBundle, AuditUser, AuditAPIToken,
-	AuditSession, AuditSubmission, AuditAuditEvents}
+	AuditSession, AuditSubmission, AuditAuditEvents,
+	AuditTask, AuditTaskReport, // tasks (issue 11)
+}
+
+// Audit entities of tasks (issue 11).
+const (
+	AuditTask       = "task"        // Key the task's id
+	AuditTaskReport = "task_report" // a progress report; Key its id
+)
 
 // DataValueKey is the audit Key of a data value: "ELEMENT/UNIT/PERIOD".
 func DataValueKey(element, unit, period string) string {

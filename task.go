@@ -444,3 +444,38 @@ func CheckProgress(in *ProgressInput, o Occurrence, today Date) error {
 	}
 	return nil
 }
+
+// Flags of a target against the tasks that serve it (TargetTaskFlag).
+const (
+	// FlagBehindTasksDone: the target is behind although every task
+	// serving it is done: the tasks may not be the right ones.
+	FlagBehindTasksDone = "behind_tasks_done"
+	// FlagAheadTasksOverdue: the target is met or on track although a
+	// task serving it is overdue: the figures or the task may be wrong.
+	FlagAheadTasksOverdue = "ahead_tasks_overdue"
+)
+
+// TargetTaskFlag compares a target's status with the states of the
+// occurrences of the tasks serving it (those begun), and returns a flag
+// or "" when they agree or there is nothing to compare.
+func TargetTaskFlag(targetStatus string, states []string) string {
+	if len(states) == 0 {
+		return ""
+	}
+	done, overdue := true, false
+	for _, s := range states {
+		if s != TaskDoneOnTime && s != TaskDoneLate {
+			done = false
+		}
+		if s == TaskOverdue {
+			overdue = true
+		}
+	}
+	switch {
+	case done && (targetStatus == StatusOffTrack || targetStatus == StatusAtRisk):
+		return FlagBehindTasksDone
+	case overdue && (targetStatus == StatusAchieved || targetStatus == StatusOnTrack):
+		return FlagAheadTasksOverdue
+	}
+	return ""
+}

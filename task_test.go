@@ -133,3 +133,42 @@ func TestCheckProgress(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildReminders(t *testing.T) {
+	occ := []Occurrence{
+		{TaskCode: "a", State: TaskOverdue, Due: "2025-01-01", Start: "2024-01-01"},
+		{TaskCode: "b", State: TaskInProgress, Due: "2025-03-20", Start: "2025-01-01", Returned: true, Reason: "thiếu"},
+		{TaskCode: "c", State: TaskNotStarted, Due: "2025-06-01", Start: "2025-01-01"},
+		{TaskCode: "d", State: TaskDoneOnTime, Due: "2025-03-12", Start: "2025-01-01"},
+		{TaskCode: "e", State: TaskNotStarted, Due: "2025-03-15", Start: "2025-03-14"}, // not begun yet
+	}
+	r := BuildReminders("X", occ, nil, "2025-03-10", 14)
+	if len(r.Overdue) != 1 || r.Overdue[0].TaskCode != "a" || len(r.DueSoon) != 1 || r.DueSoon[0].TaskCode != "b" ||
+		len(r.Returned) != 1 || r.Returned[0].TaskCode != "b" || r.Empty() {
+		t.Errorf("%+v", r)
+	}
+	if r := BuildReminders("X", occ[2:4], nil, "2025-03-10", 14); !r.Empty() {
+		t.Errorf("not empty: %+v", r)
+	}
+}
+
+func TestTargetTaskFlag(t *testing.T) {
+	for _, c := range []struct {
+		status string
+		states []string
+		want   string
+	}{
+		{StatusOffTrack, []string{TaskDoneOnTime, TaskDoneLate}, FlagBehindTasksDone},
+		{StatusAtRisk, []string{TaskDoneOnTime}, FlagBehindTasksDone},
+		{StatusOffTrack, []string{TaskDoneOnTime, TaskInProgress}, ""},
+		{StatusAchieved, []string{TaskDoneOnTime, TaskOverdue}, FlagAheadTasksOverdue},
+		{StatusOnTrack, []string{TaskOverdue}, FlagAheadTasksOverdue},
+		{StatusOffTrack, []string{TaskOverdue}, ""},
+		{StatusAchieved, nil, ""},
+		{StatusNoData, []string{TaskDoneOnTime}, ""},
+	} {
+		if got := TargetTaskFlag(c.status, c.states); got != c.want {
+			t.Errorf("%s %v = %q, want %q", c.status, c.states, got, c.want)
+		}
+	}
+}

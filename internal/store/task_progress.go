@@ -142,13 +142,20 @@ func (db *DB) SaveProgress(ctx context.Context, in kehoach.ProgressInput) (*keho
 		r.Evidence = append(r.Evidence, e)
 	}
 	js, _ := json.Marshal(map[string]any{"task": d.Task.Code, "occurrence": in.Occurrence, "unit": in.Unit, "work": in.Work, "percent": in.Percent, "date": in.On, "state": state, "evidence": len(in.Files)})
-	if err := audit(ctx, tx, now, "task.progress", "task_report", strconv.FormatInt(r.ID, 10), "", string(js)); err != nil {
+	if err := audit(ctx, tx, now, kehoach.AuditCreate, kehoach.AuditTaskReport, strconv.FormatInt(r.ID, 10), "", string(js)); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, classifyWriteError(fmt.Errorf("store: commit task report: %w", err))
 	}
 	return r, nil
+}
+
+// progressAuditAction names a report's change in the audit log.
+var progressAuditAction = map[string]string{
+	kehoach.ActionSubmitProgress: kehoach.AuditSubmit,
+	kehoach.ActionAcceptProgress: kehoach.AuditApprove,
+	kehoach.ActionReturnProgress: kehoach.AuditReturn,
 }
 
 func actorName(ctx context.Context) string {
@@ -239,7 +246,7 @@ func (db *DB) ChangeProgress(ctx context.Context, id int64, action, reason strin
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil, kehoach.Errorf(kehoach.ECONFLICT, "Báo cáo vừa được người khác thay đổi; hãy tải lại trang.")
 	}
-	if err := audit(ctx, tx, now, "task.progress."+action, "task_report", strconv.FormatInt(id, 10), r.State, to+" "+reason); err != nil {
+	if err := audit(ctx, tx, now, progressAuditAction[action], kehoach.AuditTaskReport, strconv.FormatInt(id, 10), r.State, to+" "+reason); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -383,7 +390,7 @@ func (db *DB) CreateTask(ctx context.Context, in kehoach.TaskInput) (*kehoach.Ta
 		return nil, err
 	}
 	js, _ := json.Marshal(t)
-	if err := audit(ctx, tx, now, "task.create", "task", strconv.FormatInt(t.ID, 10), "", string(js)); err != nil {
+	if err := audit(ctx, tx, now, kehoach.AuditCreate, kehoach.AuditTask, strconv.FormatInt(t.ID, 10), "", string(js)); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

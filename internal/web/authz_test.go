@@ -47,6 +47,15 @@ var authzMatrix = []authzCase{
 	{"POST", "/entry", save("XA_BINHLU", "XA_BINHLU_B01"), [8]int{303, 303, 403, 403, 303, 403, 403, 403}},
 	// A cell of another commune smuggled into one's own commune's form.
 	{"POST", "/entry", save("XA_BANBO", "XA_BINHLU_B01"), [8]int{303, 403, 403, 403, 403, 403, 403, 403}},
+	// tasks (issue 11): pages.
+	{"GET", "/plans/1/tasks", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/plans/1/tasks?by=unit", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/tasks/mine", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/tasks/mine?unit=XA_BINHLU", nil, [8]int{303, 200, 200, 403, 200, 200, 200, 403}},
+	{"GET", "/tasks/1", nil, [8]int{303, 200, 200, 403, 403, 200, 200, 403}},
+	{"POST", "/tasks/1/progress", url.Values{"text": {"x"}, "work": {"in_progress"}, "percent": {"10"}, "date": {"2024-05-01"}}, [8]int{303, 303, 403, 403, 403, 403, 403, 403}},
+	{"POST", "/progress/99999/accept", url.Values{"task": {"1"}}, [8]int{303, 303, 303, 403, 403, 303, 403, 403}},
+	{"GET", "/evidence/99999", nil, [8]int{303, 404, 404, 404, 404, 404, 404, 404}},
 	{"GET", "/account", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
 	{"GET", "/admin/users", nil, [8]int{303, 200, 403, 403, 403, 403, 403, 403}},
 	{"GET", "/admin/users/new", nil, [8]int{303, 200, 403, 403, 403, 403, 403, 403}},

@@ -88,6 +88,13 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
+	// tasks (issue 11): the four-state count, and targets at odds with
+	// the tasks that serve them.
+	taskFlags, taskCount, err := h.targetTaskFlags(r, plan, progress)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	counts := map[string]int{}
 	for _, tp := range progress {
 		counts[tp.Status]++
@@ -102,6 +109,9 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		"Years":    planYears(plan),
 		"DemoNote": h.demoNote(plan),
 		"Scope":    units[scopeCode],
+		// tasks (issue 11)
+		"TaskFlags": taskFlags,
+		"TaskCount": taskCount,
 	})
 }
 

@@ -91,6 +91,11 @@ func (h *handler) funcs() template.FuncMap {
 		"date":            locale.VI.Date,
 		"dateTime":        locale.VI.DateTime,
 		"day":             func(d kehoach.Date) string { return locale.VI.Day(string(d)) },
+		// tasks (issue 11)
+		"taskState":     locale.VI.TaskState,
+		"taskKind":      locale.VI.TaskKind,
+		"progressState": locale.VI.ProgressState,
+		"workLabel":     locale.VI.Work,
 	}
 }
 

@@ -61,6 +61,11 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sortRows(rows, q.Get("sort"), target.Op)
+	tasks, err := h.targetTasks(r, plan, target.Code) // tasks (issue 11)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "target", map[string]any{
 		"Title":    "Mục tiêu " + target.Code + ": " + target.Text,
 		"Plan":     plan,
@@ -73,6 +78,7 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		"Years":    planYears(plan),
 		"Sort":     q.Get("sort"),
 		"DemoNote": h.demoNote(plan),
+		"Tasks":    tasks, // tasks (issue 11)
 	})
 }
 

@@ -86,6 +86,13 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /completeness", h.page(auth.ActionView, h.completenessShow))
 	mux.HandleFunc("GET /units", h.page(auth.ActionView, h.unitList))
 	mux.HandleFunc("GET /units/{code}", h.page(auth.ActionView, h.unitShow))
+	// tasks (issue 11)
+	mux.HandleFunc("GET /plans/{id}/tasks", h.page(auth.ActionView, h.taskBoard))
+	mux.HandleFunc("GET /tasks/mine", h.page(auth.ActionView, h.myTasks))
+	mux.HandleFunc("GET /tasks/{id}", h.page(auth.ActionView, h.taskShow))
+	mux.HandleFunc("POST /tasks/{id}/progress", h.page(auth.ActionEnter, h.taskProgressSave)) // and the unit's entry scope (store)
+	mux.HandleFunc("POST /progress/{id}/{action}", h.page(auth.ActionView, h.progressDecide)) // progressAction checks the role
+	mux.HandleFunc("GET /evidence/{id}", h.page(auth.ActionView, h.evidenceFile))
 	mux.HandleFunc("GET /account", h.page("", h.accountShow))
 	mux.HandleFunc("POST /account/password", h.page("", h.passwordSave))
 	mux.HandleFunc("POST /account/tokens", h.page("", h.tokenCreate))
