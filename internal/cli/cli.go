@@ -48,6 +48,7 @@ var commands = map[string]command{
 	"user":    userCommand,
 	"token":   tokenCommand,
 	"gen":     genCommand,
+	"digest":  digestCommand, // tasks (issue 11)
 }
 
 // Main runs one command and returns the process exit code: 0 when it

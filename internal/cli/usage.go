@@ -14,6 +14,7 @@ Cách dùng:
   kehoach token list [--username U] [--db URL]    # các mã truy cập, kể cả đã thu hồi, hết hạn
   kehoach token revoke --id N [--db URL]          # thu hồi một mã truy cập
   kehoach gen      --scale district|province|national [--seed N] [--db URL]   # dữ liệu tổng hợp
+  kehoach digest   --unit MÃ (--to ĐỊA_CHỈ --smtp URL | --print) [--days N] [--db URL]   # thư nhắc việc
 
 Mỗi lệnh có --help, ví dụ: kehoach user add --help
 --db cũng đọc biến môi trường KEHOACH_DB; URL dạng sqlite:đường/dẫn.db hoặc postgres://…
@@ -30,4 +31,5 @@ var synopses = map[string]string{
 	"user add":      "kehoach user add --username U --role VAI_TRÒ (--unit MÃ… | --all-units) [--name N] [--password-stdin] [--db URL]",
 	"user password": "echo 'mật-khẩu-mới' | kehoach user password --username U [--db URL]",
 	"gen":           "kehoach gen --scale district|province|national [--seed N] [--db URL]",
+	"digest":        "kehoach digest --unit MÃ (--to ĐỊA_CHỈ --smtp smtp://…?from=… | --print) [--days N] [--base URL] [--db URL]",
 }

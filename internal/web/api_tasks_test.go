@@ -32,8 +32,16 @@ type apiTaskList struct {
 
 var testPDF = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 
-// postMultipart posts fields and files (name → content) as user as.
+// postMultipart posts fields and files (name → content) to the API as
+// user as.
 func postMultipart(t *testing.T, srv *httptest.Server, path, as string, fields map[string]string, files map[string][]byte) (int, string) {
+	t.Helper()
+	return postMultipartAs(t, srv, path, as, fields, files, true)
+}
+
+// postMultipartAs posts a multipart form with the user's API token (api)
+// or, as a browser on a page does, with the session and same-origin headers.
+func postMultipartAs(t *testing.T, srv *httptest.Server, path, as string, fields map[string]string, files map[string][]byte, api bool) (int, string) {
 	t.Helper()
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
@@ -47,7 +55,13 @@ func postMultipart(t *testing.T, srv *httptest.Server, path, as string, fields m
 	mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, &b)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+testTokens[as])
+	if api {
+		req.Header.Set("Authorization", "Bearer "+testTokens[as])
+	} else {
+		req.Header.Set("Cookie", "kehoach_session="+testSessions[as])
+		req.Header.Set("Origin", srv.URL)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
