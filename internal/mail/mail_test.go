@@ -212,4 +212,3 @@ func TestParseURL(t *testing.T) {
 		}
 	}
 }
-
