@@ -56,6 +56,8 @@ type Services struct {
 	Audit AuditService
 	// Tasks keeps the plans' tasks and their progress reports (issue 11).
 	Tasks TaskService
+	// Reviews keeps reviews, commendations and emulation criteria (issue 11).
+	Reviews ReviewService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

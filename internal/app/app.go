@@ -131,7 +131,7 @@ func (s *Server) Open(ctx context.Context) error {
 	}
 	h := web.New(web.Config{
 		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db,
-			Tasks: db, // tasks (issue 11)
+			Tasks: db, Reviews: db, // tasks (issue 11)
 		},
 		DB:            db,
 		Log:           s.Log,

@@ -8,6 +8,9 @@ const (
 	LabelTaskKind      = "task_kind"
 	LabelProgressState = "progress_state"
 	LabelWork          = "work"
+	LabelReviewKind    = "review_kind"
+	LabelCommendLevel  = "commend_level"
+	LabelCriterion     = "criterion"
 )
 
 // TaskState names a computed task state ("Quá hạn").
@@ -49,4 +52,18 @@ func init() {
 	}
 	VI.Labels[LabelAuditEntity][kehoach.AuditTask] = "Nhiệm vụ"
 	VI.Labels[LabelAuditEntity][kehoach.AuditTaskReport] = "Báo cáo tiến độ nhiệm vụ"
+	VI.Labels[LabelAuditEntity][kehoach.AuditReview] = "Sơ kết, tổng kết"
+	VI.Labels[LabelAuditEntity][kehoach.AuditCommendation] = "Khen thưởng"
+	VI.Labels[LabelReviewKind] = map[string]string{kehoach.ReviewPreliminary: "Sơ kết", kehoach.ReviewFinal: "Tổng kết"}
+	VI.Labels[LabelCommendLevel] = map[string]string{
+		kehoach.CommendDistrict: "Giấy khen của Chủ tịch UBND huyện",
+		kehoach.CommendProvince: "Bằng khen của Chủ tịch UBND tỉnh",
+		kehoach.CommendNational: "Bằng khen của Thủ tướng Chính phủ",
+	}
+	VI.Labels[LabelCriterion] = map[string]string{
+		kehoach.CriterionOnTime:     "Tỷ lệ lượt nhiệm vụ hoàn thành đúng hạn",
+		kehoach.CriterionDone:       "Tỷ lệ lượt nhiệm vụ đã hoàn thành",
+		kehoach.CriterionNotOverdue: "100 trừ tỷ lệ lượt nhiệm vụ quá hạn",
+		kehoach.CriterionSelf:       "Điểm tự chấm khi sơ kết, tổng kết",
+	}
 }

@@ -135,7 +135,7 @@ func openServer(dir string, changeDB func(*store.DB), changeCfg func(*web.Config
 	engine.Now = clock
 	cfg := web.Config{
 		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db, Submissions: db, Audit: db,
-			Tasks: db, // tasks (issue 11)
+			Tasks: db, Reviews: db, // tasks (issue 11)
 		},
 		DB:       db,
 		DemoNote: demoNote,
