@@ -96,6 +96,10 @@ func (h *handler) funcs() template.FuncMap {
 		"taskKind":      locale.VI.TaskKind,
 		"progressState": locale.VI.ProgressState,
 		"workLabel":     locale.VI.Work,
+		"reviewKind":    func(c string) string { return locale.VI.Label(locale.LabelReviewKind, c) },
+		"commendLevel":  func(c string) string { return locale.VI.Label(locale.LabelCommendLevel, c) },
+		"criterionKind": func(c string) string { return locale.VI.Label(locale.LabelCriterion, c) },
+		"deref":         func(p *float64) float64 { return *p },
 	}
 }
 

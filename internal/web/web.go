@@ -93,6 +93,12 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /tasks/{id}/progress", h.page(auth.ActionEnter, h.taskProgressSave)) // and the unit's entry scope (store)
 	mux.HandleFunc("POST /progress/{id}/{action}", h.page(auth.ActionView, h.progressDecide)) // progressAction checks the role
 	mux.HandleFunc("GET /evidence/{id}", h.page(auth.ActionView, h.evidenceFile))
+	mux.HandleFunc("GET /plans/{id}/reviews", h.page(auth.ActionView, h.reviewList))
+	mux.HandleFunc("POST /plans/{id}/reviews", h.page(auth.ActionPlan, h.reviewCreate))
+	mux.HandleFunc("GET /reviews/{id}", h.page(auth.ActionView, h.reviewShow))
+	mux.HandleFunc("POST /reviews/{id}/{what}", h.page(auth.ActionView, h.reviewPost)) // the store checks the unit's entry scope or the planner
+	mux.HandleFunc("GET /plans/{id}/emulation", h.page(auth.ActionView, h.emulationShow))
+	mux.HandleFunc("POST /plans/{id}/emulation", h.page(auth.ActionPlan, h.emulationSave))
 	mux.HandleFunc("GET /account", h.page("", h.accountShow))
 	mux.HandleFunc("POST /account/password", h.page("", h.passwordSave))
 	mux.HandleFunc("POST /account/tokens", h.page("", h.tokenCreate))
