@@ -48,7 +48,19 @@ const (
 
 // AuditEntities lists the known entities in the order a filter offers them.
 var AuditEntities = []string{AuditDataValue, AuditDataValues, AuditBundle, AuditUser, AuditAPIToken,
-	AuditSession, AuditSubmission, AuditAuditEvents, AuditValueImport}
+	AuditSession, AuditSubmission, AuditAuditEvents, AuditValueImport,
+	AuditTask, AuditTaskReport, AuditReview, AuditCommendation, // tasks (issue 11)
+}
+
+// Audit entities of tasks (issue 11).
+const (
+	AuditTask       = "task"        // Key the task's id
+	AuditTaskReport = "task_report" // a progress report; Key its id
+	// AuditReview is a review (sơ kết, tổng kết), an assessment ("ID/UNIT")
+	// or a plan's emulation criteria ("criteria/PLAN").
+	AuditReview       = "review"
+	AuditCommendation = "commendation" // Key its id
+)
 
 // DataValueKey is the audit Key of a data value: "ELEMENT/UNIT/PERIOD".
 func DataValueKey(element, unit, period string) string {

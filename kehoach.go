@@ -68,6 +68,10 @@ type Services struct {
 	Import ImportService
 	// Bundles exchanges plans as files (issue 13).
 	Bundles BundleService
+	// Tasks keeps the plans' tasks and their progress reports (issue 11).
+	Tasks TaskService
+	// Reviews keeps reviews, commendations and emulation criteria (issue 11).
+	Reviews ReviewService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

@@ -124,6 +124,12 @@ type Task struct {
 	Recurrence   string   `json:"recurrence,omitempty"` // a period type, or "" for one-off
 	Due          Date     `json:"due,omitempty"`
 	Status       string   `json:"status"`
+	// tasks (issue 11): kind (TaskContinuous, TaskYearly, TaskOnce), the
+	// day work starts (zero: the start of the plan) and the codes of the
+	// targets the task serves.
+	Kind    string   `json:"kind,omitempty"`
+	Start   Date     `json:"start,omitempty"`
+	Targets []string `json:"targets,omitempty"`
 }
 
 // Task statuses.

@@ -131,8 +131,10 @@ func (s *Server) Open(ctx context.Context) error {
 	}
 	h := web.New(web.Config{
 		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db,
-			Reports: db, // reports (issue 12)
-			Import:  db, Bundles: db /* issue 13 */},
+			Reports: db,              // reports (issue 12)
+			Import:  db, Bundles: db, // issue 13
+			Tasks: db, Reviews: db, // tasks (issue 11)
+		},
 		DB:            db,
 		Log:           s.Log,
 		DemoNote:      demo.NoteText(),

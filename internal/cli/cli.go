@@ -55,6 +55,7 @@ var commands = map[string]command{
 	"export":   exportCommand,
 	"plan":     planCommand,
 	"template": templateCommand,
+	"digest":   digestCommand, // tasks (issue 11)
 }
 
 // Main runs one command and returns the process exit code: 0 when it

@@ -21,6 +21,7 @@ Cách dùng:
   kehoach template --form F --unit MÃ --period KỲ -o TỆP.xlsx   # biểu Excel trống để điền rồi nhập lại
   kehoach plan export --plan SỐ [-o TỆP.json] | plan import [--dry-run] TỆP.json   # gói kế hoạch
   kehoach plan import [--dry-run] [--json] [--db URL] TỆP.docx|TỆP.txt   # đọc chỉ tiêu, nhiệm vụ, phân công từ văn bản kế hoạch
+  kehoach digest   --unit MÃ (--to ĐỊA_CHỈ --smtp URL | --print) [--days N] [--db URL]   # thư nhắc việc
 
 Mỗi lệnh có --help, ví dụ: kehoach user add --help
 --db cũng đọc biến môi trường KEHOACH_DB; URL dạng sqlite:đường/dẫn.db hoặc postgres://…
@@ -43,4 +44,5 @@ var synopses = map[string]string{
 	"plan export":   "kehoach plan export --plan SỐ [--db URL] [-o TỆP.json]",
 	"plan import":   "kehoach plan import [--db URL] [--dry-run] [--json] TỆP.json|TỆP.docx|TỆP.txt",
 	"export":        "kehoach export [--db URL] --format json|csv|adx [--period KỲ] [--unit MÃ] [--form F] [--id-scheme code|uid] [-o TỆP]",
+	"digest":        "kehoach digest --unit MÃ (--to ĐỊA_CHỈ --smtp smtp://…?from=… | --print) [--days N] [--base URL] [--db URL]",
 }

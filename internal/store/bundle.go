@@ -235,6 +235,10 @@ func insertPlan(ctx context.Context, tx *sql.Tx, p *kehoach.Plan) error {
 				return fmt.Errorf("store: task %s: %w", t.Code, err)
 			}
 		}
+		// tasks (issue 11): kind, start and the targets served.
+		if err := insertTaskExtras(ctx, tx, p, t); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -268,6 +272,10 @@ func validateBundle(b *kehoach.Bundle) error {
 			if err := t.Validate(); err != nil {
 				return err
 			}
+		}
+		// tasks (issue 11)
+		if err := validateTasks(p); err != nil {
+			return err
 		}
 	}
 	return nil

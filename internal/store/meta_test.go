@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"kehoach"
@@ -99,38 +100,34 @@ func testPlans(t *testing.T, db *DB) {
 		t.Errorf("target 3d indicator = %q, want CT_BAN_NVH_CHUAN", tg.IndicatorCode)
 	}
 
+	// tasks (issue 11): every bullet of II.2, II.3 and III, one task per
+	// commune for III.11, kind and the targets served carried through.
 	type task struct {
-		code, lead, recurrence string
-		due                    kehoach.Date
-		coordinators           []string
+		code, section, lead, kind string
+		due                       kehoach.Date
+		coordinators, targets     []string
 	}
-	wantTasks := []task{
-		{"III.1", "CQ_VHTT", "quarterly", "2025-12-31", nil},
-		{"III.2", "CQ_NOIVU", "yearly", "2025-12-31", []string{"CQ_VHTT"}},
-		{"III.3", "CQ_GDDT", "yearly", "2025-12-31", nil},
-		{"III.4", "CQ_TNMT", "", "2025-12-31", nil},
-		{"III.5", "CQ_TCKH", "yearly", "2025-12-31", nil},
-		{"III.6", "CQ_LDTBXH", "", "2025-12-31", nil},
-		{"III.7", "CQ_TTVHTT", "quarterly", "2025-12-31", nil},
-		{"III.8", "CQ_BTGHU", "", "2025-12-31", nil},
-		{"III.9", "CQ_MTTQ", "", "2025-12-31", nil},
-		{"III.10", "CQ_UBND", "", "2025-12-31", nil},
-		{"III.11", "CQ_UBND", "", "2022-12-31", tamDuongCommunes},
-		{"BC.NAM", "CQ_VHTT", "yearly", "2025-12-14", nil},
-		{"SK.2023", "CQ_VHTT", "", "2023-12-31", nil},
-		{"TK.2025", "CQ_VHTT", "", "2025-12-31", []string{"CQ_NOIVU"}},
-	}
-	if len(full.Tasks) != len(wantTasks) {
-		t.Fatalf("%d tasks, want %d", len(full.Tasks), len(wantTasks))
-	}
-	for i, w := range wantTasks {
-		g := full.Tasks[i]
-		got := task{g.Code, g.LeadCode, g.Recurrence, g.Due, g.Coordinators}
-		if !reflect.DeepEqual(got, w) {
-			t.Errorf("task %d = %+v, want %+v", i, got, w)
+	bySection := map[string]int{}
+	got := map[string]task{}
+	for _, g := range full.Tasks {
+		bySection[strings.SplitN(g.Section, ".", 3)[0]+"."+strings.SplitN(g.Section+".", ".", 3)[1]]++
+		got[g.Code] = task{g.Code, g.Section, g.LeadCode, g.Kind, g.Due, g.Coordinators, g.Targets}
+		if g.Status != kehoach.TaskOpen || g.Title == "" || g.ID == 0 {
+			t.Errorf("task %s: status %q, title %q, id %d", g.Code, g.Status, g.Title, g.ID)
 		}
-		if g.Status != kehoach.TaskOpen || g.Section != "III" || g.Title == "" || g.ID == 0 {
-			t.Errorf("task %s: status %q, section %q, title %q, id %d", g.Code, g.Status, g.Section, g.Title, g.ID)
+	}
+	if len(full.Tasks) != 56 || bySection["II.2"] != 13 || bySection["II.3"] != 12 || bySection["III."] != 31 {
+		t.Errorf("%d tasks, by section %v", len(full.Tasks), bySection)
+	}
+	for _, w := range []task{
+		{"2.1.2", "II.2.1", "CQ_VHTT", kehoach.TaskYearly, "2025-12-31", []string{"CQ_TCKH"}, []string{"2a", "2b"}},
+		{"3.4.3", "II.3", "CQ_TCKH", kehoach.TaskContinuous, "2025-12-31", []string{"CQ_VHTT"}, []string{"3a", "3c", "5b"}},
+		{"III.4", "III", "CQ_TNMT", kehoach.TaskOnce, "2023-12-31", nil, []string{"3a", "3c"}},
+		{"III.11.BANBO", "III", "XA_BANBO", kehoach.TaskYearly, "2025-12-31", nil, []string{"2a", "3a", "5b"}},
+		{"TK.2025", "III", "CQ_VHTT", kehoach.TaskOnce, "2025-12-31", []string{"CQ_NOIVU"}, nil},
+	} {
+		if !reflect.DeepEqual(got[w.code], w) {
+			t.Errorf("task %s = %+v, want %+v", w.code, got[w.code], w)
 		}
 	}
 }

@@ -73,7 +73,7 @@ func (db *DB) FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error)
 		p.Targets = append(p.Targets, &t)
 	}
 	rows.Close()
-	rows, err = db.read.QueryContext(ctx, `SELECT t.id, t.code, t.section, t.title, COALESCE(u.code, ''), t.recurrence, t.due, t.status
+	rows, err = db.read.QueryContext(ctx, `SELECT t.id, t.code, t.section, t.title, COALESCE(u.code, ''), t.recurrence, t.due, t.status, t.kind, t.start_on
 		FROM tasks t LEFT JOIN units u ON u.id = t.lead_id WHERE t.plan_id = $1 ORDER BY t.position`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: plan %d tasks: %w", id, err)
@@ -81,12 +81,12 @@ func (db *DB) FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error)
 	byID := map[int64]*kehoach.Task{}
 	for rows.Next() {
 		var t kehoach.Task
-		var due string
-		if err := rows.Scan(&t.ID, &t.Code, &t.Section, &t.Title, &t.LeadCode, &t.Recurrence, &due, &t.Status); err != nil {
+		var due, start string
+		if err := rows.Scan(&t.ID, &t.Code, &t.Section, &t.Title, &t.LeadCode, &t.Recurrence, &due, &t.Status, &t.Kind, &start); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		t.Due = kehoach.Date(due)
+		t.Due, t.Start = kehoach.Date(due), kehoach.Date(start)
 		p.Tasks = append(p.Tasks, &t)
 		byID[t.ID] = &t
 	}
@@ -111,5 +111,9 @@ func (db *DB) FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error)
 		return nil, err
 	}
 	// trust (issue 9): coverage threshold and default figures
-	return p, db.readPlanTrust(ctx, p)
+	if err := db.readPlanTrust(ctx, p); err != nil {
+		return nil, err
+	}
+	// tasks (issue 11): the targets each task serves.
+	return p, db.planTaskExtras(ctx, p)
 }

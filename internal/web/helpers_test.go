@@ -135,8 +135,10 @@ func openServer(dir string, changeDB func(*store.DB), changeCfg func(*web.Config
 	engine.Now = clock
 	cfg := web.Config{
 		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db, Submissions: db, Audit: db,
-			Reports: db, // reports (issue 12)
-			Import:  db, Bundles: db /* issue 13 */},
+			Reports: db,              // reports (issue 12)
+			Import:  db, Bundles: db, // issue 13
+			Tasks: db, Reviews: db, // tasks (issue 11)
+		},
 		DB:       db,
 		DemoNote: demoNote,
 		Now:      clock,

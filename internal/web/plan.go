@@ -109,6 +109,13 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
+	// tasks (issue 11): the four-state count, and targets at odds with
+	// the tasks that serve them.
+	taskFlags, taskCount, err := h.targetTaskFlags(r, plan, progress)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	counts := map[string]int{}
 	for _, tp := range progress {
 		counts[tp.Status]++
@@ -127,6 +134,9 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		// Issue 10: the same targets under the tree of a day.
 		"UnderDate": underDate, "Under": under,
 		"Figures": figures,
+		// tasks (issue 11)
+		"TaskFlags": taskFlags,
+		"TaskCount": taskCount,
 	})
 }
 

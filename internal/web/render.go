@@ -99,6 +99,15 @@ func (h *handler) funcs() template.FuncMap {
 		"coverage": func(c kehoach.Coverage) string { return locale.VI.Coverage(c.Reported, c.Approved, c.Expected) },
 		"covered":  func(c kehoach.Coverage) bool { return c.Reported >= c.Expected },
 		"pace":     func(need, trend float64) string { return locale.VI.Pace(need, trend, "năm") },
+		// tasks (issue 11)
+		"taskState":     locale.VI.TaskState,
+		"taskKind":      locale.VI.TaskKind,
+		"progressState": locale.VI.ProgressState,
+		"workLabel":     locale.VI.Work,
+		"reviewKind":    func(c string) string { return locale.VI.Label(locale.LabelReviewKind, c) },
+		"commendLevel":  func(c string) string { return locale.VI.Label(locale.LabelCommendLevel, c) },
+		"criterionKind": func(c string) string { return locale.VI.Label(locale.LabelCriterion, c) },
+		"deref":         func(p *float64) float64 { return *p },
 	}
 }
 

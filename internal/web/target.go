@@ -81,6 +81,11 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sortRows(rows, q.Get("sort"), target.Op)
+	tasks, err := h.targetTasks(r, plan, target.Code) // tasks (issue 11)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "target", map[string]any{
 		"Title":    "Mục tiêu " + target.Code + ": " + target.Text,
 		"Plan":     plan,
@@ -99,6 +104,7 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		"Revisions":  h.targetRevisions(r, plan, target.Code),
 		"Milestones": h.targetMilestones(r, plan, target.Code),
 		"UnderDate":  underDate, "Under": under[target.Code], // issue 10
+		"Tasks": tasks, // tasks (issue 11)
 	})
 }
 

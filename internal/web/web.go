@@ -109,6 +109,19 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /completeness", h.page(auth.ActionView, h.completenessShow))
 	mux.HandleFunc("GET /units", h.page(auth.ActionView, h.unitList))
 	mux.HandleFunc("GET /units/{code}", h.page(auth.ActionView, h.unitShow))
+	// tasks (issue 11)
+	mux.HandleFunc("GET /plans/{id}/tasks", h.page(auth.ActionView, h.taskBoard))
+	mux.HandleFunc("GET /tasks/mine", h.page(auth.ActionView, h.myTasks))
+	mux.HandleFunc("GET /tasks/{id}", h.page(auth.ActionView, h.taskShow))
+	mux.HandleFunc("POST /tasks/{id}/progress", h.page(auth.ActionEnter, h.taskProgressSave)) // and the unit's entry scope (store)
+	mux.HandleFunc("POST /progress/{id}/{action}", h.page(auth.ActionView, h.progressDecide)) // progressAction checks the role
+	mux.HandleFunc("GET /evidence/{id}", h.page(auth.ActionView, h.evidenceFile))
+	mux.HandleFunc("GET /plans/{id}/reviews", h.page(auth.ActionView, h.reviewList))
+	mux.HandleFunc("POST /plans/{id}/reviews", h.page(auth.ActionPlan, h.reviewCreate))
+	mux.HandleFunc("GET /reviews/{id}", h.page(auth.ActionView, h.reviewShow))
+	mux.HandleFunc("POST /reviews/{id}/{what}", h.page(auth.ActionView, h.reviewPost)) // the store checks the unit's entry scope or the planner
+	mux.HandleFunc("GET /plans/{id}/emulation", h.page(auth.ActionView, h.emulationShow))
+	mux.HandleFunc("POST /plans/{id}/emulation", h.page(auth.ActionPlan, h.emulationSave))
 	mux.HandleFunc("GET /account", h.page("", h.accountShow))
 	mux.HandleFunc("POST /account/password", h.page("", h.passwordSave))
 	mux.HandleFunc("POST /account/tokens", h.page("", h.tokenCreate))
@@ -185,6 +198,13 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /api/analytics/dataValueSet", h.api(auth.ActionView, h.apiAnalyticsDataValueSet))
 	mux.HandleFunc("GET /api/system/info", h.api("", h.apiSystemInfo))
 	mux.HandleFunc("GET /api/me", h.api("", h.apiMe))
+	// tasks (issue 11)
+	mux.HandleFunc("GET /api/tasks", h.api(auth.ActionView, h.apiTasks))
+	mux.HandleFunc("POST /api/tasks", h.api(auth.ActionPlan, h.apiTaskCreate))
+	mux.HandleFunc("GET /api/tasks/{id}", h.api(auth.ActionView, h.apiTask))
+	mux.HandleFunc("POST /api/tasks/{id}/progress", h.api(auth.ActionEnter, h.apiProgressCreate))   // and the unit's entry scope (store)
+	mux.HandleFunc("POST /api/progress/{id}/{action}", h.api(auth.ActionView, h.apiProgressChange)) // progressAction checks the role
+	mux.HandleFunc("GET /api/evidence/{id}", h.api(auth.ActionView, h.evidenceFile))
 	mux.HandleFunc("/api/", h.apiNotFound)
 	mux.HandleFunc("/", h.notFound)
 

@@ -1,0 +1,485 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+
+	"kehoach"
+	"kehoach/internal/vntext"
+)
+
+var _ kehoach.TaskService = (*DB)(nil)
+
+// taskRow is a task as read for occurrences.
+type taskRow struct {
+	task     kehoach.Task
+	planID   int64
+	from, to string // the plan's horizon
+	coord    map[string]bool
+}
+
+// taskUnits is what the owner rule needs of the units involved: names,
+// last days and successor links.
+type taskUnits struct {
+	names   map[string]string
+	validTo map[string]kehoach.Date
+	links   []kehoach.UnitLink
+}
+
+// today is the current day in Vietnam, the day states are computed on.
+func (db *DB) today() kehoach.Date {
+	return kehoach.DateOf(db.Now().In(kehoach.VietnamZone))
+}
+
+// taskWhere builds the SQL condition on tasks t for f: plan, section, the
+// unit (the lead, a predecessor of it, or a coordinator) and the viewer's
+// scope. The owner rule is applied afterwards in Go.
+func taskWhere(p *params, f kehoach.TaskFilter) string {
+	where := []string{"1 = 1"}
+	if f.PlanID != 0 {
+		where = append(where, "t.plan_id = "+p.add(f.PlanID))
+	}
+	if f.Section != "" {
+		s := p.add(f.Section)
+		where = append(where, "(t.section = "+s+" OR t.section LIKE "+p.add(escapeLike(f.Section)+".%")+" ESCAPE '\\')")
+	}
+	unitCond := func(ids string) string {
+		return "(t.lead_id IN (" + ids + ") OR t.lead_id IN (SELECT l.from_id FROM unit_links l WHERE l.to_id IN (" + ids + "))" +
+			" OR t.id IN (SELECT tu.task_id FROM task_units tu WHERE tu.unit_id IN (" + ids + ")))"
+	}
+	if f.Unit != "" {
+		where = append(where, unitCond("SELECT id FROM units WHERE code = "+p.add(f.Unit)))
+	}
+	if f.Within != nil {
+		sub := `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code IN (` + list(p, f.Within) + `)
+			UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub`
+		where = append(where, unitCond(sub))
+	}
+	return strings.Join(where, " AND ")
+}
+
+// loadTasks reads the tasks matching f with their coordinators.
+func (db *DB) loadTasks(ctx context.Context, where string, args []any) ([]*taskRow, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.plan_id, t.code, t.section, t.title, COALESCE(u.code, ''), t.kind, t.start_on, t.due, t.recurrence, pl.horizon_from, pl.horizon_to
+		FROM tasks t JOIN plans pl ON pl.id = t.plan_id LEFT JOIN units u ON u.id = t.lead_id WHERE `+where+` ORDER BY t.plan_id, t.position`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []*taskRow
+	byID := map[int64]*taskRow{}
+	for rows.Next() {
+		r := &taskRow{coord: map[string]bool{}}
+		var start, due string
+		if err := rows.Scan(&r.task.ID, &r.planID, &r.task.Code, &r.task.Section, &r.task.Title, &r.task.LeadCode, &r.task.Kind, &start, &due, &r.task.Recurrence, &r.from, &r.to); err != nil {
+			return nil, fmt.Errorf("store: tasks: %w", err)
+		}
+		r.task.Start, r.task.Due = kehoach.Date(start), kehoach.Date(due)
+		out = append(out, r)
+		byID[r.task.ID] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	crow, err := db.read.QueryContext(ctx, `SELECT tu.task_id, u.code FROM task_units tu JOIN units u ON u.id = tu.unit_id
+		WHERE tu.task_id IN (SELECT t.id FROM tasks t WHERE `+where+`) ORDER BY tu.task_id, u.sort_key`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: task units: %w", err)
+	}
+	defer crow.Close()
+	for crow.Next() {
+		var id int64
+		var code string
+		if err := crow.Scan(&id, &code); err != nil {
+			return nil, err
+		}
+		if r := byID[id]; r != nil {
+			r.coord[code] = true
+			r.task.Coordinators = append(r.task.Coordinators, code)
+		}
+	}
+	return out, crow.Err()
+}
+
+// loadTaskUnits reads the names and last days of the tasks' leads and
+// coordinators and of every unit a link leads to, with all links.
+func (db *DB) loadTaskUnits(ctx context.Context, tasks []*taskRow) (*taskUnits, error) {
+	tu := &taskUnits{names: map[string]string{}, validTo: map[string]kehoach.Date{}}
+	links, err := db.FindUnitLinks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tu.links = links
+	want := map[string]bool{}
+	for _, l := range links {
+		want[l.From], want[l.To] = true, true
+	}
+	for _, t := range tasks {
+		want[t.task.LeadCode] = true
+		for c := range t.coord {
+			want[c] = true
+		}
+	}
+	codes := make([]string, 0, len(want))
+	for c := range want {
+		if c != "" {
+			codes = append(codes, c)
+		}
+	}
+	for len(codes) > 0 {
+		n := min(len(codes), 500)
+		var p params
+		rows, err := db.read.QueryContext(ctx, `SELECT code, name, valid_to FROM units WHERE code IN (`+list(&p, codes[:n])+`)`, p.args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: task units: %w", err)
+		}
+		for rows.Next() {
+			var c, name, to string
+			if err := rows.Scan(&c, &name, &to); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			tu.names[c], tu.validTo[c] = name, kehoach.Date(to)
+		}
+		rows.Close()
+		codes = codes[n:]
+	}
+	return tu, nil
+}
+
+// reportFacts is what the reports of one unit on one occurrence say.
+type reportFacts struct {
+	percent    int
+	doneOn     kehoach.Date
+	progressed bool
+	lastState  string
+	lastReason string
+}
+
+type occKey struct {
+	task int64
+	occ  string
+	unit string
+}
+
+// loadReportFacts reads the reports of the tasks selected by where.
+func (db *DB) loadReportFacts(ctx context.Context, where string, args []any) (map[occKey]*reportFacts, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT r.task_id, r.occurrence, u.code, r.work, r.percent, r.on_date, r.state, r.reason
+		FROM task_reports r JOIN units u ON u.id = r.unit_id WHERE r.task_id IN (SELECT t.id FROM tasks t WHERE `+where+`) ORDER BY r.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: task reports: %w", err)
+	}
+	defer rows.Close()
+	out := map[occKey]*reportFacts{}
+	for rows.Next() {
+		var k occKey
+		var work, on, state, reason string
+		var pct int
+		if err := rows.Scan(&k.task, &k.occ, &k.unit, &work, &pct, &on, &state, &reason); err != nil {
+			return nil, err
+		}
+		f := out[k]
+		if f == nil {
+			f = &reportFacts{}
+			out[k] = f
+		}
+		if state != kehoach.ProgressDraft {
+			f.lastState, f.lastReason = state, reason
+		}
+		if state != kehoach.ProgressAccepted {
+			continue
+		}
+		f.progressed = true
+		f.percent = max(f.percent, pct)
+		if work == kehoach.WorkDone && (f.doneOn.IsZero() || kehoach.Date(on) < f.doneOn) {
+			f.doneOn = kehoach.Date(on)
+		}
+	}
+	return out, rows.Err()
+}
+
+// occurrencesOf computes the occurrences of the tasks with their owners
+// and states on asOf. The state follows the accepted reports of the owner
+// and of the task's own lead (a body's work before it ceased counts).
+func occurrencesOf(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFacts, asOf kehoach.Date) []kehoach.Occurrence {
+	var out []kehoach.Occurrence
+	for _, t := range tasks {
+		for _, o := range kehoach.Occurrences(&t.task, t.from, t.to) {
+			o.Owner = kehoach.TaskOwner(t.task.LeadCode, o.Due, tu.validTo, tu.links)
+			if o.Owner != t.task.LeadCode {
+				o.Lead = t.task.LeadCode
+			}
+			o.OwnerName = tu.names[o.Owner]
+			var f reportFacts
+			for _, u := range []string{t.task.LeadCode, o.Owner} {
+				g := facts[occKey{t.task.ID, o.Key, u}]
+				if g == nil {
+					continue
+				}
+				f.progressed = f.progressed || g.progressed
+				f.percent = max(f.percent, g.percent)
+				if !g.doneOn.IsZero() && (f.doneOn.IsZero() || g.doneOn < f.doneOn) {
+					f.doneOn = g.doneOn
+				}
+				if g.lastState != "" {
+					f.lastState, f.lastReason = g.lastState, g.lastReason
+				}
+				if u == o.Owner {
+					break
+				}
+			}
+			o.State = kehoach.TaskState(o.Due, f.doneOn, f.progressed, asOf)
+			o.Percent, o.DoneOn = f.percent, f.doneOn
+			if f.lastState == kehoach.ProgressReturned {
+				o.Returned, o.Reason = true, f.lastReason
+			}
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// FindTasks returns the occurrences matching f, by due date then code.
+func (db *DB) FindTasks(ctx context.Context, f kehoach.TaskFilter) ([]kehoach.Occurrence, error) {
+	if f.State != "" && !kehoach.TaskStateOK(f.State) {
+		return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: fmt.Sprintf("trạng thái %q không có", f.State),
+			Fields: map[string]string{"status": "Trạng thái phải là một trong: " + strings.Join(kehoach.TaskStates, ", ") + "."}}
+	}
+	if f.PlanID != 0 {
+		var n int
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM plans WHERE id = $1`, f.PlanID).Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: plan: %w", err)
+		} else if n == 0 {
+			return nil, kehoach.Errorf(kehoach.ENOTFOUND, "không có kế hoạch số %d", f.PlanID)
+		}
+	}
+	if f.Unit != "" {
+		if _, err := findUnitByCode(ctx, db.read, f.Unit); err != nil {
+			return nil, err
+		}
+	}
+	if f.AsOf.IsZero() {
+		f.AsOf = db.today()
+	}
+	var p params
+	where := taskWhere(&p, f)
+	args := p.args
+	tasks, err := db.loadTasks(ctx, where, args)
+	if err != nil {
+		return nil, err
+	}
+	tu, err := db.loadTaskUnits(ctx, tasks)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := db.loadReportFacts(ctx, where, args)
+	if err != nil {
+		return nil, err
+	}
+	coord := map[int64]map[string]bool{}
+	for _, t := range tasks {
+		coord[t.task.ID] = t.coord
+	}
+	all := occurrencesOf(tasks, tu, facts, f.AsOf)
+	out := all[:0]
+	for _, o := range all {
+		switch {
+		case f.Unit != "" && o.Owner != f.Unit && !coord[o.TaskID][f.Unit]:
+		case f.State != "" && o.State != f.State:
+		case !f.DueBefore.IsZero() && o.Due > f.DueBefore:
+		case f.Started && o.Start > f.AsOf:
+		default:
+			out = append(out, o)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Due != out[j].Due {
+			return out[i].Due < out[j].Due
+		}
+		return out[i].TaskCode < out[j].TaskCode
+	})
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
+
+// CountTasks returns the four-state count of the occurrences matching f.
+func (db *DB) CountTasks(ctx context.Context, f kehoach.TaskFilter) (kehoach.TaskCount, error) {
+	f.Limit = 0
+	occ, err := db.FindTasks(ctx, f)
+	var c kehoach.TaskCount
+	for _, o := range occ {
+		c.Add(o.State)
+	}
+	return c, err
+}
+
+// FindTaskByID returns a task with its occurrences and reports.
+func (db *DB) FindTaskByID(ctx context.Context, id int64, asOf kehoach.Date) (*kehoach.TaskDetail, error) {
+	if asOf.IsZero() {
+		asOf = db.today()
+	}
+	where, args := "t.id = $1", []any{id}
+	tasks, err := db.loadTasks(ctx, where, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(tasks) == 0 {
+		return nil, kehoach.Errorf(kehoach.ENOTFOUND, "không có nhiệm vụ số %d", id)
+	}
+	t := tasks[0]
+	if err := db.checkTaskView(ctx, t); err != nil {
+		return nil, err
+	}
+	tu, err := db.loadTaskUnits(ctx, tasks)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := db.loadReportFacts(ctx, where, args)
+	if err != nil {
+		return nil, err
+	}
+	d := &kehoach.TaskDetail{Task: &t.task, PlanID: t.planID, LeadName: tu.names[t.task.LeadCode]}
+	d.Occurrences = occurrencesOf(tasks, tu, facts, asOf)
+	if err := db.read.QueryRowContext(ctx, `SELECT title FROM plans WHERE id = $1`, t.planID).Scan(&d.PlanTitle); err != nil {
+		return nil, fmt.Errorf("store: task %d plan: %w", id, err)
+	}
+	if t.task.Targets, err = taskTargets(ctx, db.read, id); err != nil {
+		return nil, err
+	}
+	if d.Reports, err = db.taskReports(ctx, "r.task_id = $1", id); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// checkTaskView refuses a task none of whose units (lead, successors,
+// coordinators) the Actor of ctx may view.
+func (db *DB) checkTaskView(ctx context.Context, t *taskRow) error {
+	a := kehoach.ActorFromContext(ctx)
+	if a.View.All {
+		return nil
+	}
+	units := append([]string{t.task.LeadCode}, t.task.Coordinators...)
+	links, err := db.FindUnitLinks(ctx)
+	if err != nil {
+		return err
+	}
+	for _, l := range links {
+		if l.From == t.task.LeadCode {
+			units = append(units, l.To)
+		}
+	}
+	for _, u := range units {
+		anc, err := db.FindAncestors(ctx, u)
+		if err == nil && a.View.Covers(anc) {
+			return nil
+		}
+	}
+	return kehoach.Errorf(kehoach.EFORBIDDEN, "Bạn không có quyền xem nhiệm vụ %s.", t.task.Code)
+}
+
+// taskTargets returns the codes of the targets a task serves.
+func taskTargets(ctx context.Context, q queryer, id int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT g.code FROM task_targets tt JOIN targets g ON g.id = tt.target_id WHERE tt.task_id = $1 ORDER BY g.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: task targets: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// planTaskExtras fills each task's targets and computed state (the
+// state of its latest begun occurrence) for FindPlanByID.
+func (db *DB) planTaskExtras(ctx context.Context, p *kehoach.Plan) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT tt.task_id, g.code FROM task_targets tt JOIN targets g ON g.id = tt.target_id
+		JOIN tasks t ON t.id = tt.task_id WHERE t.plan_id = $1 ORDER BY tt.task_id, g.position`, p.ID)
+	if err != nil {
+		return fmt.Errorf("store: plan %d task targets: %w", p.ID, err)
+	}
+	defer rows.Close()
+	byID := map[int64]*kehoach.Task{}
+	for _, t := range p.Tasks {
+		byID[t.ID] = t
+	}
+	for rows.Next() {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			return err
+		}
+		if t := byID[id]; t != nil {
+			t.Targets = append(t.Targets, code)
+		}
+	}
+	return rows.Err()
+}
+
+// insertTaskExtras stores what the tasks feature adds to a bundle's task:
+// kind, start and the targets it serves (codes of the same plan).
+func insertTaskExtras(ctx context.Context, tx *sql.Tx, p *kehoach.Plan, t *kehoach.Task) error {
+	if t.Kind == "" {
+		t.Kind = kehoach.TaskOnce
+		if t.Recurrence == "yearly" {
+			t.Kind = kehoach.TaskYearly
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tasks SET kind = $1, start_on = $2 WHERE id = $3`, t.Kind, string(t.Start), t.ID); err != nil {
+		return fmt.Errorf("store: task %s: %w", t.Code, err)
+	}
+	for _, code := range t.Targets {
+		res, err := tx.ExecContext(ctx, `INSERT INTO task_targets (task_id, target_id) SELECT $1, id FROM targets WHERE plan_id = $2 AND code = $3`, t.ID, p.ID, code)
+		if err != nil {
+			return fmt.Errorf("store: task %s target: %w", t.Code, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return kehoach.Errorf(kehoach.EINVALID, "nhiệm vụ %s: kế hoạch không có mục tiêu %q", t.Code, code)
+		}
+	}
+	return nil
+}
+
+// validateTasks checks a bundle plan's tasks before anything is stored.
+func validateTasks(p *kehoach.Plan) error {
+	seen := map[string]bool{}
+	for _, t := range p.Tasks {
+		switch {
+		case t.Code == "" || t.Title == "" || t.Section == "":
+			return kehoach.Errorf(kehoach.EINVALID, "nhiệm vụ %q thiếu mã, mục hoặc nội dung", t.Code)
+		case seen[t.Code]:
+			return kehoach.Errorf(kehoach.EINVALID, "kế hoạch %s có hai nhiệm vụ mã %s", p.Code, t.Code)
+		case t.Kind != "" && !validKind(t.Kind):
+			return kehoach.Errorf(kehoach.EINVALID, "nhiệm vụ %s: loại %q không có", t.Code, t.Kind)
+		}
+		seen[t.Code] = true
+		for _, d := range []kehoach.Date{t.Start, t.Due} {
+			if _, err := kehoach.ParseDate(string(d)); err != nil {
+				return kehoach.Errorf(kehoach.EINVALID, "nhiệm vụ %s: %v", t.Code, kehoach.ErrorMessage(err))
+			}
+		}
+		t.Title = vntext.NFC(t.Title)
+	}
+	return nil
+}
+
+func validKind(k string) bool {
+	for _, x := range kehoach.TaskKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}

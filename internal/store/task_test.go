@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"testing"
+
+	"kehoach"
+)
+
+// unitCtx acts as a user whose entry scope is the given units.
+func unitCtx(name string, units ...string) context.Context {
+	s := kehoach.Scope{Units: units}
+	return kehoach.NewContextWithActor(context.Background(), kehoach.Actor{Username: name, Entry: s, View: s})
+}
+
+// taskID returns the id of the demo task code.
+func taskID(t *testing.T, db *DB, code string) int64 {
+	t.Helper()
+	var id int64
+	if err := db.read.QueryRow(`SELECT id FROM tasks WHERE code = $1`, code).Scan(&id); err != nil {
+		t.Fatalf("task %s: %v", code, err)
+	}
+	return id
+}
+
+func countReports(t *testing.T, db *DB) (reports, files int) {
+	t.Helper()
+	db.read.QueryRow(`SELECT COUNT(*) FROM task_reports`).Scan(&reports)
+	db.read.QueryRow(`SELECT COUNT(*) FROM task_evidence`).Scan(&files)
+	return
+}
+
+var pdf = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+
+func TestTasks(t *testing.T) {
+	t.Parallel()
+	for _, n := range openDBs(t) {
+		t.Run(n.name, func(t *testing.T) {
+			db := n.db
+			loadDemo(t, db)
+			ctx := sysCtx()
+			plans, _ := db.FindPlans(ctx)
+			plan := plans[0].ID
+
+			// Occurrences: 25 yearly tasks × 4 years + 31 others as of
+			// 2025-03-14; the four-state count covers what has begun.
+			all, err := db.FindTasks(ctx, kehoach.TaskFilter{PlanID: plan})
+			if err != nil {
+				t.Fatal(err)
+			}
+			yearly := 0
+			for _, o := range all {
+				if o.Kind == kehoach.TaskYearly {
+					yearly++
+				}
+			}
+			if yearly%4 != 0 || len(all)-yearly+yearly/4 != 56 {
+				t.Fatalf("%d occurrences, %d yearly", len(all), yearly)
+			}
+			c, err := db.CountTasks(ctx, kehoach.TaskFilter{PlanID: plan, Started: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Nothing reported yet: every occurrence due before today is
+			// overdue; the rest is pending; only TK.2025 has not begun.
+			wantOverdue := 0
+			for _, o := range all {
+				if o.Due < "2025-03-14" {
+					wantOverdue++
+				}
+			}
+			if c.Overdue != wantOverdue || c.DoneOnTime != 0 || c.Total != len(all)-1 || c.Total != c.Overdue+c.Pending {
+				t.Errorf("count %+v (overdue want %d, all %d)", c, wantOverdue, len(all))
+			}
+
+			// Carried to the successor: the 2025 occurrence of Bản Bo's task
+			// belongs to the merged commune.
+			merged, err := db.FindTasks(ctx, kehoach.TaskFilter{PlanID: plan, Unit: "X25_BANBO"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var carried []string
+			for _, o := range merged {
+				carried = append(carried, o.TaskCode+"/"+o.Key)
+				if o.Owner != "X25_BANBO" || o.Lead == "" {
+					t.Errorf("carried %+v", o)
+				}
+			}
+			if len(carried) != 2 || carried[0] != "III.11.BANBO/2025" || carried[1] != "III.11.NATAM/2025" {
+				t.Errorf("carried to X25_BANBO: %v", carried)
+			}
+			own, _ := db.FindTasks(ctx, kehoach.TaskFilter{PlanID: plan, Unit: "XA_BANBO"})
+			if len(own) != 3 {
+				t.Errorf("XA_BANBO answers for %d occurrences, want 2022–2024", len(own))
+			}
+
+			// Sections and bodies.
+			sec, _ := db.CountTasks(ctx, kehoach.TaskFilter{PlanID: plan, Section: "II.2"})
+			if sec.Total == 0 {
+				t.Error("no occurrence in II.2")
+			}
+			sec1, _ := db.CountTasks(ctx, kehoach.TaskFilter{PlanID: plan, Section: "II.2.1"})
+			if sec1.Total == 0 || sec1.Total >= sec.Total {
+				t.Errorf("II.2.1 %d of II.2 %d", sec1.Total, sec.Total)
+			}
+
+			id := taskID(t, db, "III.11.BANBO")
+			xa := unitCtx("xa_banbo", "XA_BANBO")
+			good := kehoach.ProgressInput{TaskID: id, Occurrence: "2024", Text: "Đã ban hành kế hoạch thực hiện năm 2024", Work: kehoach.WorkDone,
+				Percent: 100, On: "2024-11-20", Files: []kehoach.EvidenceFile{{Name: "ke-hoach.pdf", Data: pdf}}}
+
+			// Bad input saves nothing.
+			for name, edit := range map[string]func(*kehoach.ProgressInput){
+				"future":       func(p *kehoach.ProgressInput) { p.On = "2025-03-15" },
+				"before start": func(p *kehoach.ProgressInput) { p.On = "2023-12-31" },
+				"over 100":     func(p *kehoach.ProgressInput) { p.Work = kehoach.WorkInProgress; p.Percent = 120 },
+				"claim":        func(p *kehoach.ProgressInput) { p.Claim = kehoach.TaskDoneLate },
+				"oversized": func(p *kehoach.ProgressInput) {
+					p.Files = []kehoach.EvidenceFile{{Name: "x.pdf", Data: append(pdf, make([]byte, kehoach.EvidenceMaxBytes)...)}}
+				},
+				"wrong type":    func(p *kehoach.ProgressInput) { p.Files = []kehoach.EvidenceFile{{Name: "x.docx", Data: pdf}} },
+				"no occurrence": func(p *kehoach.ProgressInput) { p.Occurrence = "2031" },
+			} {
+				in := good
+				edit(&in)
+				if _, err := db.SaveProgress(xa, in); kehoach.ErrorCode(err) != kehoach.EINVALID || len(kehoach.ErrorFields(err)) == 0 {
+					t.Errorf("%s: %v %v", name, err, kehoach.ErrorFields(err))
+				}
+			}
+			if r, f := countReports(t, db); r != 0 || f != 0 {
+				t.Fatalf("bad input saved %d reports, %d files", r, f)
+			}
+			// Another commune may not report on it.
+			if _, err := db.SaveProgress(unitCtx("xa_natam", "XA_NATAM"), good); kehoach.ErrorCode(err) != kehoach.EFORBIDDEN {
+				t.Errorf("other commune: %v", err)
+			}
+
+			// draft → submitted → returned → submitted → accepted.
+			r, err := db.SaveProgress(xa, good)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.State != kehoach.ProgressDraft || len(r.Evidence) != 1 || r.Evidence[0].Type != kehoach.EvidencePDF {
+				t.Fatalf("saved %+v", r)
+			}
+			if _, err := db.ChangeProgress(xa, r.ID, kehoach.ActionAcceptProgress, ""); kehoach.ErrorCode(err) != kehoach.EINVALID {
+				t.Errorf("accept a draft: %v", err)
+			}
+			if _, err := db.ChangeProgress(xa, r.ID, kehoach.ActionSubmitProgress, ""); err != nil {
+				t.Fatal(err)
+			}
+			district := unitCtx("huyen", "TAMDUONG")
+			if _, err := db.ChangeProgress(district, r.ID, kehoach.ActionReturnProgress, " "); kehoach.ErrorFields(err)["reason"] == "" {
+				t.Errorf("return without reason: %v", err)
+			}
+			if _, err := db.ChangeProgress(unitCtx("xa_natam", "XA_NATAM"), r.ID, kehoach.ActionReturnProgress, "x"); kehoach.ErrorCode(err) != kehoach.EFORBIDDEN {
+				t.Errorf("return by another commune: %v", err)
+			}
+			if _, err := db.ChangeProgress(district, r.ID, kehoach.ActionReturnProgress, "Thiếu quyết định ban hành"); err != nil {
+				t.Fatal(err)
+			}
+			mine, _ := db.FindTasks(ctx, kehoach.TaskFilter{Unit: "XA_BANBO", PlanID: plan})
+			returned := false
+			for _, o := range mine {
+				if o.TaskID == id && o.Key == "2024" {
+					returned = o.Returned && o.Reason == "Thiếu quyết định ban hành" && o.State == kehoach.TaskOverdue
+				}
+			}
+			if !returned {
+				t.Errorf("returned occurrence not shown: %+v", mine)
+			}
+			if _, err := db.ChangeProgress(xa, r.ID, kehoach.ActionSubmitProgress, ""); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ChangeProgress(district, r.ID, kehoach.ActionAcceptProgress, ""); err != nil {
+				t.Fatal(err)
+			}
+			d, err := db.FindTaskByID(xa, id, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range d.Occurrences {
+				if o.Key == "2024" && (o.State != kehoach.TaskDoneOnTime || o.Percent != 100 || o.DoneOn != "2024-11-20") {
+					t.Errorf("2024 after acceptance: %+v", o)
+				}
+			}
+			if len(d.Reports) != 1 || d.Reports[0].State != kehoach.ProgressAccepted || len(d.Reports[0].Evidence) != 1 {
+				t.Errorf("reports %+v", d.Reports)
+			}
+			e, err := db.FindEvidence(xa, d.Reports[0].Evidence[0].ID)
+			if err != nil || string(e.Data) != string(pdf) {
+				t.Errorf("evidence %v", err)
+			}
+			if _, err := db.FindEvidence(unitCtx("xa_natam", "XA_NATAM"), e.ID); kehoach.ErrorCode(err) != kehoach.EFORBIDDEN {
+				t.Errorf("evidence seen by another commune: %v", err)
+			}
+			// A report done late counts as done late.
+			late := good
+			late.TaskID, late.Occurrence, late.On, late.Files = taskID(t, db, "III.4"), "", "2024-02-01", nil
+			rl, err := db.SaveProgress(unitCtx("tnmt", "CQ_TNMT"), late)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.ChangeProgress(unitCtx("tnmt", "CQ_TNMT"), rl.ID, kehoach.ActionSubmitProgress, "")
+			if _, err := db.ChangeProgress(district, rl.ID, kehoach.ActionAcceptProgress, ""); err != nil {
+				t.Fatal(err)
+			}
+			body, _ := db.CountTasks(ctx, kehoach.TaskFilter{PlanID: plan, Unit: "CQ_TNMT", Started: true})
+			if body != (kehoach.TaskCount{Total: 1, DoneLate: 1}) {
+				t.Errorf("CQ_TNMT count %+v", body)
+			}
+
+			// New tasks: a ceased or unknown unit is refused.
+			bad := kehoach.TaskInput{PlanID: plan, Code: "N.1", Section: "III", Title: "Nhiệm vụ mới", Kind: kehoach.TaskOnce, Lead: "XA_BANBO", Start: "2025-08-01", Due: "2025-10-01"}
+			if _, err := db.CreateTask(ctx, bad); kehoach.ErrorFields(err)["lead"] == "" {
+				t.Errorf("ceased lead: %v", err)
+			}
+			bad.Lead = "KHONG_CO"
+			if _, err := db.CreateTask(ctx, bad); kehoach.ErrorFields(err)["lead"] == "" {
+				t.Errorf("unknown lead: %v", err)
+			}
+			bad.Lead, bad.Targets = "X25_BANBO", []string{"3a"}
+			nt, err := db.CreateTask(ctx, bad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.CreateTask(ctx, bad); kehoach.ErrorCode(err) != kehoach.ECONFLICT {
+				t.Errorf("duplicate code: %v", err)
+			}
+			nd, err := db.FindTaskByID(ctx, nt.ID, "")
+			if err != nil || len(nd.Occurrences) != 1 || nd.Occurrences[0].Start != "2025-08-01" || len(nd.Task.Targets) != 1 {
+				t.Errorf("new task %+v %v", nd, err)
+			}
+		})
+	}
+}

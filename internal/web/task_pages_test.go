@@ -1,0 +1,112 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"kehoach"
+	"kehoach/internal/mail"
+)
+
+var occRow = regexp.MustCompile(`data-task="([^"]+)" data-occurrence="([^"]*)"`)
+
+// rowsIn returns "CODE/KEY" of the occurrence rows in html.
+func rowsIn(html string) []string {
+	var out []string
+	for _, m := range occRow.FindAllStringSubmatch(html, -1) {
+		out = append(out, m[1]+"/"+m[2])
+	}
+	return out
+}
+
+func TestTaskPages(t *testing.T) {
+	srv, db, stop, err := openServer(t.TempDir(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	as := func(u string) map[string]string { return map[string]string{"X-Test-As": u} }
+
+	// The board groups by section in the plan's order, and by body with
+	// the most overdue first.
+	_, board := do(t, srv, "GET", "/plans/1/tasks", nil, "", as("viewer"))
+	i21, i3, iIII := strings.Index(board, `data-group="II.2.1"`), strings.Index(board, `data-group="II.3"`), strings.Index(board, `data-group="III"`)
+	if i21 < 0 || i3 < i21 || iIII < i3 || !strings.Contains(board, `class="summary task-count"`) {
+		t.Errorf("board by section: %d %d %d", i21, i3, iIII)
+	}
+	_, byUnit := do(t, srv, "GET", "/plans/1/tasks?by=unit&status=overdue", nil, "", as("viewer"))
+	if !strings.Contains(byUnit, `data-group="CQ_VHTT"`) || strings.Contains(byUnit, `data-state="not_started"`) {
+		t.Errorf("board by body, overdue only: %s", excerpt(byUnit))
+	}
+	// The plan page counts the tasks; the target page lists its tasks.
+	_, plan := do(t, srv, "GET", "/plans/1", nil, "", as("viewer"))
+	if !strings.Contains(plan, `class="summary task-count"`) || !strings.Contains(plan, "/plans/1/tasks") {
+		t.Error("plan page has no task count or board link")
+	}
+	_, target := do(t, srv, "GET", "/plans/1/targets/2b", nil, "", as("viewer"))
+	if !strings.Contains(target, `data-task="2.1.2"`) || !strings.Contains(target, `data-task="2.5.2"`) {
+		t.Error("target 2b does not list the tasks that serve it")
+	}
+
+	// A bad report from the page: 422, the reason beside the field,
+	// nothing saved.
+	var id int64
+	db.Reader().QueryRow(`SELECT id FROM tasks WHERE code = 'III.11.BANBO'`).Scan(&id)
+	path := fmt.Sprintf("/tasks/%d/progress", id)
+	code, body := postPage(t, srv, path, "reporter", map[string]string{"occurrence": "2024", "text": "x", "work": "done", "percent": "100", "date": "2026-01-01", "submit": "true"})
+	if code != 422 || !strings.Contains(body, "Ngày báo cáo không được ở tương lai") || !strings.Contains(body, `class="has-error"`) {
+		t.Errorf("future date from the page: %d %s", code, excerpt(body))
+	}
+	var n int
+	db.Reader().QueryRow(`SELECT COUNT(*) FROM task_reports`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d reports saved", n)
+	}
+	if code, _ := postPage(t, srv, path, "reporter", map[string]string{"occurrence": "2024", "text": "Đã ban hành", "work": "done", "percent": "100", "date": "2024-11-20", "submit": "true"}); code != 303 {
+		t.Fatalf("post from page: %d", code)
+	}
+	var rid int64
+	db.Reader().QueryRow(`SELECT id FROM task_reports`).Scan(&rid)
+	resp, _ := do(t, srv, "POST", fmt.Sprintf("/progress/%d/return", rid), map[string][]string{"task": {fmt.Sprint(id)}, "reason": {"Thiếu văn bản"}}, "", as("approver"))
+	if resp.StatusCode != 303 || !strings.Contains(resp.Header.Get("Location"), "done=") {
+		t.Fatalf("return from page: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+
+	// The digest says what the page says.
+	mresp, mine := do(t, srv, "GET", "/tasks/mine?unit=XA_BANBO&days=366", nil, "", as("reporter"))
+	if mresp.StatusCode != 200 {
+		t.Fatalf("my tasks: %d %s", mresp.StatusCode, excerpt(mine))
+	}
+	ctx := kehoach.NewContextWithActor(context.Background(), kehoach.SystemActor("test"))
+	rem, err := kehoach.UnitReminders(ctx, kehoach.Services{Units: db, Tasks: db, Submissions: db}, "XA_BANBO", 366, kehoach.DateOf(testNow.In(kehoach.VietnamZone)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var digest []string
+	item := regexp.MustCompile(`^- (\S+)(?: năm (\d{4}))? — `)
+	for _, l := range mail.DigestLines(rem) {
+		if m := item.FindStringSubmatch(l); m != nil {
+			digest = append(digest, m[1]+"/"+m[2])
+		}
+	}
+	page := rowsIn(mine)
+	if len(page) == 0 || strings.Join(page, " ") != strings.Join(digest, " ") {
+		t.Errorf("page %v, digest %v", page, digest)
+	}
+	if !strings.Contains(mine, "Bị trả lại: Thiếu văn bản") {
+		t.Error("my tasks does not show the reason of the return")
+	}
+	if code, _ := do(t, srv, "GET", "/tasks/mine?days=0", nil, "", as("reporter")); code.StatusCode != 422 {
+		t.Errorf("days=0: %d", code.StatusCode)
+	}
+}
+
+// postPage posts a multipart form to a page as user as, with a session.
+func postPage(t *testing.T, srv *httptest.Server, path, as string, fields map[string]string) (int, string) {
+	t.Helper()
+	return postMultipartAs(t, srv, path, as, fields, nil, false)
+}
