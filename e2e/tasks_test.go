@@ -33,12 +33,14 @@ func TestTaskProgressJourney(t *testing.T) {
 	}
 	open(t, ctx, base+href)
 	screenshot(t, ctx, "task")
+	// The 2025 occurrence: the old commune's task is carried to today's
+	// Bản Bo, the reporter's scope since the 2025 reorganisation.
 	load(t, ctx, "post progress with a PDF",
-		chromedp.SetValue(chromedp.CSS(`form.progress-form select[name=occurrence]`), "2024"),
-		chromedp.SetValue(chromedp.CSS(`form.progress-form textarea[name=text]`), "UBND xã đã ban hành kế hoạch thực hiện năm 2024 và tổ chức tuyên truyền tại 10 bản"),
+		chromedp.SetValue(chromedp.CSS(`form.progress-form select[name=occurrence]`), "2025"),
+		chromedp.SetValue(chromedp.CSS(`form.progress-form textarea[name=text]`), "UBND xã đã ban hành kế hoạch thực hiện năm 2025 và tổ chức tuyên truyền tại 10 bản"),
 		chromedp.SetValue(chromedp.CSS(`form.progress-form select[name=work]`), "done"),
 		chromedp.SetValue(chromedp.CSS(`form.progress-form input[name=percent]`), "100"),
-		chromedp.SetValue(chromedp.CSS(`form.progress-form input[name=date]`), "2024-11-20"),
+		chromedp.SetValue(chromedp.CSS(`form.progress-form input[name=date]`), "2025-11-20"),
 		chromedp.SetUploadFiles(chromedp.CSS(`form.progress-form input[name=evidence]`), []string{pdf}),
 		chromedp.Click(chromedp.CSS(`form.progress-form button[value=true]`)))
 	if msg := text(t, ctx, `p.ok[role=status]`); !strings.HasPrefix(msg, "Đã gửi") {
@@ -52,9 +54,9 @@ func TestTaskProgressJourney(t *testing.T) {
 	login(t, ctx, base, "pheduyet.huyen", password(t, accounts, "pheduyet.huyen"))
 	plan := openPlan(t, ctx, base)
 	open(t, ctx, plan+"/tasks?by=unit")
-	row := `tr[data-task="III.11.BANBO"][data-occurrence="2024"]`
+	row := `tr[data-task="III.11.BANBO"][data-occurrence="2025"]`
 	if n := eval[int](t, ctx, `document.querySelectorAll('`+row+`').length`); n != 1 {
-		t.Fatalf("the board shows %d rows of III.11.BANBO 2024", n)
+		t.Fatalf("the board shows %d rows of III.11.BANBO 2025", n)
 	}
 	screenshot(t, ctx, "task-board")
 	load(t, ctx, "open the task from the board", chromedp.Click(chromedp.CSS(row+` a`)))
@@ -71,7 +73,7 @@ func TestTaskProgressJourney(t *testing.T) {
 
 	login(t, ctx, base, "xa.banbo", password(t, accounts, "xa.banbo"))
 	open(t, ctx, base+"/tasks/mine")
-	if got := text(t, ctx, `tr[data-task="III.11.BANBO"][data-occurrence="2024"] .returned`); !strings.Contains(got, reason) {
+	if got := text(t, ctx, `tr[data-task="III.11.BANBO"][data-occurrence="2025"] .returned`); !strings.Contains(got, reason) {
 		t.Errorf("my tasks shows %q, want the reason", got)
 	}
 	open(t, ctx, base+href)
