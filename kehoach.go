@@ -59,6 +59,9 @@ type Services struct {
 	// Planning changes plans and their library (issue 14). When nil, the
 	// web takes it from Plans if that implements it (the store does).
 	Planning PlanWriteService
+	// Settings say whose system it is (issue 16). When nil, the web
+	// takes it from Plans if that implements it (the store does).
+	Settings SettingsService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

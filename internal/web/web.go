@@ -39,6 +39,8 @@ type handler struct {
 	limiter *auth.Limiter // password changes by signed-in users
 	// throttle slows login guesses down (see loginSave).
 	throttle *auth.Throttle
+	// site caches the settings shown on every page (issue 16).
+	sites siteCache
 }
 
 // New returns the HTTP handler with every route.
@@ -52,6 +54,10 @@ func New(c Config) http.Handler {
 	// Planning (issue 14): the store that reads plans also writes them.
 	if pw, ok := c.Services.Plans.(kehoach.PlanWriteService); ok && c.Services.Planning == nil {
 		c.Services.Planning = pw
+	}
+	// Settings (issue 16): the store that reads plans keeps them too.
+	if ss, ok := c.Services.Plans.(kehoach.SettingsService); ok && c.Services.Settings == nil {
+		c.Services.Settings = ss
 	}
 	h := &handler{Config: c, static: loadStatic(), limiter: auth.NewLimiter(auth.LimiterConfig{
 		// Many people of one commune office or provincial intranet share an
@@ -137,6 +143,14 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /planner/forms", h.page(auth.ActionPlan, h.plannerFormSave))
 	mux.HandleFunc("GET /planner/forms/{code}", h.page(auth.ActionPlan, h.plannerFormEdit))
 	mux.HandleFunc("POST /planner/forms/{code}", h.page(auth.ActionPlan, h.plannerFormSave))
+
+	// Whose system it is, help, notifications (issue 16): settings.go,
+	// help.go, notifications.go.
+	mux.HandleFunc("GET /admin/settings", h.page(auth.ActionAdmin, h.settingsShow))
+	mux.HandleFunc("POST /admin/settings", h.page(auth.ActionAdmin, h.settingsSave))
+	mux.HandleFunc("GET /help", h.page("", h.helpShow))
+	mux.HandleFunc("GET /help/{role}", h.page("", h.helpShow))
+	mux.HandleFunc("GET /notifications", h.page("", h.notificationsShow))
 
 	mux.HandleFunc("GET /api/units", h.api(auth.ActionView, h.apiUnits))
 	mux.HandleFunc("GET /api/units/{code}", h.api(auth.ActionView, h.apiUnit))

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"net/http"
+
+	"kehoach"
+	"kehoach/internal/auth"
+	"kehoach/internal/locale"
+)
+
+// In-app notifications (issue 16), computed from the submissions each time
+// so that none is ever stale: a reporter sees the grids returned to them
+// and why, an approver the grids waiting for a decision. The tasks issue
+// adds its own kinds to the same list.
+
+// maxNotices bounds each kind of notice listed; the page says when more wait.
+const maxNotices = 50
+
+// notice is one thing that waits for the reader.
+type notice struct {
+	Kind string // "returned" or "waiting"
+	Sub  *kehoach.Submission
+}
+
+// noticeCookie marks the first page after signing in, which shows the
+// notices in full rather than only their count in the header.
+const noticeCookie = "kehoach_notices"
+
+// notices returns what waits for the signed-in reader: grids of their
+// entry scope returned to be corrected (if they may submit), and grids
+// submitted for approval (if they may approve). Nil for anonymous pages.
+func (h *handler) notices(r *http.Request) []notice {
+	u := currentUser(r)
+	if u == nil || h.Services.Submissions == nil {
+		return nil
+	}
+	var out []notice
+	add := func(kind, status string) {
+		subs, err := h.Services.Submissions.FindSubmissions(r.Context(), kehoach.SubmissionFilter{
+			Statuses: []string{status}, Within: entryScope(r), Limit: maxNotices,
+		})
+		if err != nil {
+			h.Log.Warn("notices", "err", err)
+			return
+		}
+		for _, s := range subs {
+			out = append(out, notice{Kind: kind, Sub: s})
+		}
+	}
+	if auth.Can(u.Role, auth.ActionSubmit) {
+		add("returned", kehoach.SubmissionReturned)
+	}
+	if auth.Can(u.Role, auth.ActionApprove) {
+		add("waiting", kehoach.SubmissionSubmitted)
+	}
+	return out
+}
+
+// noticeRow is a notice as the page reads it: names, not codes.
+type noticeRow struct {
+	notice
+	FormName, PeriodLabel, At string
+}
+
+// noticeRows names the forms and periods of ns.
+func (h *handler) noticeRows(r *http.Request, ns []notice) ([]noticeRow, error) {
+	if len(ns) == 0 {
+		return nil, nil
+	}
+	forms, err := h.Services.Data.FindForms(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, f := range forms {
+		names[f.Code] = f.Name
+	}
+	rows := make([]noticeRow, len(ns))
+	for i, n := range ns {
+		at := n.Sub.DecidedAt
+		if n.Kind == "waiting" {
+			at = n.Sub.SubmittedAt
+		}
+		rows[i] = noticeRow{notice: n, FormName: names[n.Sub.Form], PeriodLabel: periodLabel(n.Sub.Period), At: locale.VI.DateTime(at)}
+	}
+	return rows, nil
+}
+
+// notificationsShow lists what waits for the reader.
+func (h *handler) notificationsShow(w http.ResponseWriter, r *http.Request) {
+	ns := h.notices(r)
+	rows, err := h.noticeRows(r, ns)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "notifications", map[string]any{"Title": "Thông báo", "Notices": ns, "Rows": rows, "Max": maxNotices})
+}
+
+// welcomeNotices returns the notices to show in full on the first page
+// after signing in, and forgets that it was the first.
+func (h *handler) welcomeNotices(w http.ResponseWriter, r *http.Request, ns []notice) []noticeRow {
+	if _, err := r.Cookie(noticeCookie); err != nil {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{Name: noticeCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
+	rows, err := h.noticeRows(r, ns)
+	if err != nil {
+		h.Log.Warn("notices", "err", err)
+		return nil
+	}
+	return rows
+}
+
+// markWelcome makes the next page show the notices (set at sign-in).
+func (h *handler) markWelcome(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: noticeCookie, Value: "1", Path: "/", MaxAge: 300, HttpOnly: true,
+		Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
+}
