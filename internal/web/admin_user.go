@@ -22,7 +22,7 @@ func (h *handler) userList(w http.ResponseWriter, r *http.Request) {
 	for _, u := range users {
 		codes = append(append(codes, u.EntryScope...), u.ViewScope...)
 	}
-	names, err := h.unitLabels(r.Context(), codes)
+	names, err := h.unitLabels(r, codes)
 	if err != nil {
 		h.htmlError(w, r, err)
 		return

@@ -149,7 +149,7 @@ func (h *handler) auditShow(w http.ResponseWriter, r *http.Request) {
 		}
 		pg.Total, pg.TotalText = total, locale.VI.Number(float64(total), 0)
 		pg.Pages = (total + auditPageSize - 1) / auditPageSize
-		n, err := h.auditNames(r.Context(), events)
+		n, err := h.auditNames(r, events)
 		if err != nil {
 			h.htmlError(w, r, err)
 			return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -14,22 +15,28 @@ import (
 // Names, not codes (issue 16): what a person reads in place of unit codes,
 // and the audit log's JSON as fields, old → new.
 
-// unitLabels names the units of codes with locale.UnitName in one query;
-// a code without a unit is left out (callers show the code).
-func (h *handler) unitLabels(ctx context.Context, codes []string) (map[string]string, error) {
-	out := map[string]string{}
-	codes = slices.Compact(slices.Sorted(slices.Values(codes)))
-	if len(codes) == 0 {
-		return out, nil
-	}
-	units, err := h.Services.Units.FindUnits(ctx, kehoach.UnitFilter{Codes: codes})
+// unitLabels names the units of codes with locale.UnitName, read by
+// unitNames in one query; a code without a unit is left out (callers show
+// the code).
+func (h *handler) unitLabels(r *http.Request, codes []string) (map[string]string, error) {
+	units, err := h.unitNames(r, slices.Compact(slices.Sorted(slices.Values(codes))))
 	if err != nil {
 		return nil, err
 	}
-	for _, u := range units {
-		out[u.Code] = locale.VI.UnitName(u)
+	out := make(map[string]string, len(units))
+	for c, u := range units {
+		out[c] = locale.VI.UnitName(u)
 	}
 	return out, nil
+}
+
+// submissionUnitLabels names the units of subs.
+func (h *handler) submissionUnitLabels(r *http.Request, subs []*kehoach.Submission) (map[string]string, error) {
+	codes := make([]string, len(subs))
+	for i, s := range subs {
+		codes[i] = s.Unit
+	}
+	return h.unitLabels(r, codes)
 }
 
 // namesOf writes codes as names, "Bản Bo, Bình Lư"; "" for none.
@@ -207,10 +214,11 @@ type auditLookup struct{ units, elements, forms map[string]string }
 
 // auditNames reads the names a page of events needs: the units in one
 // query, elements and forms only when an event is about one.
-func (h *handler) auditNames(ctx context.Context, events []*kehoach.AuditEvent) (auditLookup, error) {
+func (h *handler) auditNames(r *http.Request, events []*kehoach.AuditEvent) (auditLookup, error) {
+	ctx := r.Context()
 	var n auditLookup
 	var err error
-	if n.units, err = h.unitLabels(ctx, auditUnitCodes(events)); err != nil {
+	if n.units, err = h.unitLabels(r, auditUnitCodes(events)); err != nil {
 		return n, err
 	}
 	n.elements, n.forms = map[string]string{}, map[string]string{}

@@ -59,7 +59,7 @@ func (h *handler) notices(r *http.Request) []notice {
 // noticeRow is a notice as the page reads it: names, not codes.
 type noticeRow struct {
 	notice
-	FormName, PeriodLabel, At string
+	FormName, UnitName, PeriodLabel, At string
 }
 
 // noticeRows names the forms and periods of ns.
@@ -75,13 +75,25 @@ func (h *handler) noticeRows(r *http.Request, ns []notice) ([]noticeRow, error) 
 	for _, f := range forms {
 		names[f.Code] = f.Name
 	}
+	subs := make([]*kehoach.Submission, len(ns))
+	for i, n := range ns {
+		subs[i] = n.Sub
+	}
+	units, err := h.submissionUnitLabels(r, subs)
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]noticeRow, len(ns))
 	for i, n := range ns {
 		at := n.Sub.DecidedAt
 		if n.Kind == "waiting" {
 			at = n.Sub.SubmittedAt
 		}
-		rows[i] = noticeRow{notice: n, FormName: names[n.Sub.Form], PeriodLabel: periodLabel(n.Sub.Period), At: locale.VI.DateTime(at)}
+		unit := n.Sub.UnitName
+		if l, ok := units[n.Sub.Unit]; ok {
+			unit = l
+		}
+		rows[i] = noticeRow{notice: n, FormName: names[n.Sub.Form], UnitName: unit, PeriodLabel: periodLabel(n.Sub.Period), At: locale.VI.DateTime(at)}
 	}
 	return rows, nil
 }

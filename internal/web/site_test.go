@@ -99,7 +99,9 @@ func TestNotifications(t *testing.T) {
 	body = page(t, srv, "approver", "/plans", http.StatusOK)
 	has(t, "approver's header", body, []string{`data-notices="1"`, `<span class="badge">1</span>`}, nil)
 	body = page(t, srv, "approver", "/notifications", http.StatusOK)
-	has(t, "approver's notifications", body, []string{`data-notice="waiting"`, `data-submission="BM_BAN/XA_BANBO/2024Q4"`, "Chờ duyệt:", "Bản Bo", "Quý IV/2024", "bởi reporter"}, nil)
+	has(t, "approver's notifications", body, []string{`data-notice="waiting"`, `data-submission="BM_BAN/XA_BANBO/2024Q4"`, "Chờ duyệt:", "của xã Bản Bo (đến 30/06/2025)", "Quý IV/2024", "bởi reporter"}, nil)
+	body = page(t, srv, "approver", "/approvals", http.StatusOK)
+	has(t, "approvals", body, []string{"<td>xã Bản Bo (đến 30/06/2025)</td>"}, nil)
 	body = page(t, srv, "reporter2", "/notifications", http.StatusOK)
 	has(t, "other reporter", body, []string{"Không có việc gì đang chờ bạn"}, []string{"data-notice="})
 
@@ -167,6 +169,8 @@ func TestScopePickers(t *testing.T) {
 		"entryScope": {"XA_BANBO", "XA_BINHLU"}, "viewScope": {"TAMDUONG"}}
 	post(t, srv, "admin", "/admin/users", form, http.StatusSeeOther)
 	body = page(t, srv, "admin", "/admin/users?q=lan.banbo", http.StatusOK)
+	body2 := page(t, srv, "admin", "/units?q=ban+bo", http.StatusOK)
+	has(t, "units list", body2, []string{`<a href="/units/TAMDUONG">Huyện Tam Đường`, `<a href="/units/XA_BANBO">xã Bản Bo (đến 30/06/2025)</a></td>`}, []string{"<td>TAMDUONG</td>"})
 	has(t, "user list", body, []string{"xã Bản Bo (đến 30/06/2025); xã Bình Lư", "Huyện Tam Đường"}, []string{">XA_BANBO<", "XA_BANBO, XA_BINHLU"})
 
 	// The edit page has the scopes selected.
