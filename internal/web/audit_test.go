@@ -46,12 +46,14 @@ func eventTime(t *testing.T, row string) (time.Time, string) {
 // eventRows returns the rows of the audit log or a history page.
 func eventRows(body string) []string { return rowsOf(body, "data-event=") }
 
+var tdRE = regexp.MustCompile(`<td[^>]*>`)
+
 // cellsOf returns the <td> texts of a row, tags stripped and unescaped.
 var auditTagRE = regexp.MustCompile(`<[^>]*>`)
 
 func cellsOf(row string) []string {
 	var out []string
-	for _, td := range strings.Split(row, "<td>")[1:] {
+	for _, td := range tdRE.Split(row, -1)[1:] { // cells may carry a class or data-label (issue 16)
 		td = td[:strings.Index(td, "</td>")]
 		out = append(out, strings.Join(strings.Fields(html.UnescapeString(auditTagRE.ReplaceAllString(td, ""))), " "))
 	}

@@ -101,7 +101,7 @@ func TestNotifications(t *testing.T) {
 	body = page(t, srv, "approver", "/notifications", http.StatusOK)
 	has(t, "approver's notifications", body, []string{`data-notice="waiting"`, `data-submission="BM_BAN/XA_BANBO/2024Q4"`, "Chờ duyệt:", "của xã Bản Bo (đến 30/06/2025)", "Quý IV/2024", "bởi reporter"}, nil)
 	body = page(t, srv, "approver", "/approvals", http.StatusOK)
-	has(t, "approvals", body, []string{"<td>xã Bản Bo (đến 30/06/2025)</td>"}, nil)
+	has(t, "approvals", body, []string{`<td class="key">xã Bản Bo (đến 30/06/2025)</td>`}, nil)
 	body = page(t, srv, "reporter2", "/notifications", http.StatusOK)
 	has(t, "other reporter", body, []string{"Không có việc gì đang chờ bạn"}, []string{"data-notice="})
 
