@@ -21,7 +21,7 @@ var phoneKeys = map[string][]keyPart{
 	"home": {{`tr[data-target] .value`, "current value"}, {`tr[data-target] td:nth-child(4)`, "gap"},
 		{`tr[data-target] td:nth-child(5) .st`, "status"}},
 	"target": {{`table.breakdown tr[data-unit] td:nth-child(2)`, "value"}, {`table.breakdown tr[data-unit] .st`, "status"}},
-	"entry": {{`[data-status]`, "the grid's submission status"}, {`form.grid-form td select, form.grid-form td input:not([type=hidden])`, "grid cells"}},
+	"entry":  {{`[data-status]`, "the grid's submission status"}, {`form.grid-form td select, form.grid-form td input:not([type=hidden])`, "grid cells"}},
 	"approvals": {{`tr[data-submission] td:first-child`, "unit"}, {`tr[data-submission] button.primary`, "approve button"},
 		{`tr[data-submission] a[href^="/entry"]`, "open the figures"}},
 	"completeness": {{`table.completeness tr[data-unit] td:first-child`, "unit"}, {`table.completeness tr[data-unit] .st`, "status"},
@@ -111,4 +111,3 @@ func TestPhoneKeyColumns(t *testing.T) {
 		t.Error("a status moved 500 px to the right was not caught")
 	}
 }
-
