@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"kehoach/analytics"
+	"kehoach/internal/web"
 )
 
 // Whose system it is (issue 16): the administrator names the deployment
@@ -186,4 +189,100 @@ func TestScopePickers(t *testing.T) {
 	body = page(t, srv, "admin", "/admin/audit?entity=user&key=lan.banbo", http.StatusOK)
 	has(t, "audit of the user", body, []string{`<li class="changed"><span class="field">Vai trò</span>: <span class="old">Người báo cáo</span> → <span class="new">Người phê duyệt</span></li>`,
 		`<span class="field">Nhập số liệu cho</span>: <span class="old">xã Bản Bo (đến 30/06/2025); xã Bình Lư`}, []string{`&#34;role&#34;`})
+}
+
+// Speed (issue 16): with the results cached per data version, the page
+// after a save shows the figure saved, on the plan and the target pages.
+func TestCachedPagesFresh(t *testing.T) {
+	t.Parallel()
+	srv, _, stop, err := openServer(t.TempDir(), nil, func(c *web.Config) {
+		c.Services.Analytics = analytics.NewCached(c.Services.Analytics.(*analytics.Engine))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	row := func() string { return targetRow(t, page(t, srv, "admin", "/plans/1", http.StatusOK), "2b") }
+	village := func() string {
+		for _, r := range rowsOf(page(t, srv, "admin", "/plans/1/targets/2b?level=village&period=2024", http.StatusOK), "data-unit=") {
+			if attrOf(r, "data-unit") == "XA_BANBO_B01" {
+				return r
+			}
+		}
+		t.Fatal("no row of XA_BANBO_B01")
+		return ""
+	}
+	x0, y0 := xyOf(t, row())
+	x1, _ := xyOf(t, row()) // from the cache
+	if x1 != x0 {
+		t.Fatalf("the same page twice: %d then %d", x0, x1)
+	}
+	before := village()
+	cur := values(t, srv, subValues)["XA_BANBO_B01.BAN_LOA/2024Q4"]
+	next, delta := "true", 1
+	if cur == "true" {
+		next, delta = "false", -1
+	}
+	saveCell(t, srv, "reporter", next, http.StatusSeeOther)
+	x2, y2 := xyOf(t, row())
+	if x2 != x0+delta || y2 != y0 {
+		t.Errorf("after saving %s: 2b is %d/%d, was %d/%d; want the numerator moved by %d", next, x2, y2, x0, y0, delta)
+	}
+	if after := village(); after == before {
+		t.Errorf("the village's breakdown row did not change after the save:\n%s", after)
+	}
+}
+
+// Speed (issue 16): a long breakdown is sorted on the server, then paged;
+// the pages together hold every unit once, in order, each page small.
+func TestBreakdownPaged(t *testing.T) {
+	t.Parallel()
+	srv, _, stop, err := openServer(t.TempDir(), nil, func(c *web.Config) { c.BreakdownPageSize = 50 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	base := "/plans/1/targets/2b?level=village&sort=name"
+	first := page(t, srv, "admin", base, http.StatusOK)
+	pages := attrOf(first[strings.Index(first, `<nav class="pager"`):], "data-pages")
+	if pages == "" || pages == "1" {
+		t.Fatalf("no pager on a breakdown by village in pages of 50 (pages %q)", pages)
+	}
+	var all []string
+	nameRE := regexp.MustCompile(`<td><a href="/units/([A-Z0-9_]+)">`)
+	for n, path := 1, base; path != ""; n++ {
+		body := page(t, srv, "admin", path, http.StatusOK)
+		rows := rowsOf(body, "data-unit=")
+		if len(rows) == 0 || len(rows) > 50 {
+			t.Fatalf("page %d has %d rows", n, len(rows))
+		}
+		if len(body) > 200<<10 {
+			t.Errorf("page %d is %d bytes", n, len(body))
+		}
+		for _, r := range rows {
+			all = append(all, nameRE.FindStringSubmatch(r)[1])
+		}
+		path = ""
+		if i := strings.Index(body, `rel="next"`); i >= 0 {
+			href := body[strings.LastIndex(body[:i], `href="`)+6:]
+			path = strings.ReplaceAll(href[:strings.Index(href, `"`)], "&amp;", "&")
+			if !strings.Contains(path, "sort=name") || !strings.Contains(path, "level=village") {
+				t.Fatalf("next page link %q loses the sort or level", path)
+			}
+		}
+	}
+	whole, _, stop2, err := openServer(t.TempDir(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop2()
+	var want []string
+	for _, r := range rowsOf(page(t, whole, "admin", base, http.StatusOK), "data-unit=") {
+		want = append(want, nameRE.FindStringSubmatch(r)[1])
+	}
+	if strings.Join(all, ",") != strings.Join(want, ",") {
+		t.Errorf("the pages hold %d units %v…, the whole list %d %v…", len(all), all[:3], len(want), want[:3])
+	}
+	page(t, srv, "admin", base+"&page=99", http.StatusNotFound)
+	page(t, srv, "admin", base+"&page=x", http.StatusUnprocessableEntity)
 }

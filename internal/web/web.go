@@ -28,6 +28,9 @@ type Config struct {
 	// account (or from an address) with recent failed logins; it doubles
 	// with each further failure up to LoginMaxDelay. Zero: 250 ms and 4 s.
 	LoginDelay, LoginMaxDelay time.Duration
+	// BreakdownPageSize is how many units a page of a target's breakdown
+	// shows (issue 16); zero means 200.
+	BreakdownPageSize int
 }
 
 // handler holds the dependencies of every page and API action; each action
