@@ -41,12 +41,16 @@ var helpLabels = map[string]map[string]string{
 	LabelAuditEntity: {"settings": "Thông tin hệ thống"},
 }
 
-func init() {
-	for kind, labels := range helpLabels {
+func init() { addLabels(helpLabels) }
+
+// addLabels adds labels by kind to VI's, so that a feature keeps its
+// labels in a file of its own.
+func addLabels(labels map[string]map[string]string) {
+	for kind, ls := range labels {
 		if VI.Labels[kind] == nil {
 			VI.Labels[kind] = map[string]string{}
 		}
-		for code, label := range labels {
+		for code, label := range ls {
 			VI.Labels[kind][code] = label
 		}
 	}
