@@ -77,6 +77,16 @@ func TestPhoneKeyColumns(t *testing.T) {
 	load(t, ctx, "sign out", chromedp.Click(chromedp.CSS(`header form.logout button`)))
 
 	login(t, ctx, base, "quantri", password(t, accounts, "quantri"))
+	// The administrator names the system on its page: the header must still
+	// fit with a long issuing body's name.
+	open(t, ctx, base+"/admin/settings")
+	load(t, ctx, "save the settings",
+		chromedp.SetValue(chromedp.CSS(`input[name="issuer"]`), "Ủy ban nhân dân huyện Tam Đường, tỉnh Lai Châu"),
+		chromedp.SetValue(chromedp.CSS(`input[name="name"]`), "Theo dõi thực hiện kế hoạch phát triển văn hóa"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/settings"] button[type=submit]`)))
+	if got := text(t, ctx, "header .brand .issuer"); got != "Ủy ban nhân dân huyện Tam Đường, tỉnh Lai Châu" {
+		t.Fatalf("the header names %q", got)
+	}
 	pages := mainPages(t, ctx, base)
 	var failed []string
 	for _, p := range pages {
