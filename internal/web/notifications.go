@@ -13,7 +13,8 @@ import (
 // and why, an approver the grids waiting for a decision. The tasks issue
 // adds its own kinds to the same list.
 
-// maxNotices bounds each kind of notice listed; the page says when more wait.
+// maxNotices bounds the notices listed per kind (on average); the page
+// says when more wait.
 const maxNotices = 50
 
 // notice is one thing that waits for the reader.
@@ -34,24 +35,33 @@ func (h *handler) notices(r *http.Request) []notice {
 	if u == nil || h.Services.Submissions == nil {
 		return nil
 	}
-	var out []notice
-	add := func(kind, status string) {
-		subs, err := h.Services.Submissions.FindSubmissions(r.Context(), kehoach.SubmissionFilter{
-			Statuses: []string{status}, Within: entryScope(r), Limit: maxNotices,
-		})
-		if err != nil {
-			h.Log.Warn("notices", "err", err)
-			return
-		}
-		for _, s := range subs {
-			out = append(out, notice{Kind: kind, Sub: s})
-		}
-	}
+	// One query for both kinds: this runs on every page.
+	kinds := map[string]string{}
 	if auth.Can(u.Role, auth.ActionSubmit) {
-		add("returned", kehoach.SubmissionReturned)
+		kinds[kehoach.SubmissionReturned] = "returned"
 	}
 	if auth.Can(u.Role, auth.ActionApprove) {
-		add("waiting", kehoach.SubmissionSubmitted)
+		kinds[kehoach.SubmissionSubmitted] = "waiting"
+	}
+	if len(kinds) == 0 {
+		return nil
+	}
+	var statuses []string
+	for _, st := range []string{kehoach.SubmissionReturned, kehoach.SubmissionSubmitted} {
+		if kinds[st] != "" {
+			statuses = append(statuses, st)
+		}
+	}
+	subs, err := h.Services.Submissions.FindSubmissions(r.Context(), kehoach.SubmissionFilter{
+		Statuses: statuses, Within: entryScope(r), Limit: maxNotices * len(statuses),
+	})
+	if err != nil {
+		h.Log.Warn("notices", "err", err)
+		return nil
+	}
+	var out []notice
+	for _, s := range subs {
+		out = append(out, notice{Kind: kinds[s.Status], Sub: s})
 	}
 	return out
 }
