@@ -174,6 +174,9 @@ func auditChanges(e *kehoach.AuditEvent, units map[string]string) ([]fieldChange
 	out := make([]fieldChange, 0, len(keys))
 	for _, k := range keys {
 		ov, nv := fieldText(k, o[k], units), fieldText(k, n[k], units)
+		if ov == "" && nv == "" {
+			continue // an empty field says nothing
+		}
 		out = append(out, fieldChange{Field: locale.VI.AuditField(k), Old: ov, New: nv, Changed: o != nil && ov != nv})
 	}
 	// Changed fields first: they are what the reader looks for.
