@@ -72,6 +72,9 @@ type Services struct {
 	Tasks TaskService
 	// Reviews keeps reviews, commendations and emulation criteria (issue 11).
 	Reviews ReviewService
+	// Settings say whose system it is (issue 16). When nil, the web
+	// takes it from Plans if that implements it (the store does).
+	Settings SettingsService
 }
 
 // Pinger answers whether the database is reachable (for /healthz).

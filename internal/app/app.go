@@ -130,7 +130,9 @@ func (s *Server) Open(ctx context.Context) error {
 		})
 	}
 	h := web.New(web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: s.engine, Users: db, Submissions: db, Audit: db,
+		// Speed (issue 16): the plan and target pages read results computed
+		// once per data version (analytics.Cached).
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: analytics.NewCached(s.engine), Users: db, Submissions: db, Audit: db,
 			Reports: db,              // reports (issue 12)
 			Import:  db, Bundles: db, // issue 13
 			Tasks: db, Reviews: db, // tasks (issue 11)

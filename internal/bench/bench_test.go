@@ -53,7 +53,7 @@ func open(ctx context.Context, dir, scale string) (*store.DB, error) {
 	return db, nil
 }
 
-func benchFixture(b *testing.B) *fixture {
+func benchFixture(b testing.TB) *fixture {
 	benchOnce.Do(func() {
 		ctx := context.Background()
 		var db *store.DB

@@ -21,13 +21,4 @@ var planningLabels = map[string]map[string]string{
 	LabelAuditEntity: {"plan": "Kế hoạch", "target": "Mục tiêu", "indicator": "Chỉ tiêu", "data_element": "Chỉ số thu thập", "form": "Biểu mẫu"},
 }
 
-func init() {
-	for kind, labels := range planningLabels {
-		if VI.Labels[kind] == nil {
-			VI.Labels[kind] = map[string]string{}
-		}
-		for code, label := range labels {
-			VI.Labels[kind][code] = label
-		}
-	}
-}
+func init() { addLabels(planningLabels) }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"kehoach"
@@ -25,6 +26,12 @@ func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 	data["U"] = u
 	data["Tokens"] = tokens
 	data["Now"] = h.Now()
+	names, err := h.unitLabels(r, append(slices.Clone(u.EntryScope), u.ViewScope...)) // names, not codes (issue 16)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	data["Names"] = names
 	h.render(w, r, status, "account", data)
 }
 

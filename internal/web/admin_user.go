@@ -18,7 +18,16 @@ func (h *handler) userList(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "users", map[string]any{"Title": "Tài khoản người dùng", "Users": users, "Q": r.URL.Query().Get("q")})
+	var codes []string // names, not codes (issue 16)
+	for _, u := range users {
+		codes = append(append(codes, u.EntryScope...), u.ViewScope...)
+	}
+	names, err := h.unitLabels(r, codes)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "users", map[string]any{"Title": "Tài khoản người dùng", "Users": users, "Q": r.URL.Query().Get("q"), "Names": names})
 }
 
 func (h *handler) userNew(w http.ResponseWriter, r *http.Request) {
@@ -32,6 +41,13 @@ func (h *handler) renderUserForm(w http.ResponseWriter, r *http.Request, status 
 		data["Message"] = kehoach.ErrorMessage(err)
 		data["Errors"] = kehoach.ErrorFields(err)
 	}
+	// Names, not codes (issue 16): scopes are picked from named units.
+	choices, cerr := h.scopeChoices(r.Context(), u.EntryScope, u.ViewScope)
+	if cerr != nil {
+		h.htmlError(w, r, cerr)
+		return
+	}
+	data["Choices"] = choices
 	h.render(w, r, status, "user", data)
 }
 

@@ -102,6 +102,11 @@ type auditRow struct {
 	ActionLabel string
 	EntityLabel string
 	History     string // link to the value's history, for data values
+	// Names, not codes (issue 16): the key's names, and JSON values as
+	// fields old → new (Fields false: Old and New are shown as they are).
+	KeyLabel string
+	Changes  []fieldChange
+	Fields   bool
 }
 
 // auditPage is what the audit log page shows.
@@ -144,10 +149,16 @@ func (h *handler) auditShow(w http.ResponseWriter, r *http.Request) {
 		}
 		pg.Total, pg.TotalText = total, locale.VI.Number(float64(total), 0)
 		pg.Pages = (total + auditPageSize - 1) / auditPageSize
+		n, err := h.auditNames(r, events)
+		if err != nil {
+			h.htmlError(w, r, err)
+			return
+		}
 		for _, e := range events {
+			changes, fields := auditChanges(e, n.units)
 			pg.Rows = append(pg.Rows, auditRow{AuditEvent: e, Time: locale.VI.DateTimeSeconds(e.At),
 				ActionLabel: locale.VI.AuditAction(e.Action), EntityLabel: locale.VI.AuditEntity(e.Entity),
-				History: valueHistoryLink(e)})
+				History: valueHistoryLink(e), KeyLabel: auditKeyLabel(e, n.units, n.elements, n.forms), Changes: changes, Fields: fields})
 		}
 		page := func(n int) string {
 			v := q.values()

@@ -47,12 +47,14 @@ func eventTime(t *testing.T, row string) (time.Time, string) {
 // eventRows returns the rows of the audit log or a history page.
 func eventRows(body string) []string { return rowsOf(body, "data-event=") }
 
+var tdRE = regexp.MustCompile(`<td[^>]*>`)
+
 // cellsOf returns the <td> texts of a row, tags stripped and unescaped.
 var auditTagRE = regexp.MustCompile(`<[^>]*>`)
 
 func cellsOf(row string) []string {
 	var out []string
-	for _, td := range strings.Split(row, "<td>")[1:] {
+	for _, td := range tdRE.Split(row, -1)[1:] { // cells may carry a class or data-label (issue 16)
 		td = td[:strings.Index(td, "</td>")]
 		out = append(out, strings.Join(strings.Fields(html.UnescapeString(auditTagRE.ReplaceAllString(td, ""))), " "))
 	}
@@ -79,11 +81,14 @@ func TestAuditLog(t *testing.T) {
 			t.Fatalf("%d events shown, want at least 4", len(rows))
 		}
 		// Newest first: reporter2's two saves, then reporter's.
+		// The key is named before its code (names, not codes: issue 16).
+		loa := "Cụm loa truyền thanh cơ sở hoạt động ổn định · Bản Phiêng Chải (đến 30/06/2025) · Quý IV/2024 BAN_LOA/XA_BINHLU_B01/2024Q4"
+		hgd := "Tổng số hộ gia đình · Bản Sin Khum (đến 30/06/2025) · Năm 2024 " + key
 		want := [][]string{
-			{"reporter2", "127.0.0.1", "Sửa", "Số liệu", "BAN_LOA/XA_BINHLU_B01/2024Q4", "false → true"},
-			{"reporter2", "127.0.0.1", "Sửa", "Số liệu", "BAN_LOA/XA_BINHLU_B01/2024Q4"},
-			{"reporter", "127.0.0.1", "Sửa", "Số liệu", key, "5000 → 6000"},
-			{"reporter", "127.0.0.1", "Sửa", "Số liệu", key},
+			{"reporter2", "127.0.0.1", "Sửa", "Số liệu", loa, "false → true"},
+			{"reporter2", "127.0.0.1", "Sửa", "Số liệu", loa},
+			{"reporter", "127.0.0.1", "Sửa", "Số liệu", hgd, "5000 → 6000"},
+			{"reporter", "127.0.0.1", "Sửa", "Số liệu", hgd},
 		}
 		for i, w := range want {
 			got := cellsOf(rows[i])

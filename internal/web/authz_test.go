@@ -114,6 +114,13 @@ var authzMatrix = []authzCase{
 	{"POST", "/planner/elements", url.Values{"code": {"XA_AUTHZ"}, "name": {"x"}, "valueType": {"integer"}, "aggregation": {"sum"}, "unitKinds": {"commune"}}, [8]int{303, 303, 409, 403, 403, 403, 403, 403}},
 	{"POST", "/planner/plans", url.Values{"code": {"KH_AUTHZ"}, "number": {"1/KH"}, "title": {"x"}, "issuer": {"TAMDUONG"}}, [8]int{303, 303, 409, 403, 403, 403, 403, 403}},
 
+	// Whose system it is, help, notifications (issue 16).
+	{"GET", "/admin/settings", nil, [8]int{303, 200, 403, 403, 403, 403, 403, 403}},
+	{"POST", "/admin/settings", url.Values{"issuer": {"UBND huyện Tam Đường"}}, [8]int{303, 303, 403, 403, 403, 403, 403, 403}},
+	{"GET", "/help", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/help/approver", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/notifications", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
+
 	{"GET", "/api/units", nil, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
 	{"GET", "/api/units/XA_BANBO", nil, [8]int{401, 200, 200, 200, 403, 200, 200, 200}},
 	{"GET", "/api/units/XA_BINHLU", nil, [8]int{401, 200, 200, 403, 200, 200, 200, 403}},

@@ -100,6 +100,7 @@ func (h *handler) loginSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.setSessionCookie(w, r, token)
+	h.markWelcome(w, r) // notifications (issue 16): shown on the first page
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
 

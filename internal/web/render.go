@@ -55,6 +55,14 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	data["Path"] = r.URL.Path
 	data["Static"] = h.static.url
 	data["Me"] = currentUser(r)
+	// Whose system it is and what waits for the reader (issue 16).
+	data["Site"] = h.site(r.Context())
+	if _, ok := data["Notices"]; !ok {
+		data["Notices"] = h.notices(r)
+	}
+	if ns, _ := data["Notices"].([]notice); len(ns) > 0 && r.Header.Get("X-Partial") != "1" {
+		data["Welcome"] = h.welcomeNotices(w, r, ns)
+	}
 	var buf bytes.Buffer
 	block := "layout"
 	if r.Header.Get("X-Partial") == "1" {
@@ -108,6 +116,22 @@ func (h *handler) funcs() template.FuncMap {
 		"commendLevel":  func(c string) string { return locale.VI.Label(locale.LabelCommendLevel, c) },
 		"criterionKind": func(c string) string { return locale.VI.Label(locale.LabelCriterion, c) },
 		"deref":         func(p *float64) float64 { return *p },
+		// Help and names (issue 16).
+		"statusHelp":     locale.VI.StatusHelp,
+		"submissionHelp": locale.VI.SubmissionHelp,
+		"coverageHelp":   locale.VI.CoverageHelp,
+		"nameOr": func(names map[string]string, code string) string {
+			if n, ok := names[code]; ok {
+				return n
+			}
+			return code
+		},
+		"statusCodes": func() []string {
+			return []string{kehoach.StatusAchieved, kehoach.StatusOnTrack, kehoach.StatusAtRisk, kehoach.StatusOffTrack, kehoach.StatusNoData}
+		},
+		"submissionCodes": func() []string {
+			return []string{kehoach.SubmissionDraft, kehoach.SubmissionSubmitted, kehoach.SubmissionApproved, kehoach.SubmissionReturned}
+		},
 	}
 }
 

@@ -258,6 +258,11 @@ func (h *handler) renderApprovals(w http.ResponseWriter, r *http.Request, status
 	for _, f := range forms {
 		names[f.Code] = f.Name
 	}
+	unitNames, err := h.submissionUnitLabels(r, subs) // names, not codes (issue 16)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	rows := make([]approvalRow, len(subs))
 	for i, s := range subs {
 		rows[i] = approvalRow{Sub: s, FormName: names[s.Form], PeriodLabel: periodLabel(s.Period), SubmittedAt: locale.VI.DateTime(s.SubmittedAt),
@@ -266,6 +271,7 @@ func (h *handler) renderApprovals(w http.ResponseWriter, r *http.Request, status
 	h.render(w, r, status, "approvals", map[string]any{
 		"Title":   "Phê duyệt số liệu",
 		"Rows":    rows,
+		"Names":   unitNames,
 		"Message": message,
 		"Done":    q.Get("done"),
 		// SelfApproval: whether submitters may approve their own reports.

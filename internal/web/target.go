@@ -86,6 +86,14 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
+	// Speed (issue 16): a breakdown by many units is paged on the server,
+	// after sorting all of them, so that a page stays small.
+	pg, err := pageOf(r, len(rows), cmp.Or(h.BreakdownPageSize, breakdownPageSize))
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	rows = rows[pg.From:pg.To]
 	h.render(w, r, http.StatusOK, "target", map[string]any{
 		"Title":    "Mục tiêu " + target.Code + ": " + target.Text,
 		"Plan":     plan,
@@ -98,6 +106,7 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		"Period":   pid,
 		"Years":    planYears(plan),
 		"Sort":     q.Get("sort"),
+		"Pager":    pg,
 		"DemoNote": h.demoNote(plan),
 		"Charts":   chartsOfTarget(tp, rows, kind), // reports (issue 12)
 		// Planning (issue 14): the target's revisions.

@@ -17,8 +17,17 @@ func (h *handler) unitList(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
+	var parents []string // names, not codes (issue 16)
+	for _, u := range units {
+		parents = append(parents, u.ParentCode)
+	}
+	names, err := h.unitLabels(r, parents)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "units", map[string]any{
-		"Title": "Đơn vị", "Units": units, "Q": q, "Kind": kind, "Kinds": kehoach.UnitKinds,
+		"Title": "Đơn vị", "Units": units, "Q": q, "Kind": kind, "Kinds": kehoach.UnitKinds, "Names": names,
 	})
 }
 

@@ -28,6 +28,9 @@ type Config struct {
 	// account (or from an address) with recent failed logins; it doubles
 	// with each further failure up to LoginMaxDelay. Zero: 250 ms and 4 s.
 	LoginDelay, LoginMaxDelay time.Duration
+	// BreakdownPageSize is how many units a page of a target's breakdown
+	// shows (issue 16); zero means 200.
+	BreakdownPageSize int
 }
 
 // handler holds the dependencies of every page and API action; each action
@@ -41,6 +44,8 @@ type handler struct {
 	throttle *auth.Throttle
 	// jobs are the imports running in the background (issue 13).
 	jobs *importJobs
+	// site caches the settings shown on every page (issue 16).
+	sites siteCache
 }
 
 // New returns the HTTP handler with every route.
@@ -56,6 +61,10 @@ func New(c Config) http.Handler {
 		c.Services.Planning = pw
 	}
 	fillUnitServices(&c.Services) // issue 10
+	// Settings (issue 16): the store that reads plans keeps them too.
+	if ss, ok := c.Services.Plans.(kehoach.SettingsService); ok && c.Services.Settings == nil {
+		c.Services.Settings = ss
+	}
 	h := &handler{Config: c, static: loadStatic(), limiter: auth.NewLimiter(auth.LimiterConfig{
 		// Many people of one commune office or provincial intranet share an
 		// address behind NAT; the per-account limit stops a signed-in
@@ -171,6 +180,14 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /planner/forms", h.page(auth.ActionPlan, h.plannerFormSave))
 	mux.HandleFunc("GET /planner/forms/{code}", h.page(auth.ActionPlan, h.plannerFormEdit))
 	mux.HandleFunc("POST /planner/forms/{code}", h.page(auth.ActionPlan, h.plannerFormSave))
+
+	// Whose system it is, help, notifications (issue 16): settings.go,
+	// help.go, notifications.go.
+	mux.HandleFunc("GET /admin/settings", h.page(auth.ActionAdmin, h.settingsShow))
+	mux.HandleFunc("POST /admin/settings", h.page(auth.ActionAdmin, h.settingsSave))
+	mux.HandleFunc("GET /help", h.page("", h.helpShow))
+	mux.HandleFunc("GET /help/{role}", h.page("", h.helpShow))
+	mux.HandleFunc("GET /notifications", h.page("", h.notificationsShow))
 
 	mux.HandleFunc("GET /api/units", h.api(auth.ActionView, h.apiUnits))
 	mux.HandleFunc("GET /api/units/{code}", h.api(auth.ActionView, h.apiUnit))

@@ -19,8 +19,8 @@ type User struct {
 	Password   string
 }
 
-// DecodeUser reads a User; scopes are unit codes separated by commas,
-// spaces or new lines.
+// DecodeUser reads a User; scopes are unit codes, one per value (the
+// pickers) or separated by commas, spaces or new lines.
 func DecodeUser(r *http.Request) (*User, error) {
 	r.Body = http.MaxBytesReader(nil, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
@@ -31,8 +31,8 @@ func DecodeUser(r *http.Request) (*User, error) {
 		Username:   strings.ToLower(vntext.NFC(f.Get("username"))),
 		Name:       vntext.NFC(f.Get("name")),
 		Role:       vntext.NFC(f.Get("role")),
-		EntryScope: codes(f.Get("entryScope")),
-		ViewScope:  codes(f.Get("viewScope")),
+		EntryScope: codes(strings.Join(f["entryScope"], ",")), // a picker sends one value per unit
+		ViewScope:  codes(strings.Join(f["viewScope"], ",")),
 		Disabled:   f.Get("disabled") == "on",
 		Password:   f.Get("password"),
 	}, nil
