@@ -132,11 +132,7 @@ func (s *Server) Open(ctx context.Context) error {
 	h := web.New(web.Config{
 		// Speed (issue 16): the plan and target pages read results computed
 		// once per data version (analytics.Cached).
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: analytics.NewCached(s.engine), Users: db, Submissions: db, Audit: db,
-			Reports: db,              // reports (issue 12)
-			Import:  db, Bundles: db, // issue 13
-			Tasks: db, Reviews: db, // tasks (issue 11)
-		},
+		Services:      ServicesOf(db, analytics.NewCached(s.engine)),
 		DB:            db,
 		Log:           s.Log,
 		DemoNote:      demo.NoteText(),
@@ -344,4 +340,15 @@ func Redact(url string) string {
 		}
 	}
 	return url
+}
+
+// ServicesOf is every service of the store, with a the analytics: the one
+// place that says which concrete type serves what (the server and the
+// benchmarks use it).
+func ServicesOf(db *store.DB, a kehoach.AnalyticsService) kehoach.Services {
+	return kehoach.Services{Units: db, Plans: db, Data: db, Analytics: a, Users: db, Submissions: db, Audit: db,
+		Reports: db,              // reports (issue 12)
+		Import:  db, Bundles: db, // exchange (issue 13)
+		Tasks: db, Reviews: db, // tasks (issue 11)
+	}
 }

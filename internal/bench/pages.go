@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"kehoach/internal/app"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -91,8 +92,7 @@ func Pages(ctx context.Context, db *store.DB, e *analytics.Engine, q *Questions,
 		if mode == "cached" {
 			svc = analytics.NewCached(e)
 		}
-		srv := httptest.NewServer(web.New(web.Config{Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: svc,
-			Users: db, Submissions: db, Audit: db, Reports: db}, DB: db}))
+		srv := httptest.NewServer(web.New(web.Config{Services: app.ServicesOf(db, svc), DB: db}))
 		res, err := pagesRun(ctx, srv.URL, planPath, apiPath, session, token, o)
 		srv.Close()
 		if err != nil {

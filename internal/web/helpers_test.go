@@ -134,7 +134,8 @@ func openServer(dir string, changeDB func(*store.DB), changeCfg func(*web.Config
 	engine := analytics.New(db)
 	engine.Now = clock
 	cfg := web.Config{
-		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Users: db, Submissions: db, Audit: db,
+		Services: kehoach.Services{Units: db, Plans: db, Data: db, Analytics: analytics.NewCached(engine), // as app wires it (issue 16)
+			Users: db, Submissions: db, Audit: db,
 			Reports: db,              // reports (issue 12)
 			Import:  db, Bundles: db, // issue 13
 			Tasks: db, Reviews: db, // tasks (issue 11)

@@ -196,7 +196,9 @@ func TestScopePickers(t *testing.T) {
 func TestCachedPagesFresh(t *testing.T) {
 	t.Parallel()
 	srv, _, stop, err := openServer(t.TempDir(), nil, func(c *web.Config) {
-		c.Services.Analytics = analytics.NewCached(c.Services.Analytics.(*analytics.Engine))
+		if _, ok := c.Services.Analytics.(*analytics.Cached); !ok {
+			t.Fatalf("the test server's analytics is %T, want the cache app wires", c.Services.Analytics)
+		}
 	})
 	if err != nil {
 		t.Fatal(err)
