@@ -77,7 +77,7 @@ func TestDHIS2Clients(t *testing.T) {
 					OrgUnits []string
 				}
 				decode(t, r, &s)
-				if !strings.HasPrefix(s.Version, "2.") || s.Username != "xa.banbo" || !slices.Equal(s.OrgUnits, []string{"XA_BANBO"}) {
+				if !strings.HasPrefix(s.Version, "2.") || s.Username != "xa.banbo" || !slices.Equal(s.OrgUnits, []string{"X25_BANBO"}) {
 					t.Errorf("start-up %+v", s)
 				}
 			}},
@@ -96,14 +96,16 @@ func TestDHIS2Clients(t *testing.T) {
 				}
 			}},
 		{Name: "USER_ORGUNIT of a commune's reporter", Kind: "get", User: "xa.banbo",
-			Dimensions: dims{{"dx", []string{"CT_BAN_LOA"}}, {"pe", []string{"2024"}}, {"ou", []string{"USER_ORGUNIT"}}},
+			Dimensions: dims{{"dx", []string{"CT_BAN_LOA"}}, {"pe", []string{"2025"}}, {"ou", []string{"USER_ORGUNIT"}}},
 			check: func(t *testing.T, r json.RawMessage) {
-				sameCells(t, parsedAnswer(t, r).cells(), doc("xa.banbo", "dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:XA_BANBO").cells())
+				sameCells(t, parsedAnswer(t, r).cells(), doc("xa.banbo", "dimension=dx:CT_BAN_LOA&dimension=pe:2025&dimension=ou:X25_BANBO").cells())
 			}},
-		{Name: "USER_ORGUNIT_CHILDREN of the district's approver", Kind: "get", User: "pheduyet.huyen",
-			Dimensions: dims{{"dx", []string{"CT_BAN_LOA"}}, {"pe", []string{"2024"}}, {"ou", []string{"USER_ORGUNIT_CHILDREN"}}},
+		// The commune made on 1 July 2025 (the reporter's scope since then):
+		// its villages, in 2025.
+		{Name: "USER_ORGUNIT_CHILDREN of a commune's reporter", Kind: "get", User: "xa.banbo",
+			Dimensions: dims{{"dx", []string{"CT_BAN_LOA"}}, {"pe", []string{"2025"}}, {"ou", []string{"USER_ORGUNIT_CHILDREN"}}},
 			check: func(t *testing.T, r json.RawMessage) {
-				sameCells(t, parsedAnswer(t, r).cells(), doc("pheduyet.huyen", "dimension=dx:CT_BAN_LOA&dimension=pe:2024&dimension=ou:TAMDUONG;CHILDREN").cells())
+				sameCells(t, parsedAnswer(t, r).cells(), doc("xa.banbo", "dimension=dx:CT_BAN_LOA&dimension=pe:2025&dimension=ou:X25_BANBO;CHILDREN").cells())
 			}},
 		{Name: "USER_ORGUNIT_GRANDCHILDREN, a new chart's default", Kind: "get", User: "quantri",
 			Dimensions: dims{{"dx", []string{"CT_BAN_LOA"}}, {"pe", []string{"2024"}}, {"ou", []string{"USER_ORGUNIT_GRANDCHILDREN"}}},

@@ -69,7 +69,7 @@ func TestHelp(t *testing.T) {
 	body := page(t, srv, "viewer", "/plans/1", http.StatusOK)
 	has(t, "plan page", body, []string{`<details class="legend" data-legend="status">`, `<span class="st-help" title="Số liệu mới nhất đã đạt chỉ tiêu đặt ra." tabindex="0"><span class="st st-achieved">Đạt</span></span>`,
 		"Chưa đạt, nhưng nếu giữ xu hướng các năm qua thì sẽ đạt chỉ tiêu đúng hạn.", `href="/help"`}, nil)
-	if !strings.Contains(body, `<td><span class="st-help" title="Theo xu hướng các năm qua sẽ không đạt chỉ tiêu đúng hạn`) {
+	if !strings.Contains(body, `<td class="status"><span class="st-help" title="Theo xu hướng các năm qua sẽ không đạt chỉ tiêu đúng hạn`) {
 		t.Error("no status of the plan's rows carries its explanation")
 	}
 	body = page(t, srv, "approver", "/approvals", http.StatusOK)
