@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"kehoach"
@@ -269,9 +271,54 @@ func unitNames(ctx context.Context, units kehoach.UnitService, codes []string) (
 	return out, nil
 }
 
-// SourcesOf takes a document's sources from the services. Tasks are the
-// plan's own (PlanTasks) until a task service is wired in their place.
+// SourcesOf takes a document's sources from the services. Tasks come from
+// the task service (ServiceTasks) when there is one, else from the plan's
+// own list (PlanTasks).
 func SourcesOf(s kehoach.Services) Sources {
+	var tasks Tasks = PlanTasks{Units: s.Units}
+	if s.Tasks != nil {
+		tasks = ServiceTasks{Tasks: s.Tasks}
+	}
 	return Sources{Plans: s.Plans, Units: s.Units, Data: s.Data, Analytics: s.Analytics, Submissions: s.Submissions,
-		Tasks: PlanTasks{Units: s.Units}}
+		Tasks: tasks}
+}
+
+// ServiceTasks counts a plan's task occurrences by the task service
+// (issue 11): states computed from dates, each occurrence under the body
+// that answers for it (a ceased lead's successor included), as of the
+// report's day.
+type ServiceTasks struct {
+	Tasks kehoach.TaskService
+}
+
+// TaskProgress implements Tasks.
+func (st ServiceTasks) TaskProgress(ctx context.Context, plan *kehoach.Plan, asOf kehoach.Date) ([]TaskBody, error) {
+	occ, err := st.Tasks.FindTasks(ctx, kehoach.TaskFilter{PlanID: plan.ID, AsOf: asOf, Started: true})
+	if err != nil {
+		return nil, err
+	}
+	var out []TaskBody
+	index := map[string]int{}
+	for _, o := range occ {
+		body := cmp.Or(o.OwnerName, o.Owner, "Chưa giao đơn vị chủ trì")
+		i, ok := index[body]
+		if !ok {
+			i = len(out)
+			index[body] = i
+			out = append(out, TaskBody{Body: body})
+		}
+		b := &out[i]
+		switch o.State {
+		case kehoach.TaskDoneOnTime, kehoach.TaskDoneLate:
+			b.Done++
+		case kehoach.TaskOverdue:
+			b.Overdue++
+			b.Late = append(b.Late, cmp.Or(strings.TrimSpace(o.Title+" "+o.Key), o.TaskCode))
+		case kehoach.TaskInProgress:
+			b.InProgress++
+		default:
+			b.NotStarted++
+		}
+	}
+	return out, nil
 }
