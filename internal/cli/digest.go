@@ -61,7 +61,7 @@ func digestCommand(ctx context.Context, env Env, args []string) error {
 	defer store.Close()
 	now := clockOf(env)
 	ctx = kehoach.NewContextWithActor(ctx, cliActor)
-	svc := kehoach.Services{Units: store, Tasks: store, Submissions: store}
+	svc := services(store, nil)
 	rem, err := kehoach.UnitReminders(ctx, svc, *unit, *days, kehoach.DateOf(now.In(kehoach.VietnamZone)))
 	if err != nil {
 		return err

@@ -48,7 +48,7 @@ func reportCommand(ctx context.Context, env Env, args []string) error {
 	}
 	engine := analytics.New(db)
 	engine.Now = now
-	src := report.SourcesOf(kehoach.Services{Units: db, Plans: db, Data: db, Analytics: engine, Submissions: db})
+	src := report.SourcesOf(services(db, engine))
 	actx := kehoach.NewContextWithActor(ctx, kehoach.SystemActor("cli"))
 	r, _, err := report.Document(actx, src, db, *planID, *kind, *per, now())
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"kehoach"
+	"kehoach/internal/app"
 	"kehoach/internal/store"
 	"kehoach/internal/xlsxform"
 )
@@ -35,7 +36,7 @@ func templateCommand(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	t, err := xlsxform.Build(ctx, services(db), *form, *unit, *pid)
+	t, err := xlsxform.Build(ctx, services(db, nil), *form, *unit, *pid)
 	if err != nil {
 		return err
 	}
@@ -56,9 +57,10 @@ func templateCommand(ctx context.Context, env Env, args []string) error {
 }
 
 // services are the store's services a command hands to a package that
-// takes interfaces.
-func services(db *store.DB) kehoach.Services {
-	return kehoach.Services{Units: db, Plans: db, Data: db, Users: db, Submissions: db, Audit: db, Import: db, Bundles: db}
+// takes interfaces (with a the analytics, nil when the command reads no
+// aggregate), wired as the server wires them.
+func services(db *store.DB, a kehoach.AnalyticsService) kehoach.Services {
+	return app.ServicesOf(db, a)
 }
 
 // templateCells reads a filled template for `kehoach import FILE.xlsx`.
