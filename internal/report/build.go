@@ -259,6 +259,13 @@ func (b *builder) result(tp *kehoach.TargetProgress, groups map[string]string) (
 		res.HasBase, res.ChangeBase = true, cur.Value-tp.Baseline.Value
 		res.BaseText = changeText(res.ChangeBase, percent, decimals)
 	}
+	if c := cur.Coverage; c.Expected > 0 {
+		// The engine's coverage of the figure printed (issue 9): units that
+		// reported it, of those expected to, and how many are approved.
+		res.HasCoverage, res.Coverage = true, 100*float64(c.Reported)/float64(c.Expected)
+		res.CoverageText = locale.VI.Coverage(c.Reported, c.Approved, c.Expected)
+		return res, nil
+	}
 	cov, ok, err := b.src.Coverage.TargetCoverage(b.ctx, t, b.per)
 	if err != nil {
 		return res, err

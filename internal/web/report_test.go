@@ -26,6 +26,8 @@ func TestReportPage(t *testing.T) {
 				"Số: …/BC-UBND", "BÁO CÁO", "(Số liệu chốt từ ngày 15/12/2023 đến ngày 14/12/2024)", `data-target="2b"`,
 				`<svg class="chart trend"`, `<svg class="chart bars"`, "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "PHỤ LỤC", "Lưu bản nháp",
 				"/plans/1/report/file?kind=report&amp;period=2024&amp;format=pdf", `class="lights"`, "IV. TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ"}},
+		{Name: "coverage from the engine", URL: "/plans/1/report?period=2023", ExpectedStatus: 200,
+			ExpectedContent: []string{"đơn vị đã báo cáo, đã duyệt hết"}},
 		{Name: "viewer reads, cannot edit", URL: "/plans/1/report?period=2024", Headers: map[string]string{"X-Test-As": "viewer"}, ExpectedStatus: 200,
 			ExpectedContent: []string{"BÁO CÁO"}, NotExpectedContent: []string{"Lưu bản nháp"}},
 		{Name: "commune reporter refused", URL: "/plans/1/report?period=2024", Headers: map[string]string{"X-Test-As": "reporter"}, ExpectedStatus: 403},
