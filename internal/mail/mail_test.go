@@ -122,10 +122,12 @@ func (s *smtpServer) session(c net.Conn) {
 			r.data = string(b)
 			tp.PrintfLine("250 queued")
 		case verb == "QUIT":
-			tp.PrintfLine("221 bye")
+			// Kept before the reply: the client may return as soon as it
+			// reads 221, and the test looks at once.
 			s.mu.Lock()
 			s.got = append(s.got, r)
 			s.mu.Unlock()
+			tp.PrintfLine("221 bye")
 			return
 		default:
 			tp.PrintfLine("502 unknown")
