@@ -6,6 +6,7 @@ import (
 
 	"kehoach"
 	"kehoach/internal/locale"
+	"kehoach/internal/vntext"
 )
 
 // Limits of list parameters (repeated, or comma-separated). A list reaches
@@ -66,4 +67,9 @@ func checkQuerySize(r *http.Request) error {
 			Fields:  map[string]string{"query": "tối đa " + locale.VI.Int(maxQueryParams) + " tham số"}}
 	}
 	return nil
+}
+
+// postField is a posted field as a person meant it: NFC, trimmed.
+func postField(r *http.Request, name string) string {
+	return strings.TrimSpace(vntext.NFC(r.PostForm.Get(name)))
 }

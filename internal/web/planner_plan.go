@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"kehoach"
-	"kehoach/internal/vntext"
 	"kehoach/internal/web/form"
 )
 
@@ -169,5 +168,5 @@ func copyForm(w http.ResponseWriter, r *http.Request) (int64, func(string) strin
 	if err := r.ParseForm(); err != nil {
 		return 0, nil, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên.")
 	}
-	return id, func(k string) string { return strings.TrimSpace(vntext.NFC(r.PostForm.Get(k))) }, nil
+	return id, func(k string) string { return postField(r, k) }, nil
 }

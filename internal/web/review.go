@@ -41,10 +41,6 @@ func fieldsOr(err error) map[string]string {
 	return map[string]string{}
 }
 
-func postField(r *http.Request, name string) string {
-	return strings.TrimSpace(vntext.NFC(r.PostForm.Get(name)))
-}
-
 func (h *handler) reviewCreate(w http.ResponseWriter, r *http.Request) {
 	plan, err := h.findPlan(r)
 	if err != nil {

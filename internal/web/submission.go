@@ -9,7 +9,6 @@ import (
 	"kehoach"
 	"kehoach/internal/auth"
 	"kehoach/internal/locale"
-	"kehoach/internal/vntext"
 	"kehoach/period"
 )
 
@@ -147,7 +146,7 @@ func (h *handler) submissionChange(w http.ResponseWriter, r *http.Request, actio
 		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên: %v", err))
 		return
 	}
-	field := func(name string) string { return strings.TrimSpace(vntext.NFC(r.PostForm.Get(name))) }
+	field := func(name string) string { return postField(r, name) }
 	c := kehoach.SubmissionChange{Form: field("form"), Unit: field("unit"), Period: field("period"), Expected: field("status"), Reason: field("reason")}
 	if c.Form == "" || c.Unit == "" || c.Period == "" {
 		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Thiếu biểu mẫu, đơn vị hoặc kỳ báo cáo."))

@@ -4,11 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"kehoach"
 	"kehoach/internal/auth"
-	"kehoach/internal/vntext"
 	"kehoach/internal/web/form"
 )
 
@@ -121,7 +119,7 @@ func (h *handler) progressDecide(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Thiếu nhiệm vụ."))
 		return
 	}
-	p, err := h.Services.Tasks.ChangeProgress(taskCtx(r).Context(), id, action, strings.TrimSpace(vntext.NFC(r.PostForm.Get("reason"))))
+	p, err := h.Services.Tasks.ChangeProgress(taskCtx(r).Context(), id, action, postField(r, "reason"))
 	back := "/tasks/" + task + "?"
 	if err != nil {
 		h.logIfInternal(r, err)
