@@ -388,34 +388,5 @@ func (e *Engine) resolveOUOn(ctx context.Context, items, userUnits []string, v *
 // TargetBreakdownUnder is TargetBreakdown under the tree of day date: the
 // units of kind in the target scope's territory on that day.
 func (e *Engine) TargetBreakdownUnder(ctx context.Context, t *kehoach.Target, kind, pid string, date kehoach.Date) ([]*kehoach.UnitProgress, error) {
-	if date == "" {
-		return e.TargetBreakdown(ctx, t, kind, pid)
-	}
-	p, err := period.Parse(pid)
-	if err != nil {
-		return nil, kehoach.Errorf(kehoach.EINVALID, "%v", err)
-	}
-	if err := e.Refresh(ctx); err != nil {
-		return nil, err
-	}
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	ind, root, err := e.lookup(t.IndicatorCode, t.ScopeCode)
-	if err != nil {
-		return nil, err
-	}
-	v, err := e.viewFor(date)
-	if err != nil {
-		return nil, err
-	}
-	var out []*kehoach.UnitProgress
-	for _, m := range e.viewMembers(v, root) {
-		n := e.units[m.u]
-		if n.unit.Kind != kind || !n.validDuring(v.date, v.date) {
-			continue
-		}
-		out = append(out, unitProgress(t, n.unit, e.pointUnder(v, ind, m.u, p, figuresMode(ctx))))
-	}
-	rankBreakdown(t, out)
-	return out, nil
+	return e.targetBreakdown(ctx, t, kind, pid, date)
 }

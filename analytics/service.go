@@ -154,6 +154,12 @@ func (e *Engine) latestReported(ind *indicator) (period.Period, bool) {
 // TargetBreakdown returns the target's indicator for each unit of kind
 // under the target's scope, valid in period pid, lagging units first.
 func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, pid string) ([]*kehoach.UnitProgress, error) {
+	return e.targetBreakdown(ctx, t, kind, pid, "")
+}
+
+// targetBreakdown is TargetBreakdown under the tree of day date ("": as
+// it was in the period; hierarchy.go).
+func (e *Engine) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, pid string, date kehoach.Date) ([]*kehoach.UnitProgress, error) {
 	p, err := period.Parse(pid)
 	if err != nil {
 		return nil, kehoach.Errorf(kehoach.EINVALID, "%v", err)
@@ -167,6 +173,22 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 	if err != nil {
 		return nil, err
 	}
+	v, err := e.viewFor(date)
+	if err != nil {
+		return nil, err
+	}
+	// The units: those of the scope valid in the period, or, under the tree
+	// of a day, those in the scope's territory on that day.
+	var units []int32
+	if v == nil {
+		units = e.newScope(root, p).members()
+	} else {
+		for _, m := range e.viewMembers(v, root) {
+			if e.units[m.u].validDuring(v.date, v.date) {
+				units = append(units, m.u)
+			}
+		}
+	}
 	// The pace of each unit: its series from the baseline to p, and the
 	// periods from p to the deadline.
 	var history []period.Period
@@ -179,16 +201,16 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 	}
 	approved := figuresMode(ctx)
 	var out []*kehoach.UnitProgress
-	for _, u := range e.newScope(root, p).members() {
+	for _, u := range units {
 		n := e.units[u]
 		if n.unit.Kind != kind {
 			continue
 		}
-		up := unitProgress(t, n.unit, e.point(ind, u, p, approved))
+		up := unitProgress(t, n.unit, e.pointUnder(v, ind, u, p, approved))
 		if len(history) > 0 && toDeadline > 0 {
 			series := make([]kehoach.Point, len(history))
 			for i, hp := range history[:len(history)-1] {
-				series[i] = e.point(ind, u, hp, approved)
+				series[i] = e.pointUnder(v, ind, u, hp, approved)
 			}
 			series[len(series)-1] = up.Point
 			up.Need, up.Trend, up.HasPace = Pace(t, series, len(series)-1, toDeadline)

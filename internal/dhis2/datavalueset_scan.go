@@ -1,8 +1,3 @@
-//go:build go1.27
-
-// The build line makes this file Go 1.27, for encoding/json/jsontext (the
-// module's toolchain is go1.27.3; go.mod still says 1.26 for the rest).
-
 package dhis2
 
 import (
