@@ -39,9 +39,8 @@ func (h *handler) loginShow(w http.ResponseWriter, r *http.Request) {
 // password hashes themselves are bounded by auth.Hashing: when too many
 // are in flight the answer is 503 with Retry-After.
 func (h *handler) loginSave(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên."))
+	if err := readPost(w, r); err != nil {
+		h.htmlError(w, r, err)
 		return
 	}
 	ctx := r.Context()

@@ -73,3 +73,13 @@ func checkQuerySize(r *http.Request) error {
 func postField(r *http.Request, name string) string {
 	return strings.TrimSpace(vntext.NFC(r.PostForm.Get(name)))
 }
+
+// readPost reads a posted form of at most 64 KB (a page's fields, never a
+// file); a body it cannot read is EINVALID.
+func readPost(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên: %v", err)
+	}
+	return nil
+}

@@ -47,9 +47,8 @@ func (h *handler) reviewCreate(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên: %v", err))
+	if err := readPost(w, r); err != nil {
+		h.htmlError(w, r, err)
 		return
 	}
 	held, err := kehoach.ParseDate(postField(r, "heldOn"))
@@ -95,9 +94,8 @@ func (h *handler) reviewPost(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên: %v", err))
+	if err := readPost(w, r); err != nil {
+		h.htmlError(w, r, err)
 		return
 	}
 	ctx := taskCtx(r).Context()
@@ -247,9 +245,8 @@ func (h *handler) emulationSave(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên: %v", err))
+	if err := readPost(w, r); err != nil {
+		h.htmlError(w, r, err)
 		return
 	}
 	var cs []kehoach.Criterion

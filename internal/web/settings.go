@@ -68,9 +68,8 @@ func (h *handler) renderSettings(w http.ResponseWriter, r *http.Request, status 
 
 // settingsSave stores the settings (the store validates and audits them).
 func (h *handler) settingsSave(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên."))
+	if err := readPost(w, r); err != nil {
+		h.htmlError(w, r, err)
 		return
 	}
 	in := &kehoach.Settings{Name: r.PostForm.Get("name"), Issuer: r.PostForm.Get("issuer"), AccountHelp: r.PostForm.Get("accountHelp")}

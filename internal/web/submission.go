@@ -141,9 +141,8 @@ func (h *handler) submissionUnlock(w http.ResponseWriter, r *http.Request) {
 // again with the reason (beside the reason field when that is what is
 // missing).
 func (h *handler) submissionChange(w http.ResponseWriter, r *http.Request, action string) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên: %v", err))
+	if err := readPost(w, r); err != nil {
+		h.htmlError(w, r, err)
 		return
 	}
 	field := func(name string) string { return postField(r, name) }

@@ -109,9 +109,8 @@ func (h *handler) progressDecide(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.htmlError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được dữ liệu gửi lên: %v", err))
+	if err := readPost(w, r); err != nil {
+		h.htmlError(w, r, err)
 		return
 	}
 	task := r.PostForm.Get("task")
