@@ -20,7 +20,8 @@ type keyPart struct{ sel, what string }
 var phoneKeys = map[string][]keyPart{
 	"home": {{`tr[data-target] .value`, "current value"}, {`tr[data-target] td.gap`, "gap"},
 		{`tr[data-target] td.status .st`, "status"}},
-	"target": {{`table.breakdown tr[data-unit] td:nth-child(2)`, "value"}, {`table.breakdown tr[data-unit] .st`, "status"}},
+	"target": {{`table.breakdown tr[data-unit] td:nth-child(2)`, "value"}, {`table.breakdown tr[data-unit] .st`, "status"},
+		{`table.tasks tr[data-task] td.state .st`, "state of the target's tasks"}},
 	"entry":  {{`[data-status]`, "the grid's submission status"}, {`form.grid-form td select, form.grid-form td input:not([type=hidden])`, "grid cells"}},
 	"approvals": {{`tr[data-submission] td:first-child`, "unit"}, {`tr[data-submission] button.primary`, "approve button"},
 		{`tr[data-submission] a[href^="/entry"]`, "open the figures"}},
