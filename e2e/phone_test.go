@@ -22,7 +22,7 @@ var phoneKeys = map[string][]keyPart{
 		{`tr[data-target] td.status .st`, "status"}},
 	"target": {{`table.breakdown tr[data-unit] td:nth-child(2)`, "value"}, {`table.breakdown tr[data-unit] .st`, "status"},
 		{`table.tasks tr[data-task] td.state .st`, "state of the target's tasks"}},
-	"entry":  {{`[data-status]`, "the grid's submission status"}, {`form.grid-form td select, form.grid-form td input:not([type=hidden])`, "grid cells"}},
+	"entry": {{`[data-status]`, "the grid's submission status"}, {`form.grid-form td select, form.grid-form td input:not([type=hidden])`, "grid cells"}},
 	"approvals": {{`tr[data-submission] td:first-child`, "unit"}, {`tr[data-submission] button.primary`, "approve button"},
 		{`tr[data-submission] a[href^="/entry"]`, "open the figures"}},
 	"completeness": {{`table.completeness tr[data-unit] td:first-child`, "unit"}, {`table.completeness tr[data-unit] .st`, "status"},
