@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -124,7 +125,10 @@ func RunImport(ctx context.Context, o ImportOptions) (*ImportReport, error) {
 		stop := sampleHeap()
 		resetPeakRSS()
 		start := time.Now()
-		n, err := run(db)
+		var n int64
+		// Labelled, so that a CPU profile (kehoach-bench import
+		// --cpuprofile) splits by measure: pprof -tagfocus measure=….
+		pprof.Do(ctx, pprof.Labels("measure", name), func(context.Context) { n, err = run(db) })
 		d := time.Since(start)
 		heap := stop()
 		_, hwm := Memory()

@@ -93,8 +93,8 @@ func checkValue(at string, v *kehoach.DataValue) error {
 	}
 	for _, f := range [][2]string{{"dataElement", v.Element}, {"period", v.Period}, {"orgUnit", v.Unit},
 		{"categoryOptionCombo", v.Disagg}, {"value", v.Value}, {"comment", v.Comment}, {"storedBy", v.StoredBy}} {
-		if err := checkField(at+"."+f[0], f[1]); err != nil {
-			return err
+		if len(f[1]) > MaxFieldLength { // the name only for the message
+			return checkField(at+"."+f[0], f[1])
 		}
 	}
 	return nil

@@ -16,10 +16,12 @@ import (
 // BaselineInsert writes figures with none of the write path's steps, for
 // the import benchmark's baselines (internal/bench): codes resolved to ids
 // from maps, no checks, no rules, no audit, in one transaction. bulk says
-// how: false, one INSERT per row; true, the database's raw bulk insert
-// (the multi-row INSERT of bulkInsertSQL on SQLite, COPY on PostgreSQL).
-// The figures must be canonical and new. It is a measuring stick, never a
-// way to store figures.
+// how: false, one INSERT per row; true, the fastest bulk insert the
+// database has here, as `kehoach gen` loads (BulkLoad): on SQLite the
+// prepared multi-row INSERT of bulkInsertSQL with foreign key checks off,
+// its rows made by another goroutine while the database writes; on
+// PostgreSQL COPY. The figures must be canonical and new. It is a
+// measuring stick, never a way to store figures.
 func (db *DB) BaselineInsert(ctx context.Context, bulk bool, values func(fn func(kehoach.DataValue) error) error) (int64, error) {
 	book, err := lookupCodes(ctx, db.read, nil)
 	if err != nil {
@@ -40,13 +42,25 @@ func (db *DB) BaselineInsert(ctx context.Context, bulk bool, values func(fn func
 	if bulk && db.dialect == postgres {
 		return db.baselineCopy(ctx, now, values, row)
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if bulk && bulkNoForeignKeys {
+		restore, err := foreignKeysOff(ctx, conn)
+		if err != nil {
+			return 0, err
+		}
+		defer restore()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	// Row by row: one plain INSERT a figure. Bulk (SQLite): the loader's
-	// multi-row INSERT, the five shared columns bound once.
+	// Row by row: one plain INSERT a figure. Bulk: the loader's multi-row
+	// INSERT, the five shared columns bound once.
 	per, q := 1, `INSERT INTO data_values (element_id, unit_id, period, coc, value, num, comment, stored_by, created_at, updated_at, version, deleted)
 		VALUES ($6, $7, $8, $9, $10, $11, $12, $1, $2, $3, $4, $5)`
 	if bulk {
@@ -57,32 +71,75 @@ func (db *DB) BaselineInsert(ctx context.Context, bulk bool, values func(fn func
 		return 0, err
 	}
 	defer stmt.Close()
+	// Statements' arguments come from the producer, per rows each.
 	const shared = 5
-	args := []any{"bench", now, now, int64(1), false}
-	var n int64
-	pending := 0
-	err = values(func(v kehoach.DataValue) error {
-		r, err := row(v)
-		if err != nil {
-			return err
-		}
-		args = append(args, r...)
-		if pending++; pending == per {
-			if _, err := stmt.ExecContext(ctx, args...); err != nil {
-				return fmt.Errorf("store: baseline: %w", err)
-			}
-			n += int64(pending)
-			args, pending = args[:shared], 0
-		}
-		return nil
-	})
-	if err == nil && pending > 0 {
-		if _, err = tx.ExecContext(ctx, bulkInsertSQL(pending), args...); err == nil {
-			n += int64(pending)
+	batches, free := make(chan []any, 8), make(chan []any, 10)
+	newBatch := func() []any {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return append(make([]any, 0, shared+7*per), "bench", now, now, int64(1), false)
 		}
 	}
-	if err != nil {
-		return n, err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		args := newBatch()
+		send := func() error {
+			select {
+			case batches <- args:
+				args = newBatch()
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		err := values(func(v kehoach.DataValue) error {
+			r, err := row(v)
+			if err != nil {
+				return err
+			}
+			if args = append(args, r...); len(args) == cap(args) {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(args) > shared {
+			err = send()
+		}
+		errc <- err
+	}()
+	var n int64
+	var werr error
+	for args := range batches {
+		if werr != nil {
+			continue // drain what the producer sent
+		}
+		rows := (len(args) - shared) / 7
+		if rows == per {
+			_, werr = stmt.ExecContext(ctx, args...)
+		} else {
+			_, werr = tx.ExecContext(ctx, bulkInsertSQL(rows), args...)
+		}
+		if werr != nil {
+			werr = fmt.Errorf("store: baseline: %w", werr)
+			cancel()
+			continue
+		}
+		n += int64(rows)
+		select {
+		case free <- args[:shared]:
+		default:
+		}
+	}
+	if perr := <-errc; werr == nil {
+		werr = perr
+	}
+	if werr != nil {
+		return n, werr
 	}
 	return n, tx.Commit()
 }

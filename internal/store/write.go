@@ -234,14 +234,21 @@ func resolveCells(book *codeBook, o writeOpts, in []kehoach.ValueCell) (cells []
 type resolver struct {
 	book    *codeBook
 	o       writeOpts
-	periods map[string]period.Period
+	periods map[string]resolvedPeriod
 	// noKeys leaves the keys of good cells empty: the bulk loader has no
 	// use for them and spares the work on every figure.
 	noKeys bool
 }
 
 func newResolver(book *codeBook, o writeOpts) *resolver {
-	return &resolver{book: book, o: o, periods: map[string]period.Period{}}
+	return &resolver{book: book, o: o, periods: map[string]resolvedPeriod{}}
+}
+
+// resolvedPeriod is a period parsed once per batch, with its first and last
+// days as units' validity compares them.
+type resolvedPeriod struct {
+	pe       period.Period
+	from, to kehoach.Date
 }
 
 // resolve resolves and checks one cell. When the cell cannot be written,
@@ -252,15 +259,17 @@ func (r *resolver) resolve(in kehoach.ValueCell) (c cell, key, reason string) {
 	if u == nil {
 		return c, r.unitKey(in), fmt.Sprintf("không có đơn vị mã %q", in.Unit)
 	}
-	pe, ok := r.periods[in.Period]
+	rp, ok := r.periods[in.Period]
 	if !ok {
 		p, err := period.Parse(in.Period)
 		if err != nil {
 			return c, cellKeyText(r.o, in), err.Error()
 		}
-		pe, r.periods[in.Period] = p, p
+		rp = resolvedPeriod{p, kehoach.DateOf(p.Start()), kehoach.DateOf(p.End())}
+		r.periods[in.Period] = rp
 	}
-	if !u.ValidDuring(kehoach.DateOf(pe.Start()), kehoach.DateOf(pe.End())) {
+	pe := rp.pe
+	if !u.ValidDuring(rp.from, rp.to) {
 		return c, r.unitKey(in), fmt.Sprintf("đơn vị %s không tồn tại trong kỳ %s", u.Name, pe.Label())
 	}
 	el := r.book.elements[in.Element]

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -60,6 +61,13 @@ type importRun struct {
 	// uids maps uids to codes when a scheme is uid.
 	elementUIDs, unitUIDs map[string]string
 	insert                *sql.Stmt // the bulk INSERT of bulkRowsPerStmt rows (SQLite)
+	// The writer goroutine runs each chunk's statements (writeJob) while
+	// this one checks the next chunk; werr is its first error, read only
+	// after flush.
+	jobs       chan *writeJob
+	lastJob    *writeJob
+	writerDone chan struct{}
+	werr       error
 	// anyLocked: some grid is submitted or approved, so chunks check locks.
 	anyLocked bool
 	// emptyAtStart: data_values held no row when the import began.
@@ -99,6 +107,16 @@ func (db *DB) ImportValues(ctx context.Context, o kehoach.ImportOptions, cells f
 		return nil, db.classify(fmt.Errorf("store: import: %w", err))
 	}
 	defer conn.Close()
+	if db.dialect == sqlite && bulkNoForeignKeys {
+		// Every id the import writes was read from the database after the
+		// version lock below, which no other writer passes until the
+		// commit: the checks cannot fail (as in the bulk loader).
+		restore, err := foreignKeysOff(ctx, conn)
+		if err != nil {
+			return nil, db.classify(fmt.Errorf("store: import: %w", err))
+		}
+		defer restore()
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, db.classify(fmt.Errorf("store: begin: %w", err))
@@ -223,6 +241,7 @@ func (r *importRun) pipeline(ctx context.Context, cells func(yield func(kehoach.
 		}
 		errc <- err
 	}()
+	r.startWriter(ctx, cancel)
 	var werr error
 	for c := range chunks {
 		if werr == nil {
@@ -231,10 +250,66 @@ func (r *importRun) pipeline(ctx context.Context, cells func(yield func(kehoach.
 			}
 		}
 	}
+	// The writer's error first: a failed write cancels the others.
+	if err := r.stopWriter(); err != nil {
+		return err
+	}
 	if rerr := <-errc; werr == nil {
 		return rerr
 	}
 	return werr
+}
+
+// writeJob is a chunk's statements, made ready by apply.
+type writeJob struct {
+	run  func() error
+	done chan struct{}
+}
+
+// startWriter starts the goroutine that runs the chunks' statements in the
+// transaction, one chunk behind the checks: on two cores the database
+// writes while the next chunk is checked and diffed. A failure cancels the
+// import.
+func (r *importRun) startWriter(ctx context.Context, cancel func()) {
+	r.jobs, r.writerDone = make(chan *writeJob, 1), make(chan struct{})
+	go func() {
+		defer close(r.writerDone)
+		for j := range r.jobs {
+			if r.werr == nil && ctx.Err() == nil {
+				if r.werr = j.run(); r.werr != nil {
+					cancel()
+				}
+			}
+			close(j.done)
+		}
+	}()
+}
+
+// submit queues a chunk's statements.
+func (r *importRun) submit(run func() error) {
+	r.lastJob = &writeJob{run: run, done: make(chan struct{})}
+	r.jobs <- r.lastJob
+}
+
+// flush waits until every statement queued has run, before the
+// transaction is read (what is stored, locks, the rules at the end), and
+// returns the writer's error.
+func (r *importRun) flush() error {
+	if r.lastJob != nil {
+		<-r.lastJob.done
+	}
+	return r.werr
+}
+
+// stopWriter flushes and ends the writer goroutine.
+func (r *importRun) stopWriter() error {
+	if r.jobs == nil {
+		return nil
+	}
+	close(r.jobs)
+	<-r.writerDone
+	r.jobs = nil
+	return r.werr
 }
 
 // resolved is a chunk after steps 1 and 2.
@@ -315,6 +390,9 @@ func (r *importRun) apply(ctx context.Context, rc *resolved) error {
 	}
 	r.warnings(sr.Warnings)
 	if r.anyLocked {
+		if err := r.flush(); err != nil {
+			return err
+		}
 		if err := checkLockedCells(ctx, r.tx, cells); err != nil {
 			return err
 		}
@@ -336,9 +414,7 @@ func (r *importRun) apply(ctx context.Context, rc *resolved) error {
 		}
 		r.elements[c.el.Code] = c.el
 	}
-	if err := r.write(ctx, d, stored); err != nil {
-		return err
-	}
+	r.write(ctx, d, stored)
 	r.res.Read += int64(len(in))
 	r.progress()
 	return nil
@@ -350,6 +426,9 @@ func (r *importRun) apply(ctx context.Context, rc *resolved) error {
 func (r *importRun) readStored(ctx context.Context, cells []cell) (*storedCells, error) {
 	if r.emptyAtStart && !slices.ContainsFunc(cells, func(c cell) bool { return r.touched[unitPeriod{c.unit.ID, c.pe}] != nil }) {
 		return &storedCells{cells: map[cellKey]cellState{}, envs: map[unitPeriod]unitEnv{}}, nil
+	}
+	if err := r.flush(); err != nil {
+		return nil, err
 	}
 	return readStored(ctx, r.tx, cells)
 }
@@ -379,9 +458,11 @@ func (r *importRun) strategy(cells []cell, stored *storedCells) []cell {
 	return out
 }
 
-// write stores a chunk's diff: new rows by the bulk INSERT, others by the
-// write path's upsert, removals, and the compact audit events.
-func (r *importRun) write(ctx context.Context, d cellDiff, stored *storedCells) error {
+// write queues a chunk's diff for the writer goroutine: new rows by the
+// bulk INSERT, others by the write path's upsert, removals, and the
+// compact audit events. What needs no database (statements' arguments,
+// the events' lists) is made here, beside the writer.
+func (r *importRun) write(ctx context.Context, d cellDiff, stored *storedCells) {
 	now := r.wo.now.UTC()
 	var fresh, existing []cell
 	for _, c := range d.upserts {
@@ -391,63 +472,71 @@ func (r *importRun) write(ctx context.Context, d cellDiff, stored *storedCells) 
 			fresh = append(fresh, c)
 		}
 	}
-	if err := r.insertFresh(ctx, fresh, now); err != nil {
-		return err
-	}
-	if err := upsertValues(ctx, r.tx, existing, r.wo.by, now, r.version); err != nil {
-		return err
-	}
-	if err := removeValues(ctx, r.tx, d.removals, r.wo.by, now, r.version); err != nil {
-		return err
-	}
-	return auditBatch(ctx, r.tx, now, compactEvents(d.events))
+	insert := r.freshRows(fresh, now)
+	events := compactEvents(d.events)
+	r.submit(func() error {
+		if err := insert(ctx); err != nil {
+			return err
+		}
+		if err := upsertValues(ctx, r.tx, existing, r.wo.by, now, r.version); err != nil {
+			return err
+		}
+		if err := removeValues(ctx, r.tx, d.removals, r.wo.by, now, r.version); err != nil {
+			return err
+		}
+		return auditBatch(ctx, r.tx, now, events)
+	})
 }
 
-// insertFresh writes figures that have no row yet, as the bulk loader
-// does: its multi-row INSERT on SQLite (bulkInsertSQL), COPY on
-// PostgreSQL, in the import's transaction.
-func (r *importRun) insertFresh(ctx context.Context, cs []cell, now any) error {
+// freshRows makes ready the insert of figures that have no row yet, as the
+// bulk loader writes them: its multi-row INSERT on SQLite (bulkInsertSQL),
+// COPY on PostgreSQL, in the import's transaction. The returned func runs
+// it.
+func (r *importRun) freshRows(cs []cell, now time.Time) func(context.Context) error {
 	if len(cs) == 0 {
-		return nil
+		return func(context.Context) error { return nil }
 	}
 	if r.db.dialect == postgres {
-		return r.copyFresh(ctx, cs, now)
+		rows := make([][]any, len(cs))
+		for i, c := range cs {
+			rows[i] = []any{c.el.ID, c.unit.ID, c.pe.String(), c.coc, c.canon, numArg(c.num), c.comment, r.wo.by, now, now, r.version, false}
+		}
+		return func(ctx context.Context) error { return r.copyFresh(ctx, rows) }
 	}
 	const shared = 5
-	args := make([]any, shared, shared+7*bulkRowsPerStmt)
-	args[0], args[1], args[2], args[3], args[4] = r.wo.by, now, now, r.version, false
-	for len(cs) > 0 {
-		n := min(len(cs), bulkRowsPerStmt)
-		args = args[:shared]
-		for _, c := range cs[:n] {
+	var stmts [][]any
+	for chunk := range slices.Chunk(cs, bulkRowsPerStmt) {
+		args := make([]any, shared, shared+7*len(chunk))
+		args[0], args[1], args[2], args[3], args[4] = r.wo.by, now, now, r.version, false
+		for _, c := range chunk {
 			args = append(args, c.el.ID, c.unit.ID, c.pe.String(), c.coc, c.canon, numArg(c.num), c.comment)
 		}
-		var err error
-		if n == bulkRowsPerStmt {
-			if r.insert == nil {
-				if r.insert, err = r.tx.PrepareContext(ctx, bulkInsertSQL(n)); err != nil {
-					return fmt.Errorf("store: import: %w", err)
-				}
-			}
-			_, err = r.insert.ExecContext(ctx, args...)
-		} else {
-			_, err = r.tx.ExecContext(ctx, bulkInsertSQL(n), args...)
-		}
-		if err != nil {
-			return fmt.Errorf("store: import: %w", err)
-		}
-		cs = cs[n:]
+		stmts = append(stmts, args)
 	}
-	return nil
+	return func(ctx context.Context) error {
+		for _, args := range stmts {
+			var err error
+			if n := (len(args) - shared) / 7; n == bulkRowsPerStmt {
+				if r.insert == nil {
+					if r.insert, err = r.tx.PrepareContext(ctx, bulkInsertSQL(n)); err != nil {
+						return fmt.Errorf("store: import: %w", err)
+					}
+				}
+				_, err = r.insert.ExecContext(ctx, args...)
+			} else {
+				_, err = r.tx.ExecContext(ctx, bulkInsertSQL(n), args...)
+			}
+			if err != nil {
+				return fmt.Errorf("store: import: %w", err)
+			}
+		}
+		return nil
+	}
 }
 
-// copyFresh is insertFresh on PostgreSQL: COPY on the connection whose
-// transaction is open, so the rows are the transaction's.
-func (r *importRun) copyFresh(ctx context.Context, cs []cell, now any) error {
-	rows := make([][]any, len(cs))
-	for i, c := range cs {
-		rows[i] = []any{c.el.ID, c.unit.ID, c.pe.String(), c.coc, c.canon, numArg(c.num), c.comment, r.wo.by, now, now, r.version, false}
-	}
+// copyFresh is the insert of new figures on PostgreSQL: COPY on the
+// connection whose transaction is open, so the rows are the transaction's.
+func (r *importRun) copyFresh(ctx context.Context, rows [][]any) error {
 	err := r.conn.Raw(func(dc any) error {
 		_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"data_values"},
 			copyColumns,
