@@ -43,29 +43,47 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 	}
 	n := 0
+	var created []string // PostgreSQL databases made, dropped at the end
+	// adminExec runs statements on the server of --db, through its database.
+	adminExec := func(ctx context.Context, qs ...string) error {
+		base, err := app.OpenDB(ctx, *dbURL)
+		if err != nil {
+			return err
+		}
+		defer base.Close()
+		for _, q := range qs {
+			if _, err := base.Writer().ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	open := func(ctx context.Context, name string) (*store.DB, error) {
 		n++
 		if !strings.HasPrefix(*dbURL, "postgres") {
 			return app.MigrateDB(ctx, "sqlite:"+filepath.Join(dir, fmt.Sprintf("m%d.db", n)))
 		}
-		base, err := app.OpenDB(ctx, *dbURL)
-		if err != nil {
-			return nil, err
-		}
-		defer base.Close()
-		name = fmt.Sprintf("kehoach_bench_%d", n)
-		for _, q := range []string{"DROP DATABASE IF EXISTS " + name, "CREATE DATABASE " + name} {
-			if _, err := base.Writer().ExecContext(ctx, q); err != nil {
-				return nil, err
-			}
-		}
 		u, err := url.Parse(*dbURL)
 		if err != nil {
 			return nil, err
 		}
+		// Named after the database of --db, so that benchmarks run by
+		// others on the same server keep theirs.
+		name = fmt.Sprintf("%s_m%d", strings.TrimPrefix(u.Path, "/"), n)
+		if err := adminExec(ctx, "DROP DATABASE IF EXISTS "+name, "CREATE DATABASE "+name); err != nil {
+			return nil, err
+		}
+		created = append(created, name)
 		u.Path = "/" + name
 		return app.MigrateDB(ctx, u.String())
 	}
+	defer func() {
+		for _, name := range created {
+			if err := adminExec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+name); err != nil {
+				fmt.Fprintf(stderr, "kehoach-bench: %v\n", err)
+			}
+		}
+	}()
 	rep, err := bench.RunImport(ctx, bench.ImportOptions{Values: *values, Open: open, Dir: dir, Log: stderr})
 	if err != nil {
 		fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))

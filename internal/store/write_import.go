@@ -40,6 +40,10 @@ import (
 // chunks small to cross their edges).
 var importChunk = 10000
 
+// importBeforeWrite runs before each chunk's statements (tests slow the
+// writer down with it to show that checks wait for what they read).
+var importBeforeWrite = func() {}
+
 // importRun is one import in progress.
 type importRun struct {
 	db      *DB
@@ -276,6 +280,7 @@ func (r *importRun) startWriter(ctx context.Context, cancel func()) {
 		defer close(r.writerDone)
 		for j := range r.jobs {
 			if r.werr == nil && ctx.Err() == nil {
+				importBeforeWrite()
 				if r.werr = j.run(); r.werr != nil {
 					cancel()
 				}

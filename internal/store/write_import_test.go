@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"kehoach"
 	"kehoach/internal/dhis2"
@@ -213,6 +214,53 @@ func TestImportDuplicateAndHuge(t *testing.T) {
 			want := []string{"B1.HGD_TONG/2024 ", "B1.HGD_TONG/2024 ", "B2.HGD_TONG/2024 E7619", "B3.HGD_TONG/2024 E7619"}
 			if !slices.Equal(got, want) || res.Saved || countRows(t, db.db, "data_values") != 0 {
 				t.Errorf("conflicts %v (saved %v), want %v", got, res.Saved, want)
+			}
+		})
+	}
+}
+
+// Chunks are written by another goroutine one chunk behind their checks:
+// a chunk that reads what is stored must see what the file's earlier
+// chunks wrote (a figure sent twice, chunks apart, is created then
+// updated), and the connection checks foreign keys again afterwards.
+func TestImportChunksSeeEarlierChunks(t *testing.T) {
+	old, oldHook := importChunk, importBeforeWrite
+	importChunk = 1
+	importBeforeWrite = func() { time.Sleep(20 * time.Millisecond) }
+	t.Cleanup(func() { importChunk, importBeforeWrite = old, oldHook })
+	for _, db := range openDBs(t) {
+		t.Run(db.name, func(t *testing.T) {
+			loadSmall(t, db.db)
+			ctx := sysCtx()
+			res, err := db.db.ImportValues(ctx, kehoach.ImportOptions{By: "imp"}, importCells(
+				kehoach.ValueCell{Unit: "B1", Element: "HGD_TONG", Period: "2024", Value: "10"},
+				kehoach.ValueCell{Unit: "B2", Element: "HGD_TONG", Period: "2024", Value: "20"},
+				kehoach.ValueCell{Unit: "B1", Element: "HGD_TONG", Period: "2024", Value: "11"},
+				kehoach.ValueCell{Unit: "B3", Element: "HGD_TONG", Period: "2024", Value: "30"},
+			))
+			if err != nil || res.Imported != 3 || res.Updated != 1 || !res.Saved {
+				t.Fatalf("import: %+v, %v", res, err)
+			}
+			want := []string{"B1.HGD_TONG/2024=11", "B2.HGD_TONG/2024=20", "B3.HGD_TONG/2024=30"}
+			if got := live(t, db.db, kehoach.DataValueFilter{}); !slices.Equal(got, want) {
+				t.Errorf("after import: %v, want %v", got, want)
+			}
+			h, err := db.db.FindValueHistory(ctx, "HGD_TONG", "B1", "2024")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var steps []string
+			for _, e := range h {
+				steps = append(steps, e.Action+":"+e.Old+"→"+e.New)
+			}
+			if want := []string{"create:→10", "update:10→11"}; !slices.Equal(steps, want) {
+				t.Errorf("history %v, want %v", steps, want)
+			}
+			if !db.db.IsPostgres() {
+				var fk int
+				if err := db.db.Writer().QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
+					t.Errorf("PRAGMA foreign_keys = %d, %v after the import; want 1", fk, err)
+				}
 			}
 		})
 	}
