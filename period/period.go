@@ -282,6 +282,11 @@ func (p Period) String() string {
 			return string(b[:6])
 		}
 	}
+	return p.sprint()
+}
+
+// sprint is String through fmt, for what the fast path does not cover.
+func (p Period) sprint() string {
 	switch p.Type {
 	case Yearly:
 		return fmt.Sprintf("%04d", p.Year)

@@ -252,12 +252,16 @@ func (r *ImportReport) Print(w io.Writer) {
 			locale.VI.Int(int64(row.Rate())), locale.VI.Fixed(rawRate/row.Rate(), 2), mb(row.PeakHeap), mb(row.PeakRSS))
 	}
 	for _, row := range r.Rows[min(2, len(r.Rows)):] {
-		ok := row.Rate() >= 100_000 && rawRate/row.Rate() <= 2
-		verdict := "ĐẠT"
-		if !ok {
-			verdict = "CHƯA ĐẠT"
+		// The two halves of the budget apart: on PostgreSQL COPY itself
+		// may be under 100,000 a second, so only the ratio can hold there.
+		verdict := func(ok bool) string {
+			if ok {
+				return "ĐẠT"
+			}
+			return "CHƯA ĐẠT"
 		}
-		fmt.Fprintf(w, "Ngân sách (≥ 100.000/giây, trong 2× ghi thô): %s — %s\n", row.Name, verdict)
+		fmt.Fprintf(w, "Ngân sách: %s — trong 2× ghi thô: %s; ≥ 100.000/giây: %s\n", row.Name,
+			verdict(rawRate/row.Rate() <= 2), verdict(row.Rate() >= 100_000))
 	}
 }
 

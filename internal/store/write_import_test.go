@@ -24,6 +24,20 @@ func importCells(cells ...kehoach.ValueCell) func(yield func(kehoach.ImportCell)
 	}
 }
 
+// historySteps is a figure's history as "action:old→new@actor".
+func historySteps(t *testing.T, db *DB, element, unit, pe string) []string {
+	t.Helper()
+	h, err := db.FindValueHistory(sysCtx(), element, unit, pe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, e := range h {
+		steps = append(steps, e.Action+":"+e.Old+"→"+e.New+"@"+e.Actor)
+	}
+	return steps
+}
+
 func conflictObjects(res *kehoach.ImportResult) []string {
 	var out []string
 	for _, c := range res.Conflicts {
@@ -117,15 +131,7 @@ func TestImportValues(t *testing.T) {
 			// The history of a figure shows each import's change, old → new,
 			// by the actor (the skipping import created it, the atomic one
 			// found it as it was).
-			h, err := db.db.FindValueHistory(ctx, "HGD_TONG", "B1", "2024")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var steps []string
-			for _, e := range h {
-				steps = append(steps, e.Action+":"+e.Old+"→"+e.New+"@"+e.Actor)
-			}
-			if want := []string{"create:→100@test", "update:100→101@test"}; !slices.Equal(steps, want) {
+			if steps, want := historySteps(t, db.db, "HGD_TONG", "B1", "2024"), []string{"create:→100@test", "update:100→101@test"}; !slices.Equal(steps, want) {
 				t.Errorf("history %v, want %v", steps, want)
 			}
 			res, err = db.db.ImportValues(ctx, kehoach.ImportOptions{Strategy: kehoach.StrategyDelete}, importCells(changed[:1]...))
@@ -245,15 +251,7 @@ func TestImportChunksSeeEarlierChunks(t *testing.T) {
 			if got := live(t, db.db, kehoach.DataValueFilter{}); !slices.Equal(got, want) {
 				t.Errorf("after import: %v, want %v", got, want)
 			}
-			h, err := db.db.FindValueHistory(ctx, "HGD_TONG", "B1", "2024")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var steps []string
-			for _, e := range h {
-				steps = append(steps, e.Action+":"+e.Old+"→"+e.New)
-			}
-			if want := []string{"create:→10", "update:10→11"}; !slices.Equal(steps, want) {
+			if steps, want := historySteps(t, db.db, "HGD_TONG", "B1", "2024"), []string{"create:→10@test", "update:10→11@test"}; !slices.Equal(steps, want) {
 				t.Errorf("history %v, want %v", steps, want)
 			}
 			if !db.db.IsPostgres() {
