@@ -116,6 +116,9 @@ type FormSave struct {
 	// conflict. Nil: no check (imports, tools).
 	Original map[string]map[string]string
 	By       string
+	// Confirmed keeps every unusual figure, marked for the approver, as a
+	// confirmation on each cell would (ValueCell.Confirmed).
+	Confirmed bool
 }
 
 // SaveResult counts what a save did.
@@ -148,6 +151,11 @@ type ValueCell struct {
 	// spaces is refused (EINVALID), never read as a removal.
 	Value   string
 	Comment string
+	// Confirmed says the person has seen that the figure is unusual
+	// (CheckPlausible) and keeps it. An unusual figure is saved only when
+	// confirmed or commented on, and then marked for the approver
+	// (FlagPrefix); otherwise it is refused with UnusualPrefix and why.
+	Confirmed bool
 	// Original is the figure as the person saw it; with HasOriginal the
 	// cell is left alone when Value equals it, and is a conflict when the
 	// stored figure is no longer it (see FormSave.Original).

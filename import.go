@@ -31,6 +31,9 @@ type ImportOptions struct {
 	// for entry, as DHIS2's F_EDIT_EXPIRED authority does: for
 	// administrators restoring history. Everything else is checked.
 	AnyPeriod bool
+	// ConfirmUnusual keeps every unusual figure of the file, marked for
+	// the approver, as a confirmation on each would (ValueCell.Confirmed).
+	ConfirmUnusual bool
 	// Progress, when set, is called with the number of figures read so
 	// far, after every chunk.
 	Progress func(done int64)

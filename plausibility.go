@@ -1,8 +1,10 @@
 package kehoach
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Plausibility of a figure (issue 9): nothing blocks a true surprise, but
@@ -60,6 +62,26 @@ func median(xs []float64) float64 {
 	}
 	return (s[n/2-1] + s[n/2]) / 2
 }
+
+// Describe says in one Vietnamese sentence why v is unusual, with the
+// range expected; num formats a number as the pages do.
+func Describe(ws []Implausible, v, prev float64, peers int, num func(float64) string) string {
+	var why []string
+	for _, w := range ws {
+		switch w.Reason {
+		case "jump":
+			why = append(why, fmt.Sprintf("khác nhiều so với kỳ trước (%s → %s), khoảng thường gặp %s–%s", num(prev), num(v), num(w.Lo), num(w.Hi)))
+		case "outlier":
+			why = append(why, fmt.Sprintf("khác thường so với %d đơn vị cùng loại, khoảng thường gặp %s–%s", peers, num(w.Lo), num(w.Hi)))
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// UnusualPrefix starts the reason the write path gives for an unusual
+// figure neither confirmed nor commented on: the entry page shows it as a
+// question beside the field, an import as a conflict.
+const UnusualPrefix = "Số liệu khác thường, cần xác nhận hoặc ghi chú: "
 
 // FlagPrefix starts the comment of a figure saved despite a warning, so
 // that the approver sees it marked ("cần kiểm tra").

@@ -323,7 +323,7 @@ func (r *Report) freshness(ctx context.Context, db *store.DB, e *analytics.Engin
 	r.FreshBefore, r.FreshCell = before, fmt.Sprintf("%s %s %s (thôn %s, %s: %s → %s)", q.Indicator, q.Commune.Code, q.At, q.Village.Code, q.Element, orig[q.Element], change[q.Element])
 	loads, rows := src.Loads.Load(), src.Rows.Load()
 	save := func(vals map[string]string) error {
-		_, err := db.SaveFormValues(ctx, kehoach.FormSave{Form: q.Form, Period: q.At, Values: map[string]map[string]string{q.Village.Code: vals}, By: "bench"})
+		_, err := db.SaveFormValues(ctx, kehoach.FormSave{Form: q.Form, Period: q.At, Values: map[string]map[string]string{q.Village.Code: vals}, By: "bench", Confirmed: true})
 		return err
 	}
 	// Rounds alternate the change and its undoing, so the figure ends as it

@@ -56,7 +56,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 				}
 				v := villages[(w*997+i)%len(villages)].Code
 				n := fmt.Sprint(1000 + w*100000 + i)
-				_, err := db.SaveFormValues(writeCtx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024", By: "load",
+				_, err := db.SaveFormValues(writeCtx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024", By: "load", Confirmed: true,
 					Values: map[string]map[string]string{v: {"HGD_TONG": n, "HGD_VH": "1"}}})
 				if err != nil {
 					t.Errorf("save: %v", err)

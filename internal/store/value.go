@@ -46,7 +46,7 @@ func (db *DB) SaveFormValues(ctx context.Context, fs kehoach.FormSave) (*kehoach
 	for u, els := range fs.Values {
 		for e, v := range els {
 			orig, has := fs.Original[u][e]
-			cells = append(cells, kehoach.ValueCell{Unit: u, Element: e, Value: v, Original: orig, HasOriginal: has})
+			cells = append(cells, kehoach.ValueCell{Unit: u, Element: e, Value: v, Original: orig, HasOriginal: has, Confirmed: fs.Confirmed})
 		}
 	}
 	return db.SaveValues(ctx, kehoach.ValueBatch{Form: fs.Form, Period: fs.Period, Cells: cells, By: fs.By})

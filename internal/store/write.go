@@ -26,7 +26,8 @@ import (
 //     unit's kind, unit valid in the period, period open for entry, unit in
 //     the actor's entry scope (resolver.resolve, parseCell, checkEntryScope);
 //  3. rules, inside the write transaction after the version lock, on the
-//     figures as they will be committed (checkRules);
+//     figures as they will be committed (checkRules); plausibility of the
+//     figures that change (checkUnusual, write_unusual.go);
 //  4. write: lock check, diff against what is stored, upsert, removals,
 //     audit, with counts and per-cell conflicts (writeCells).
 //
@@ -67,6 +68,8 @@ type cell struct {
 	// same marks a cell typed as it was shown: not written (someone
 	// else's newer figure must stay), but its unit's rules still apply.
 	same bool
+	// confirmed: the person keeps the figure even if it is unusual.
+	confirmed bool
 }
 
 // codeBook maps the codes of a batch to elements and units.
@@ -340,7 +343,7 @@ func parseCell(el *kehoach.DataElement, u *kehoach.Unit, o writeOpts, in kehoach
 	case !el.ReportedBy(u.Kind):
 		return c, fmt.Sprintf("%s: đơn vị %s (%s) không báo cáo chỉ số này", el.Name, u.Name, strings.ToLower(locale.VI.Kind(u.Kind)))
 	}
-	c = cell{el: el, unit: u, coc: in.Disagg, comment: vntext.NFC(in.Comment), orig: in.Original, check: in.HasOriginal}
+	c = cell{el: el, unit: u, coc: in.Disagg, comment: vntext.NFC(in.Comment), orig: in.Original, check: in.HasOriginal, confirmed: in.Confirmed}
 	raw := vntext.NFC(in.Value)
 	if raw == "" && in.Value != "" {
 		// Only spaces: a slip, not a request to remove (issue 9). Removal

@@ -345,6 +345,7 @@ func (r *importRun) resolve(ctx context.Context, in []kehoach.ImportCell) (*reso
 		if r.o.Strategy == kehoach.StrategyDelete {
 			v.Value = ""
 		}
+		v.Confirmed = v.Confirmed || r.o.ConfirmUnusual
 		vc[i] = v
 	}
 	book, err := lookupCodes(ctx, r.db.read, vc)
@@ -385,6 +386,22 @@ func (r *importRun) apply(ctx context.Context, rc *resolved) error {
 	rules, err := r.db.rulesFor(ctx, nil, cells)
 	if err != nil {
 		return err
+	}
+	// Plausibility against what was stored when the import began (read
+	// beside the writer, which runs ahead) and the chunk's own figures.
+	var before queryer = r.db.read
+	if r.emptyAtStart {
+		before = nil
+	}
+	if err := checkUnusual(ctx, before, cells, stored, bad); err != nil {
+		return err
+	}
+	if len(bad) > 0 && !r.o.SkipInvalid {
+		r.conflicts(book, vc, in, bad)
+		r.failed = true
+		r.res.Read += int64(len(in))
+		r.progress()
+		return nil
 	}
 	if r.o.SkipInvalid {
 		checkRules(rules, cells, stored.envs, bad, &sr)

@@ -26,6 +26,11 @@ func writeCells(ctx context.Context, tx *sql.Tx, o writeOpts, cells []cell, bad 
 		return nil, err
 	}
 	checkRules(rules, cells, stored.envs, bad, res)
+	if !o.loader {
+		if err := checkUnusual(ctx, tx, cells, stored, bad); err != nil {
+			return nil, err
+		}
+	}
 	if len(bad) > 0 && !o.skip {
 		return nil, invalidFields(bad)
 	}

@@ -135,7 +135,7 @@ func (h *handler) unitsByUID(r *http.Request, uids []string) ([]string, error) {
 // ADX by its content type (or its first byte), with DHIS2's parameters
 // dryRun, importStrategy, atomicMode (ALL, the default: one bad figure
 // rejects the set; NONE imports the good ones), idScheme,
-// dataElementIdScheme and orgUnitIdScheme. The store checks the entry
+// dataElementIdScheme and orgUnitIdScheme, and ours confirmUnusual. The store checks the entry
 // scope, validation and rules, and audits, as for the entry form. The
 // answer is DHIS2's import summary, 409 when nothing could be saved.
 func (h *handler) apiDataValueSetsImport(w http.ResponseWriter, r *http.Request) {
@@ -146,6 +146,9 @@ func (h *handler) apiDataValueSetsImport(w http.ResponseWriter, r *http.Request)
 		o.Strategy = kehoach.StrategyCreateAndUpdate // DHIS2's older names
 	}
 	o.ElementScheme, o.UnitScheme = idSchemes(r)
+	// Unusual figures (issue 9) are refused unless confirmed: by a comment
+	// on the figure, or for the whole set with confirmUnusual=true.
+	o.ConfirmUnusual = q.Get("confirmUnusual") == "true"
 	// Administrators may restore figures of closed periods, as DHIS2's
 	// superusers (F_EDIT_EXPIRED) may.
 	o.AnyPeriod = currentUser(r).Role == kehoach.RoleAdmin

@@ -24,10 +24,12 @@ type importAnswer struct {
 		ImportCount struct {
 			Imported, Updated, Ignored, Deleted int
 		} `json:"importCount"`
-		Conflicts []struct {
-			Object, Value, ErrorCode, Location string
-		} `json:"conflicts"`
+		Conflicts []conflict `json:"conflicts"`
 	} `json:"response"`
+}
+
+type conflict struct {
+	Object, Value, ErrorCode, Location string
 }
 
 // postSet posts a document to /api/dataValueSets (path and query in
@@ -74,22 +76,38 @@ func TestAPIDataValueSetsImport(t *testing.T) {
 	if got := values(t, srv, "orgUnit="+unit+"&period=2024"); !mapsEqual(got, before) {
 		t.Fatalf("a refused set changed figures")
 	}
+	// An unusual figure (issue 9): 113 → 1.234 households is refused with
+	// the reason and the range expected, and nothing is saved, until the
+	// set is confirmed (or the figure carries a comment).
+	a = postSet(t, srv, "/api/dataValueSets", "application/json", good, "reporter", http.StatusConflict)
+	if !slices.ContainsFunc(a.Response.Conflicts, func(c conflict) bool {
+		return c.Object == unit+".HGD_TONG/2024" && strings.Contains(c.Value, "Số liệu khác thường, cần xác nhận hoặc ghi chú: khác nhiều so với kỳ trước (113 → 1.234), khoảng thường gặp 38–339")
+	}) {
+		t.Fatalf("unusual figure: %+v", a.Response.Conflicts)
+	}
+	if got := values(t, srv, "orgUnit="+unit+"&period=2024"); !mapsEqual(got, before) {
+		t.Fatalf("an unusual figure was saved unconfirmed")
+	}
 	// atomicMode=NONE keeps the good figure.
-	a = postSet(t, srv, "/api/dataValueSets?atomicMode=NONE&dryRun=true", "application/json", bad, "reporter", http.StatusOK)
+	a = postSet(t, srv, "/api/dataValueSets?atomicMode=NONE&dryRun=true&confirmUnusual=true", "application/json", bad, "reporter", http.StatusOK)
 	if a.Response.Status != "WARNING" || a.Response.ImportCount.Updated+a.Response.ImportCount.Imported != 1 {
 		t.Errorf("atomicMode=NONE dry run: %+v", a.Response)
 	}
 	// A dry run counts and saves nothing.
-	a = postSet(t, srv, "/api/dataValueSets?dryRun=true", "application/json", good, "reporter", http.StatusOK)
+	a = postSet(t, srv, "/api/dataValueSets?dryRun=true&confirmUnusual=true", "application/json", good, "reporter", http.StatusOK)
 	if a.Response.Status != "SUCCESS" || a.Response.ImportCount.Updated+a.Response.ImportCount.Imported != 2 {
 		t.Errorf("dry run: %+v", a.Response)
 	}
 	if got := values(t, srv, "orgUnit="+unit+"&period=2024"); !mapsEqual(got, before) {
 		t.Fatalf("a dry run changed figures")
 	}
-	a = postSet(t, srv, "/api/dataValueSets", "application/json", good, "reporter", http.StatusOK)
+	a = postSet(t, srv, "/api/dataValueSets?confirmUnusual=true", "application/json", good, "reporter", http.StatusOK)
 	if a.Response.Status != "SUCCESS" || a.Response.ImportCount.Updated+a.Response.ImportCount.Imported != 2 {
 		t.Errorf("import: %+v", a.Response)
+	}
+	// Kept, and marked for the approver.
+	if doc := get(t, srv, "/api/dataValueSets.json?dataSet=BM_BAN_NAM&orgUnit="+unit+"&period=2024", 200); !strings.Contains(doc, "Cần kiểm tra: khác nhiều so với kỳ trước") {
+		t.Errorf("the kept figure is not marked: %s", excerpt(doc))
 	}
 	after := values(t, srv, "orgUnit="+unit+"&period=2024")
 	if after[unit+".HGD_TONG/2024"] != "1234" || after[unit+".HGD_VH/2024"] != "900" {
@@ -109,7 +127,7 @@ func TestAPIDataValueSetsImport(t *testing.T) {
 	}
 	adx := `<?xml version="1.0" encoding="UTF-8"?><adx xmlns="urn:ihe:qrph:adx:2015"><group orgUnit="` + unit +
 		`" period="2024-01-01/P1Y"><dataValue dataElement="HGD_TONG" value="1400"/></group></adx>`
-	a = postSet(t, srv, "/api/dataValueSets.adx", "", adx, "reporter", http.StatusOK)
+	a = postSet(t, srv, "/api/dataValueSets.adx?confirmUnusual=true", "", adx, "reporter", http.StatusOK)
 	if a.Response.ImportCount.Updated != 1 {
 		t.Errorf("ADX: %+v", a.Response)
 	}
@@ -189,8 +207,10 @@ func TestDataValueSetsRoundTrip(t *testing.T) {
 			}
 			q := ""
 			if strings.Contains(f.path, "idScheme") {
-				q = "?idScheme=uid"
+				q = "&idScheme=uid"
 			}
+			// A restore keeps the history's unusual figures (issue 9).
+			q = "?confirmUnusual=true" + q
 			a := postSet(t, dst, "/api/dataValueSets"+q, f.ct, doc, "admin", http.StatusOK)
 			if a.Response.ImportCount.Imported != len(want) {
 				t.Errorf("imported %d of %d: %+v", a.Response.ImportCount.Imported, len(want), a.Response.Conflicts)
@@ -283,11 +303,16 @@ func TestImportPage(t *testing.T) {
 		t.Errorf("bad file: %s", excerpt(page))
 	}
 	good := "HGD_TONG,2024,XA_BANBO_B01,,,4321\n"
+	// 113 → 4.321 households: refused until kept with the page's box.
 	page = run("so-lieu.csv", []byte(good), map[string]string{"dryRun": "on"})
+	if !strings.Contains(page, `data-status="ERROR"`) || !strings.Contains(page, "Số liệu khác thường") {
+		t.Errorf("unusual figure: %s", excerpt(page))
+	}
+	page = run("so-lieu.csv", []byte(good), map[string]string{"dryRun": "on", "confirmUnusual": "on"})
 	if !strings.Contains(page, `data-status="SUCCESS"`) || !strings.Contains(page, "Chạy thử") {
 		t.Errorf("dry run: %s", excerpt(page))
 	}
-	page = run("so-lieu.csv", []byte(good), nil)
+	page = run("so-lieu.csv", []byte(good), map[string]string{"confirmUnusual": "on"})
 	if !strings.Contains(page, `data-status="SUCCESS"`) || values(t, srv, "orgUnit=XA_BANBO_B01&period=2024")["XA_BANBO_B01.HGD_TONG/2024"] != "4321" {
 		t.Errorf("import: %s", excerpt(page))
 	}

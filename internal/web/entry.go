@@ -118,27 +118,20 @@ func (h *handler) entrySave(w http.ResponseWriter, r *http.Request) {
 		h.entryAskRemove(w, r, in, removals)
 		return
 	}
-	// Plausibility (issue 9): unusual figures need a confirmation or a
-	// comment, and are saved with their reason.
-	comments := map[string]string{}
+	var res *kehoach.SaveResult
 	if err == nil {
-		if pg, perr := h.entryPage(r, in.Unit, in.Form, in.Period, in.Values); perr == nil {
-			var pending int
-			if comments, pending = pg.entryCheck(pg.plausibility(), in); pending > 0 {
-				// Errors first: a grid the write path refuses shows why,
-				// and asks about unusual figures only once it would save.
-				dry := entryBatch(in, comments, currentUser(r).Username)
-				dry.DryRun = true
-				if _, err = h.Services.Data.SaveValues(r.Context(), dry); err == nil {
-					h.entryAskCheck(w, r, pg, in, pending)
-					return
-				}
+		res, err = h.Services.Data.SaveValues(r.Context(), entryBatch(in, currentUser(r).Username))
+		// Unusual figures (issue 9) need a confirmation or a comment:
+		// nothing was saved; ask beside the fields.
+		if unusual := unusualOnly(err); unusual != nil {
+			if pg, perr := h.entryPage(r, in.Unit, in.Form, in.Period, in.Values); perr == nil {
+				pg.askUnusual(unusual, in)
+				h.entryAskCheck(w, r, pg, in, len(unusual))
+				return
 			}
 		}
 	}
 	if err == nil {
-		var res *kehoach.SaveResult
-		res, err = h.Services.Data.SaveValues(r.Context(), entryBatch(in, comments, currentUser(r).Username))
 		if err == nil && len(res.Warnings) > 0 {
 			// Saved, with rules of lower importance broken: show them beside
 			// their fields rather than only counting them.

@@ -110,7 +110,7 @@ func (h *handler) importStart(w http.ResponseWriter, r *http.Request) {
 	}
 	u := currentUser(r)
 	o := kehoach.ImportOptions{By: u.Username, DryRun: r.FormValue("dryRun") == "on",
-		Strategy: r.FormValue("strategy"), SkipInvalid: r.FormValue("skipInvalid") == "on"}
+		Strategy: r.FormValue("strategy"), SkipInvalid: r.FormValue("skipInvalid") == "on", ConfirmUnusual: r.FormValue("confirmUnusual") == "on"}
 	o.AnyPeriod = u.Role == kehoach.RoleAdmin
 	var idb [8]byte
 	rand.Read(idb[:])

@@ -115,7 +115,7 @@ func TestReportDraftIssue(t *testing.T) {
 	// A figure of 2024 changes after the report was issued.
 	villages, _ := db.FindUnits(context.Background(), kehoach.UnitFilter{Kind: kehoach.KindVillage, Parent: "XA_BANBO"})
 	ctx := kehoach.NewContextWithActor(context.Background(), kehoach.SystemActor("test"))
-	if _, err := db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024", By: "test",
+	if _, err := db.SaveFormValues(ctx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024", By: "test", Confirmed: true,
 		Values: map[string]map[string]string{villages[0].Code: {"HGD_TONG": "5000", "HGD_VH": "1"}}}); err != nil {
 		t.Fatal(err)
 	}
