@@ -55,7 +55,8 @@ func CheckPlausible(v, prev float64, hasPrev bool, peers []float64) []Implausibl
 }
 
 func median(xs []float64) float64 {
-	s := slices.Sorted(slices.Values(xs))
+	s := slices.Clone(xs)
+	slices.Sort(s)
 	n := len(s)
 	if n%2 == 1 {
 		return s[n/2]

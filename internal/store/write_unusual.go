@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 
@@ -19,18 +20,24 @@ import (
 // reason for the approver (kehoach.FlagPrefix); otherwise it is a bad cell
 // whose reason starts with kehoach.UnusualPrefix.
 
-// peerKey groups the figures a cell is compared with.
+// peerKey groups the figures a cell is compared with; figureKey is one
+// figure of a unit.
 type peerKey struct {
-	parent, kind, element string
-	period                string
+	parent, kind string
+	element      int64
+	pe           period.Period
+}
+
+type figureKey struct {
+	unit, element int64
+	pe            period.Period
 }
 
 // checkUnusual checks the cells that change a number. q reads what is
 // stored (the write transaction, or for an import the figures as they
 // were when it began; nil when nothing was); stored is what the batch
-// found for its own cells.
-// Confirmed or commented cells get their flag in their comment; the
-// others are added to bad.
+// found for its own cells. Confirmed or commented cells get their flag in
+// their comment; the others are added to bad.
 func checkUnusual(ctx context.Context, q queryer, cells []cell, stored *storedCells, bad map[string]string) error {
 	var todo []int
 	for i, c := range cells {
@@ -57,33 +64,31 @@ func checkUnusual(ctx context.Context, q queryer, cells []cell, stored *storedCe
 		if c.coc != "" {
 			continue
 		}
-		if pk := prevKey(c.unit.Code, c.el.Code, c.pe); c.del {
-			delete(prev, pk)
-		} else if !math.IsNaN(c.num) {
-			prev[pk] = c.num
-		}
-		if c.unit.ParentCode == "" {
-			continue
-		}
-		k := peerKey{c.unit.ParentCode, c.unit.Kind, c.el.Code, c.pe.String()}
-		if peers[k] == nil {
-			continue
-		}
+		fk := figureKey{c.unit.ID, c.el.ID, c.pe}
 		if c.del {
-			delete(peers[k], c.unit.Code)
-		} else {
-			peers[k][c.unit.Code] = c.num
+			delete(prev, fk)
+		} else if !math.IsNaN(c.num) {
+			prev[fk] = c.num
+		}
+		m := peers[peerOf(c)]
+		switch {
+		case m == nil:
+		case c.del:
+			delete(m, c.unit.ID)
+		default:
+			m[c.unit.ID] = c.num
 		}
 	}
+	var others []float64
 	for _, i := range todo {
 		c := &cells[i]
-		var others []float64
-		for code, v := range peers[peerKey{c.unit.ParentCode, c.unit.Kind, c.el.Code, c.pe.String()}] {
-			if code != c.unit.Code {
+		others = others[:0]
+		for id, v := range peers[peerOf(*c)] {
+			if id != c.unit.ID {
 				others = append(others, v)
 			}
 		}
-		p, hasPrev := prev[prevKey(c.unit.Code, c.el.Code, c.pe.Prev())]
+		p, hasPrev := prev[figureKey{c.unit.ID, c.el.ID, c.pe.Prev()}]
 		ws := kehoach.CheckPlausible(c.num, p, hasPrev, others)
 		if len(ws) == 0 {
 			continue
@@ -107,83 +112,94 @@ func checkUnusual(ctx context.Context, q queryer, cells []cell, stored *storedCe
 	return nil
 }
 
-func prevKey(unit, element string, pe period.Period) string {
-	return unit + "\x00" + element + "\x00" + pe.String()
+// peerOf is the group of c's peers; a root unit has none.
+func peerOf(c cell) peerKey {
+	if c.unit.ParentCode == "" {
+		return peerKey{}
+	}
+	return peerKey{c.unit.ParentCode, c.unit.Kind, c.el.ID, c.pe}
 }
 
 // readNeighbours reads, in two queries, the figures of the period before
-// of the cells todo (keyed by prevKey) and the figures of their peers
-// (keyed by peerKey, then unit code).
-func readNeighbours(ctx context.Context, q queryer, cells []cell, todo []int) (map[string]float64, map[peerKey]map[string]float64, error) {
-	var units, parents, elements, prevs, periods []string
+// of the cells todo and the figures of their peers (by unit id).
+func readNeighbours(ctx context.Context, q queryer, cells []cell, todo []int) (map[figureKey]float64, map[peerKey]map[int64]float64, error) {
+	prev := map[figureKey]float64{}
+	peers := map[peerKey]map[int64]float64{}
+	for _, i := range todo {
+		if k := peerOf(cells[i]); k.parent != "" {
+			peers[k] = map[int64]float64{}
+		}
+	}
+	if q == nil {
+		return prev, peers, nil // nothing stored to compare with
+	}
+	var units, elements []int64
+	var parents, prevs, periods []string
 	for _, i := range todo {
 		c := cells[i]
-		units = append(units, c.unit.Code)
-		elements = append(elements, c.el.Code)
+		units = append(units, c.unit.ID)
+		elements = append(elements, c.el.ID)
 		prevs = append(prevs, c.pe.Prev().String())
 		periods = append(periods, c.pe.String())
 		if c.unit.ParentCode != "" {
 			parents = append(parents, c.unit.ParentCode)
 		}
 	}
-	id := func(s string) string { return s }
-	units, parents, elements, prevs, periods = distinct(units, id), distinct(parents, id), distinct(elements, id), distinct(prevs, id), distinct(periods, id)
+	id := func(v int64) int64 { return v }
+	str := func(s string) string { return s }
+	units, elements = distinct(units, id), distinct(elements, id)
+	parents, prevs, periods = distinct(parents, str), distinct(prevs, str), distinct(periods, str)
 
-	prev := map[string]float64{}
-	peers := map[peerKey]map[string]float64{}
-	for _, i := range todo {
-		c := cells[i]
-		if c.unit.ParentCode != "" {
-			peers[peerKey{c.unit.ParentCode, c.unit.Kind, c.el.Code, c.pe.String()}] = map[string]float64{}
+	scan := func(what, query string, args []any, row func(rows *sql.Rows) error) error {
+		rows, err := q.QueryContext(ctx, query, args...)
+		if err != nil {
+			return fmt.Errorf("store: read %s: %w", what, err)
 		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := row(rows); err != nil {
+				return fmt.Errorf("store: read %s: %w", what, err)
+			}
+		}
+		return rows.Err()
 	}
-	if q == nil {
-		return prev, peers, nil // nothing stored to compare with
-	}
+	const live = `v.coc = '' AND NOT v.deleted AND v.num IS NOT NULL`
 	var p params
-	rows, err := q.QueryContext(ctx, `SELECT u.code, e.code, v.period, v.num FROM data_values v
-		JOIN units u ON u.id = v.unit_id JOIN data_elements e ON e.id = v.element_id
-		WHERE v.coc = '' AND NOT v.deleted AND v.num IS NOT NULL
-		AND u.code IN (`+list(&p, units)+`) AND e.code IN (`+list(&p, elements)+`) AND v.period IN (`+list(&p, prevs)+`)`, p.args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: read last reports: %w", err)
-	}
-	for rows.Next() {
-		var u, e, pe string
-		var v float64
-		if err := rows.Scan(&u, &e, &pe, &v); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("store: read last reports: %w", err)
-		}
-		prev[u+"\x00"+e+"\x00"+pe] = v
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-
-	if len(parents) == 0 {
-		return prev, peers, nil
+	err := scan("last reports", `SELECT v.unit_id, v.element_id, v.period, v.num FROM data_values v WHERE `+live+
+		` AND v.unit_id IN (`+list(&p, units)+`) AND v.element_id IN (`+list(&p, elements)+`) AND v.period IN (`+list(&p, prevs)+`)`, p.args,
+		func(rows *sql.Rows) error {
+			var k figureKey
+			var pe string
+			var v float64
+			if err := rows.Scan(&k.unit, &k.element, &pe, &v); err != nil {
+				return err
+			}
+			var err error
+			if k.pe, err = period.Parse(pe); err == nil {
+				prev[k] = v
+			}
+			return nil
+		})
+	if err != nil || len(parents) == 0 {
+		return prev, peers, err
 	}
 	p = params{}
-	rows, err = q.QueryContext(ctx, `SELECT pu.code, u.kind, e.code, v.period, u.code, v.num FROM data_values v
-		JOIN units u ON u.id = v.unit_id JOIN units pu ON pu.id = u.parent_id JOIN data_elements e ON e.id = v.element_id
-		WHERE v.coc = '' AND NOT v.deleted AND v.num IS NOT NULL
-		AND pu.code IN (`+list(&p, parents)+`) AND e.code IN (`+list(&p, elements)+`) AND v.period IN (`+list(&p, periods)+`)`, p.args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: read peers: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k peerKey
-		var u string
-		var v float64
-		if err := rows.Scan(&k.parent, &k.kind, &k.element, &k.period, &u, &v); err != nil {
-			return nil, nil, fmt.Errorf("store: read peers: %w", err)
-		}
-		if m := peers[k]; m != nil {
-			m[u] = v
-		}
-	}
-	return prev, peers, rows.Err()
+	err = scan("peers", `SELECT pu.code, u.kind, v.element_id, v.period, v.unit_id, v.num FROM data_values v
+		JOIN units u ON u.id = v.unit_id JOIN units pu ON pu.id = u.parent_id WHERE `+live+`
+		AND pu.code IN (`+list(&p, parents)+`) AND v.element_id IN (`+list(&p, elements)+`) AND v.period IN (`+list(&p, periods)+`)`, p.args,
+		func(rows *sql.Rows) error {
+			var k peerKey
+			var pe string
+			var unit int64
+			var v float64
+			if err := rows.Scan(&k.parent, &k.kind, &k.element, &pe, &unit, &v); err != nil {
+				return err
+			}
+			var err error
+			if k.pe, err = period.Parse(pe); err == nil && peers[k] != nil {
+				peers[k][unit] = v
+			}
+			return nil
+		})
+	return prev, peers, err
 }
