@@ -121,6 +121,17 @@ type HierarchyReader interface {
 	TargetBreakdownUnder(ctx context.Context, t *Target, kind, p string, date Date) ([]*UnitProgress, error)
 }
 
+// Offered returns the keys of the proposals the preview offers ticked.
+func (p *ReorgPlan) Offered() []string {
+	var keys []string
+	for _, pr := range p.Props {
+		if pr.Default {
+			keys = append(keys, pr.Key)
+		}
+	}
+	return keys
+}
+
 // DayBefore returns the day before d.
 func (d Date) DayBefore() Date { return DateOf(d.Time().AddDate(0, 0, -1)) }
 

@@ -227,11 +227,7 @@ func unitReorg(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if *all {
-		for _, p := range pl.Props {
-			if p.Default {
-				r.Confirm = append(r.Confirm, p.Key)
-			}
-		}
+		r.Confirm = append(r.Confirm, pl.Offered()...)
 	}
 	if *apply {
 		if pl, err = s.ApplyReorg(actx, r); err != nil {
@@ -267,12 +263,25 @@ func genReorg(ctx context.Context, env Env, db *store.DB, spec *gen.Spec, date k
 	if err != nil {
 		return err
 	}
-	ended, created, links := 0, 0, 0
+	ended, created, links, applied := 0, 0, 0, 0
+	var kept []*kehoach.ReorgProposal
 	for _, pl := range pls {
 		ended, created, links = ended+len(pl.Ended), created+len(pl.Created), links+len(pl.Links)
+		for _, p := range pl.Props {
+			if p.Default {
+				applied++
+			} else {
+				kept = append(kept, p)
+			}
+		}
 	}
 	fmt.Fprintf(env.Stdout, "  Sắp xếp từ %s: %s thao tác; %s đơn vị kết thúc, %s đơn vị mới, %s liên kết kế thừa, trong %s giây\n",
 		locale.VI.Day(string(date)), locale.VI.Int(int64(len(pls))), locale.VI.Int(int64(ended)), locale.VI.Int(int64(created)),
 		locale.VI.Int(int64(links)), seconds(time.Since(start)))
+	fmt.Fprintf(env.Stdout, "  Đề xuất đã áp dụng (phạm vi người dùng, đơn vị chủ trì nhiệm vụ): %s; giữ nguyên phạm vi gốc: %s\n",
+		locale.VI.Int(int64(applied)), locale.VI.Int(int64(len(kept))))
+	for _, p := range kept {
+		fmt.Fprintf(env.Stdout, "    %s: giữ %s (kế thừa: %s)\n", p.Label, p.From, strings.Join(p.To, ", "))
+	}
 	return nil
 }

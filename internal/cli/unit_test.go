@@ -72,7 +72,7 @@ func TestGenReorg(t *testing.T) {
 	ctx := context.Background()
 	url := "sqlite:" + filepath.Join(t.TempDir(), "g.db")
 	code, out, errs := runStdin(ctx, "", "gen", "--scale", "district", "--reorg", "2026-01-01", "--db", url)
-	if code != 0 || !strings.Contains(out, "Sắp xếp từ 01/01/2026") {
+	if code != 0 || !strings.Contains(out, "Sắp xếp từ 01/01/2026") || !strings.Contains(out, "Đề xuất đã áp dụng") {
 		t.Fatalf("gen --reorg: %d\n%s\n%s", code, out, errs)
 	}
 	s, err := app.OpenDB(ctx, url)

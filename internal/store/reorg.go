@@ -77,8 +77,11 @@ func (db *DB) ApplyReorg(ctx context.Context, r *kehoach.Reorg) (*kehoach.ReorgP
 
 // ApplyReorgs applies several reorganisations, one after the other, in one
 // transaction (a whole province on one day): the same checks as
-// ApplyReorg for each, in the tree the ones before it leave. No proposals
-// are listed or applied: each operation's scopes are left as they are.
+// ApplyReorg for each, in the tree the ones before it leave. Each
+// operation's proposals are listed in its plan and those offered by default
+// (users' scopes, tasks' leads; see kehoach.ReorgProposal) are applied,
+// after the operations before it, as an administrator who confirms the
+// preview as offered would: a target keeps its original basis.
 func (db *DB) ApplyReorgs(ctx context.Context, rs []*kehoach.Reorg) ([]*kehoach.ReorgPlan, error) {
 	tx, err := db.beginUnitAdmin(ctx)
 	if err != nil {
@@ -124,7 +127,12 @@ func (db *DB) ApplyReorgs(ctx context.Context, rs []*kehoach.Reorg) ([]*kehoach.
 	}
 	now := db.Now()
 	for _, pl := range pls {
-		if err := writePlan(ctx, tx, now, pl, nil); err != nil {
+		// Listed now, not with the plan: an earlier operation of the batch
+		// may have moved what refers to this one's units.
+		if pl.Props, err = proposals(ctx, tx, pl); err != nil {
+			return nil, err
+		}
+		if err := writePlan(ctx, tx, now, pl, pl.Offered()); err != nil {
 			return nil, err
 		}
 	}

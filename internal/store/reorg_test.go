@@ -104,3 +104,40 @@ func TestReorgStore(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyReorgsProposals: a batch (`kehoach gen --reorg`) lists each
+// operation's proposals and applies those the preview offers ticked, in the
+// tree the operations before it leave: the user's scope and the task's lead
+// follow A through two merges; the target keeps its basis.
+func TestApplyReorgsProposals(t *testing.T) {
+	for _, db := range openDBs(t) {
+		t.Run(db.name, func(t *testing.T) {
+			ctx := kehoach.NewContextWithActor(context.Background(), kehoach.SystemActor("test"))
+			if err := db.db.LoadBundle(ctx, reorgBundle(), "test"); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.db.CreateUser(ctx, &kehoach.User{Username: "rep", Role: kehoach.RoleReporter, EntryScope: []string{"A"}}, "mật-khẩu-đủ-dài"); err != nil {
+				t.Fatal(err)
+			}
+			pls, err := db.db.ApplyReorgs(ctx, []*kehoach.Reorg{
+				{Kind: kehoach.ReorgMerge, Date: "2025-07-01", Units: []string{"A", "B"}, New: &kehoach.Unit{Code: "AB", Name: "Xã AB"}},
+				{Kind: kehoach.ReorgRename, Date: "2026-01-01", Units: []string{"AB"}, New: &kehoach.Unit{Code: "AB2", Name: "Xã AB mới"}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pls) != 2 || len(pls[0].Props) != 3 || len(pls[0].Offered()) != 2 {
+				t.Fatalf("first operation's proposals: %+v", pls[0].Props)
+			}
+			u, _ := db.db.FindUserByUsername(ctx, "rep")
+			plans, _ := db.db.FindPlans(ctx)
+			p, err := db.db.FindPlanByID(ctx, plans[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(u.EntryScope, []string{"AB2"}) || p.Tasks[0].LeadCode != "AB2" || p.Targets[0].ScopeCode != "A" {
+				t.Errorf("scope %v, task lead %s (want AB2), target scope %s (want A)", u.EntryScope, p.Tasks[0].LeadCode, p.Targets[0].ScopeCode)
+			}
+		})
+	}
+}
