@@ -528,9 +528,6 @@ func (db *DB) FindPlanProblems(ctx context.Context, planID int64) ([]string, err
 // the spec's code, number, title, issuer and (when set) target scope.
 func (db *DB) CopyPlan(ctx context.Context, planID int64, spec kehoach.CopySpec) (*kehoach.Plan, error) {
 	src, err := db.FindPlanByID(ctx, planID)
-	if err == nil {
-		err = db.fillMilestones(ctx, src)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -567,9 +564,6 @@ func copyOf(src *kehoach.Plan, spec kehoach.CopySpec) *kehoach.Plan {
 // unit, in one transaction.
 func (db *DB) CopyPlanEach(ctx context.Context, planID int64, spec kehoach.CopyEachSpec) ([]*kehoach.Plan, error) {
 	src, err := db.FindPlanByID(ctx, planID)
-	if err == nil {
-		err = db.fillMilestones(ctx, src)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -670,7 +664,7 @@ func (db *DB) FindPlanAsOf(ctx context.Context, planID int64, d kehoach.Date) (*
 		}
 		kehoach.TermsAsOf(kehoach.TermsOf(t), mine, d).Apply(t)
 	}
-	return p, db.fillMilestones(ctx, p)
+	return p, nil
 }
 
 // FindElementUses lists the targets of every plan whose indicator reads
@@ -751,11 +745,8 @@ func (db *DB) fillMilestones(ctx context.Context, p *kehoach.Plan) error {
 	return rows.Err()
 }
 
-// FindPlanWithMilestones returns a plan with its targets' milestones.
+// FindPlanWithMilestones returns a plan with its targets' milestones,
+// which FindPlanByID reads too.
 func (db *DB) FindPlanWithMilestones(ctx context.Context, planID int64) (*kehoach.Plan, error) {
-	p, err := db.FindPlanByID(ctx, planID)
-	if err != nil {
-		return nil, err
-	}
-	return p, db.fillMilestones(ctx, p)
+	return db.FindPlanByID(ctx, planID)
 }
