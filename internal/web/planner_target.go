@@ -165,6 +165,7 @@ func (h *handler) planStood(r *http.Request, plan *kehoach.Plan) (*kehoach.Plan,
 		scopeNow[t.Code] = t.ScopeCode
 	}
 	c := *plan
+	kehoach.HeaderOf(stood).Apply(&c) // the header as revised by then
 	c.Targets = nil
 	for _, t := range plan.Targets {
 		nt := *t
