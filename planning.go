@@ -90,13 +90,42 @@ func (d *Decision) Validate() map[string]string {
 	return f
 }
 
-// Revision is one authorised change of a published target's terms.
+// PlanHeader is the part of a plan's header a revision changes once the
+// plan is published: its number and symbol, title, issuer, date, legal
+// basis and horizon.
+type PlanHeader struct {
+	Number      string `json:"number"`
+	Title       string `json:"title"`
+	IssuerCode  string `json:"issuer"`
+	IssuedOn    Date   `json:"issuedOn"`
+	LegalBasis  string `json:"legalBasis"`
+	HorizonFrom string `json:"horizonFrom"`
+	HorizonTo   string `json:"horizonTo"`
+}
+
+// HeaderOf returns the header of p.
+func HeaderOf(p *Plan) PlanHeader {
+	return PlanHeader{Number: p.Number, Title: p.Title, IssuerCode: p.IssuerCode, IssuedOn: p.IssuedOn,
+		LegalBasis: p.LegalBasis, HorizonFrom: p.HorizonFrom, HorizonTo: p.HorizonTo}
+}
+
+// Apply sets p's header to h.
+func (h PlanHeader) Apply(p *Plan) {
+	p.Number, p.Title, p.IssuerCode, p.IssuedOn = h.Number, h.Title, h.IssuerCode, h.IssuedOn
+	p.LegalBasis, p.HorizonFrom, p.HorizonTo = h.LegalBasis, h.HorizonFrom, h.HorizonTo
+}
+
+// Revision is one authorised change of a published plan: of a target's
+// terms (TargetCode, Old, New), or of the plan's header (TargetCode "",
+// OldHeader, NewHeader).
 type Revision struct {
 	ID         int64       `json:"id"`
-	TargetCode string      `json:"target"`
+	TargetCode string      `json:"target,omitempty"`
 	Decision   Decision    `json:"decision"`
 	Old        TargetTerms `json:"old"`
 	New        TargetTerms `json:"new"`
+	OldHeader  *PlanHeader `json:"oldHeader,omitempty"`
+	NewHeader  *PlanHeader `json:"newHeader,omitempty"`
 	By         string      `json:"by"`
 	At         string      `json:"at"`
 }
@@ -106,9 +135,26 @@ type Revision struct {
 // revision taking effect after d, or the current terms when none does.
 // Views and reports "as the plan stood on day d" read targets through it.
 func TermsAsOf(current TargetTerms, revs []*Revision, d Date) TargetTerms {
+	return stoodOn(current, revs, d, func(r *Revision) (TargetTerms, bool) { return r.Old, r.OldHeader == nil })
+}
+
+// HeaderAsOf is TermsAsOf for the plan's header, from the header
+// revisions among revs.
+func HeaderAsOf(current PlanHeader, revs []*Revision, d Date) PlanHeader {
+	return stoodOn(current, revs, d, func(r *Revision) (PlanHeader, bool) {
+		if r.OldHeader == nil {
+			return PlanHeader{}, false
+		}
+		return *r.OldHeader, true
+	})
+}
+
+// stoodOn returns the old value of the first revision of the kind old
+// accepts taking effect after d, or current.
+func stoodOn[T any](current T, revs []*Revision, d Date, old func(*Revision) (T, bool)) T {
 	for _, r := range revs {
-		if r.Decision.Effective > d {
-			return r.Old
+		if v, ok := old(r); ok && r.Decision.Effective > d {
+			return v
 		}
 	}
 	return current
@@ -515,8 +561,12 @@ type PlanWriteService interface {
 	// transaction: all of it or nothing. Errors as the Save methods and
 	// CreatePlan; a code already taken is ECONFLICT.
 	SetUpPlan(ctx context.Context, s *PlanSetup) error
-	// UpdatePlan changes a plan's header and sections. ENOTFOUND.
-	UpdatePlan(ctx context.Context, p *Plan) error
+	// UpdatePlan changes a plan's header and sections. ENOTFOUND. A
+	// change of a published plan's header (PlanHeader) needs dec (EINVALID
+	// with Fields decisionNumber… without it) and is kept as a Revision
+	// (TargetCode "") taking effect on dec.Effective; a draft's header is a
+	// plain edit and dec is ignored.
+	UpdatePlan(ctx context.Context, p *Plan, dec *Decision) error
 	// SaveTarget adds (oldCode "") or changes a target of a plan. A
 	// change of a published target's terms needs dec (EINVALID with
 	// Fields decisionNumber… without it) and is kept as a Revision.
@@ -552,11 +602,11 @@ type PlanWriteService interface {
 	// FindPlanState returns a plan's state (published for a plan loaded
 	// from a bundle). ENOTFOUND.
 	FindPlanState(ctx context.Context, planID int64) (*PlanState, error)
-	// FindRevisions returns a plan's revisions, of one target when code is
-	// set, in order of effect.
+	// FindRevisions returns a plan's revisions (of its header and its
+	// targets), of one target only when code is set, in order of effect.
 	FindRevisions(ctx context.Context, planID int64, code string) ([]*Revision, error)
-	// FindPlanAsOf returns the plan with each target's terms as they stood
-	// on day d (TermsAsOf), and its milestones.
+	// FindPlanAsOf returns the plan with its header (HeaderAsOf) and each
+	// target's terms (TermsAsOf) as they stood on day d, and its milestones.
 	FindPlanAsOf(ctx context.Context, planID int64, d Date) (*Plan, error)
 	// FindElementUses lists the plans and targets that read an element.
 	FindElementUses(ctx context.Context, code string) ([]ElementUse, error)

@@ -72,8 +72,14 @@ type TargetProgress struct {
 	Trend   float64 `json:"trend,omitempty"`
 	HasPace bool    `json:"hasPace,omitempty"`
 	// Milestones are the interim values per period from the baseline to
-	// the target, a straight line (index 0 is the baseline period).
-	Milestones []float64 `json:"milestones,omitempty"`
+	// the target (index 0 is the baseline period): through the planner's
+	// milestones when MilestonesSet, else a straight line; none without a
+	// baseline value.
+	Milestones    []float64 `json:"milestones,omitempty"`
+	MilestonesSet bool      `json:"milestonesSet,omitempty"`
+	// NextMilestone is the planner's milestone Need leads to, nil when
+	// Need leads to the target by its deadline.
+	NextMilestone *Milestone `json:"nextMilestone,omitempty"`
 	// Provisional is the newer value whose coverage is still below the
 	// plan's threshold, shown beside Current and never in its place.
 	Provisional *Point `json:"provisional,omitempty"`

@@ -37,7 +37,7 @@ func NewCached(e *Engine) *Cached {
 }
 
 // cacheKey names a question: a hash of the targets as asked (their code,
-// indicator, scope, rule, value and periods), its period and kind, which
+// indicator, scope, rule, value, periods and milestones), its period and kind, which
 // figures it reads (approved only or all, from the context) and the plan's
 // coverage threshold (both change the answer: issue 9).
 type cacheKey struct {
@@ -55,14 +55,24 @@ func (c *Cached) key(ctx context.Context, targets []*kehoach.Target, pid, kind s
 			h.WriteString(s)
 			h.WriteByte(0)
 		}
-		var b [8]byte
-		v := math.Float64bits(t.Value)
-		for i := range b {
-			b[i] = byte(v >> (8 * i))
+		writeFloat(&h, t.Value)
+		// The planner's milestones decide the status (milestone.go).
+		for _, m := range t.Milestones {
+			h.WriteString(m.Period)
+			writeFloat(&h, m.Value)
 		}
-		h.Write(b[:])
+		h.WriteByte(1)
 	}
 	return cacheKey{h.Sum64(), pid, kind, figuresMode(ctx), threshold}
+}
+
+func writeFloat(h *maphash.Hash, f float64) {
+	var b [8]byte
+	v := math.Float64bits(f)
+	for i := range b {
+		b[i] = byte(v >> (8 * i))
+	}
+	h.Write(b[:])
 }
 
 // versions returns the versions the engine has applied: its figures, its

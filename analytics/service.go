@@ -117,9 +117,22 @@ func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, thre
 	} else {
 		tp.Series = nil
 	}
-	tp.Status, tp.Projection, tp.HasProjection = Status(t, tp.Series, tp.Baseline, at, len(periods)-1-at)
-	tp.Need, tp.Trend, tp.HasPace = Pace(t, tp.Series, at, len(periods)-1-at)
-	tp.Milestones = Milestones(t, tp.Baseline, len(periods))
+	// The planner's milestones, when set, decide the status and the pace
+	// (to the next one); otherwise the projection rule and the straight
+	// line (milestone.go, docs/targets.md).
+	toDeadline := len(periods) - 1 - at
+	tp.Milestones, tp.MilestonesSet = MilestonePath(t, tp.Baseline, periods)
+	if tp.MilestonesSet {
+		tp.Status, tp.Projection, tp.HasProjection = StatusOnPath(t, tp.Series, tp.Baseline, at, toDeadline, tp.Milestones)
+		next, steps := NextMilestone(t, periods, at)
+		tp.Need, tp.Trend, tp.HasPace = PaceTo(t, tp.Series, at, toDeadline, next.Value, steps)
+		if tp.HasPace && next.Period != t.Deadline {
+			tp.NextMilestone = &next
+		}
+	} else {
+		tp.Status, tp.Projection, tp.HasProjection = Status(t, tp.Series, tp.Baseline, at, toDeadline)
+		tp.Need, tp.Trend, tp.HasPace = Pace(t, tp.Series, at, toDeadline)
+	}
 	if tp.Current.HasValue {
 		tp.Gap = t.Value - tp.Current.Value
 	}

@@ -40,10 +40,7 @@ func Status(t *kehoach.Target, series []kehoach.Point, baseline kehoach.Point, a
 	if baseline.HasValue {
 		start = baseline.Value
 	}
-	dir := 1.0
-	if t.Op == kehoach.OpLE || (t.Op == kehoach.OpEQ && t.Value < start) {
-		dir = -1
-	}
+	dir := direction(t, start)
 	need := dir * (t.Value - start)
 	got := dir * (projection - start)
 	if need > 0 && got/need >= atRiskShare {

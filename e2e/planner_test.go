@@ -226,3 +226,36 @@ func TestPlannerTamDuongFirstFive(t *testing.T) {
 		os.WriteFile(out, []byte(msg+"\n"), 0o644)
 	}
 }
+
+// TestPlannerMilestoneJourney (issue 14, issue 9 point 6): the planner
+// opens a published target, finds the yearly roadmap derived from the
+// baseline offered, sets a milestone of her own for 2024, and the plan page
+// judges the target against it (the straight-line projection said on
+// track), naming the milestone; the target page marks it.
+func TestPlannerMilestoneJourney(t *testing.T) {
+	ctx := startBrowser(t)
+	base, accounts := startServer(t)
+	login(t, ctx, base, "vanhoa.huyen", password(t, accounts, "vanhoa.huyen"))
+	keys := 0
+	open(t, ctx, base+"/plans/1")
+	if st := eval[string](t, ctx, `document.querySelector('tr[data-target="4a"] .st').className`); !strings.Contains(st, "st-on_track") {
+		t.Fatalf("4a before milestones: %q", st)
+	}
+	open(t, ctx, base+"/planner/plans/1/targets/4a")
+	if d := text(t, ctx, `[data-derived]`); !strings.Contains(d, "2024: 84.94") {
+		t.Errorf("the derived roadmap offered: %q", d)
+	}
+	mustSave(t, ctx, "/planner/plans/1/targets/4a", []field{{"milestones", "2024: 95"}}, true, &keys)
+	open(t, ctx, base+"/plans/1")
+	if st := eval[string](t, ctx, `document.querySelector('tr[data-target="4a"] .st').className`); !strings.Contains(st, "st-off_track") {
+		t.Errorf("4a with a 2024 milestone of 95: %q", st)
+	}
+	if note := text(t, ctx, `tr[data-target="4a"] .milestone-note`); note != "so với mốc năm 2024: 95%" {
+		t.Errorf("milestone note %q", note)
+	}
+	screenshot(t, ctx, "planner-milestone-plan")
+	open(t, ctx, base+"/plans/1/targets/4a")
+	if set := text(t, ctx, `li[data-milestone="2024"][data-set="1"]`); !strings.Contains(set, "95") {
+		t.Errorf("target page milestone %q", set)
+	}
+}

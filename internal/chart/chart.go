@@ -23,8 +23,9 @@ type Trend struct {
 	Labels      []string // one per period
 	// Values has NaN where a period has no figure (or is still ahead).
 	Values []float64
-	// Milestones is the straight path from the baseline value to the
-	// target at the deadline, a value per period.
+	// Milestones is the path from the baseline value to the target at the
+	// deadline, a value per period: the result's (through the planner's
+	// milestones), else the straight line.
 	Milestones    []float64
 	Target        float64
 	TargetText    string
@@ -61,7 +62,10 @@ func TrendOf(r report.Result) Trend {
 		}
 		t.Values = append(t.Values, v)
 	}
-	if n := len(periods); n > 1 && len(r.Series) > 0 && r.Series[0].HasValue {
+	if len(r.Milestones) == len(periods) {
+		// The planner's path when the result carries it.
+		t.Milestones = r.Milestones
+	} else if n := len(periods); n > 1 && len(r.Series) > 0 && r.Series[0].HasValue {
 		base := r.Series[0].Value
 		for i := range periods {
 			t.Milestones = append(t.Milestones, base+(r.Target-base)*float64(i)/float64(n-1))

@@ -290,7 +290,7 @@ func ProgressResult(tp *kehoach.TargetProgress) Result {
 		Code: t.Code, Text: t.Text, Group: t.Section, Op: t.Op, Target: t.Value,
 		TargetText: kehoach.OpSymbol(t.Op) + " " + valueText(t.Value, percent, decimals),
 		Percent:    percent, Decimals: decimals, Status: tp.Status, StatusText: locale.VI.Status(tp.Status),
-		Deadline: t.Deadline, Projection: tp.Projection, HasProjection: tp.HasProjection,
+		Deadline: t.Deadline, Projection: tp.Projection, HasProjection: tp.HasProjection, Milestones: tp.Milestones,
 	}
 	for _, p := range tp.Series {
 		res.Series = append(res.Series, Point{Period: p.Period, Label: periodLabel(p.Period), HasValue: p.HasValue, Value: p.Value})

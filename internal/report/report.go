@@ -144,6 +144,10 @@ type Result struct {
 	Deadline      string  `json:"deadline"`
 	Projection    float64 `json:"projection"`
 	HasProjection bool    `json:"hasProjection"`
+	// Milestones is the value asked for at each period from the baseline
+	// to the deadline: through the planner's milestones when set
+	// (analytics.MilestonePath), for the trend chart.
+	Milestones []float64 `json:"milestones,omitempty"`
 }
 
 // Point is one period of a series.

@@ -114,6 +114,10 @@ func (db *DB) FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error)
 	if err := db.readPlanTrust(ctx, p); err != nil {
 		return nil, err
 	}
+	// planning (issue 14): the planner's milestones decide the status.
+	if err := db.fillMilestones(ctx, p); err != nil {
+		return nil, err
+	}
 	// tasks (issue 11): the targets each task serves.
 	return p, db.planTaskExtras(ctx, p)
 }

@@ -282,8 +282,9 @@ func (db *DB) createPlanTx(ctx context.Context, tx *sql.Tx, now time.Time, p *ke
 	return audit(ctx, tx, now, "create", "plan", p.Code, "", asJSON(p))
 }
 
-// UpdatePlan changes a plan's header and sections.
-func (db *DB) UpdatePlan(ctx context.Context, p *kehoach.Plan) error {
+// UpdatePlan changes a plan's header and sections; a change of a published
+// plan's header is a revision with its decision.
+func (db *DB) UpdatePlan(ctx context.Context, p *kehoach.Plan, dec *kehoach.Decision) error {
 	normalizePlan(p)
 	return db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error {
 		head, err := findPlanHead(ctx, tx, p.ID)
@@ -308,6 +309,11 @@ func (db *DB) UpdatePlan(ctx context.Context, p *kehoach.Plan) error {
 		if err != nil {
 			return err
 		}
+		if head.status == kehoach.PlanPublished && kehoach.HeaderOf(old) != kehoach.HeaderOf(p) {
+			if err := reviseHeader(ctx, tx, now, head, kehoach.HeaderOf(old), kehoach.HeaderOf(p), dec); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE plans SET number = $1, title = $2, issuer_id = $3, issued_on = $4, place = $5, legal_basis = $6,
 			horizon_from = $7, horizon_to = $8, signer = $9 WHERE id = $10`,
 			p.Number, p.Title, issuer, string(p.IssuedOn), p.Place, p.LegalBasis, p.HorizonFrom, p.HorizonTo, p.Signer, p.ID); err != nil {
@@ -325,6 +331,52 @@ func (db *DB) UpdatePlan(ctx context.Context, p *kehoach.Plan) error {
 		old.Targets, old.Tasks = nil, nil
 		return audit(ctx, tx, now, "update", "plan", p.Code, asJSON(old), asJSON(planHeader(p)))
 	})
+}
+
+// reviseHeader records the change of a published plan's header from old to
+// nw as a revision authorised by dec, refusing it without a valid one.
+func reviseHeader(ctx context.Context, tx *sql.Tx, now time.Time, head *planHead, old, nw kehoach.PlanHeader, dec *kehoach.Decision) error {
+	if dec == nil {
+		dec = &kehoach.Decision{}
+	}
+	if err := kehoach.InvalidFields("Kế hoạch đã ban hành: sửa số, tên, cơ quan, ngày, căn cứ hoặc thời gian kế hoạch cần văn bản cho phép", dec.Validate()); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO plan_header_revisions (plan_id, decision_number, decision_date, decision_issuer, effective,
+		old_header, new_header, note, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		head.id, vntext.NFC(dec.Number), string(dec.Date), vntext.NFC(dec.Issuer), string(dec.Effective),
+		asJSON(old), asJSON(nw), vntext.NFC(dec.Note), now, kehoach.ActorFromContext(ctx).Username); err != nil {
+		return fmt.Errorf("store: plan revision: %w", err)
+	}
+	return audit(ctx, tx, now, "revise", "plan", head.code, asJSON(old), asJSON(map[string]any{"header": nw, "decision": dec}))
+}
+
+// findHeaderRevisions returns a plan's header revisions, in order of effect.
+func (db *DB) findHeaderRevisions(ctx context.Context, planID int64) ([]*kehoach.Revision, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, decision_number, decision_date, decision_issuer, effective, old_header, new_header, note, created_by, created_at
+		FROM plan_header_revisions WHERE plan_id = $1 ORDER BY effective, id`, planID)
+	if err != nil {
+		return nil, fmt.Errorf("store: plan revisions: %w", err)
+	}
+	defer rows.Close()
+	var out []*kehoach.Revision
+	for rows.Next() {
+		r := kehoach.Revision{OldHeader: &kehoach.PlanHeader{}, NewHeader: &kehoach.PlanHeader{}}
+		var date, eff, oldH, newH string
+		var at time.Time
+		if err := rows.Scan(&r.ID, &r.Decision.Number, &date, &r.Decision.Issuer, &eff, &oldH, &newH, &r.Decision.Note, &r.By, &at); err != nil {
+			return nil, fmt.Errorf("store: plan revisions: %w", err)
+		}
+		if err := json.Unmarshal([]byte(oldH), r.OldHeader); err != nil {
+			return nil, fmt.Errorf("store: plan revision %d: %w", r.ID, err)
+		}
+		if err := json.Unmarshal([]byte(newH), r.NewHeader); err != nil {
+			return nil, fmt.Errorf("store: plan revision %d: %w", r.ID, err)
+		}
+		r.Decision.Date, r.Decision.Effective, r.At = kehoach.Date(date), kehoach.Date(eff), at.UTC().Format(time.RFC3339)
+		out = append(out, &r)
+	}
+	return out, rows.Err()
 }
 
 // planHeader is p without its targets and tasks, for the audit log.
@@ -528,9 +580,6 @@ func (db *DB) FindPlanProblems(ctx context.Context, planID int64) ([]string, err
 // the spec's code, number, title, issuer and (when set) target scope.
 func (db *DB) CopyPlan(ctx context.Context, planID int64, spec kehoach.CopySpec) (*kehoach.Plan, error) {
 	src, err := db.FindPlanByID(ctx, planID)
-	if err == nil {
-		err = db.fillMilestones(ctx, src)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -567,9 +616,6 @@ func copyOf(src *kehoach.Plan, spec kehoach.CopySpec) *kehoach.Plan {
 // unit, in one transaction.
 func (db *DB) CopyPlanEach(ctx context.Context, planID int64, spec kehoach.CopyEachSpec) ([]*kehoach.Plan, error) {
 	src, err := db.FindPlanByID(ctx, planID)
-	if err == nil {
-		err = db.fillMilestones(ctx, src)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -648,7 +694,18 @@ func (db *DB) FindRevisions(ctx context.Context, planID int64, code string) ([]*
 		r.Decision.Date, r.Decision.Effective, r.At = kehoach.Date(date), kehoach.Date(eff), at.UTC().Format(time.RFC3339)
 		out = append(out, &r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil || code != "" {
+		return out, err
+	}
+	heads, err := db.findHeaderRevisions(ctx, planID)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, heads...)
+	slices.SortStableFunc(out, func(a, b *kehoach.Revision) int {
+		return strings.Compare(string(a.Decision.Effective), string(b.Decision.Effective))
+	})
+	return out, nil
 }
 
 // FindPlanAsOf returns the plan with its targets' terms as on day d.
@@ -670,7 +727,8 @@ func (db *DB) FindPlanAsOf(ctx context.Context, planID int64, d kehoach.Date) (*
 		}
 		kehoach.TermsAsOf(kehoach.TermsOf(t), mine, d).Apply(t)
 	}
-	return p, db.fillMilestones(ctx, p)
+	kehoach.HeaderAsOf(kehoach.HeaderOf(p), revs, d).Apply(p)
+	return p, nil
 }
 
 // FindElementUses lists the targets of every plan whose indicator reads
@@ -751,11 +809,8 @@ func (db *DB) fillMilestones(ctx context.Context, p *kehoach.Plan) error {
 	return rows.Err()
 }
 
-// FindPlanWithMilestones returns a plan with its targets' milestones.
+// FindPlanWithMilestones returns a plan with its targets' milestones,
+// which FindPlanByID reads too.
 func (db *DB) FindPlanWithMilestones(ctx context.Context, planID int64) (*kehoach.Plan, error) {
-	p, err := db.FindPlanByID(ctx, planID)
-	if err != nil {
-		return nil, err
-	}
-	return p, db.fillMilestones(ctx, p)
+	return db.FindPlanByID(ctx, planID)
 }

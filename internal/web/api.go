@@ -77,6 +77,10 @@ type apiTarget struct {
 	Trend      *float64  `json:"trend"`
 	HasPace    bool      `json:"hasPace"`
 	Milestones []float64 `json:"milestones,omitempty"`
+	// MilestonesSet: the planner's milestones shaped them and decide the
+	// status; NextMilestone is the one Need leads to (issue 14).
+	MilestonesSet bool               `json:"milestonesSet,omitempty"`
+	NextMilestone *kehoach.Milestone `json:"nextMilestone,omitempty"`
 }
 
 func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
@@ -116,6 +120,7 @@ func (h *handler) apiPlan(w http.ResponseWriter, r *http.Request) {
 			Baseline: ptr(tp.Baseline.Value, tp.Baseline.HasValue), Series: tp.Series,
 			Coverage: c.Coverage, Provisional: tp.Provisional,
 			Need: ptr(tp.Need, tp.HasPace), Trend: ptr(tp.Trend, tp.HasPace), HasPace: tp.HasPace, Milestones: tp.Milestones,
+			MilestonesSet: tp.MilestonesSet, NextMilestone: tp.NextMilestone,
 		}
 	}
 	out := struct {

@@ -104,7 +104,16 @@ var authzMatrix = []authzCase{
 	{"GET", "/planner/forms/new", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
 	{"GET", "/planner/forms/BM_XA", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
 	{"GET", "/planner/check?numerator=%23%7BXA_NVH%7D&unit=XA_BANBO&period=2024", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
-	{"POST", "/planner/plans/1", url.Values{"number": {"1/KH"}, "title": {"Kế hoạch"}, "issuer": {"TAMDUONG"}}, [8]int{303, 303, 303, 403, 403, 403, 403, 403}},
+	// A published plan's header changes with its decision (issue 14), and
+	// is refused without one.
+	{"POST", "/planner/plans/1", url.Values{"number": {"1/KH"}, "title": {"Kế hoạch"}, "issuer": {"TAMDUONG"}, "issuedOn": {"2022-06-01"},
+		"decisionNumber": {"1/NQ"}, "decisionDate": {"2024-01-02"}, "decisionIssuer": {"HĐND"}, "effective": {"2024-01-02"}}, [8]int{303, 303, 303, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/plans/1", url.Values{"number": {"2/KH"}, "title": {"Kế hoạch"}, "issuer": {"TAMDUONG"}, "issuedOn": {"2022-06-01"}}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
+	// The planner's milestones of a target (issue 14), terms unchanged.
+	{"POST", "/planner/plans/1/targets/4a", url.Values{"code": {"4a"}, "section": {"II.1"}, "text": {`Hộ gia đình đạt danh hiệu "Gia đình văn hóa"`}, "indicator": {"CT_HGD_VH"},
+		"comparison": {">="}, "target": {"88"}, "baselinePeriod": {"2021"}, "deadline": {"2025"}, "scope": {"TAMDUONG"}, "countLabel": {"hộ"}, "milestones": {"2024: 86"}}, [8]int{303, 303, 303, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/plans/1/targets/4a", url.Values{"code": {"4a"}, "section": {"II.1"}, "text": {`Hộ gia đình đạt danh hiệu "Gia đình văn hóa"`}, "indicator": {"CT_HGD_VH"},
+		"comparison": {">="}, "target": {"88"}, "baselinePeriod": {"2021"}, "deadline": {"2025"}, "scope": {"TAMDUONG"}, "countLabel": {"hộ"}, "milestones": {"2030: 86"}}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
 	// Already published: the handler answers for those who may reach it.
 	{"POST", "/planner/plans/1/publish", url.Values{}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
 	{"POST", "/planner/plans/1/targets/2b/delete", url.Values{}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},

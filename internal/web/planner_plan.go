@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,12 +35,12 @@ func (h *handler) plannerPlanCreate(w http.ResponseWriter, r *http.Request) {
 // plannerPlanEdit is a plan's set-up page: its header, its targets, what
 // stops it from being published, its revisions, and copying it.
 func (h *handler) plannerPlanEdit(w http.ResponseWriter, r *http.Request) {
-	h.renderPlanEdit(w, r, nil, nil)
+	h.renderPlanEdit(w, r, nil, nil, nil)
 }
 
 // renderPlanEdit shows the plan; typed, when set, is the header as the
-// person typed it (refused with err).
-func (h *handler) renderPlanEdit(w http.ResponseWriter, r *http.Request, typed *kehoach.Plan, err error) {
+// person typed it (refused with err), dec the decision typed with it.
+func (h *handler) renderPlanEdit(w http.ResponseWriter, r *http.Request, typed *kehoach.Plan, dec *kehoach.Decision, err error) {
 	ctx := r.Context()
 	id, ferr := planID(r)
 	if ferr != nil {
@@ -73,7 +74,7 @@ func (h *handler) renderPlanEdit(w http.ResponseWriter, r *http.Request, typed *
 	}
 	h.plannerForm(w, r, "planner_plan", map[string]any{"Title": "Lập kế hoạch: " + plan.Title, "F": f, "Plan": plan, "State": state,
 		"Problems": problems, "Revisions": revs, "Sections": form.SectionsText(f.Sections), "Saved": r.URL.Query().Get("saved") != "",
-		"Copy": r.URL.Query().Get("copied")}, err)
+		"Copy": r.URL.Query().Get("copied"), "Decision": cmp.Or(dec, &kehoach.Decision{})}, err)
 }
 
 // plannerPlanUpdate changes a plan's header and sections.
@@ -83,14 +84,14 @@ func (h *handler) plannerPlanUpdate(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	p, err := form.DecodePlan(r)
+	p, dec, err := form.DecodePlanChange(r)
 	if err == nil {
 		p.ID = id
-		err = h.Services.Planning.UpdatePlan(r.Context(), p)
+		err = h.Services.Planning.UpdatePlan(r.Context(), p, dec)
 	}
 	if err != nil {
 		if p != nil && refusedInput(err) {
-			h.renderPlanEdit(w, r, p, err)
+			h.renderPlanEdit(w, r, p, dec, err)
 			return
 		}
 		h.htmlError(w, r, err)
@@ -135,7 +136,7 @@ func (h *handler) plannerPlanCopy(w http.ResponseWriter, r *http.Request) {
 // otherwise.
 func (h *handler) planEditError(w http.ResponseWriter, r *http.Request, err error) {
 	if refusedInput(err) {
-		h.renderPlanEdit(w, r, nil, err)
+		h.renderPlanEdit(w, r, nil, nil, err)
 		return
 	}
 	h.htmlError(w, r, err)

@@ -37,7 +37,10 @@ func (h *handler) loadTargetPage(r *http.Request) (*targetPage, error) {
 
 func (h *handler) renderTarget(w http.ResponseWriter, r *http.Request, tp *targetPage, t *kehoach.Target, dec *kehoach.Decision, err error) {
 	data := map[string]any{"Title": "Mục tiêu · " + tp.plan.Title, "Plan": tp.plan, "State": tp.state, "Indicators": tp.inds,
-		"F": t, "Decision": dec, "Edit": tp.isEdit, "OldCode": r.PathValue("code"), "Milestones": form.MilestonesText(t.Milestones)}
+		"F": t, "Decision": dec, "Edit": tp.isEdit, "OldCode": r.PathValue("code"), "Milestones": form.MilestonesText(t.Milestones),
+		// The yearly roadmap derived from the baseline to the target, for
+		// the planner to take and change (issue 9 point 6).
+		"Derived": roadmapText(h.derivedRoadmap(r, t))}
 	if tp.isEdit {
 		revs, rerr := h.Services.Planning.FindRevisions(r.Context(), tp.plan.ID, r.PathValue("code"))
 		if rerr != nil {
@@ -162,6 +165,7 @@ func (h *handler) planStood(r *http.Request, plan *kehoach.Plan) (*kehoach.Plan,
 		scopeNow[t.Code] = t.ScopeCode
 	}
 	c := *plan
+	kehoach.HeaderOf(stood).Apply(&c) // the header as revised by then
 	c.Targets = nil
 	for _, t := range plan.Targets {
 		nt := *t
@@ -175,22 +179,4 @@ func (h *handler) planStood(r *http.Request, plan *kehoach.Plan) (*kehoach.Plan,
 		c.Targets = append(c.Targets, &nt)
 	}
 	return &c, string(day), nil
-}
-
-// targetMilestones reads a target's interim milestones for its page.
-func (h *handler) targetMilestones(r *http.Request, plan *kehoach.Plan, code string) []kehoach.Milestone {
-	if h.Services.Planning == nil {
-		return nil
-	}
-	p, err := h.Services.Planning.FindPlanWithMilestones(r.Context(), plan.ID)
-	if err != nil {
-		h.Log.Warn("target milestones", "err", err)
-		return nil
-	}
-	for _, t := range p.Targets {
-		if t.Code == code {
-			return t.Milestones
-		}
-	}
-	return nil
 }

@@ -107,6 +107,10 @@ func (h *handler) funcs() template.FuncMap {
 		"coverage": func(c kehoach.Coverage) string { return locale.VI.Coverage(c.Reported, c.Approved, c.Expected) },
 		"covered":  func(c kehoach.Coverage) bool { return c.Reported >= c.Expected },
 		"pace":     func(need, trend float64) string { return locale.VI.Pace(need, trend, "năm") },
+		// Planning (issue 14): the planner's milestones in the status.
+		"paceNote":      paceNote,
+		"milestoneNote": milestoneNote,
+		"roadmap":       roadmap,
 		// tasks (issue 11)
 		"taskState":     locale.VI.TaskState,
 		"taskKind":      locale.VI.TaskKind,

@@ -110,9 +110,8 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		"DemoNote": h.demoNote(plan),
 		"Charts":   chartsOfTarget(tp, rows, kind), // reports (issue 12)
 		// Planning (issue 14): the target's revisions.
-		"Revisions":  h.targetRevisions(r, plan, target.Code),
-		"Milestones": h.targetMilestones(r, plan, target.Code),
-		"UnderDate":  underDate, "Under": under[target.Code], // issue 10
+		"Revisions": h.targetRevisions(r, plan, target.Code),
+		"UnderDate": underDate, "Under": under[target.Code], // issue 10
 		"Tasks": tasks, // tasks (issue 11)
 	})
 }

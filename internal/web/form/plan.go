@@ -111,12 +111,27 @@ func DecodeTarget(r *http.Request) (*kehoach.Target, *kehoach.Decision, error) {
 		}
 		t.Milestones = append(t.Milestones, kehoach.Milestone{Period: pe, Value: n})
 	}
-	var dec *kehoach.Decision
-	if text(f, "decisionNumber") != "" || text(f, "decisionDate") != "" || text(f, "effective") != "" {
-		dec = &kehoach.Decision{Number: text(f, "decisionNumber"), Date: kehoach.Date(text(f, "decisionDate")),
-			Issuer: text(f, "decisionIssuer"), Effective: kehoach.Date(text(f, "effective")), Note: text(f, "decisionNote")}
+	return t, decision(f), result(bad)
+}
+
+// decision reads the decision authorising a change of a published plan,
+// nil when none was typed.
+func decision(f url.Values) *kehoach.Decision {
+	if text(f, "decisionNumber") == "" && text(f, "decisionDate") == "" && text(f, "effective") == "" {
+		return nil
 	}
-	return t, dec, result(bad)
+	return &kehoach.Decision{Number: text(f, "decisionNumber"), Date: kehoach.Date(text(f, "decisionDate")),
+		Issuer: text(f, "decisionIssuer"), Effective: kehoach.Date(text(f, "effective")), Note: text(f, "decisionNote")}
+}
+
+// DecodePlanChange reads the plan form of an existing plan, with the
+// decision that authorises a change of a published plan's header.
+func DecodePlanChange(r *http.Request) (*kehoach.Plan, *kehoach.Decision, error) {
+	p, err := DecodePlan(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, decision(r.PostForm), nil
 }
 
 // DecodeIndicator reads the indicator form.
