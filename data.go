@@ -2,6 +2,7 @@ package kehoach
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -61,6 +62,17 @@ type Form struct {
 	DeadlineDays int               `json:"deadlineDays"`
 	Elements     []string          `json:"elements"`
 	Rules        []*ValidationRule `json:"rules,omitempty"`
+	// Units are the codes of the units assigned to report the form (grid
+	// owners: communes, agencies, schools; a commune's villages report on
+	// its grid). Empty: every unit whose kind reports one of the form's
+	// elements (the kind rule). Planning, issue 14; ReportsForm decides.
+	Units []string `json:"units,omitempty"`
+}
+
+// Assigned reports whether the unit of code is assigned to f: any unit
+// when f lists none.
+func (f *Form) Assigned(code string) bool {
+	return len(f.Units) == 0 || slices.Contains(f.Units, code)
 }
 
 // Rule importance: high blocks saving, the others warn.

@@ -55,3 +55,13 @@ func OwnsGrid(u *Unit, children []*Unit, els []*DataElement, from, to Date) bool
 	}
 	return false
 }
+
+// ReportsForm reports whether u, with its children, is expected to report
+// form f in the period from..to: it owns a grid of the form's elements
+// (OwnsGrid) and, when the form lists the units assigned to it, is one of
+// them. Completeness, submissions, the entry page and the write path decide
+// "expected to report" here; the analytics' coverage follows the same
+// assignment (analytics/coverage.go).
+func ReportsForm(f *Form, u *Unit, children []*Unit, els []*DataElement, from, to Date) bool {
+	return f.Assigned(u.Code) && OwnsGrid(u, children, els, from, to)
+}

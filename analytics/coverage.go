@@ -9,7 +9,8 @@ import (
 )
 
 // Coverage of every value (issue 9): of the units of the scope valid in the
-// period whose kind reports one of the indicator's elements, how many have
+// period whose kind reports one of the indicator's elements (and, when the
+// element's form lists its units, that it lists: issue 14), how many have
 // a figure of one of them in the period itself, and how many of those have
 // one in an approved grid (its latest report in the period, per element). Carried-forward stocks do
 // not count as reports: a stock unchanged since last year still needs this
@@ -70,7 +71,7 @@ func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
 		}
 		expected, reported, approved := false, false, false
 		for i, x := range elems {
-			if !reports[i] {
+			if !reports[i] || x.report != nil && x.report.assigned != nil && !x.report.assigned[u] {
 				continue
 			}
 			expected = true

@@ -37,6 +37,10 @@ type report struct {
 	// approved marks (1) the units and periods whose figures of the report
 	// are in an approved grid (approval.go); nil: none.
 	approved *series
+	// assigned marks the units the form lists (issue 14) and their
+	// villages, which report on their grid: only they are expected to
+	// report (coverage.go). nil: every unit whose kind reports.
+	assigned map[int32]bool
 }
 
 // groupForms gives each element the report of the first form collecting
@@ -58,6 +62,21 @@ func (fresh *Engine) groupForms(ctx context.Context, src ValueSource) error {
 		}
 		rp := &report{counts: fresh.newSeries(), ptype: pt}
 		fresh.reportByForm[f.Code] = rp
+		for _, code := range f.Units {
+			i, ok := fresh.unitByCode[code]
+			if !ok {
+				continue
+			}
+			if rp.assigned == nil {
+				rp.assigned = map[int32]bool{}
+			}
+			rp.assigned[i] = true
+			for _, c := range fresh.units[i].children {
+				if fresh.units[c].unit.Kind == kehoach.KindVillage {
+					rp.assigned[c] = true
+				}
+			}
+		}
 		for _, code := range f.Elements {
 			if x := fresh.elements[code]; x != nil && x.report == nil && x.ptype.String() == f.PeriodType {
 				x.report = rp

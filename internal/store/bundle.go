@@ -173,6 +173,23 @@ func insertForms(ctx context.Context, tx *sql.Tx, b *kehoach.Bundle) error {
 				return fmt.Errorf("store: form %s rule: %w", f.Code, err)
 			}
 		}
+		if err := writeFormUnits(ctx, tx, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFormUnits writes the units assigned to form f (none: the kind rule).
+func writeFormUnits(ctx context.Context, tx *sql.Tx, f *kehoach.Form) error {
+	for _, code := range f.Units {
+		id, err := idOf(ctx, tx, "units", code)
+		if err != nil {
+			return fieldErr(kehoach.EINVALID, "units", fmt.Sprintf("Không có đơn vị mã %s.", code))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO form_units (form_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, f.ID, id); err != nil {
+			return fmt.Errorf("store: form %s units: %w", f.Code, err)
+		}
 	}
 	return nil
 }

@@ -92,16 +92,40 @@ func (db *DB) fillForm(ctx context.Context, f *kehoach.Form) error {
 	if err != nil {
 		return fmt.Errorf("store: form %s rules: %w", f.Code, err)
 	}
-	defer rows.Close()
 	f.Rules = nil
 	for rows.Next() {
 		var r kehoach.ValidationRule
 		if err := rows.Scan(&r.Left, &r.Op, &r.Right, &r.Importance, &r.Message); err != nil {
+			rows.Close()
 			return err
 		}
 		f.Rules = append(f.Rules, &r)
 	}
-	return rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	f.Units, err = formUnits(ctx, db.read, f.ID)
+	return err
+}
+
+// formUnits returns the codes of the units assigned to a form (planning,
+// issue 14), in the tree's order; none: the kind rule.
+func formUnits(ctx context.Context, q queryer, formID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT u.code FROM form_units fu JOIN units u ON u.id = fu.unit_id WHERE fu.form_id = $1 ORDER BY u.sort_key, u.code`, formID)
+	if err != nil {
+		return nil, fmt.Errorf("store: form units: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // FindIndicators returns all indicators.

@@ -10,6 +10,7 @@ import (
 
 	"kehoach"
 	"kehoach/expr"
+	"kehoach/internal/locale"
 	"kehoach/internal/vntext"
 )
 
@@ -269,7 +270,7 @@ func saveFormTx(ctx context.Context, tx *sql.Tx, now time.Time, oldCode string, 
 			f.Name, f.PeriodType, f.CutoffDay, f.DeadlineDays, f.ID); err != nil {
 			return fmt.Errorf("store: form: %w", err)
 		}
-		for _, q := range []string{`DELETE FROM form_elements WHERE form_id = $1`, `DELETE FROM form_rules WHERE form_id = $1`} {
+		for _, q := range []string{`DELETE FROM form_elements WHERE form_id = $1`, `DELETE FROM form_rules WHERE form_id = $1`, `DELETE FROM form_units WHERE form_id = $1`} {
 			if _, err := tx.ExecContext(ctx, q, f.ID); err != nil {
 				return fmt.Errorf("store: form: %w", err)
 			}
@@ -286,11 +287,67 @@ func saveFormTx(ctx context.Context, tx *sql.Tx, now time.Time, oldCode string, 
 			return fmt.Errorf("store: form %s rule: %w", f.Code, err)
 		}
 	}
+	if err := checkFormUnits(ctx, tx, now, f); err != nil {
+		return err
+	}
+	if err := writeFormUnits(ctx, tx, f); err != nil {
+		return err
+	}
 	action, oldText := "create", ""
 	if old != nil {
+		old.Units, _ = formUnits(ctx, tx, old.ID)
 		action, oldText = "update", asJSON(old)
 	}
 	return audit(ctx, tx, now, action, "form", f.Code, oldText, asJSON(f))
+}
+
+// checkFormUnits refuses, on the form's "units" field, a unit assigned to f
+// that does not exist, has ceased, or would not report it: a village (it
+// reports on its commune's grid) or a unit that, with its villages, reports
+// none of the form's elements (kehoach.OwnsGrid).
+func checkFormUnits(ctx context.Context, tx *sql.Tx, now time.Time, f *kehoach.Form) error {
+	if len(f.Units) == 0 {
+		return nil
+	}
+	book, err := lookupCodes(ctx, tx, []kehoach.ValueCell{})
+	if err != nil {
+		return err
+	}
+	var els []*kehoach.DataElement
+	for _, c := range f.Elements {
+		if e := book.elements[c]; e != nil {
+			els = append(els, e)
+		}
+	}
+	today := kehoach.DateOf(now.In(kehoach.VietnamZone))
+	var bad []string
+	for _, code := range f.Units {
+		us, err := findUnits(ctx, tx, kehoach.UnitFilter{Codes: []string{code}})
+		if err != nil {
+			return err
+		}
+		if len(us) == 0 {
+			bad = append(bad, fmt.Sprintf("không có đơn vị mã %s", code))
+			continue
+		}
+		u := us[0]
+		children, err := findUnits(ctx, tx, kehoach.UnitFilter{Parent: code})
+		if err != nil {
+			return err
+		}
+		switch {
+		case !u.ValidTo.IsZero() && u.ValidTo < today:
+			bad = append(bad, fmt.Sprintf("%s đã thôi hoạt động từ ngày %s", u.Name, locale.VI.Day(string(kehoach.DateOf(u.ValidTo.Time().AddDate(0, 0, 1))))))
+		case u.Kind == kehoach.KindVillage:
+			bad = append(bad, fmt.Sprintf("%s là thôn, bản: số liệu của thôn nhập trên biểu của xã", u.Name))
+		case !kehoach.OwnsGrid(u, children, els, today, today):
+			bad = append(bad, fmt.Sprintf("%s (%s) không báo cáo chỉ số nào của biểu mẫu", u.Name, strings.ToLower(locale.VI.Kind(u.Kind))))
+		}
+	}
+	if len(bad) > 0 {
+		return fieldErr(kehoach.EINVALID, "units", "Đơn vị được giao không hợp lệ: "+strings.Join(bad, "; ")+".")
+	}
+	return nil
 }
 
 // findFormTx reads a form's fields and elements in tx (its rules are

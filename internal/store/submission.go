@@ -48,7 +48,7 @@ func (db *DB) resolveGrid(ctx context.Context, formCode, unitCode, pid string) (
 
 // reportingUnits returns the grid owners of form f in period pe within the
 // subtree of parent ("" for the whole tree), in the tree's listing order
-// (kehoach.OwnsGrid).
+// (kehoach.ReportsForm).
 func (db *DB) reportingUnits(ctx context.Context, f *kehoach.Form, pe period.Period, parent string) ([]*kehoach.Unit, error) {
 	els, err := db.formElements(ctx, f)
 	if err != nil {
@@ -69,7 +69,7 @@ func (db *DB) reportingUnits(ctx context.Context, f *kehoach.Form, pe period.Per
 	from, to := kehoach.DateOf(pe.Start()), kehoach.DateOf(pe.End())
 	var out []*kehoach.Unit
 	for _, u := range units {
-		if kehoach.OwnsGrid(u, children[u.Code], els, from, to) {
+		if kehoach.ReportsForm(f, u, children[u.Code], els, from, to) {
 			out = append(out, u)
 		}
 	}

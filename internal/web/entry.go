@@ -272,7 +272,8 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 		}
 	}
 	for _, f := range forms {
-		if formReportedBy(f, byCode, kinds) {
+		// A form that lists its units (issue 14) is on their pages only.
+		if formReportedBy(f, byCode, kinds) && f.Assigned(pg.Unit.Code) {
 			pg.Forms = append(pg.Forms, f)
 		}
 		if f.Code == formCode {

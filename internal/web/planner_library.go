@@ -7,6 +7,7 @@ import (
 	"kehoach"
 	"kehoach/internal/auth"
 	"kehoach/internal/locale"
+	"kehoach/internal/vntext"
 	"kehoach/internal/web/form"
 )
 
@@ -285,7 +286,46 @@ func (h *handler) renderForm(w http.ResponseWriter, r *http.Request, f *kehoach.
 		return
 	}
 	h.plannerForm(w, r, "planner_form", map[string]any{"Title": "Biểu mẫu", "F": f, "Edit": edit, "Elements": els, "Rules": form.RulesText(f.Rules),
-		"Reporters": h.formReporters(r, f, els)}, err)
+		"Reporters": h.formReporters(r, f, els), "Assignable": h.assignable(r, f, els)}, err)
+}
+
+// assignable lists the units a planner may assign f to (issue 14): today's
+// grid owners of its elements within the planner's view (kehoach.OwnsGrid),
+// or every unit that is not a village while the form has no elements yet,
+// by name in Vietnamese order, the assigned ones first.
+func (h *handler) assignable(r *http.Request, f *kehoach.Form, els []*kehoach.DataElement) []*kehoach.Unit {
+	today := kehoach.DateOf(h.Now().In(kehoach.VietnamZone))
+	us, err := h.Services.Units.FindUnits(r.Context(), kehoach.UnitFilter{On: today, Within: kehoach.ActorFromContext(r.Context()).View.Filter()})
+	if err != nil {
+		h.Log.Warn("assignable units", "err", err)
+		return nil
+	}
+	var mine []*kehoach.DataElement
+	for _, e := range els {
+		if slices.Contains(f.Elements, e.Code) {
+			mine = append(mine, e)
+		}
+	}
+	children := map[string][]*kehoach.Unit{}
+	for _, u := range us {
+		children[u.ParentCode] = append(children[u.ParentCode], u)
+	}
+	var out []*kehoach.Unit
+	for _, u := range us {
+		if u.Kind != kehoach.KindVillage && (len(mine) == 0 || kehoach.OwnsGrid(u, children[u.Code], mine, today, today) || slices.Contains(f.Units, u.Code)) {
+			out = append(out, u)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *kehoach.Unit) int {
+		if x, y := slices.Contains(f.Units, a.Code), slices.Contains(f.Units, b.Code); x != y {
+			if x {
+				return -1
+			}
+			return 1
+		}
+		return vntext.Compare(a.Name, b.Name)
+	})
+	return out
 }
 
 // formReporter is a kind of unit that fills a form, and how many there are.

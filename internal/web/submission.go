@@ -83,7 +83,7 @@ func (h *handler) gridSubmission(r *http.Request, pg *entryPage) (*gridSubmissio
 	u := currentUser(r)
 	may := func(action string) bool { return auth.Allowed(u, action, pg.Unit.Code, ancestors) }
 	from, to := kehoach.DateOf(pg.Period.Start()), kehoach.DateOf(pg.Period.End())
-	owner := kehoach.OwnsGrid(pg.Unit, pg.Unit.Children, pg.Elements, from, to)
+	owner := kehoach.ReportsForm(pg.Form, pg.Unit, pg.Unit.Children, pg.Elements, from, to)
 	g := &gridSubmission{Submission: s, Class: statusClass(s.Status), SubmittedAt: locale.VI.DateTime(s.SubmittedAt)}
 	g.CanEdit = may(auth.ActionEnter) && !s.Locked()
 	g.CanSubmit = may(auth.ActionSubmit) && owner && !s.Locked()

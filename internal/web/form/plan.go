@@ -3,6 +3,7 @@ package form
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -167,6 +168,13 @@ func DecodeForm(r *http.Request) (*kehoach.Form, error) {
 	}
 	bad := map[string]string{}
 	fm := &kehoach.Form{Code: strings.ToUpper(text(f, "code")), Name: text(f, "name"), PeriodType: text(f, "periodType"), Elements: f["elements"]}
+	// The units assigned (issue 14): ticked in the picker; none ticked
+	// leaves the form to the kinds that report its elements.
+	for _, c := range f["units"] {
+		if c = strings.TrimSpace(c); c != "" && !slices.Contains(fm.Units, c) {
+			fm.Units = append(fm.Units, c)
+		}
+	}
 	fm.CutoffDay = integer(f, "cutoffDay", "Ngày chốt số liệu", bad)
 	fm.DeadlineDays = integer(f, "deadlineDays", "Hạn gửi (ngày)", bad)
 	for i, line := range strings.Split(text(f, "rules"), "\n") {
