@@ -47,7 +47,12 @@ const (
 	OpGT = ">"
 	OpEQ = "="
 	OpLE = "<="
+	// OpLT: strictly below ("dưới 5%", issue 15).
+	OpLT = "<"
 )
+
+// Falling reports whether op asks the indicator to go down to the target.
+func Falling(op string) bool { return op == OpLE || op == OpLT }
 
 // OpSymbol returns the symbol people read for a comparison.
 func OpSymbol(op string) string {
@@ -70,6 +75,8 @@ func Meets(op string, v, t float64) bool {
 		return v > t+eps
 	case OpLE:
 		return v <= t+eps
+	case OpLT:
+		return v < t-eps
 	case OpEQ:
 		return v > t-eps && v < t+eps
 	}
@@ -100,7 +107,7 @@ func (t *Target) Validate() error {
 		return Errorf(EINVALID, "mục tiêu %q thiếu mã, nội dung, chỉ tiêu hoặc phạm vi", t.Code)
 	}
 	switch t.Op {
-	case OpGE, OpGT, OpEQ, OpLE:
+	case OpGE, OpGT, OpEQ, OpLE, OpLT:
 	default:
 		return Errorf(EINVALID, "mục tiêu %s: phép so sánh %q không hợp lệ", t.Code, t.Op)
 	}

@@ -270,9 +270,9 @@ func ValidateTargetFields(t *Target) error {
 		f["indicator"] = "Cần chọn chỉ tiêu đo mục tiêu."
 	}
 	switch t.Op {
-	case OpGE, OpGT, OpEQ, OpLE:
+	case OpGE, OpGT, OpEQ, OpLE, OpLT:
 	default:
-		f["comparison"] = fmt.Sprintf("Phép so sánh %q không có; chọn ≥, >, = hoặc ≤.", t.Op)
+		f["comparison"] = fmt.Sprintf("Phép so sánh %q không có; chọn ≥, >, =, ≤ hoặc <.", t.Op)
 	}
 	if t.ScopeCode == "" {
 		f["scope"] = "Cần phạm vi (mã đơn vị) của mục tiêu."

@@ -101,7 +101,7 @@ func StatusOnPath(t *kehoach.Target, series []kehoach.Point, baseline kehoach.Po
 // direction is +1 when the target asks the indicator to rise from start,
 // -1 when to fall.
 func direction(t *kehoach.Target, start float64) float64 {
-	if t.Op == kehoach.OpLE || (t.Op == kehoach.OpEQ && t.Value < start) {
+	if kehoach.Falling(t.Op) || (t.Op == kehoach.OpEQ && t.Value < start) {
 		return -1
 	}
 	return 1

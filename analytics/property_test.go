@@ -1001,7 +1001,7 @@ func progressCase(t *testing.T, seed uint64) (rows, targets int, ok bool) {
 	samePoint := func(a, b kehoach.Point) bool {
 		return a.Period == b.Period && a.HasValue == b.HasValue && (!a.HasValue || near(a.Value, b.Value))
 	}
-	ops := []string{kehoach.OpGE, kehoach.OpGT, kehoach.OpLE}
+	ops := []string{kehoach.OpGE, kehoach.OpGT, kehoach.OpLE, kehoach.OpLT}
 
 	var plan *kehoach.Plan
 	for round := range 4 {
@@ -1149,7 +1149,7 @@ func progressCase(t *testing.T, seed uint64) (rows, targets int, ok bool) {
 			return fail("%s: units %v, want %v", what, gotCodes, want)
 		}
 		dir := 1.0
-		if tg.Op == kehoach.OpLE {
+		if kehoach.Falling(tg.Op) {
 			dir = -1
 		}
 		rank := func(up *kehoach.UnitProgress) int {

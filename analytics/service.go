@@ -263,7 +263,7 @@ func rankBreakdown(t *kehoach.Target, out []*kehoach.UnitProgress) {
 		return 2
 	}
 	dir := 1.0
-	if t.Op == kehoach.OpLE {
+	if kehoach.Falling(t.Op) {
 		dir = -1
 	}
 	slices.SortStableFunc(out, func(a, b *kehoach.UnitProgress) int {

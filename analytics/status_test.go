@@ -22,6 +22,7 @@ func TestStatus(t *testing.T) {
 	nan := math.NaN()
 	ge := &kehoach.Target{Op: kehoach.OpGE, Value: 90}
 	le := &kehoach.Target{Op: kehoach.OpLE, Value: 10}
+	lt := &kehoach.Target{Op: kehoach.OpLT, Value: 10} // "dưới 10%" (issue 15)
 	for _, tc := range []struct {
 		name       string
 		target     *kehoach.Target
@@ -42,6 +43,10 @@ func TestStatus(t *testing.T) {
 		{"no figure", ge, pts(nan, nan), 1, kehoach.StatusNoData, 0},
 		{"lower is better, falling fast enough", le, pts(30, 20, 15), 1, kehoach.StatusOnTrack, 6.67},
 		{"lower is better, rising", le, pts(20, 25), 1, kehoach.StatusOffTrack, 30},
+		{"strictly below, reached", lt, pts(30, 20, 9), 1, kehoach.StatusAchieved, 9},
+		{"strictly below: on the value is not below it", lt, pts(30, 20, 10), 0, kehoach.StatusOffTrack, 10},
+		{"strictly below, falling fast enough", lt, pts(30, 20, 15), 1, kehoach.StatusOnTrack, 6.67},
+		{"strictly below, rising", lt, pts(20, 25), 1, kehoach.StatusOffTrack, 30},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			at := len(tc.points) - 1

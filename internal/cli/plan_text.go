@@ -13,16 +13,19 @@ import (
 	"kehoach/internal/planread"
 )
 
-// runPlanTextImport is `kehoach plan import [--dry-run] [--json] FILE`: it
-// reads a plan's text, extracts its header, targets, tasks and
-// responsibilities, matched against the units and indicators of the
-// database, and prints them. It creates nothing: what a machine read from
-// a text goes live only after an officer has reviewed it item by item and
-// published it through the plan set-up pages.
+// runPlanTextImport is `kehoach plan import [--dry-run] [--json] [--code
+// CODE] FILE`: it reads a plan's text, extracts its header, targets, tasks
+// and responsibilities, matched against the units and indicators of the
+// database, and prints them. With --dry-run it creates nothing; otherwise
+// it creates the plan as a draft with the library entries it needs, as the
+// review page's button does (planread.Setup, then SetUpPlan, in one
+// audited transaction): a draft goes live only once an officer has checked
+// it on the planner's pages and published it.
 func runPlanTextImport(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet("plan import", env)
 	dry := fs.Bool("dry-run", false, "chỉ đọc và in ra những gì trích được, không tạo gì")
 	asJSON := fs.Bool("json", false, "in kết quả dạng JSON")
+	code := fs.String("code", "", "`MÃ` của kế hoạch nháp được tạo (bắt buộc khi không có --dry-run)")
 	dbURL := dbFlag(fs, env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -64,9 +67,21 @@ func runPlanTextImport(ctx context.Context, env Env, args []string) error {
 	} else {
 		printPlanText(env.Stdout, doc)
 	}
-	if !*dry {
-		return fmt.Errorf("chưa tạo kế hoạch nào: kế hoạch đọc từ văn bản phải được rà soát từng mục (chấp nhận, sửa, bỏ) rồi công bố trên trang thiết lập kế hoạch; lệnh này chỉ đọc — dùng --dry-run để chỉ xem kết quả")
+	if *dry {
+		return nil
 	}
+	if strings.TrimSpace(*code) == "" {
+		return usagef("cần --code MÃ cho kế hoạch nháp sẽ tạo (hoặc --dry-run để chỉ đọc)")
+	}
+	setup, err := planread.Setup(doc, planread.SetupOptions{Code: *code})
+	if err == nil {
+		err = db.SetUpPlan(kehoach.NewContextWithActor(ctx, cliActor), setup)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Đã tạo kế hoạch nháp %s (số %d): %d mục tiêu, %d nhiệm vụ, %d chỉ tiêu mới. Kiểm tra rồi công bố trên trang lập kế hoạch (/planner/plans/%d).\n",
+		setup.Plan.Code, setup.Plan.ID, len(setup.Plan.Targets), len(setup.Plan.Tasks), len(setup.Indicators), setup.Plan.ID)
 	return nil
 }
 

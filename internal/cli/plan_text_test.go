@@ -49,27 +49,35 @@ func TestPlanImportDryRunJSON(t *testing.T) {
 	}
 }
 
-// Without --dry-run nothing is created either: publication goes through
-// the review on the plan set-up pages.
-func TestPlanImportCreatesNothing(t *testing.T) {
+// Without --dry-run the reviewed reading becomes a draft plan, through the
+// same set-up service as the review page; without a code nothing is made.
+func TestPlanImportCreatesDraft(t *testing.T) {
 	ctx := context.Background()
 	url := demoDB(t)
 	env := map[string]string{"KEHOACH_DB": url}
-	code, out, stderr := run(ctx, env, "plan", "import", "../planread/testdata/tamduong-2022.txt")
-	if code != 1 || !strings.Contains(stderr, "kehoach plan import: chưa tạo kế hoạch nào") || !strings.Contains(stderr, "trang thiết lập kế hoạch") {
-		t.Errorf("code %d, stderr %q", code, stderr)
-	}
-	if !strings.Contains(out, "Chỉ tiêu (14)") || !strings.Contains(out, "≥ 84,6% — Xã, thị trấn có nhà văn hóa đạt chuẩn; hạn 2025; CT_XA_NVH_CHUAN") {
-		t.Errorf("output:\n%s", out)
-	}
 	db, err := app.OpenDB(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	plans, err := db.FindPlans(ctx)
-	if err != nil || len(plans) != 1 {
-		t.Errorf("plans after import: %d, %v (want the demo's one)", len(plans), err)
+	count := func() int {
+		plans, err := db.FindPlans(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(plans)
+	}
+	before := count()
+	code, out, stderr := run(ctx, env, "plan", "import", "../planread/testdata/tamduong-2022.txt")
+	if code != 2 || !strings.Contains(stderr, "cần --code") || count() != before {
+		t.Errorf("no code: %d, stderr %q, %d plans", code, stderr, count())
+	}
+	if !strings.Contains(out, "Chỉ tiêu (14)") || !strings.Contains(out, "≥ 84,6% — Xã, thị trấn có nhà văn hóa đạt chuẩn; hạn 2025; CT_XA_NVH_CHUAN") {
+		t.Errorf("output:\n%s", out)
+	}
+	code, out, stderr = run(ctx, env, "plan", "import", "--code", "KH_TD_VB", "../planread/testdata/tamduong-2022.txt")
+	if code != 0 || !strings.Contains(out, "Đã tạo kế hoạch nháp KH_TD_VB") || !strings.Contains(out, "14 mục tiêu, 36 nhiệm vụ") || count() != before+1 {
+		t.Errorf("draft: %d, %d plans\n%s\n%s", code, count(), out, stderr)
 	}
 }
 

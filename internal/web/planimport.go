@@ -30,13 +30,28 @@ func (h *handler) planImportRead(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, kehoachStatus(err), "planimport", map[string]any{"Title": "Đọc kế hoạch từ văn bản", "Max": planread.MaxSize >> 20, "Error": kehoach.ErrorMessage(err)})
 		return
 	}
-	js, err := json.Marshal(doc)
-	if err != nil {
-		h.htmlError(w, r, err)
+	h.renderReview(w, r, http.StatusOK, doc, name, "", nil)
+}
+
+// renderReview shows doc beside what was extracted from it, for the
+// officer's review; code is the new plan's code as typed, err what
+// publication refused.
+func (h *handler) renderReview(w http.ResponseWriter, r *http.Request, status int, doc *planread.Document, name, code string, err error) {
+	js, jerr := json.Marshal(doc)
+	if jerr != nil {
+		h.htmlError(w, r, jerr)
 		return
 	}
-	h.render(w, r, http.StatusOK, "planimport", map[string]any{"Title": "Rà soát: " + doc.Header.Title, "Max": planread.MaxSize >> 20,
-		"Doc": doc, "DocJSON": string(js), "File": name, "Segments": segments(doc), "Ops": []string{">=", ">", "<=", "<"}})
+	data := map[string]any{"Title": "Rà soát: " + doc.Header.Title, "Max": planread.MaxSize >> 20,
+		"Doc": doc, "DocJSON": string(js), "File": name, "Segments": segments(doc), "Ops": []string{">=", ">", "<=", "<"}, "Code": code,
+		"Errors": map[string]string{}}
+	if err != nil {
+		data["Error"] = kehoach.ErrorMessage(err)
+		if f := kehoach.ErrorFields(err); f != nil {
+			data["Errors"] = f
+		}
+	}
+	h.render(w, r, status, "planimport", data)
 }
 
 func (h *handler) readUploadedPlan(r *http.Request) (*planread.Document, string, error) {

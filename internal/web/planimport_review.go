@@ -2,12 +2,15 @@ package web
 
 // The officer's review of a read plan (issue 15): each target is kept,
 // edited (value, comparison) or dropped, each task and responsibility kept
-// or dropped. The result is the reviewed document as JSON: what the plan
-// set-up pages (issue 14) will publish, in one audited transaction. Until
-// they exist it is handed back as a file; nothing is created here.
+// or dropped. "Công bố" creates the reviewed plan as a draft, with the new
+// indicators, elements and form it needs, in one audited transaction of
+// the plan set-up service (issue 14), and opens it on the planner's page,
+// where it is checked and published; nothing is created before. The other
+// button hands the reviewed document back as JSON.
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,8 +33,25 @@ func (h *handler) planImportReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reviewed, err := applyReview(&doc, r.PostForm)
+	code := postField(r, "code")
 	if err != nil {
-		h.htmlError(w, r, err)
+		h.renderReview(w, r, http.StatusUnprocessableEntity, &doc, "", code, err)
+		return
+	}
+	if r.PostForm.Get("action") == "publish" {
+		setup, err := planread.Setup(reviewed, planread.SetupOptions{Code: code})
+		if err == nil {
+			err = h.Services.Planning.SetUpPlan(r.Context(), setup)
+		}
+		if err != nil {
+			if refusedInput(err) {
+				h.renderReview(w, r, kehoachStatus(err), &doc, "", code, err)
+				return
+			}
+			h.htmlError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/planner/plans/%d?saved=1", setup.Plan.ID), http.StatusSeeOther)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

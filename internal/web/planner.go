@@ -102,7 +102,7 @@ func choices(kind string, codes ...string) []plannerChoice {
 
 // plannerLabels are the options the planner's forms offer.
 var plannerLabels = map[string][]plannerChoice{
-	"ops":          {{kehoach.OpGE, "≥ (ít nhất)"}, {kehoach.OpGT, "> (hơn)"}, {kehoach.OpEQ, "= (đúng bằng)"}, {kehoach.OpLE, "≤ (nhiều nhất)"}},
+	"ops":          {{kehoach.OpGE, "≥ (ít nhất)"}, {kehoach.OpGT, "> (hơn)"}, {kehoach.OpEQ, "= (đúng bằng)"}, {kehoach.OpLE, "≤ (nhiều nhất)"}, {kehoach.OpLT, "< (dưới)"}},
 	"valueTypes":   choices(locale.LabelValueType, kehoach.TypeInteger, kehoach.TypeNumber, kehoach.TypeBool, kehoach.TypeText),
 	"aggregations": choices(locale.LabelAggregation, kehoach.AggSum, kehoach.AggAverage, kehoach.AggLast, kehoach.AggCountYes),
 	"kinds":        choices(locale.LabelKind, kehoach.UnitKinds...),
