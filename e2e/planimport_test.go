@@ -43,4 +43,28 @@ func TestPlanImportInBrowser(t *testing.T) {
 		t.Errorf("source highlight %s", bg)
 	}
 	screenshot(t, ctx, "planimport")
+
+	// The officer drops the first target, sets the seventh to "< 10",
+	// names the plan and creates the draft; the planner's page opens on it.
+	for _, step := range []chromedp.Action[chromedp.Void]{
+		chromedp.SetValue(chromedp.CSS(`select[name="d.t0"]`), "drop"),
+		chromedp.SetValue(chromedp.CSS(`select[name="c.t6"]`), "<"),
+		chromedp.SetValue(chromedp.CSS(`input[name="v.t6"]`), "10"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="code"]`), "KH_TD_VANBAN"),
+	} {
+		if err := chromedp.Do(ctx, step); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if status := load(t, ctx, "create the draft", chromedp.Click(chromedp.CSS(`button[value="publish"]`))); status != 200 {
+		t.Fatalf("create the draft: status %d", status)
+	}
+	if path := eval[string](t, ctx, `location.pathname`); !strings.HasPrefix(path, "/planner/plans/") {
+		t.Fatalf("after creating the draft the page is %s", path)
+	}
+	page := eval[string](t, ctx, `document.querySelector('input[value="KH_TD_VANBAN"]') ? document.body.innerText : ""`)
+	if !strings.Contains(page, "< 10") || !strings.Contains(page, "Bản nháp") {
+		t.Errorf("the draft's page lacks the plan or its edited target:\n%.2000s", page)
+	}
+	screenshot(t, ctx, "planimport-draft")
 }

@@ -55,7 +55,13 @@ func Setup(d *Document, o SetupOptions) (*kehoach.PlanSetup, error) {
 	if base == 0 && year > 0 {
 		base = year - 1
 	}
-	p := &kehoach.Plan{Code: code, Number: h.Number, Title: vntext.NFC(strings.TrimSpace(h.Type + " " + h.Title)),
+	title := h.Title
+	if h.Type != "" {
+		// "Kế hoạch" + "Triển khai …": the title goes on in lower case.
+		r := []rune(title)
+		title = h.Type + " " + strings.ToLower(string(r[:1])) + string(r[1:])
+	}
+	p := &kehoach.Plan{Code: code, Number: h.Number, Title: vntext.NFC(title),
 		IssuerCode: h.IssuerUnit, Place: h.Place, Signer: h.Signer}
 	if len(h.Date) == len(kehoach.DateFormat) {
 		p.IssuedOn = kehoach.Date(h.Date)
