@@ -124,7 +124,7 @@ func (b *builder) header(req Request) (*Report, error) {
 		Period:  b.per,
 		Motto:   Motto,
 		Summary: strings.TrimSpace(t.Summary),
-		Window:  fmt.Sprintf("(Số liệu chốt từ ngày %s đến ngày %s)", b.per.From, b.per.To),
+		Window:  window(b.per),
 		Signer:  strings.TrimSpace(t.Signer),
 		Status:  cmp.Or(req.Status, kehoach.ReportDraftStatus),
 		Version: req.Version,
@@ -155,7 +155,7 @@ func (b *builder) header(req Request) (*Report, error) {
 
 // report fills a report's body and appendix.
 func (b *builder) report(r *Report) error {
-	progress, err := b.src.Analytics.PlanProgress(b.ctx, b.plan, b.per.Year)
+	progress, err := b.progress()
 	if err != nil {
 		return err
 	}
@@ -205,6 +205,43 @@ func (b *builder) report(r *Report) error {
 	return nil
 }
 
+// window is the cut-off line, with the tree the figures are read under.
+func window(p Period) string {
+	w := fmt.Sprintf("(Số liệu chốt từ ngày %s đến ngày %s)", p.From, p.To)
+	if p.Tree != "" {
+		w = fmt.Sprintf("(Số liệu chốt từ ngày %s đến ngày %s, tính theo địa giới hành chính ngày %s; số liệu “ước tính” chia theo tỷ lệ khai báo khi tách đơn vị)",
+			p.From, p.To, locale.VI.Day(string(p.Tree)))
+	}
+	return w
+}
+
+// progress reads the plan's targets as of the period's year, under the
+// period's tree when it names one (issue 10).
+func (b *builder) progress() ([]*kehoach.TargetProgress, error) {
+	if b.per.Tree == "" {
+		return b.src.Analytics.PlanProgress(b.ctx, b.plan, b.per.Year)
+	}
+	if b.src.Hierarchy == nil {
+		return nil, periodError("Máy chủ này chưa đọc được số liệu theo địa giới của một ngày khác.")
+	}
+	asOf := b.per.Year
+	if b.per.Final {
+		// The review under another tree reads each target as of its latest
+		// period with figures there (the last year may have none yet).
+		asOf = ""
+	}
+	return b.src.Hierarchy.PlanProgressUnder(b.ctx, b.plan, asOf, b.per.Tree)
+}
+
+// breakdown is the target's figures by the units of kind, under the
+// period's tree when it names one.
+func (b *builder) breakdown(t *kehoach.Target, kind string) ([]*kehoach.UnitProgress, error) {
+	if b.per.Tree == "" {
+		return b.src.Analytics.TargetBreakdown(b.ctx, t, kind, b.per.Data)
+	}
+	return b.src.Hierarchy.TargetBreakdownUnder(b.ctx, t, kind, b.per.Data, b.per.Tree)
+}
+
 func (b *builder) tasks() ([]TaskBody, error) {
 	if b.src.Tasks == nil {
 		return nil, nil
@@ -236,7 +273,8 @@ func (b *builder) result(tp *kehoach.TargetProgress, groups map[string]string) (
 	}
 	if cur.HasValue {
 		res.HasValue, res.Value, res.Num, res.Den = true, cur.Value, cur.Num, cur.Den
-		res.ValueText = valueText(cur.Value, percent, decimals)
+		res.ValueText = valueText(cur.Value, percent, decimals) + estimatedMark(cur)
+		res.Estimated = cur.Estimated
 		res.XY = locale.VI.Number(cur.Num, 0) + "/" + locale.VI.Number(cur.Den, 0) + " " + t.CountLabel
 		if t.Value != 0 {
 			res.OfTarget = cur.Value / t.Value * 100
@@ -298,6 +336,17 @@ func ProgressResult(tp *kehoach.TargetProgress) Result {
 	return res
 }
 
+// EstimatedMark follows a value read under another day's tree that takes a
+// split unit's figures by declared shares (issue 10): every format prints it.
+const EstimatedMark = " (ước tính)"
+
+func estimatedMark(p kehoach.Point) string {
+	if p.Estimated {
+		return EstimatedMark
+	}
+	return ""
+}
+
 // AppendixRows writes a target's breakdown by unit as appendix rows, in
 // the breakdown's order.
 func AppendixRows(ups []*kehoach.UnitProgress, percent bool, decimals int) []AppendixRow {
@@ -307,7 +356,8 @@ func AppendixRows(ups []*kehoach.UnitProgress, percent bool, decimals int) []App
 			StatusText: locale.VI.Status(up.Status), ValueText: locale.VI.NoValue}
 		if up.Point.HasValue {
 			row.Value, row.Num, row.Den = up.Point.Value, up.Point.Num, up.Point.Den
-			row.ValueText = valueText(up.Point.Value, percent, decimals)
+			row.ValueText = valueText(up.Point.Value, percent, decimals) + estimatedMark(up.Point)
+			row.Estimated = up.Point.Estimated
 			row.XY = locale.VI.Number(up.Point.Num, 0) + "/" + locale.VI.Number(up.Point.Den, 0)
 		}
 		out = append(out, row)
@@ -337,7 +387,7 @@ func (b *builder) appendix(r *Report) error {
 		if kind == "" || res == nil {
 			continue
 		}
-		rows, err := b.src.Analytics.TargetBreakdown(b.ctx, t, kind, b.per.Data)
+		rows, err := b.breakdown(t, kind)
 		if err != nil {
 			return err
 		}

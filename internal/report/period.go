@@ -15,7 +15,7 @@ import (
 const FinalPeriod = "final"
 
 // PeriodHelp lists what a period may be, for messages and usage.
-const PeriodHelp = "2024 (năm), 2024S1 hoặc 2024S2 (6 tháng), 2024Q1 đến 2024Q4 (quý), 2024N9 (9 tháng) hoặc final (tổng kết cả giai đoạn)"
+const PeriodHelp = "2024 (năm), 2024S1 hoặc 2024S2 (6 tháng), 2024Q1 đến 2024Q4 (quý), 2024N9 (9 tháng) hoặc final (tổng kết cả giai đoạn); thêm @NNNN-TT-NN sau kỳ năm hoặc tổng kết để đọc theo địa giới của ngày đó"
 
 // horizon returns the plan's first and last years: its horizon, or the
 // years from the earliest baseline to the latest deadline when unset.
@@ -49,6 +49,14 @@ func periodError(msg string) error {
 // (period.NineMonths), the final review over the whole horizon.
 func ParsePeriod(spec string, plan *kehoach.Plan, scheme period.Scheme) (Period, error) {
 	spec = strings.TrimSpace(spec)
+	// "final@2025-07-01": the period read under the tree of that day.
+	var tree kehoach.Date
+	if base, day, ok := strings.Cut(spec, "@"); ok {
+		if _, err := time.Parse(kehoach.DateFormat, day); err != nil {
+			return Period{}, periodError(fmt.Sprintf("Ngày địa giới %q không hợp lệ: viết NNNN-TT-NN.", day))
+		}
+		spec, tree = base, kehoach.Date(day)
+	}
 	from, to := horizon(plan)
 	var out Period
 	var p period.Period
@@ -93,6 +101,13 @@ func ParsePeriod(spec string, plan *kehoach.Plan, scheme period.Scheme) (Period,
 		return Period{}, periodError(fmt.Sprintf("Kỳ %s nằm ngoài thời hạn của kế hoạch (%d - %d).", out.Label, from, to))
 	}
 	out.From, out.To = locale.VI.Date(winFrom), locale.VI.Date(winTo)
+	if tree != "" {
+		if out.Data != out.Year {
+			return Period{}, periodError("Đọc theo địa giới của một ngày chỉ dùng cho báo cáo năm hoặc tổng kết.")
+		}
+		out.Tree, out.ID = tree, out.ID+"@"+string(tree)
+		out.Label += " (theo địa giới hành chính ngày " + locale.VI.Day(string(tree)) + ")"
+	}
 	return out, nil
 }
 

@@ -8,7 +8,11 @@
 // (for documents), the latter only through internal/locale.
 package report
 
-import "time"
+import (
+	"time"
+
+	"kehoach"
+)
 
 // Headings of the report's body, numbered as official reports are.
 const (
@@ -106,6 +110,10 @@ type Period struct {
 	Year string `json:"year"`
 	Data string `json:"data"`
 	Prev string `json:"prev,omitempty"`
+	// Tree is the day whose unit tree the figures are read under (issue
+	// 10: a plan that crossed a reorganisation, read under today's units);
+	// "" reads each period as it was.
+	Tree kehoach.Date `json:"tree,omitempty"`
 }
 
 // Result is one target's row of the results table.
@@ -119,11 +127,13 @@ type Result struct {
 	Percent    bool    `json:"percent"` // the indicator is a percentage
 	Decimals   int     `json:"decimals"`
 	HasValue   bool    `json:"hasValue"`
-	Value      float64 `json:"value"`
-	ValueText  string  `json:"valueText"`
-	Num        float64 `json:"num"`
-	Den        float64 `json:"den"`
-	XY         string  `json:"xy"`
+	// Estimated: read under another day's tree by declared shares.
+	Estimated bool    `json:"estimated,omitempty"`
+	Value     float64 `json:"value"`
+	ValueText string  `json:"valueText"`
+	Num       float64 `json:"num"`
+	Den       float64 `json:"den"`
+	XY        string  `json:"xy"`
 	// OfTarget is the value as a percentage of the target.
 	OfTarget     float64 `json:"ofTarget"`
 	OfTargetText string  `json:"ofTargetText"`
@@ -193,8 +203,10 @@ type Appendix struct {
 
 // AppendixRow is one unit's figure for a target.
 type AppendixRow struct {
-	Unit       string  `json:"unit"`
-	HasValue   bool    `json:"hasValue"`
+	Unit     string `json:"unit"`
+	HasValue bool   `json:"hasValue"`
+	// Estimated: read under another day's tree by declared shares.
+	Estimated  bool    `json:"estimated,omitempty"`
 	Value      float64 `json:"value"`
 	ValueText  string  `json:"valueText"`
 	Num        float64 `json:"num"`

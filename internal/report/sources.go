@@ -40,6 +40,9 @@ type Sources struct {
 	Tasks Tasks
 	// Scheme is the cut-off rule; zero: Decree 09.
 	Scheme period.Scheme
+	// Hierarchy reads under another day's tree (Period.Tree); nil: a
+	// document read so is refused.
+	Hierarchy kehoach.HierarchyReader
 }
 
 // FromCompleteness is the coverage of a target's figure as the share of
@@ -280,7 +283,7 @@ func SourcesOf(s kehoach.Services) Sources {
 		tasks = ServiceTasks{Tasks: s.Tasks}
 	}
 	return Sources{Plans: s.Plans, Units: s.Units, Data: s.Data, Analytics: s.Analytics, Submissions: s.Submissions,
-		Tasks: tasks}
+		Tasks: tasks, Hierarchy: s.Hierarchy}
 }
 
 // ServiceTasks counts a plan's task occurrences by the task service

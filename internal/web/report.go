@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"kehoach"
 	"kehoach/internal/auth"
@@ -29,11 +30,16 @@ func (h *handler) reportPlan(r *http.Request) (*kehoach.Plan, error) {
 	return plan, nil
 }
 
-// reportQuery is the document a request names: ?kind=&period=.
+// reportQuery is the document a request names: ?kind=&period=, and
+// &hierarchyDate= to read it under the tree of a day (issue 10), which the
+// period then carries ("final@2025-07-01").
 func reportQuery(r *http.Request, plan *kehoach.Plan, now func() int) (kind, period string) {
 	q := r.URL.Query()
 	kind = cmp.Or(q.Get("kind"), kehoach.DocReport)
 	period = q.Get("period")
+	if d := q.Get("hierarchyDate"); d != "" && period != "" && !strings.Contains(period, "@") {
+		period += "@" + d
+	}
 	if period == "" {
 		// This year's report when the plan runs now, else its last year.
 		opts := report.PeriodOptions(plan)
@@ -67,15 +73,19 @@ func (h *handler) reportShow(w http.ResponseWriter, r *http.Request) {
 func (h *handler) renderReport(w http.ResponseWriter, r *http.Request, plan *kehoach.Plan, kind, period string, typed *form.Report, failed error) {
 	ctx := r.Context()
 	status := http.StatusOK
+	periodBase, tree, _ := strings.Cut(period, "@")
 	data := map[string]any{
 		"Title":   "Báo cáo: " + plan.Title,
 		"Plan":    plan,
 		"Kind":    kind,
 		"Period":  period,
 		"Periods": report.PeriodOptions(plan),
-		"Formats": export.Formats,
-		"Saved":   r.URL.Query().Get("saved"),
-		"Fields":  map[string]string{},
+		// The picker shows the period and the tree apart.
+		"PeriodBase": periodBase,
+		"Tree":       tree,
+		"Formats":    export.Formats,
+		"Saved":      r.URL.Query().Get("saved"),
+		"Fields":     map[string]string{},
 		"H": map[string]string{"General": report.HeadingGeneral, "Results": report.HeadingResults, "Lagging": report.HeadingLagging,
 			"Tasks": report.HeadingTasks, "Problems": report.HeadingProblems, "Proposals": report.HeadingProposal,
 			"Appendix": report.HeadingAppendix, "NoTasks": report.NoTasks, "NoLagging": report.NoLagging},

@@ -178,7 +178,7 @@ func summary(f *excelize.File, st styles, r *report.Report) error {
 		}
 		value(f, st, s, c(8), x.OfTarget, x.HasValue && x.Target != 0, true)
 		value(f, st, s, c(9), x.Coverage, x.HasCoverage, true)
-		f.SetCellStr(s, c(10), x.StatusText)
+		f.SetCellStr(s, c(10), x.StatusText+estimated(x.Estimated))
 		f.SetCellStyle(s, c(10), c(10), st.text)
 		value(f, st, s, c(11), x.ChangePrev, x.HasPrev, false)
 		value(f, st, s, c(12), x.ChangeBase, x.HasBase, false)
@@ -272,7 +272,7 @@ func groups(f *excelize.File, st styles, r *report.Report) error {
 					}
 					f.SetCellStyle(name, fmt.Sprintf("%s%d", col, row), fmt.Sprintf("%s%d", col, row), st.count)
 				}
-				f.SetCellStr(name, fmt.Sprintf("F%d", row), x.StatusText)
+				f.SetCellStr(name, fmt.Sprintf("F%d", row), x.StatusText+estimated(x.Estimated))
 				f.SetCellStyle(name, fmt.Sprintf("F%d", row), fmt.Sprintf("F%d", row), st.text)
 				row++
 			}
@@ -324,4 +324,13 @@ func printSetup(f *excelize.File, sheet string) {
 	f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any})
 	fit := true
 	f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
+}
+
+// estimated marks the status of a figure the cell holds as a number but
+// which is an estimate (report.EstimatedMark), since a number cell cannot.
+func estimated(yes bool) string {
+	if yes {
+		return report.EstimatedMark
+	}
+	return ""
 }
