@@ -43,11 +43,12 @@ func NewCached(e *Engine) *Cached {
 type cacheKey struct {
 	targets   uint64
 	pid, kind string
+	date      kehoach.Date // the tree of the day read under (issue 10), "" as it was
 	approved  bool
 	threshold float64
 }
 
-func (c *Cached) key(ctx context.Context, targets []*kehoach.Target, pid, kind string, threshold float64) cacheKey {
+func (c *Cached) key(ctx context.Context, targets []*kehoach.Target, pid, kind string, date kehoach.Date, threshold float64) cacheKey {
 	var h maphash.Hash
 	h.SetSeed(c.seed)
 	for _, t := range targets {
@@ -62,7 +63,7 @@ func (c *Cached) key(ctx context.Context, targets []*kehoach.Target, pid, kind s
 		}
 		h.Write(b[:])
 	}
-	return cacheKey{h.Sum64(), pid, kind, figuresMode(ctx), threshold}
+	return cacheKey{h.Sum64(), pid, kind, date, figuresMode(ctx), threshold}
 }
 
 // versions returns the versions the engine has applied: its figures, its
@@ -110,14 +111,22 @@ func (c *Cached) store(v [3]int64, put func()) {
 // answer's TargetProgress values are the caller's own copies, pointing to
 // the caller's targets; their series are shared and must not be changed.
 func (c *Cached) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf string) ([]*kehoach.TargetProgress, error) {
+	return c.PlanProgressUnder(ctx, plan, asOf, "")
+}
+
+// PlanProgressUnder is Engine.PlanProgressUnder, computed once per
+// version and day: the plan page reads the plan under today's tree beside
+// the plan as it was (issue 10), and that reading was the page's whole
+// cost when it went past the cache (issue 16).
+func (c *Cached) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf string, date kehoach.Date) ([]*kehoach.TargetProgress, error) {
 	if err := c.Engine.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	v, k := c.versions(), c.key(ctx, plan.Targets, asOf, "", plan.CoverageThreshold)
+	v, k := c.versions(), c.key(ctx, plan.Targets, asOf, "", date, plan.CoverageThreshold)
 	got, ok := lookup(c, c.plan, v, k)
 	if !ok {
 		var err error
-		if got, err = c.Engine.PlanProgress(ctx, plan, asOf); err != nil {
+		if got, err = c.Engine.PlanProgressUnder(ctx, plan, asOf, date); err != nil {
 			return nil, err
 		}
 		c.store(v, func() { c.plan[k] = got })
@@ -137,14 +146,20 @@ func (c *Cached) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 // The slice is the caller's own (it may sort it); the rows are shared and
 // must not be changed.
 func (c *Cached) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, pid string) ([]*kehoach.UnitProgress, error) {
+	return c.TargetBreakdownUnder(ctx, t, kind, pid, "")
+}
+
+// TargetBreakdownUnder is Engine.TargetBreakdownUnder, computed once per
+// version and day, as TargetBreakdown.
+func (c *Cached) TargetBreakdownUnder(ctx context.Context, t *kehoach.Target, kind, pid string, date kehoach.Date) ([]*kehoach.UnitProgress, error) {
 	if err := c.Engine.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	v, k := c.versions(), c.key(ctx, []*kehoach.Target{t}, pid, kind, 0)
+	v, k := c.versions(), c.key(ctx, []*kehoach.Target{t}, pid, kind, date, 0)
 	got, ok := lookup(c, c.unit, v, k)
 	if !ok {
 		var err error
-		if got, err = c.Engine.TargetBreakdown(ctx, t, kind, pid); err != nil {
+		if got, err = c.Engine.TargetBreakdownUnder(ctx, t, kind, pid, date); err != nil {
 			return nil, err
 		}
 		c.store(v, func() { c.unit[k] = got })

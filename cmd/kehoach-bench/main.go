@@ -37,6 +37,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 && args[0] == "import" { // issue 13: the import benchmark
 		return runImport(ctx, args[1:], getenv, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "pages" { // issue 16: the pages people live in
+		return runPages(ctx, args[1:], getenv, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("kehoach-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
