@@ -120,7 +120,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 	for _, tp := range progress {
 		counts[tp.Status]++
 	}
-	h.render(w, r, http.StatusOK, "plan", map[string]any{
+	h.renderShared(w, r, http.StatusOK, "plan", map[string]any{
 		"Title":    plan.Title,
 		"Plan":     plan,
 		"Progress": progress,

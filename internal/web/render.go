@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"hash/maphash"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"kehoach"
@@ -43,6 +45,21 @@ func loadTemplates(funcs template.FuncMap) *templates {
 // render writes page name with data. A partial request (X-Partial: 1, sent
 // by app.js) gets only the page's "main" block.
 func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
+	h.renderPage(w, r, status, name, data, false)
+}
+
+// renderShared is render for the pages many people read at once, the plan
+// and a target (speed, issue 16): the "main" block is rendered once for
+// all who would get the same (it is kept under the fingerprint of the
+// data it is rendered from, so that a saved figure, an approval or any
+// other change renders it anew), the answer carries an ETag and is
+// compressed once for all who accept gzip, and a reload that holds the
+// same page gets 304 and no body.
+func (h *handler) renderShared(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
+	h.renderPage(w, r, status, name, data, true)
+}
+
+func (h *handler) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any, shared bool) {
 	tpl := h.tpl.pages[name]
 	if tpl == nil {
 		h.Log.Error("no template", "name", name)
@@ -63,20 +80,101 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if ns, _ := data["Notices"].([]notice); len(ns) > 0 && r.Header.Get("X-Partial") != "1" {
 		data["Welcome"] = h.welcomeNotices(w, r, ns)
 	}
-	var buf bytes.Buffer
-	block := "layout"
-	if r.Header.Get("X-Partial") == "1" {
-		block = "main"
+	var main []byte
+	if shared {
+		var err error
+		if main, err = h.sharedMain(tpl, name, data); err != nil {
+			h.Log.Error("render", "page", name, "err", err)
+			http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
+			return
+		}
+		data["MainHTML"] = template.HTML(main)
 	}
-	if err := tpl.ExecuteTemplate(&buf, block, data); err != nil {
-		h.Log.Error("render", "page", name, "err", err)
-		http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
-		return
+	var buf bytes.Buffer
+	switch {
+	case r.Header.Get("X-Partial") == "1" && main != nil:
+		buf.Write(main)
+	default:
+		block := "layout"
+		if r.Header.Get("X-Partial") == "1" {
+			block = "main"
+		}
+		if err := tpl.ExecuteTemplate(&buf, block, data); err != nil {
+			h.Log.Error("render", "page", name, "err", err)
+			http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if shared {
+		h.writeShared(w, r, status, buf.Bytes())
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// sharedMain renders the "main" block of page name, or finds it rendered
+// from the same data. The block is rendered with a stand-in for the
+// reader that carries only the role (what the blocks ask of it, to show
+// or hide a link), so that everyone of a role shares it and no block can
+// show one person's name to another.
+func (h *handler) sharedMain(tpl *template.Template, name string, data map[string]any) ([]byte, error) {
+	me, _ := data["Me"].(*kehoach.User)
+	if me != nil {
+		data["Me"] = &kehoach.User{Role: me.Role}
+		defer func() { data["Me"] = me }()
+	}
+	sum, ok := fingerprint(data)
+	key := name + "\x00" + strconv.FormatUint(sum, 36)
+	if ok {
+		if b, found := h.fragments.get(key); found {
+			return b, nil
+		}
+	}
+	var buf bytes.Buffer
+	if err := tpl.ExecuteTemplate(&buf, "main", data); err != nil {
+		return nil, err
+	}
+	if ok {
+		h.fragments.put(key, buf.Bytes())
+	}
+	return buf.Bytes(), nil
+}
+
+// writeShared writes a page with its ETag (the hash of the body): 304 to
+// a reader who holds it already, the body compressed with gzip (once per
+// body, kept by ETag) to one who accepts it. The page may be kept by the
+// reader's browser but not by a proxy, and is checked again each time.
+func (h *handler) writeShared(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	var mh maphash.Hash
+	mh.SetSeed(fingerprintSeed)
+	mh.Write(body)
+	etag := `"` + strconv.FormatUint(mh.Sum64(), 36) + "-" + strconv.Itoa(len(body)) + `"`
+	hd := w.Header()
+	hd.Set("Cache-Control", "private, no-cache")
+	hd.Set("ETag", etag)
+	hd.Add("Vary", "Accept-Encoding")
+	if status == http.StatusOK && etagMatches(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if len(body) >= 1024 && acceptsGzip(r) {
+		gz, ok := h.gzipped.get(etag)
+		if !ok {
+			gz = gzipBytes(body)
+			h.gzipped.put(etag, gz)
+		}
+		hd.Set("Content-Encoding", "gzip")
+		hd.Set("Content-Length", strconv.Itoa(len(gz)))
+		w.WriteHeader(status)
+		w.Write(gz)
+		return
+	}
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
 }
 
 func (h *handler) funcs() template.FuncMap {
@@ -116,6 +214,8 @@ func (h *handler) funcs() template.FuncMap {
 		"commendLevel":  func(c string) string { return locale.VI.Label(locale.LabelCommendLevel, c) },
 		"criterionKind": func(c string) string { return locale.VI.Label(locale.LabelCriterion, c) },
 		"deref":         func(p *float64) float64 { return *p },
+		// Charts of a target's page (issue 12), drawn as its block renders.
+		"targetCharts": chartsOfTarget,
 		// Help and names (issue 16).
 		"statusHelp":     locale.VI.StatusHelp,
 		"submissionHelp": locale.VI.SubmissionHelp,

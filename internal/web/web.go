@@ -46,6 +46,9 @@ type handler struct {
 	jobs *importJobs
 	// site caches the settings shown on every page (issue 16).
 	sites siteCache
+	// fragments and gzipped keep the plan and target pages rendered and
+	// compressed (renderShared, issue 16).
+	fragments, gzipped *byteCache
 }
 
 // New returns the HTTP handler with every route.
@@ -73,6 +76,7 @@ func New(c Config) http.Handler {
 	})}
 	h.throttle = auth.NewThrottle(c.LoginDelay, c.LoginMaxDelay)
 	h.jobs = &importJobs{} // issue 13
+	h.fragments, h.gzipped = newByteCache(32<<20), newByteCache(16<<20)
 	h.tpl = loadTemplates(h.funcs())
 	return h.routes()
 }
