@@ -108,6 +108,8 @@ func once[T any](c *Cached, plan bool, v [3]int64, k cacheKey, compute func() (T
 		}
 		return x.(map[cacheKey]T)
 	}
+	// The computation runs on without the first asker's cancellation (see
+	// the callers' context.WithoutCancel): the others wait for it.
 	fk := flightKey{v, k, plan}
 	c.mu.Lock()
 	if c.ver == v && c.plan != nil {
@@ -128,11 +130,12 @@ func once[T any](c *Cached, plan bool, v [3]int64, k cacheKey, compute func() (T
 
 	r, size, err := compute()
 	f.val, f.err = r, err
-	c.mu.Lock()
-	delete(c.flights, fk)
 	// Keep r only if the engine is still at version v (else r may be of a
 	// newer version than v, or an older one than the entries).
-	if err == nil && c.versions() == v {
+	still := c.versions() == v
+	c.mu.Lock()
+	delete(c.flights, fk)
+	if err == nil && still {
 		maxEntries, maxRows := cmp.Or(c.MaxEntries, 512), cmp.Or(c.MaxRows, 2_000_000)
 		if c.ver != v || c.plan == nil || len(c.plan)+len(c.unit) >= maxEntries || c.rows+size > maxRows {
 			c.ver, c.rows = v, 0
@@ -164,7 +167,7 @@ func (c *Cached) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf
 	}
 	v, k := c.versions(), c.key(ctx, plan.Targets, asOf, "", date, plan.CoverageThreshold)
 	got, err := once(c, true, v, k, func() ([]*kehoach.TargetProgress, int, error) {
-		r, err := c.Engine.PlanProgressUnder(ctx, plan, asOf, date)
+		r, err := c.Engine.PlanProgressUnder(context.WithoutCancel(ctx), plan, asOf, date)
 		return r, 0, err
 	})
 	if err != nil {
@@ -208,7 +211,7 @@ func (c *Cached) TargetBreakdownPage(ctx context.Context, t *kehoach.Target, q k
 	}
 	v, k := c.versions(), c.key(ctx, []*kehoach.Target{t}, q.Period, q.Kind, q.Date, 0)
 	rows, err := once(c, false, v, k, func() ([]*kehoach.UnitProgress, int, error) {
-		r, err := c.Engine.TargetBreakdownUnder(ctx, t, q.Kind, q.Period, q.Date)
+		r, err := c.Engine.TargetBreakdownUnder(context.WithoutCancel(ctx), t, q.Kind, q.Period, q.Date)
 		return r, len(r), err
 	})
 	if err == nil && q.Sort != kehoach.SortLagging && slices.Contains(kehoach.BreakdownSorts, q.Sort) {
