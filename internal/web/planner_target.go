@@ -177,17 +177,10 @@ func (h *handler) planStood(r *http.Request, plan *kehoach.Plan) (*kehoach.Plan,
 	return &c, string(day), nil
 }
 
-// targetMilestones reads a target's interim milestones for its page.
-func (h *handler) targetMilestones(r *http.Request, plan *kehoach.Plan, code string) []kehoach.Milestone {
-	if h.Services.Planning == nil {
-		return nil
-	}
-	p, err := h.Services.Planning.FindPlanWithMilestones(r.Context(), plan.ID)
-	if err != nil {
-		h.Log.Warn("target milestones", "err", err)
-		return nil
-	}
-	for _, t := range p.Targets {
+// milestonesOf returns the interim milestones of the plan's target code,
+// for its page (the plan as read with FindPlanWithMilestones).
+func milestonesOf(plan *kehoach.Plan, code string) []kehoach.Milestone {
+	for _, t := range plan.Targets {
 		if t.Code == code {
 			return t.Milestones
 		}
