@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/binary"
 	"hash/maphash"
 	"math"
 	"reflect"
@@ -25,17 +26,20 @@ const fingerprintLimit = 2_000_000
 // functions and channels count only as nil or not. ok is false when v
 // holds more than fingerprintLimit values.
 func fingerprint(v any) (sum uint64, ok bool) {
-	f := fingerprinter{seen: map[seenKey]int{}}
-	f.h.SetSeed(fingerprintSeed)
+	f := fingerprinter{seen: make(map[seenKey]int, 256), buf: make([]byte, 0, 64<<10)}
 	f.value(reflect.ValueOf(v))
-	return f.h.Sum64(), f.n <= fingerprintLimit
+	return maphash.Bytes(fingerprintSeed, f.buf), f.n <= fingerprintLimit
 }
 
+// fingerprinter writes the content into buf, hashed at the end in one
+// go (faster than feeding a hash a few bytes at a time).
 type fingerprinter struct {
-	h    maphash.Hash
+	buf  []byte
 	seen map[seenKey]int
 	n    int
 }
+
+func (f *fingerprinter) byte1(b byte) { f.buf = append(f.buf, b) }
 
 // seenKey is a pointer and its type (a struct and its first field share
 // an address).
@@ -46,17 +50,11 @@ type seenKey struct {
 
 var timeType = reflect.TypeFor[time.Time]()
 
-func (f *fingerprinter) u64(x uint64) {
-	var b [8]byte
-	for i := range b {
-		b[i] = byte(x >> (8 * i))
-	}
-	f.h.Write(b[:])
-}
+func (f *fingerprinter) u64(x uint64) { f.buf = binary.LittleEndian.AppendUint64(f.buf, x) }
 
 func (f *fingerprinter) str(s string) {
 	f.u64(uint64(len(s)))
-	f.h.WriteString(s)
+	f.buf = append(f.buf, s...)
 }
 
 func (f *fingerprinter) value(v reflect.Value) {
@@ -65,17 +63,17 @@ func (f *fingerprinter) value(v reflect.Value) {
 		return
 	}
 	if !v.IsValid() {
-		f.h.WriteByte(0)
+		f.byte1(0)
 		return
 	}
 	k := v.Kind()
-	f.h.WriteByte(byte(k))
+	f.byte1(byte(k))
 	switch k {
 	case reflect.Bool:
 		if v.Bool() {
-			f.h.WriteByte(1)
+			f.byte1(1)
 		} else {
-			f.h.WriteByte(0)
+			f.byte1(0)
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		f.u64(uint64(v.Int()))
@@ -105,30 +103,29 @@ func (f *fingerprinter) value(v reflect.Value) {
 		it := v.MapRange()
 		for it.Next() {
 			e := fingerprinter{seen: map[seenKey]int{}}
-			e.h.SetSeed(fingerprintSeed)
 			e.value(it.Key())
 			e.value(it.Value())
 			f.n += e.n
-			total += e.h.Sum64()
+			total += maphash.Bytes(fingerprintSeed, e.buf)
 		}
 		f.u64(total)
 	case reflect.Pointer:
 		if v.IsNil() {
-			f.h.WriteByte(0)
+			f.byte1(0)
 			return
 		}
 		sk := seenKey{v.Pointer(), v.Type()}
 		if i, ok := f.seen[sk]; ok {
-			f.h.WriteByte(2)
+			f.byte1(2)
 			f.u64(uint64(i))
 			return
 		}
 		f.seen[sk] = len(f.seen)
-		f.h.WriteByte(1)
+		f.byte1(1)
 		f.value(v.Elem())
 	case reflect.Interface:
 		if v.IsNil() {
-			f.h.WriteByte(0)
+			f.byte1(0)
 			return
 		}
 		f.str(v.Elem().Type().String())
@@ -146,9 +143,9 @@ func (f *fingerprinter) value(v reflect.Value) {
 		}
 	default: // func, chan, unsafe pointer
 		if v.IsNil() {
-			f.h.WriteByte(0)
+			f.byte1(0)
 		} else {
-			f.h.WriteByte(1)
+			f.byte1(1)
 		}
 	}
 }
