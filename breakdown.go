@@ -36,6 +36,10 @@ type BreakdownQuery struct {
 type BreakdownPage struct {
 	Rows  []*UnitProgress
 	Total int
+	// Version names the rows' content: two pages of the same Version hold
+	// the same rows ("": not known). The pages that keep what they render
+	// compare it rather than the rows (speed, issue 16).
+	Version string
 }
 
 // BreakdownPager answers a page of a breakdown without handing over the

@@ -3,6 +3,7 @@ package analytics
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"hash/maphash"
 	"math"
 	"slices"
@@ -226,5 +227,8 @@ func (c *Cached) TargetBreakdownPage(ctx context.Context, t *kehoach.Target, q k
 	if err != nil {
 		return nil, err
 	}
-	return kehoach.PageOfBreakdown(rows, q), nil
+	page := kehoach.PageOfBreakdown(rows, q)
+	// The versions, the question and the page name the rows exactly.
+	page.Version = fmt.Sprintf("%d.%d.%d/%x/%s/%s/%s/%v/%s/%d+%d", v[0], v[1], v[2], k.targets, k.pid, k.kind, k.date, k.approved, q.Sort, q.Offset, q.Limit)
+	return page, nil
 }

@@ -111,6 +111,7 @@ func (h *handler) targetShow(w http.ResponseWriter, r *http.Request) {
 		"Target":   target,
 		"TP":       tp,
 		"Rows":     rows,
+		"Versions": map[string]string{"Rows": bp.Version}, // renderShared
 		"Kind":     kind,
 		"Figures":  figures,
 		"Kinds":    kinds,
