@@ -80,55 +80,106 @@ func (h *handler) renderPage(w http.ResponseWriter, r *http.Request, status int,
 	if ns, _ := data["Notices"].([]notice); len(ns) > 0 && r.Header.Get("X-Partial") != "1" {
 		data["Welcome"] = h.welcomeNotices(w, r, ns)
 	}
-	var main []byte
 	if shared {
-		var err error
-		if main, err = h.sharedMain(tpl, name, data); err != nil {
-			h.Log.Error("render", "page", name, "err", err)
-			http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
-			return
-		}
-		data["MainHTML"] = template.HTML(main)
-	}
-	var buf bytes.Buffer
-	switch {
-	case r.Header.Get("X-Partial") == "1" && main != nil:
-		buf.Write(main)
-	default:
-		block := "layout"
-		if r.Header.Get("X-Partial") == "1" {
-			block = "main"
-		}
-		if err := tpl.ExecuteTemplate(&buf, block, data); err != nil {
-			h.Log.Error("render", "page", name, "err", err)
-			http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
-			return
-		}
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if shared {
-		h.writeShared(w, r, status, buf.Bytes())
+		h.writeSharedPage(w, r, status, name, tpl, data)
 		return
 	}
+	var buf bytes.Buffer
+	block := "layout"
+	if r.Header.Get("X-Partial") == "1" {
+		block = "main"
+	}
+	if err := tpl.ExecuteTemplate(&buf, block, data); err != nil {
+		h.Log.Error("render", "page", name, "err", err)
+		http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
 
-// sharedMain renders the "main" block of page name, or finds it rendered
-// from the same data. The block is rendered with a stand-in for the
-// reader that carries only the role (what the blocks ask of it, to show
-// or hide a link), so that everyone of a role shares it and no block can
-// show one person's name to another.
-func (h *handler) sharedMain(tpl *template.Template, name string, data map[string]any) ([]byte, error) {
+// sharedAnswer is a shared page as sent: its ETag (the hash of the body),
+// the body, and the body compressed with gzip.
+type sharedAnswer struct {
+	etag     string
+	body, gz []byte
+}
+
+// writeSharedPage answers a page of renderShared. The "main" block is
+// rendered with a stand-in for the reader that carries only the role
+// (what the blocks ask of it, to show or hide a link), so that everyone of
+// a role shares it and no block can show one person's name to another;
+// it is kept under the fingerprint of the data (sharedKey). The whole
+// answer, the layout around the block with the reader's own header, is
+// kept under that key and the reader's: a reader who reloads the same
+// page costs a lookup.
+func (h *handler) writeSharedPage(w http.ResponseWriter, r *http.Request, status int, name string, tpl *template.Template, data map[string]any) {
+	fail := func(err error) {
+		h.Log.Error("render", "page", name, "err", err)
+		http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
+	}
+	partial := r.Header.Get("X-Partial") == "1"
 	me, _ := data["Me"].(*kehoach.User)
 	if me != nil {
 		data["Me"] = &kehoach.User{Role: me.Role}
-		defer func() { data["Me"] = me }()
 	}
-	// A value the analytics name by a version (data["Versions"]: key →
-	// BreakdownPage.Version) counts by that name: the same name, the same
-	// rows, and 200 rows of a breakdown cost more to hash than to look up.
+	mainKey, ok := sharedKey(name, data)
+	var answerKey string
+	if ok {
+		reader, _ := fingerprint(me)
+		answerKey = mainKey + "\x00" + strconv.FormatUint(reader, 36) + "\x00" + strconv.FormatBool(partial)
+		if a, found := h.answers.get(answerKey); found {
+			h.writeAnswer(w, r, status, a.(*sharedAnswer))
+			return
+		}
+	}
+	var main []byte
+	if b, found := h.fragments.get(mainKey); ok && found {
+		main = b.([]byte)
+	} else {
+		var buf bytes.Buffer
+		if err := tpl.ExecuteTemplate(&buf, "main", data); err != nil {
+			fail(err)
+			return
+		}
+		main = buf.Bytes()
+		if ok {
+			h.fragments.put(mainKey, main, len(main))
+		}
+	}
+	data["Me"] = me
+	body := main
+	if !partial {
+		data["MainHTML"] = template.HTML(main)
+		var buf bytes.Buffer
+		if err := tpl.ExecuteTemplate(&buf, "layout", data); err != nil {
+			fail(err)
+			return
+		}
+		body = buf.Bytes()
+	}
+	a := &sharedAnswer{body: body}
+	var mh maphash.Hash
+	mh.SetSeed(fingerprintSeed)
+	mh.Write(body)
+	a.etag = `"` + strconv.FormatUint(mh.Sum64(), 36) + "-" + strconv.Itoa(len(body)) + `"`
+	if len(body) >= 1024 {
+		a.gz = gzipBytes(body)
+	}
+	if ok {
+		h.answers.put(answerKey, a, len(a.body)+len(a.gz))
+	}
+	h.writeAnswer(w, r, status, a)
+}
+
+// sharedKey is the key of page name's "main" block rendered from data: its
+// fingerprint, where a value the analytics name by a version
+// (data["Versions"]: key → BreakdownPage.Version) counts by that name (the
+// same name, the same rows: 200 rows of a breakdown cost more to hash than
+// to look up). ok is false for data too big to fingerprint.
+func sharedKey(name string, data map[string]any) (string, bool) {
 	fp := data
 	if vs, _ := data["Versions"].(map[string]string); len(vs) > 0 {
 		fp = make(map[string]any, len(data))
@@ -140,50 +191,27 @@ func (h *handler) sharedMain(tpl *template.Template, name string, data map[strin
 		}
 	}
 	sum, ok := fingerprint(fp)
-	key := name + "\x00" + strconv.FormatUint(sum, 36)
-	if ok {
-		if b, found := h.fragments.get(key); found {
-			return b, nil
-		}
-	}
-	var buf bytes.Buffer
-	if err := tpl.ExecuteTemplate(&buf, "main", data); err != nil {
-		return nil, err
-	}
-	if ok {
-		h.fragments.put(key, buf.Bytes())
-	}
-	return buf.Bytes(), nil
+	return name + "\x00" + strconv.FormatUint(sum, 36), ok
 }
 
-// writeShared writes a page with its ETag (the hash of the body): 304 to
-// a reader who holds it already, the body compressed with gzip (once per
-// body, kept by ETag) to one who accepts it. The page may be kept by the
-// reader's browser but not by a proxy, and is checked again each time.
-func (h *handler) writeShared(w http.ResponseWriter, r *http.Request, status int, body []byte) {
-	var mh maphash.Hash
-	mh.SetSeed(fingerprintSeed)
-	mh.Write(body)
-	etag := `"` + strconv.FormatUint(mh.Sum64(), 36) + "-" + strconv.Itoa(len(body)) + `"`
+// writeAnswer writes a shared page: 304 to a reader who holds it already
+// (If-None-Match), the compressed body to one who accepts gzip. The page
+// may be kept by the reader's browser but not by a proxy, and is checked
+// again each time.
+func (h *handler) writeAnswer(w http.ResponseWriter, r *http.Request, status int, a *sharedAnswer) {
 	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Cache-Control", "private, no-cache")
-	hd.Set("ETag", etag)
+	hd.Set("ETag", a.etag)
 	hd.Add("Vary", "Accept-Encoding")
-	if status == http.StatusOK && etagMatches(r.Header.Get("If-None-Match"), etag) {
+	if status == http.StatusOK && etagMatches(r.Header.Get("If-None-Match"), a.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	if len(body) >= 1024 && acceptsGzip(r) {
-		gz, ok := h.gzipped.get(etag)
-		if !ok {
-			gz = gzipBytes(body)
-			h.gzipped.put(etag, gz)
-		}
+	body := a.body
+	if a.gz != nil && acceptsGzip(r) {
 		hd.Set("Content-Encoding", "gzip")
-		hd.Set("Content-Length", strconv.Itoa(len(gz)))
-		w.WriteHeader(status)
-		w.Write(gz)
-		return
+		body = a.gz
 	}
 	hd.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
