@@ -19,8 +19,9 @@ import (
 // the server of this build over the database (and writes the engine's
 // snapshot when there is none, as serve does); with --url it measures a
 // server already running on that database (another build, say), signed
-// in as the account named. Both runs: fresh loads, then reloads that
-// revalidate their ETag.
+// in as the account named. The runs: fresh loads one after another,
+// reloads that revalidate their ETag, and fresh loads with a reading time
+// between them (--think).
 func runPages(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("kehoach-bench pages", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -34,6 +35,7 @@ func runPages(ctx context.Context, args []string, getenv func(string) string, st
 	password := fs.String("password", "", "mật khẩu của tài khoản đó")
 	users := fs.Int("users", 50, "số người đọc cùng lúc")
 	duration := fs.Duration("duration", 10*time.Second, "thời gian mỗi lượt đo")
+	think := fs.Duration("think", time.Second, "lượt thứ ba: mỗi người đọc trang trung bình chừng ấy rồi mới mở trang sau (0: bỏ lượt này)")
 	label := fs.String("label", "", "tên lượt đo trong bảng")
 	cpu := fs.String("cpuprofile", "", "ghi hồ sơ CPU (máy chủ trong tiến trình này) vào `TỆP`")
 	if err := fs.Parse(args); err != nil {
@@ -85,8 +87,13 @@ func runPages(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	var rs []*bench.PagesResult
-	for _, reload := range []bool{false, true} {
-		r, err := bench.Pages(ctx, *base, *username, *password, routes, bench.PagesOptions{Users: *users, Duration: *duration, Revalidate: reload})
+	runs := []bench.PagesOptions{{}, {Revalidate: true}}
+	if *think > 0 {
+		runs = append(runs, bench.PagesOptions{Think: *think})
+	}
+	for _, o := range runs {
+		o.Users, o.Duration = *users, *duration
+		r, err := bench.Pages(ctx, *base, *username, *password, routes, o)
 		if err != nil {
 			fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))
 			return 1

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"slices"
@@ -29,6 +30,10 @@ type PagesOptions struct {
 	// Revalidate sends If-None-Match with the ETag of the reader's last
 	// answer to the same address, as a browser does on reload.
 	Revalidate bool
+	// Think is the mean time a reader reads a page before the next (0.5
+	// to 1.5 times it, at random); zero: none, each reader asks again the
+	// moment an answer is in (a closed loop: the most the server answers).
+	Think time.Duration
 }
 
 // PageRoutes are the addresses read.
@@ -77,6 +82,7 @@ type PagesResult struct {
 	Label      string
 	Users      int
 	Revalidate bool
+	Think      time.Duration
 	Duration   time.Duration
 	Plan       RouteStats
 	Target     RouteStats
@@ -195,7 +201,14 @@ func Pages(ctx context.Context, base, username, password string, routes PageRout
 	reader := func(i int) {
 		defer wg.Done()
 		tags := map[string]string{}
+		rnd := rand.New(rand.NewPCG(uint64(i), 16))
 		for k := i; time.Now().Before(deadline) && ctx.Err() == nil; k++ {
+			if o.Think > 0 {
+				time.Sleep(time.Duration((0.5 + rnd.Float64()) * float64(o.Think)))
+				if !time.Now().Before(deadline) {
+					break
+				}
+			}
 			path, into := routes.Plan, &plan
 			if k%2 == 1 {
 				path, into = routes.Targets[(k/2)%len(routes.Targets)], &target
@@ -223,7 +236,7 @@ func Pages(ctx context.Context, base, username, password string, routes PageRout
 		return RouteStats{Latency: latencyOf(l.ds, l.errs), PerSecond: float64(len(l.ds)) / o.Duration.Seconds(),
 			NotModified: l.notMod, MaxBytes: l.mx, Gzip: l.gzip}
 	}
-	return &PagesResult{Users: o.Users, Revalidate: o.Revalidate, Duration: o.Duration,
+	return &PagesResult{Users: o.Users, Revalidate: o.Revalidate, Think: o.Think, Duration: o.Duration,
 		Plan: stats(plan), Target: stats(target), API: stats(api)}, firstErr
 }
 
@@ -258,7 +271,10 @@ func PrintPages(w io.Writer, rs ...*PagesResult) {
 	for _, r := range rs {
 		label := r.Label
 		if r.Revalidate {
-			label += " (reload)"
+			label += " reload"
+		}
+		if r.Think > 0 {
+			label += " think " + r.Think.String()
 		}
 		for _, x := range []struct {
 			name string
