@@ -45,9 +45,8 @@ func runPages(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stderr, "kehoach-bench pages: --users và --duration phải lớn hơn 0; --url cần --username và --password")
 		return 2
 	}
-	db, err := app.OpenDB(ctx, *dbURL)
-	if err != nil {
-		fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))
+	db, ok := openDB(ctx, *dbURL, stderr)
+	if !ok {
 		return 1
 	}
 	defer db.Close()

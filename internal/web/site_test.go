@@ -288,13 +288,7 @@ func TestSharedPagesAfterApproval(t *testing.T) {
 	}
 	row0, commune0 := row(), commune()
 	planTag, targetTag := revalidate(t, srv, plan, "", http.StatusOK), revalidate(t, srv, target, "", http.StatusOK)
-	grid := func(status, reason string) url.Values {
-		v := url.Values{"unit": {"XA_BANBO"}, "form": {"BM_BAN_NAM"}, "period": {"2024"}, "status": {status}}
-		if reason != "" {
-			v.Set("reason", reason)
-		}
-		return v
-	}
+	grid := banBo2024
 	post(t, srv, "reporter", "/submissions/submit", grid("draft", ""), http.StatusSeeOther)
 	post(t, srv, "approver", "/submissions/approve", grid("submitted", ""), http.StatusSeeOther)
 	if got := row(); got == row0 {
