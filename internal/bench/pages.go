@@ -66,12 +66,22 @@ func RoutesOf(ctx context.Context, db *store.DB, q *Questions) (PageRoutes, erro
 	}
 	base := "/plans/" + strconv.FormatInt(plan.ID, 10)
 	target := base + "/targets/" + url.PathEscape(code) + "?level=" + kehoach.KindVillage
+	villages := 0
+	for _, u := range q.Units {
+		if u.Kind == kehoach.KindVillage {
+			villages++
+		}
+	}
+	second := target + "&sort=-value"
+	if villages > 200 { // a page of the breakdown shows 200
+		second += "&page=2"
+	}
 	return PageRoutes{
 		Plan: base,
 		// The lagging units first (the default), by name, by value from the
 		// highest on its second page: the first page of a sort costs the
 		// sort, the others only the page.
-		Targets: []string{target, target + "&sort=name", target + "&sort=-value&page=2"},
+		Targets: []string{target, target + "&sort=name", second},
 		API: "/api/analytics?" + url.Values{"dimension": {"dx:" + q.Indicator, "pe:" + strings.Join(q.Q1Periods, ";"),
 			"ou:" + q.Province.Code + ";LEVEL-" + strconv.Itoa(q.CommuneLevel)}}.Encode(),
 	}, nil
