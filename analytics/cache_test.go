@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"kehoach"
@@ -74,5 +75,65 @@ func TestCachedProgress(t *testing.T) {
 	got, _ = c.PlanProgress(ctx, &kehoach.Plan{Targets: []*kehoach.Target{&other}}, "")
 	if got[0].Status != kehoach.StatusAchieved {
 		t.Errorf("a target of 40%% at 70%% is %s", got[0].Status)
+	}
+}
+
+// A page of a breakdown comes sorted as asked, from the cache, with the
+// whole's length; a saved figure re-sorts it (issue 16).
+func TestCachedBreakdownPage(t *testing.T) {
+	ctx := context.Background()
+	f := &fakeSource{}
+	f.unit("P", kehoach.KindProvince, "", "", "")
+	names := map[string]string{"C1": "Đồng Văn", "C2": "An Phú", "C3": "Bắc Mê", "C4": "Ân Thi"}
+	for _, c := range []string{"C1", "C2", "C3", "C4"} {
+		f.unit(c, kehoach.KindCommune, "P", "", "")
+	}
+	for _, u := range f.units {
+		if n, ok := names[u.Code]; ok {
+			u.Name = n
+		}
+	}
+	f.element("YES", "sum", "yearly", kehoach.KindCommune)
+	f.element("ALL", "sum", "yearly", kehoach.KindCommune)
+	f.indicator("RATE", "#{YES}", "#{ALL}", 100)
+	for i, c := range []string{"C1", "C2", "C3", "C4"} {
+		f.set("ALL", c, "2024", 10)
+		f.set("YES", c, "2024", float64(2*i+1)) // 10, 30, 50, 70 %
+	}
+	target := &kehoach.Target{Code: "1", IndicatorCode: "RATE", ScopeCode: "P", Op: kehoach.OpGE, Value: 60, BaselinePeriod: "2023", Deadline: "2025"}
+	c := NewCached(New(f))
+	codes := func(q kehoach.BreakdownQuery) string {
+		t.Helper()
+		q.Kind, q.Period = kehoach.KindCommune, "2024"
+		p, err := c.TargetBreakdownPage(ctx, target, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 4 {
+			t.Errorf("total %d, want 4", p.Total)
+		}
+		var out []string
+		for _, r := range p.Rows {
+			out = append(out, r.Unit.Code)
+		}
+		return strings.Join(out, ",")
+	}
+	for _, tc := range []struct {
+		q    kehoach.BreakdownQuery
+		want string
+	}{
+		{kehoach.BreakdownQuery{}, "C1,C2,C3,C4"}, // lagging first: the largest gap
+		{kehoach.BreakdownQuery{Sort: kehoach.SortName}, "C2,C4,C3,C1"},
+		{kehoach.BreakdownQuery{Sort: kehoach.SortValueDesc, Limit: 2}, "C4,C3"},
+		{kehoach.BreakdownQuery{Sort: kehoach.SortValueDesc, Offset: 2, Limit: 2}, "C2,C1"},
+		{kehoach.BreakdownQuery{Sort: kehoach.SortStatus}, "C2,C3,C1,C4"}, // not met by name, then met
+	} {
+		if got := codes(tc.q); got != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.q, got, tc.want)
+		}
+	}
+	f.set("YES", "C1", "2024", 9) // Đồng Văn now 90 %
+	if got := codes(kehoach.BreakdownQuery{Sort: kehoach.SortValueDesc, Limit: 1}); got != "C1" {
+		t.Errorf("after a save the highest is %s, want C1", got)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"kehoach"
 	"kehoach/internal/app"
 	"kehoach/internal/bench"
+	"kehoach/internal/store"
 )
 
 func main() {
@@ -36,6 +37,9 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "import" { // issue 13: the import benchmark
 		return runImport(ctx, args[1:], getenv, stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "pages" { // issue 16: the pages people live in
+		return runPages(ctx, args[1:], getenv, stdout, stderr)
 	}
 	fs := flag.NewFlagSet("kehoach-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -67,9 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "kehoach-bench: --runs phải lớn hơn 0, không phải %d\n", *runs)
 		return 2
 	}
-	db, err := app.OpenDB(ctx, *dbURL)
-	if err != nil {
-		fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))
+	db, ok := openDB(ctx, *dbURL, stderr)
+	if !ok {
 		return 1
 	}
 	defer db.Close()
@@ -81,6 +84,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fmt.Fprintf(stdout, "Cơ sở dữ liệu: %s\n", app.Redact(*dbURL))
 	r.Print(stdout)
 	return 0
+}
+
+// openDB opens and migrates the database measured, saying why not on
+// stderr.
+func openDB(ctx context.Context, url string, stderr io.Writer) (*store.DB, bool) {
+	db, err := app.OpenDB(ctx, url)
+	if err != nil {
+		fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))
+		return nil, false
+	}
+	return db, true
 }
 
 // message shows a domain error by its Vietnamese message and any other

@@ -25,7 +25,7 @@ import (
 // connection for writes so that writers queue in Go rather than fail with
 // SQLITE_BUSY.
 type DB struct {
-	read    *sql.DB
+	read    *readPool
 	write   *sql.DB
 	dialect dialect
 	URL     string
@@ -55,7 +55,7 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 		pool.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
 		pool.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
 		pool.SetConnMaxIdleTime(5 * time.Minute)
-		db.read, db.write = pool, pool
+		db.read, db.write = newReadPool(pool, false), pool
 	default:
 		db.dialect = sqlite
 		path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite://"), "sqlite:")
@@ -72,10 +72,11 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 			"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
 		dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
-		var err error
-		if db.read, err = sql.Open("sqlite", dsn); err != nil {
+		read, err := sql.Open("sqlite", dsn)
+		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
+		db.read = newReadPool(read, true)
 		db.read.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
 		db.read.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)*2))
 		// The writer takes the write lock at BEGIN, so a transaction never
@@ -97,7 +98,7 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 // Close closes both pools.
 func (db *DB) Close() error {
 	var err error
-	if db.write != nil && db.write != db.read {
+	if db.write != nil && (db.read == nil || db.write != db.read.DB) {
 		err = db.write.Close()
 	}
 	if db.read != nil {
@@ -118,7 +119,7 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) IsPostgres() bool { return db.dialect == postgres }
 
 // Reader returns the read pool, for benchmarks and tools that query directly.
-func (db *DB) Reader() *sql.DB { return db.read }
+func (db *DB) Reader() *sql.DB { return db.read.DB }
 
 // Writer returns the write pool.
 func (db *DB) Writer() *sql.DB { return db.write }

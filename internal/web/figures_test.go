@@ -35,13 +35,7 @@ func TestApprovedOnly(t *testing.T) {
 	if got := ask("approved", "2024"); got[3] != y2023[3] {
 		t.Errorf("approved only, 2024 not approved: %v, want 2023's %s carried forward", got, y2023[3])
 	}
-	grid := func(status, reason string) url.Values {
-		v := url.Values{"unit": {"XA_BANBO"}, "form": {"BM_BAN_NAM"}, "period": {"2024"}, "status": {status}}
-		if reason != "" {
-			v.Set("reason", reason)
-		}
-		return v
-	}
+	grid := banBo2024
 	post(t, srv, "reporter", "/submissions/submit", grid("draft", ""), http.StatusSeeOther)
 	if got := ask("approved", "2024"); got[3] != y2023[3] {
 		t.Errorf("approved only, submitted not approved: %v", got)
@@ -68,4 +62,14 @@ func TestApprovedOnly(t *testing.T) {
 	if got := ask("approved", "2024"); got[3] != y2023[3] {
 		t.Errorf("approved only after unlock: %v, want %s", got, y2023[3])
 	}
+}
+
+// banBo2024 is a submission action's form for Bản Bo's 2024 yearly grid
+// (BM_BAN_NAM), whose status is status.
+func banBo2024(status, reason string) url.Values {
+	v := url.Values{"unit": {"XA_BANBO"}, "form": {"BM_BAN_NAM"}, "period": {"2024"}, "status": {status}}
+	if reason != "" {
+		v.Set("reason", reason)
+	}
+	return v
 }

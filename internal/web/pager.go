@@ -19,20 +19,26 @@ type pager struct {
 	Prev, Next         string // links to the neighbouring pages, "" at the ends
 }
 
-// pageOf reads ?page= (1 when absent) for a list of total rows, size a
-// page; the links keep the rest of the query. A page past the end is
-// ENOTFOUND, a page that is not a number EINVALID.
-func pageOf(r *http.Request, total, size int) (pager, error) {
-	p := pager{Page: 1, Total: total, Pages: max(1, (total+size-1)/size)}
-	if s := r.URL.Query().Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return p, kehoach.Errorf(kehoach.EINVALID, "Số trang %q không hợp lệ.", s)
-		}
-		if n > p.Pages {
-			return p, kehoach.Errorf(kehoach.ENOTFOUND, "Không có trang %d: danh sách có %d trang.", n, p.Pages)
-		}
-		p.Page = n
+// pageNumber reads ?page= (1 when absent); a page that is not a number
+// is EINVALID.
+func pageNumber(r *http.Request) (int, error) {
+	s := r.URL.Query().Get("page")
+	if s == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, kehoach.Errorf(kehoach.EINVALID, "Số trang %q không hợp lệ.", s)
+	}
+	return n, nil
+}
+
+// pagerOf is page n of a list of total rows, size a page; the links keep
+// the rest of the query. A page past the end is ENOTFOUND.
+func pagerOf(r *http.Request, n, total, size int) (pager, error) {
+	p := pager{Page: n, Total: total, Pages: max(1, (total+size-1)/size)}
+	if n > p.Pages {
+		return p, kehoach.Errorf(kehoach.ENOTFOUND, "Không có trang %d: danh sách có %d trang.", n, p.Pages)
 	}
 	p.From = min(total, (p.Page-1)*size)
 	p.To = min(total, p.From+size)

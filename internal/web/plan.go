@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -43,11 +44,16 @@ func (h *handler) renderPlanList(w http.ResponseWriter, r *http.Request, plans [
 
 // findPlan reads the plan named by the {id} path value.
 func (h *handler) findPlan(r *http.Request) (*kehoach.Plan, error) {
+	return h.findPlanBy(r, h.Services.Plans.FindPlanByID)
+}
+
+// findPlanBy reads the plan named by the {id} path value with read.
+func (h *handler) findPlanBy(r *http.Request, read func(context.Context, int64) (*kehoach.Plan, error)) (*kehoach.Plan, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return nil, kehoach.Errorf(kehoach.ENOTFOUND, "không có kế hoạch %q", r.PathValue("id"))
 	}
-	return h.Services.Plans.FindPlanByID(r.Context(), id)
+	return read(r.Context(), id)
 }
 
 // unitNames returns the names of the given unit codes.
@@ -120,7 +126,7 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 	for _, tp := range progress {
 		counts[tp.Status]++
 	}
-	h.render(w, r, http.StatusOK, "plan", map[string]any{
+	h.renderShared(w, r, http.StatusOK, "plan", map[string]any{
 		"Title":    plan.Title,
 		"Plan":     plan,
 		"Progress": progress,

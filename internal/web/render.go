@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"hash/maphash"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"kehoach"
@@ -43,6 +45,21 @@ func loadTemplates(funcs template.FuncMap) *templates {
 // render writes page name with data. A partial request (X-Partial: 1, sent
 // by app.js) gets only the page's "main" block.
 func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
+	h.renderPage(w, r, status, name, data, false)
+}
+
+// renderShared is render for the pages many people read at once, the plan
+// and a target (speed, issue 16): the "main" block is rendered once for
+// all who would get the same (it is kept under the fingerprint of the
+// data it is rendered from, so that a saved figure, an approval or any
+// other change renders it anew), the answer carries an ETag and is
+// compressed once for all who accept gzip, and a reload that holds the
+// same page gets 304 and no body.
+func (h *handler) renderShared(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
+	h.renderPage(w, r, status, name, data, true)
+}
+
+func (h *handler) renderPage(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any, shared bool) {
 	tpl := h.tpl.pages[name]
 	if tpl == nil {
 		h.Log.Error("no template", "name", name)
@@ -63,6 +80,10 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if ns, _ := data["Notices"].([]notice); len(ns) > 0 && r.Header.Get("X-Partial") != "1" {
 		data["Welcome"] = h.welcomeNotices(w, r, ns)
 	}
+	if shared {
+		h.writeSharedPage(w, r, status, name, tpl, data)
+		return
+	}
 	var buf bytes.Buffer
 	block := "layout"
 	if r.Header.Get("X-Partial") == "1" {
@@ -77,6 +98,124 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// sharedAnswer is a shared page as sent: its ETag (the hash of the body),
+// the body, and the body compressed with gzip.
+type sharedAnswer struct {
+	etag     string
+	body, gz []byte
+}
+
+// writeSharedPage answers a page of renderShared. The "main" block is
+// rendered with a stand-in for the reader that carries only the role
+// (what the blocks ask of it, to show or hide a link), so that everyone of
+// a role shares it and no block can show one person's name to another;
+// it is kept under the fingerprint of the data (sharedKey). The whole
+// answer, the layout around the block with the reader's own header, is
+// kept under that key and the reader's: a reader who reloads the same
+// page costs a lookup.
+func (h *handler) writeSharedPage(w http.ResponseWriter, r *http.Request, status int, name string, tpl *template.Template, data map[string]any) {
+	fail := func(err error) {
+		h.Log.Error("render", "page", name, "err", err)
+		http.Error(w, "Lỗi hệ thống.", http.StatusInternalServerError)
+	}
+	partial := r.Header.Get("X-Partial") == "1"
+	me, _ := data["Me"].(*kehoach.User)
+	if me != nil {
+		data["Me"] = &kehoach.User{Role: me.Role}
+	}
+	mainKey, ok := sharedKey(name, data)
+	var answerKey string
+	if ok {
+		reader, _ := fingerprint(me)
+		answerKey = mainKey + "\x00" + strconv.FormatUint(reader, 36) + "\x00" + strconv.FormatBool(partial)
+		if a, found := h.answers.get(answerKey); found {
+			h.writeAnswer(w, r, status, a.(*sharedAnswer))
+			return
+		}
+	}
+	var main []byte
+	if b, found := h.fragments.get(mainKey); ok && found {
+		main = b.([]byte)
+	} else {
+		var buf bytes.Buffer
+		if err := tpl.ExecuteTemplate(&buf, "main", data); err != nil {
+			fail(err)
+			return
+		}
+		main = buf.Bytes()
+		if ok {
+			h.fragments.put(mainKey, main, len(main))
+		}
+	}
+	data["Me"] = me
+	body := main
+	if !partial {
+		data["MainHTML"] = template.HTML(main)
+		var buf bytes.Buffer
+		if err := tpl.ExecuteTemplate(&buf, "layout", data); err != nil {
+			fail(err)
+			return
+		}
+		body = buf.Bytes()
+	}
+	a := &sharedAnswer{body: body}
+	var mh maphash.Hash
+	mh.SetSeed(fingerprintSeed)
+	mh.Write(body)
+	a.etag = `"` + strconv.FormatUint(mh.Sum64(), 36) + "-" + strconv.Itoa(len(body)) + `"`
+	if len(body) >= 1024 {
+		a.gz = gzipBytes(body)
+	}
+	if ok {
+		h.answers.put(answerKey, a, len(a.body)+len(a.gz))
+	}
+	h.writeAnswer(w, r, status, a)
+}
+
+// sharedKey is the key of page name's "main" block rendered from data: its
+// fingerprint, where a value the analytics name by a version
+// (data["Versions"]: key → BreakdownPage.Version) counts by that name (the
+// same name, the same rows: 200 rows of a breakdown cost more to hash than
+// to look up). ok is false for data too big to fingerprint.
+func sharedKey(name string, data map[string]any) (string, bool) {
+	fp := data
+	if vs, _ := data["Versions"].(map[string]string); len(vs) > 0 {
+		fp = make(map[string]any, len(data))
+		for k, v := range data {
+			fp[k] = v
+			if tok := vs[k]; tok != "" {
+				fp[k] = "version " + tok
+			}
+		}
+	}
+	sum, ok := fingerprint(fp)
+	return name + "\x00" + strconv.FormatUint(sum, 36), ok
+}
+
+// writeAnswer writes a shared page: 304 to a reader who holds it already
+// (If-None-Match), the compressed body to one who accepts gzip. The page
+// may be kept by the reader's browser but not by a proxy, and is checked
+// again each time.
+func (h *handler) writeAnswer(w http.ResponseWriter, r *http.Request, status int, a *sharedAnswer) {
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", "private, no-cache")
+	hd.Set("ETag", a.etag)
+	hd.Add("Vary", "Accept-Encoding")
+	if status == http.StatusOK && etagMatches(r.Header.Get("If-None-Match"), a.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := a.body
+	if a.gz != nil && acceptsGzip(r) {
+		hd.Set("Content-Encoding", "gzip")
+		body = a.gz
+	}
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
 }
 
 func (h *handler) funcs() template.FuncMap {
@@ -120,6 +259,8 @@ func (h *handler) funcs() template.FuncMap {
 		"commendLevel":  func(c string) string { return locale.VI.Label(locale.LabelCommendLevel, c) },
 		"criterionKind": func(c string) string { return locale.VI.Label(locale.LabelCriterion, c) },
 		"deref":         func(p *float64) float64 { return *p },
+		// Charts of a target's page (issue 12), drawn as its block renders.
+		"targetCharts": chartsOfTarget,
 		// Help and names (issue 16).
 		"statusHelp":     locale.VI.StatusHelp,
 		"submissionHelp": locale.VI.SubmissionHelp,

@@ -219,6 +219,12 @@ func TestCachedPagesFresh(t *testing.T) {
 	if x1 != x0 {
 		t.Fatalf("the same page twice: %d then %d", x0, x1)
 	}
+	// A reload that holds the page gets 304 and no body, on both pages.
+	etags := map[string]string{}
+	for _, path := range []string{"/plans/1", "/plans/1/targets/2b?level=village&period=2024"} {
+		etags[path] = revalidate(t, srv, path, "", http.StatusOK)
+		revalidate(t, srv, path, etags[path], http.StatusNotModified)
+	}
 	before := village()
 	cur := values(t, srv, subValues)["XA_BANBO_B01.BAN_LOA/2024Q4"]
 	next, delta := "true", 1
@@ -232,6 +238,73 @@ func TestCachedPagesFresh(t *testing.T) {
 	}
 	if after := village(); after == before {
 		t.Errorf("the village's breakdown row did not change after the save:\n%s", after)
+	}
+	// The browser's copy from before the save is stale: 200, a new ETag.
+	for path, old := range etags {
+		if tag := revalidate(t, srv, path, old, http.StatusOK); tag == old {
+			t.Errorf("%s: the same ETag %s after a save", path, tag)
+		}
+	}
+}
+
+// revalidate GETs path as admin with If-None-Match: etag (none when "")
+// and returns the answer's ETag; a 304 has no body.
+func revalidate(t *testing.T, srv *httptest.Server, path, etag string, want int) string {
+	t.Helper()
+	h := map[string]string{}
+	if etag != "" {
+		h["If-None-Match"] = etag
+	}
+	resp, body := do(t, srv, http.MethodGet, path, nil, "", h)
+	if resp.StatusCode != want {
+		t.Fatalf("GET %s with If-None-Match %q: %d, want %d", path, etag, resp.StatusCode, want)
+	}
+	if want == http.StatusNotModified && body != "" {
+		t.Errorf("GET %s: 304 with a body of %d bytes", path, len(body))
+	}
+	tag := resp.Header.Get("ETag")
+	if tag == "" || resp.Header.Get("Cache-Control") != "private, no-cache" {
+		t.Errorf("GET %s: ETag %q, Cache-Control %q", path, tag, resp.Header.Get("Cache-Control"))
+	}
+	return tag
+}
+
+// Speed (issue 16): reading approved figures only, the pages after an
+// approval show it (no figure is saved: the approval alone changes what
+// they read), and the unlock takes it away again.
+func TestSharedPagesAfterApproval(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	const plan, target = "/plans/1?figures=approved", "/plans/1/targets/4a?figures=approved&period=2024"
+	row := func() string { return targetRow(t, page(t, srv, "admin", plan, http.StatusOK), "4a") }
+	commune := func() string {
+		for _, r := range rowsOf(page(t, srv, "admin", target, http.StatusOK), "data-unit=") {
+			if attrOf(r, "data-unit") == "XA_BANBO" {
+				return r
+			}
+		}
+		t.Fatal("no row of XA_BANBO on 4a's page")
+		return ""
+	}
+	row0, commune0 := row(), commune()
+	planTag, targetTag := revalidate(t, srv, plan, "", http.StatusOK), revalidate(t, srv, target, "", http.StatusOK)
+	grid := banBo2024
+	post(t, srv, "reporter", "/submissions/submit", grid("draft", ""), http.StatusSeeOther)
+	post(t, srv, "approver", "/submissions/approve", grid("submitted", ""), http.StatusSeeOther)
+	if got := row(); got == row0 {
+		t.Errorf("4a's row on the plan page did not change after the approval:\n%s", got)
+	}
+	if got := commune(); got == commune0 {
+		t.Errorf("Bản Bo's row on 4a's page did not change after the approval:\n%s", got)
+	}
+	revalidate(t, srv, plan, planTag, http.StatusOK)
+	revalidate(t, srv, target, targetTag, http.StatusOK)
+	post(t, srv, "approver", "/submissions/unlock", grid("approved", "Sửa số hộ thôn Bản Bo"), http.StatusSeeOther)
+	if got := row(); got != row0 {
+		t.Errorf("after the unlock 4a's row is\n%s\nwant as before the approval\n%s", got, row0)
+	}
+	if got := commune(); got != commune0 {
+		t.Errorf("after the unlock Bản Bo's row is\n%s\nwant\n%s", got, commune0)
 	}
 }
 

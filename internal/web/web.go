@@ -46,6 +46,9 @@ type handler struct {
 	jobs *importJobs
 	// site caches the settings shown on every page (issue 16).
 	sites siteCache
+	// fragments and answers keep the plan and target pages rendered and
+	// as sent (renderShared, issue 16).
+	fragments, answers *sizedCache
 }
 
 // New returns the HTTP handler with every route.
@@ -73,6 +76,7 @@ func New(c Config) http.Handler {
 	})}
 	h.throttle = auth.NewThrottle(c.LoginDelay, c.LoginMaxDelay)
 	h.jobs = &importJobs{} // issue 13
+	h.fragments, h.answers = newSizedCache(32<<20), newSizedCache(64<<20)
 	h.tpl = loadTemplates(h.funcs())
 	return h.routes()
 }

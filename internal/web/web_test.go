@@ -510,8 +510,15 @@ func TestStaticAndHeaders(t *testing.T) {
 			t.Errorf("%s: X-Content-Type-Options %q", path, got)
 		}
 		if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
-			if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
-				t.Errorf("%s: Cache-Control %q, want no-store", path, cc)
+			// The plan and target pages may stay in the reader's own browser
+			// and are checked again at each load (ETag, 304: speed, issue
+			// 16); no other page is kept anywhere.
+			want := "no-store"
+			if path == "/plans/1" || path == "/plans/1/targets/2b" {
+				want = "private, no-cache"
+			}
+			if cc := resp.Header.Get("Cache-Control"); cc != want {
+				t.Errorf("%s: Cache-Control %q, want %s", path, cc, want)
 			}
 			// The CSP forbids inline script, event handlers and style
 			// attributes: the pages must not need them.
