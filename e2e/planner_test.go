@@ -35,7 +35,9 @@ func fillForm(t *testing.T, ctx context.Context, action string, fields []field, 
 		case "checkbox":
 			err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel+`[value="`+f.value+`"]`)))
 			*keys++
-		case "select-one":
+		case "select-one", "date":
+			// A date is picked, not typed: keys typed into a date field
+			// follow the browser's locale.
 			err = chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS(sel), f.value))
 			*keys++
 		default:
@@ -245,7 +247,9 @@ func TestPlannerMilestoneJourney(t *testing.T) {
 	if d := text(t, ctx, `[data-derived]`); !strings.Contains(d, "2024: 84.94") {
 		t.Errorf("the derived roadmap offered: %q", d)
 	}
-	mustSave(t, ctx, "/planner/plans/1/targets/4a", []field{{"milestones", "2024: 95"}}, true, &keys)
+	// The plan is published: the milestones change by a decision.
+	mustSave(t, ctx, "/planner/plans/1/targets/4a", []field{{"milestones", "2024: 95"}, {"decisionNumber", "5/NQ-HĐND"},
+		{"decisionDate", "2024-01-02"}, {"decisionIssuer", "HĐND huyện"}, {"effective", "2024-01-02"}}, true, &keys)
 	open(t, ctx, base+"/plans/1")
 	if st := eval[string](t, ctx, `document.querySelector('tr[data-target="4a"] .st').className`); !strings.Contains(st, "st-off_track") {
 		t.Errorf("4a with a 2024 milestone of 95: %q", st)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -454,7 +455,22 @@ func (db *DB) SaveTarget(ctx context.Context, planID int64, oldCode string, t *k
 			return err
 		}
 		t.ID = old.ID
-		if head.status == kehoach.PlanPublished && kehoach.TermsOf(old) != kehoach.TermsOf(t) {
+		// Milestones are interim targets: on a published plan they change
+		// only by a decision, as the terms do (issue 14, point 2).
+		oldMs, err := targetMilestones(ctx, tx, old.ID)
+		if err != nil {
+			return err
+		}
+		newMs := slices.SortedFunc(slices.Values(t.Milestones), func(a, b kehoach.Milestone) int { return strings.Compare(a.Period, b.Period) })
+		msChanged := !slices.Equal(oldMs, newMs)
+		if head.status == kehoach.PlanPublished && (kehoach.TermsOf(old) != kehoach.TermsOf(t) || msChanged) {
+			if dec == nil {
+				dec = &kehoach.Decision{}
+			}
+			note := dec.Note
+			if msChanged {
+				note = strings.TrimSpace(note + " Mốc trung gian: " + milestoneText(oldMs) + " → " + milestoneText(t.Milestones) + ".")
+			}
 			if dec == nil {
 				dec = &kehoach.Decision{}
 			}
@@ -467,10 +483,11 @@ func (db *DB) SaveTarget(ctx context.Context, planID int64, oldCode string, t *k
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
 				planID, old.ID, t.Code, vntext.NFC(dec.Number), string(dec.Date), vntext.NFC(dec.Issuer), string(dec.Effective),
 				old.Text, old.IndicatorCode, old.ScopeCode, old.Op, old.Value, old.Deadline, old.BaselinePeriod,
-				t.Text, t.IndicatorCode, t.ScopeCode, t.Op, t.Value, t.Deadline, t.BaselinePeriod, now, kehoach.ActorFromContext(ctx).Username, vntext.NFC(dec.Note)); err != nil {
+				t.Text, t.IndicatorCode, t.ScopeCode, t.Op, t.Value, t.Deadline, t.BaselinePeriod, now, kehoach.ActorFromContext(ctx).Username, vntext.NFC(note)); err != nil {
 				return fmt.Errorf("store: revision: %w", err)
 			}
-			if err := audit(ctx, tx, now, "revise", "target", key, asJSON(kehoach.TermsOf(old)), asJSON(map[string]any{"terms": kehoach.TermsOf(t), "decision": dec})); err != nil {
+			if err := audit(ctx, tx, now, "revise", "target", key, asJSON(map[string]any{"terms": kehoach.TermsOf(old), "milestones": oldMs}),
+				asJSON(map[string]any{"terms": kehoach.TermsOf(t), "milestones": t.Milestones, "decision": dec})); err != nil {
 				return err
 			}
 		}
@@ -763,6 +780,36 @@ func (db *DB) FindElementUses(ctx context.Context, code string) ([]kehoach.Eleme
 		out = append(out, u)
 	}
 	return out, rows.Err()
+}
+
+// targetMilestones reads one target's milestones, in period order.
+func targetMilestones(ctx context.Context, q queryer, targetID int64) ([]kehoach.Milestone, error) {
+	rows, err := q.QueryContext(ctx, `SELECT period, value FROM target_milestones WHERE target_id = $1 ORDER BY period`, targetID)
+	if err != nil {
+		return nil, fmt.Errorf("store: milestones: %w", err)
+	}
+	defer rows.Close()
+	var out []kehoach.Milestone
+	for rows.Next() {
+		var m kehoach.Milestone
+		if err := rows.Scan(&m.Period, &m.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// milestoneText writes milestones as the planner's form reads them.
+func milestoneText(ms []kehoach.Milestone) string {
+	if len(ms) == 0 {
+		return "không có"
+	}
+	var parts []string
+	for _, m := range ms {
+		parts = append(parts, m.Period+": "+strconv.FormatFloat(m.Value, 'f', -1, 64))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // saveMilestones replaces a target's interim milestones.

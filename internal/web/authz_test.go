@@ -109,9 +109,11 @@ var authzMatrix = []authzCase{
 	{"POST", "/planner/plans/1", url.Values{"number": {"1/KH"}, "title": {"Kế hoạch"}, "issuer": {"TAMDUONG"}, "issuedOn": {"2022-06-01"},
 		"decisionNumber": {"1/NQ"}, "decisionDate": {"2024-01-02"}, "decisionIssuer": {"HĐND"}, "effective": {"2024-01-02"}}, [8]int{303, 303, 303, 403, 403, 403, 403, 403}},
 	{"POST", "/planner/plans/1", url.Values{"number": {"2/KH"}, "title": {"Kế hoạch"}, "issuer": {"TAMDUONG"}, "issuedOn": {"2022-06-01"}}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
-	// The planner's milestones of a target (issue 14), terms unchanged.
+	// The planner's milestones of a target (issue 14), terms unchanged: a
+	// published plan's milestones change by a decision.
 	{"POST", "/planner/plans/1/targets/4a", url.Values{"code": {"4a"}, "section": {"II.1"}, "text": {`Hộ gia đình đạt danh hiệu "Gia đình văn hóa"`}, "indicator": {"CT_HGD_VH"},
-		"comparison": {">="}, "target": {"88"}, "baselinePeriod": {"2021"}, "deadline": {"2025"}, "scope": {"TAMDUONG"}, "countLabel": {"hộ"}, "milestones": {"2024: 86"}}, [8]int{303, 303, 303, 403, 403, 403, 403, 403}},
+		"comparison": {">="}, "target": {"88"}, "baselinePeriod": {"2021"}, "deadline": {"2025"}, "scope": {"TAMDUONG"}, "countLabel": {"hộ"}, "milestones": {"2024: 86"},
+		"decisionNumber": {"5/NQ"}, "decisionDate": {"2024-01-02"}, "decisionIssuer": {"HĐND"}, "effective": {"2024-01-02"}}, [8]int{303, 303, 303, 403, 403, 403, 403, 403}},
 	{"POST", "/planner/plans/1/targets/4a", url.Values{"code": {"4a"}, "section": {"II.1"}, "text": {`Hộ gia đình đạt danh hiệu "Gia đình văn hóa"`}, "indicator": {"CT_HGD_VH"},
 		"comparison": {">="}, "target": {"88"}, "baselinePeriod": {"2021"}, "deadline": {"2025"}, "scope": {"TAMDUONG"}, "countLabel": {"hộ"}, "milestones": {"2030: 86"}}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
 	// Already published: the handler answers for those who may reach it.

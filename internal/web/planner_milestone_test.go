@@ -8,11 +8,30 @@ import (
 )
 
 // target4a is the demo's target 4a as the planner's form posts it, its
-// terms unchanged (so no decision is needed).
+// terms unchanged, its milestones changed by a decision (the plan is
+// published: interim targets change only so).
 func target4a(milestones string) url.Values {
 	return url.Values{"code": {"4a"}, "section": {"II.1"}, "text": {`Hộ gia đình đạt danh hiệu "Gia đình văn hóa"`}, "indicator": {"CT_HGD_VH"},
 		"comparison": {">="}, "target": {"88"}, "baselinePeriod": {"2021"}, "deadline": {"2025"}, "scope": {"TAMDUONG"}, "countLabel": {"hộ"},
-		"milestones": {milestones}}
+		"milestones": {milestones}, "decisionNumber": {"5/NQ-HĐND"}, "decisionDate": {"2024-01-02"}, "decisionIssuer": {"HĐND huyện"}, "effective": {"2024-01-02"}}
+}
+
+// TestPlannerMilestonesNeedDecision: on a published plan a change of a
+// target's milestones alone needs the deciding document, and is kept in the
+// target's history with the old and new milestones.
+func TestPlannerMilestonesNeedDecision(t *testing.T) {
+	srv := newServer(t)
+	v := target4a("2024: 95")
+	for _, k := range []string{"decisionNumber", "decisionDate", "decisionIssuer", "effective"} {
+		v.Del(k)
+	}
+	if body := planPost(t, srv, "planner", "/planner/plans/1/targets/4a", v, http.StatusUnprocessableEntity); !strings.Contains(body, "cần văn bản cho phép") {
+		t.Errorf("milestones without a decision: %s", excerpt(body))
+	}
+	planPost(t, srv, "planner", "/planner/plans/1/targets/4a", target4a("2024: 95"), http.StatusSeeOther)
+	if page := get(t, srv, "/plans/1/targets/4a", http.StatusOK); !strings.Contains(page, "5/NQ-HĐND") || !strings.Contains(page, "Mốc trung gian: không có → 2024: 95.") {
+		t.Errorf("the target's history lacks the milestone revision: %s", excerpt(page))
+	}
 }
 
 // TestPlannerMilestonesDecideStatus (issue 14, issue 9 point 6): the
