@@ -40,7 +40,7 @@ func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
 	spans := make([]span, len(elems))
 	series := make([][]*series, len(elems))
 	for i, x := range elems {
-		spans[i] = reportSpan(x.ptype, sc.p)
+		spans[i] = reportSpan(x.ptype, sc)
 		for _, s := range x.series {
 			series[i] = append(series[i], s)
 		}
@@ -93,12 +93,13 @@ func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
 	return c
 }
 
-// reportSpan is the element's periods a report for q may be in: those
-// inside q, or, for an element of longer periods, the one holding q's end.
-func reportSpan(pt period.Type, q period.Period) span {
-	sp := spanOf(pt, q)
+// reportSpan is the element's periods a report for the scope's query may
+// be in: those inside it, or, for an element of longer periods, the one
+// holding its end.
+func reportSpan(pt period.Type, sc *scope) span {
+	sp := sc.span(pt)
 	if sp.lo > sp.hi {
-		o := ordinal(period.Of(pt, q.End()))
+		o := ordinal(period.Of(pt, sc.p.End()))
 		sp.lo, sp.hi = o, o
 	}
 	return sp
