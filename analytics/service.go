@@ -79,11 +79,10 @@ func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, thre
 	}
 	// A quarter, a half-year or nine months of a yearly target: judged as
 	// of the end of that period (todate.go).
+	// (Under another day's tree, figures to date are not read yet: a
+	// sub-year asOf finds no point of the series there, as before.)
 	var sub period.Period
-	if !asOf.IsZero() && base.Type < asOf.Type {
-		if v != nil {
-			return nil, kehoach.Errorf(kehoach.EINVALID, "đọc theo địa giới của một ngày chỉ dùng cho kỳ năm, không cho kỳ %s", asOf)
-		}
+	if !asOf.IsZero() && base.Type < asOf.Type && v == nil {
 		sub, asOf = asOf, asOf.Parent(base.Type)
 	}
 	tp := &kehoach.TargetProgress{Target: t, Indicator: ind.ind}
