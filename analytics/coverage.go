@@ -46,26 +46,20 @@ func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
 		}
 	}
 	// Which elements each kind reports, worked out once per kind rather
-	// than once per unit: scopes hold thousands of units of a few kinds,
-	// listed mostly one kind after another.
-	byKind := map[string][]bool{}
-	lastKind, reports := "", []bool(nil)
-	for _, u := range sc.members() {
-		if kind := e.units[u].unit.Kind; kind != lastKind || lastKind == "" {
-			var seen bool
-			if reports, seen = byKind[kind]; !seen {
-				for i, x := range elems {
-					if x.el.ReportedBy(kind) {
-						if reports == nil {
-							reports = make([]bool, len(elems))
-						}
-						reports[i] = true
-					}
+	// than once per unit: scopes hold thousands of units of a few kinds.
+	byKind := make([][]bool, len(e.kinds))
+	for k, kind := range e.kinds {
+		for i, x := range elems {
+			if x.el.ReportedBy(kind) {
+				if byKind[k] == nil {
+					byKind[k] = make([]bool, len(elems))
 				}
-				byKind[kind] = reports
+				byKind[k][i] = true
 			}
-			lastKind = kind
 		}
+	}
+	for _, u := range sc.members() {
+		reports := byKind[e.units[u].kind]
 		if reports == nil {
 			continue
 		}

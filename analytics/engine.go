@@ -51,6 +51,8 @@ type Engine struct {
 	// kindPrefix[k][i] counts the units of kind k in pre[:i], so that a
 	// subtree's units of a kind are counted without walking it.
 	kindPrefix map[string][]int32
+	// kinds are the unit kinds by node.kind.
+	kinds []string
 	// hier holds the successor links for reading under the tree of a
 	// day (hierarchy.go, issue 10).
 	hier *hierarchy
@@ -69,6 +71,9 @@ type node struct {
 	parent   int32
 	children []int32
 	from, to string // validity, "" = open
+	// kind numbers unit.Kind (Engine.kinds), so that a walk over 100,000
+	// members compares integers, not strings.
+	kind int32
 }
 
 func (n *node) validDuring(from, to string) bool {
@@ -193,8 +198,15 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 		elementByID: map[int64]*element{},
 		indicators:  map[string]*indicator{},
 	}
+	kindOf := map[string]int32{}
 	for i, u := range units {
-		fresh.units = append(fresh.units, &node{unit: u, parent: -1, from: string(u.ValidFrom), to: string(u.ValidTo)})
+		k, ok := kindOf[u.Kind]
+		if !ok {
+			k = int32(len(fresh.kinds))
+			kindOf[u.Kind] = k
+			fresh.kinds = append(fresh.kinds, u.Kind)
+		}
+		fresh.units = append(fresh.units, &node{unit: u, parent: -1, from: string(u.ValidFrom), to: string(u.ValidTo), kind: k})
 		fresh.unitByID[u.ID] = int32(i)
 		fresh.unitByCode[u.Code] = int32(i)
 	}
@@ -270,7 +282,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.units, e.unitByID, e.unitByCode = fresh.units, fresh.unitByID, fresh.unitByCode
-	e.pre, e.pos, e.end, e.bounded, e.kindPrefix = fresh.pre, fresh.pos, fresh.end, fresh.bounded, fresh.kindPrefix
+	e.pre, e.pos, e.end, e.bounded, e.kindPrefix, e.kinds = fresh.pre, fresh.pos, fresh.end, fresh.bounded, fresh.kindPrefix, fresh.kinds
 	e.elements, e.elementByID, e.indicators = fresh.elements, fresh.elementByID, fresh.indicators
 	e.hier = fresh.hier // issue 10
 	e.reportByForm, e.approvals = fresh.reportByForm, nil
