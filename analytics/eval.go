@@ -256,6 +256,7 @@ type qperiod struct {
 	begin        time.Time // see scope.begin
 	from, to, id string
 	approved     bool // approved figures only
+	noCoverage   bool // the coverage is not asked for (query.go)
 }
 
 func newQPeriod(p period.Period) qperiod {
@@ -273,7 +274,9 @@ func (e *Engine) point(ind *indicator, unit int32, p period.Period, approved boo
 func (e *Engine) pointAt(ind *indicator, unit int32, q *qperiod) kehoach.Point {
 	sc := &scope{e: e, root: unit, p: q.p, begin: q.begin, from: q.from, to: q.to, approved: q.approved}
 	pt := evalPoint(ind, sc, q.id)
-	pt.Coverage = e.coverage(ind.elems, sc)
+	if !q.noCoverage {
+		pt.Coverage = e.coverage(ind.elems, sc)
+	}
 	return pt
 }
 

@@ -195,7 +195,7 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 		// period; reading it under another day's tree is not built yet.
 		return nil, kehoach.Errorf(kehoach.EINVALID, "hierarchyDate: chưa dùng được cùng bộ lọc (filter) có nhiều mục; hãy hỏi từng mục như một chiều (dimension)")
 	}
-	pts, err := e.points(ctx, dx, ou, pe, fs, hv)
+	pts, err := e.points(ctx, dx, ou, pe, fs, hv, req.IncludeCoverage)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +253,9 @@ const parallelPoints = 128
 
 // points evaluates every (dx, ou, pe) point, pe varying fastest. Callers
 // hold e.mu (read); the workers read only.
-func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period, fs *filterSet, hv *hview) ([]kehoach.Point, error) {
+// Coverage is counted only when withCoverage: it walks the scope again
+// for every element, and a question that does not show it need not pay.
+func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period, fs *filterSet, hv *hview, withCoverage bool) ([]kehoach.Point, error) {
 	n := len(dx) * len(ou) * len(pe)
 	pts := make([]kehoach.Point, n)
 	if n == 0 {
@@ -262,6 +264,7 @@ func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []perio
 	qps := qperiods(pe)
 	for i := range qps {
 		qps[i].approved = figuresMode(ctx) // issue 9: approved figures only
+		qps[i].noCoverage = !withCoverage
 	}
 	at := func(i int) kehoach.Point {
 		p := i % len(pe)
