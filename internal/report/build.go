@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -291,8 +292,22 @@ func (b *builder) result(tp *kehoach.TargetProgress, groups map[string]string) (
 			res.PrevText = changeText(res.ChangePrev, percent, decimals)
 		}
 	}
-	if tp.Baseline.HasValue && cur.HasValue {
-		res.HasBase, res.ChangeBase = true, cur.Value-tp.Baseline.Value
+	base := tp.Baseline
+	if b.per.Data != b.per.Year && cur.HasValue {
+		// Part of a year is compared with the same part of the baseline
+		// year (the second quarter with the baseline's second quarter),
+		// not with a whole year's figure.
+		base = kehoach.Point{}
+		if pid, ok := sameInYear(b.per.Data, t.BaselinePeriod); ok {
+			pt, err := b.src.Analytics.IndicatorValue(b.ctx, t.IndicatorCode, t.ScopeCode, pid)
+			if err != nil && kehoach.ErrorCode(err) != kehoach.EINVALID {
+				return res, err
+			}
+			base = pt
+		}
+	}
+	if base.HasValue && cur.HasValue {
+		res.HasBase, res.ChangeBase = true, cur.Value-base.Value
 		res.BaseText = changeText(res.ChangeBase, percent, decimals)
 	}
 	if c := cur.Coverage; c.Expected > 0 {
@@ -338,6 +353,17 @@ func (b *builder) fallbackCoverage(progress []*kehoach.TargetProgress, results [
 		}
 	}
 	return nil
+}
+
+// sameInYear is the part of a year pid names ("2024Q2", "2024N9") in the
+// year of the yearly period baseline ("2021" → "2021Q2"); false when the
+// baseline is not a year.
+func sameInYear(pid, baseline string) (string, bool) {
+	b, err := period.Parse(baseline)
+	if err != nil || b.Type != period.Yearly || len(pid) < 5 {
+		return "", false
+	}
+	return strconv.Itoa(b.Year) + pid[4:], true
 }
 
 // ProgressResult is the part of a target's row that its progress alone

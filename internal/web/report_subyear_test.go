@@ -40,7 +40,9 @@ func TestReportPartOfYear(t *testing.T) {
 			return ""
 		}
 		c := cells[i+1]
-		return html.UnescapeString(strings.TrimSuffix(c[strings.Index(c, ">")+1:], "</td>"))
+		c = c[strings.Index(c, ">")+1:]
+		c, _, _ = strings.Cut(c, "</td>")
+		return html.UnescapeString(c)
 	}
 	// Nine months: 2 + 2 + 0 = 4 sessions, not the third quarter's 0; last
 	// year's nine months were 3.
@@ -50,6 +52,11 @@ func TestReportPartOfYear(t *testing.T) {
 	}
 	if v := cell(n9, 7); v != "+1" {
 		t.Errorf("nine months: change on last year's nine months %q, want +1", v)
+	}
+	// Since the baseline: the baseline year's nine months (3), not its
+	// whole year (4).
+	if v := cell(n9, 8); v != "+1" {
+		t.Errorf("nine months: change since the baseline's nine months %q, want +1", v)
 	}
 	// Nine months, four sessions: 5,3 a year, short of 8.
 	if !strings.Contains(n9, "st-off_track") {
@@ -61,6 +68,9 @@ func TestReportPartOfYear(t *testing.T) {
 	q2 := row("2024Q2")
 	if v := cell(q2, 2); v != "2" {
 		t.Errorf("second quarter: value %q, want 2", v)
+	}
+	if v := cell(q2, 8); v != "+1" {
+		t.Errorf("second quarter: change since the baseline's second quarter %q, want +1 (2 against 1)", v)
 	}
 	if !strings.Contains(q2, "st-on_track") {
 		t.Errorf("second quarter: want on track (4 by June); row:\n%s", q2)
