@@ -124,6 +124,15 @@ func TestPlannerBounds(t *testing.T) {
 		t.Fatalf("after the proposals: %+v", bs)
 	}
 
+	// Through the API, the same reason and range as a conflict (409),
+	// nothing saved; with confirmUnusual=true a dry run passes.
+	doc := `{"dataValues":[{"dataElement":"HGD_TONG","orgUnit":"` + v + `","period":"2024","value":"250"}]}`
+	a := postSet(t, srv, "/api/dataValueSets", "application/json", doc, "reporter", http.StatusConflict)
+	if len(a.Response.Conflicts) != 1 || !strings.Contains(a.Response.Conflicts[0].Value, "Số liệu khác thường, cần xác nhận hoặc ghi chú: ngoài khoảng cho phép (50–200)") {
+		t.Fatalf("the API's conflict: %+v", a.Response.Conflicts)
+	}
+	postSet(t, srv, "/api/dataValueSets?dryRun=true&confirmUnusual=true", "application/json", doc, "reporter", http.StatusOK)
+
 	// The reporter's figure above v's 200 gets the warning with the range.
 	key := v + ".HGD_TONG"
 	q := "orgUnit=" + v + "&period=2024&dataSet=BM_BAN_NAM"
