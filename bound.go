@@ -223,6 +223,10 @@ type FlaggedFilter struct {
 
 // BoundService keeps the planner's bounds and lists the flagged figures.
 type BoundService interface {
+	// FindBoundsFor returns the bounds of the elements that apply to the
+	// units (each unit's own and its kind's), whoever asks: the entry page
+	// shows them beside the fields of a grid the caller may open.
+	FindBoundsFor(ctx context.Context, elements, units []string) ([]*Bound, error)
 	// FindBounds lists an element's bounds (every element's when element
 	// is ""), the kinds' first, then the units' in Vietnamese order.
 	FindBounds(ctx context.Context, element string) ([]*Bound, error)

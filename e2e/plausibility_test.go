@@ -111,8 +111,13 @@ func TestBoundWarning(t *testing.T) {
 	}
 	screenshot(t, pctx, "planner-bounds")
 
-	// The reporter types 10 more than stored: above the planner's range.
+	// The reporter sees the range beside the field, types 10 more than
+	// stored: above it.
 	pickGrid()
+	shown := eval[string](t, ctx, `(() => { const e = document.querySelector('form.grid-form input[name=`+jsString(name)+`]').closest('td').querySelector('.range'); return e ? e.textContent : ''; })()`)
+	if want := "cho phép 1–" + locale.VI.Number(float64(hi), 0); shown != want {
+		t.Errorf("beside the field %q, want %q", shown, want)
+	}
 	field := chromedp.CSS(`form.grid-form input[name="` + name + `"]`)
 	save := chromedp.Click(chromedp.CSS(`form.grid-form button.primary[type=submit]:not([name])`))
 	if err := chromedp.Do(ctx, chromedp.Clear(field), chromedp.SendKeys(field, strconv.Itoa(stored+10))); err != nil {

@@ -65,6 +65,32 @@ func (db *DB) FindBounds(ctx context.Context, element string) ([]*kehoach.Bound,
 	return out, rows.Err()
 }
 
+// FindBoundsFor returns the bounds of the elements for the units and
+// their kinds.
+func (db *DB) FindBoundsFor(ctx context.Context, elements, units []string) ([]*kehoach.Bound, error) {
+	if len(elements) == 0 || len(units) == 0 {
+		return nil, nil
+	}
+	var p params
+	els, us := list(&p, elements), list(&p, units)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+boundColumns+` FROM value_bounds b JOIN data_elements e ON e.id = b.element_id
+		LEFT JOIN units u ON u.id = b.unit_id WHERE e.code IN (`+els+`)
+		AND (u.code IN (`+us+`) OR (b.unit_id IS NULL AND b.kind IN (SELECT kind FROM units WHERE code IN (`+us+`))))`, p.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: bounds: %w", err)
+	}
+	defer rows.Close()
+	var out []*kehoach.Bound
+	for rows.Next() {
+		b, err := scanBound(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: bounds: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
 // findElementTx reads the element of code through q; nil when none.
 func findElementTx(ctx context.Context, q queryer, code string) (*kehoach.DataElement, error) {
 	e := &kehoach.DataElement{}

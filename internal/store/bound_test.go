@@ -35,6 +35,10 @@ func TestBoundsInWritePath(t *testing.T) {
 			if err != nil || len(bs) != 3 || bs[0].Kind != kehoach.KindVillage || bs[1].Unit != "V1" || bs[1].UnitName != "Bản V1" || bs[2].Min != nil || *bs[2].Max != 120 {
 				t.Fatalf("bounds: %+v %v", bs, err)
 			}
+			// For the entry page: the units' own and their kinds', whoever asks.
+			if bs, err := db.db.FindBoundsFor(kehoach.NewContextWithActor(context.Background(), kehoach.Actor{Username: "rep"}), []string{"E"}, []string{"V1", "V4"}); err != nil || len(bs) != 2 {
+				t.Errorf("bounds for V1 and V4: %+v %v", bs, err)
+			}
 			// The batch: 130 is neither a jump from 103 nor (alone in 2025)
 			// an outlier, but V1's own bound is 90–120.
 			_, err = db.db.SaveValues(ctx, kehoach.ValueBatch{By: "test", Cells: []kehoach.ValueCell{

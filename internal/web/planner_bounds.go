@@ -266,3 +266,34 @@ func (h *handler) plannerBoundDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/planner/elements/"+el.Code+"/bounds?saved=deleted", http.StatusSeeOther)
 }
+
+// markRanges puts beside each number field the bound that applies to it
+// (the unit's own, else its kind's): the reporter sees the range before
+// typing, and the write path asks about a figure outside it.
+func (h *handler) markRanges(r *http.Request, pg *entryPage, units []string) error {
+	if h.Services.Bounds == nil || len(units) == 0 {
+		return nil
+	}
+	var els []string
+	for _, e := range pg.Elements {
+		if e.ValueType == kehoach.TypeInteger || e.ValueType == kehoach.TypeNumber {
+			els = append(els, e.Code)
+		}
+	}
+	bounds, err := h.Services.Bounds.FindBoundsFor(r.Context(), els, units)
+	if err != nil || len(bounds) == 0 {
+		return err
+	}
+	byElement := map[string][]*kehoach.Bound{}
+	for _, b := range bounds {
+		byElement[b.Element] = append(byElement[b.Element], b)
+	}
+	for _, row := range pg.Rows {
+		for _, c := range row.Cells {
+			if b := kehoach.BoundFor(byElement[c.Element.Code], row.Unit.Code, row.Unit.Kind); b != nil && c.Enabled {
+				c.Range = rangeLabel(b, decimalsOf(c.Element))
+			}
+		}
+	}
+	return nil
+}

@@ -133,8 +133,17 @@ func TestPlannerBounds(t *testing.T) {
 	}
 	postSet(t, srv, "/api/dataValueSets?dryRun=true&confirmUnusual=true", "application/json", doc, "reporter", http.StatusOK)
 
-	// The reporter's figure above v's 200 gets the warning with the range.
+	// The reporter sees the range beside the field before typing.
 	key := v + ".HGD_TONG"
+	grid := get(t, srv, "/entry?unit=XA_BANBO&form=BM_BAN_NAM&period=2024", http.StatusOK)
+	if c := cellOf(t, grid, key); !strings.Contains(c, `<span class="range"`) || !strings.Contains(c, "cho phép 50–200") {
+		t.Errorf("the range is not beside the field:\n%s", c)
+	}
+	if c := cellOf(t, grid, w+".HGD_TONG"); !strings.Contains(c, "cho phép 80–180") {
+		t.Errorf("the kept proposal is not beside its field:\n%s", c)
+	}
+
+	// The reporter's figure above v's 200 gets the warning with the range.
 	q := "orgUnit=" + v + "&period=2024&dataSet=BM_BAN_NAM"
 	stored := values(t, srv, q)[key+"/2024"]
 	f := entryForm("XA_BANBO", "BM_BAN_NAM", "2024", key, "250")
