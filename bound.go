@@ -236,9 +236,9 @@ type BoundService interface {
 	// EFORBIDDEN for a unit outside the actor's plan scope, or a kind's
 	// bound for an actor whose plan scope is not every unit.
 	SaveBounds(ctx context.Context, bs []*Bound) error
-	// DeleteBound removes a bound, audited. ENOTFOUND; EFORBIDDEN as
-	// SaveBounds.
-	DeleteBound(ctx context.Context, id int64) error
+	// DeleteBound removes a bound of the element, audited. ENOTFOUND
+	// (also for another element's bound); EFORBIDDEN as SaveBounds.
+	DeleteBound(ctx context.Context, element string, id int64) error
 	// ProposeBounds proposes, for each unit in the actor's plan scope
 	// (under the unit under, when set) with enough past reports of the
 	// element, a bound from them (ProposeRange), with a note naming the

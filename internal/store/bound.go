@@ -228,16 +228,16 @@ func boundJSON(b *kehoach.Bound) string {
 	}{b.Min, b.Max, b.Note})
 }
 
-// DeleteBound removes a bound.
-func (db *DB) DeleteBound(ctx context.Context, id int64) error {
+// DeleteBound removes a bound of the element.
+func (db *DB) DeleteBound(ctx context.Context, element string, id int64) error {
 	if err := mayPlan(ctx); err != nil {
 		return err
 	}
 	return db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error {
 		b, err := scanBound(tx.QueryRowContext(ctx, `SELECT `+boundColumns+` FROM value_bounds b JOIN data_elements e ON e.id = b.element_id
-			LEFT JOIN units u ON u.id = b.unit_id WHERE b.id = $1`, id))
+			LEFT JOIN units u ON u.id = b.unit_id WHERE b.id = $1 AND e.code = $2`, id, element))
 		if err == sql.ErrNoRows {
-			return kehoach.Errorf(kehoach.ENOTFOUND, "Không có khoảng cho phép số %d.", id)
+			return kehoach.Errorf(kehoach.ENOTFOUND, "Chỉ số %s không có khoảng cho phép số %d.", element, id)
 		} else if err != nil {
 			return fmt.Errorf("store: bound %d: %w", id, err)
 		}

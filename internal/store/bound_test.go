@@ -173,13 +173,16 @@ func TestBoundsStore(t *testing.T) {
 			if err != nil || len(bs) != 1 || *bs[0].Min != 90 || bs[0].Note != "sửa" || bs[0].UpdatedBy != "kh.a" {
 				t.Fatalf("after the edit: %+v %v", bs, err)
 			}
-			if err := db.db.DeleteBound(other, bs[0].ID); kehoach.ErrorCode(err) != kehoach.EFORBIDDEN {
+			if err := db.db.DeleteBound(other, "E", bs[0].ID); kehoach.ErrorCode(err) != kehoach.EFORBIDDEN {
 				t.Errorf("another's delete: %v", err)
 			}
-			if err := db.db.DeleteBound(commune, bs[0].ID); err != nil {
+			if err := db.db.DeleteBound(commune, "F", bs[0].ID); kehoach.ErrorCode(err) != kehoach.ENOTFOUND {
+				t.Errorf("deleted as another element's: %v", err)
+			}
+			if err := db.db.DeleteBound(commune, "E", bs[0].ID); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.db.DeleteBound(commune, bs[0].ID); kehoach.ErrorCode(err) != kehoach.ENOTFOUND {
+			if err := db.db.DeleteBound(commune, "E", bs[0].ID); kehoach.ErrorCode(err) != kehoach.ENOTFOUND {
 				t.Errorf("deleted twice: %v", err)
 			}
 			evs, _, err := db.db.FindAuditEvents(ctx, kehoach.AuditFilter{Entity: kehoach.AuditBound})

@@ -260,7 +260,7 @@ func (h *handler) plannerBoundDelete(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, kehoach.Errorf(kehoach.ENOTFOUND, "Không có khoảng cho phép %q.", r.PathValue("id")))
 		return
 	}
-	if err := h.Services.Bounds.DeleteBound(r.Context(), id); err != nil {
+	if err := h.Services.Bounds.DeleteBound(r.Context(), el.Code, id); err != nil {
 		h.boundsRefused(w, r, el, map[string]any{}, err)
 		return
 	}
