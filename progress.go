@@ -102,7 +102,9 @@ type UnitProgress struct {
 // figures as saved: a value saved is in the very next answer.
 type AnalyticsService interface {
 	// PlanProgress returns every target of a plan as of period asOf (a
-	// period id of the plan's yearly series; "" = the latest with data).
+	// period id of the plan's yearly series; "" = the latest with data). A
+	// quarter, a half-year or nine months ("2024N9") of a yearly series is
+	// judged as of its end on the year's figures to date (docs/targets.md).
 	PlanProgress(ctx context.Context, plan *Plan, asOf string) ([]*TargetProgress, error)
 	// TargetBreakdown returns the target's indicator for each unit of kind
 	// under the target's scope, for period p, lagging units first.

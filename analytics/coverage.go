@@ -40,32 +40,26 @@ func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
 	spans := make([]span, len(elems))
 	series := make([][]*series, len(elems))
 	for i, x := range elems {
-		spans[i] = reportSpan(x.ptype, sc.p)
+		spans[i] = reportSpan(x.ptype, sc)
 		for _, s := range x.series {
 			series[i] = append(series[i], s)
 		}
 	}
 	// Which elements each kind reports, worked out once per kind rather
-	// than once per unit: scopes hold thousands of units of a few kinds,
-	// listed mostly one kind after another.
-	byKind := map[string][]bool{}
-	lastKind, reports := "", []bool(nil)
-	for _, u := range sc.members() {
-		if kind := e.units[u].unit.Kind; kind != lastKind || lastKind == "" {
-			var seen bool
-			if reports, seen = byKind[kind]; !seen {
-				for i, x := range elems {
-					if x.el.ReportedBy(kind) {
-						if reports == nil {
-							reports = make([]bool, len(elems))
-						}
-						reports[i] = true
-					}
+	// than once per unit: scopes hold thousands of units of a few kinds.
+	byKind := make([][]bool, len(e.kinds))
+	for k, kind := range e.kinds {
+		for i, x := range elems {
+			if x.el.ReportedBy(kind) {
+				if byKind[k] == nil {
+					byKind[k] = make([]bool, len(elems))
 				}
-				byKind[kind] = reports
+				byKind[k][i] = true
 			}
-			lastKind = kind
 		}
+	}
+	for _, u := range sc.members() {
+		reports := byKind[e.units[u].kind]
 		if reports == nil {
 			continue
 		}
@@ -93,12 +87,13 @@ func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
 	return c
 }
 
-// reportSpan is the element's periods a report for q may be in: those
-// inside q, or, for an element of longer periods, the one holding q's end.
-func reportSpan(pt period.Type, q period.Period) span {
-	sp := spanOf(pt, q)
+// reportSpan is the element's periods a report for the scope's query may
+// be in: those inside it, or, for an element of longer periods, the one
+// holding its end.
+func reportSpan(pt period.Type, sc *scope) span {
+	sp := sc.span(pt)
 	if sp.lo > sp.hi {
-		o := ordinal(period.Of(pt, q.End()))
+		o := ordinal(period.Of(pt, sc.p.End()))
 		sp.lo, sp.hi = o, o
 	}
 	return sp

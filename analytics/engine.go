@@ -51,6 +51,8 @@ type Engine struct {
 	// kindPrefix[k][i] counts the units of kind k in pre[:i], so that a
 	// subtree's units of a kind are counted without walking it.
 	kindPrefix map[string][]int32
+	// kinds are the unit kinds by node.kind.
+	kinds []string
 	// hier holds the successor links for reading under the tree of a
 	// day (hierarchy.go, issue 10).
 	hier *hierarchy
@@ -69,6 +71,9 @@ type node struct {
 	parent   int32
 	children []int32
 	from, to string // validity, "" = open
+	// kind numbers unit.Kind (Engine.kinds), so that a walk over 100,000
+	// members compares integers, not strings.
+	kind int32
 }
 
 func (n *node) validDuring(from, to string) bool {
@@ -193,8 +198,15 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 		elementByID: map[int64]*element{},
 		indicators:  map[string]*indicator{},
 	}
+	kindOf := map[string]int32{}
 	for i, u := range units {
-		fresh.units = append(fresh.units, &node{unit: u, parent: -1, from: string(u.ValidFrom), to: string(u.ValidTo)})
+		k, ok := kindOf[u.Kind]
+		if !ok {
+			k = int32(len(fresh.kinds))
+			kindOf[u.Kind] = k
+			fresh.kinds = append(fresh.kinds, u.Kind)
+		}
+		fresh.units = append(fresh.units, &node{unit: u, parent: -1, from: string(u.ValidFrom), to: string(u.ValidTo), kind: k})
 		fresh.unitByID[u.ID] = int32(i)
 		fresh.unitByCode[u.Code] = int32(i)
 	}
@@ -234,10 +246,18 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	if err := fresh.groupForms(ctx, e.src); err != nil {
 		return err
 	}
-	// Start from the snapshot when there is a current one, then read the
-	// figures saved after it; otherwise read every figure.
+	// New metadata over the same units and elements (a new plan, a changed
+	// target or indicator, a form's units) keeps the figures in memory and
+	// reads only those saved since: a national server does not re-read 54
+	// million rows, answering nothing meanwhile, because a target moved.
+	// Otherwise start from the snapshot when there is a current one, then
+	// read the figures saved after it; otherwise read every figure.
 	var since int64
-	if ss, ok := e.src.(SnapshotStore); ok {
+	carried := e.carryFigures(fresh)
+	if carried {
+		since = e.dataVersion
+		fresh.recount()
+	} else if ss, ok := e.src.(SnapshotStore); ok {
 		v, err := fresh.loadSnapshot(ctx, ss, meta)
 		switch {
 		case err == nil:
@@ -250,7 +270,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 			return err
 		}
 	}
-	fresh.fromSnapshot = since > 0
+	fresh.fromSnapshot = since > 0 && !carried
 	if fresh.fromSnapshot {
 		fresh.recount()
 	}
@@ -262,13 +282,61 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.units, e.unitByID, e.unitByCode = fresh.units, fresh.unitByID, fresh.unitByCode
-	e.pre, e.pos, e.end, e.bounded, e.kindPrefix = fresh.pre, fresh.pos, fresh.end, fresh.bounded, fresh.kindPrefix
+	e.pre, e.pos, e.end, e.bounded, e.kindPrefix, e.kinds = fresh.pre, fresh.pos, fresh.end, fresh.bounded, fresh.kindPrefix, fresh.kinds
 	e.elements, e.elementByID, e.indicators = fresh.elements, fresh.elementByID, fresh.indicators
 	e.hier = fresh.hier // issue 10
 	e.reportByForm, e.approvals = fresh.reportByForm, nil
 	e.dataVersion, e.metaVersion, e.loaded = upto, meta, true
 	e.fromSnapshot, e.rowsScanned = fresh.fromSnapshot, rows
 	return nil
+}
+
+// carryFigures moves the figures e holds into fresh, a new load of the
+// metadata, when every unit e knows is still there and every element
+// keeps its period type: each series keeps its matrix, its rows renumbered
+// for fresh's units. It reports whether it did; false leaves fresh empty,
+// for a full read. Callers hold e.refresh (no figure is applied meanwhile);
+// e's readers still read the old series, which are not written until fresh
+// is swapped in.
+func (e *Engine) carryFigures(fresh *Engine) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if !e.loaded {
+		return false
+	}
+	remap := make([]int32, len(e.units))
+	for i, n := range e.units {
+		u, ok := fresh.unitByID[n.unit.ID]
+		if !ok {
+			return false // a unit removed: its figures go with it
+		}
+		remap[i] = u
+	}
+	for id, ox := range e.elementByID {
+		if x := fresh.elementByID[id]; x != nil && x.ptype != ox.ptype && len(ox.series) > 0 {
+			return false // figures read under another period type
+		}
+	}
+	for id, ox := range e.elementByID {
+		x := fresh.elementByID[id]
+		if x == nil {
+			continue // an element removed, with its figures
+		}
+		for disagg, os := range ox.series {
+			s := *os
+			s.rowOf = make([]int32, len(fresh.units))
+			for i := range s.rowOf {
+				s.rowOf[i] = -1
+			}
+			s.units = make([]int32, len(os.units))
+			for r, u := range os.units {
+				s.units[r] = remap[u]
+				s.rowOf[remap[u]] = int32(r)
+			}
+			x.series[disagg] = &s
+		}
+	}
+	return true
 }
 
 // index lays the tree out in the order scope.members walks it (a unit,

@@ -183,3 +183,54 @@ func TestUnknownCodes(t *testing.T) {
 		t.Errorf("bad period: %v", err)
 	}
 }
+
+// TestMetadataKeepsFigures (issue 16 point 8): new metadata over the same
+// units and elements (a new unit, a new indicator) keeps the figures in
+// memory and reads only those saved since, and answers as a fresh load
+// does; a changed period type reads everything again.
+func TestMetadataKeepsFigures(t *testing.T) {
+	f := tree()
+	f.set("FLOW", "V1", "2024Q1", 2)
+	f.set("FLOW", "V3", "2024Q1", 5)
+	f.set("STOCK", "V2", "2024Q1", 40)
+	e := New(f)
+	if v, _ := value(t, e, f, "#{FLOW}", "D", "2024Q1"); v != 7 {
+		t.Fatalf("before: %v, want 7", v)
+	}
+	if _, rows := e.LoadStats(); rows != 3 {
+		t.Fatalf("first load read %d figures, want 3", rows)
+	}
+	// A new village (units renumbered: it comes first) and a new indicator.
+	f.units = append([]*kehoach.Unit{{ID: 99, Code: "V5", Name: "V5", Kind: "village", ParentCode: "C2"}}, f.units...)
+	f.indicator("Y", "#{STOCK} + #{FLOW}", "1", 1)
+	f.meta++
+	f.set("FLOW", "V5", "2024Q1", 10)
+	pt, err := e.IndicatorValue(context.Background(), "Y", "D", "2024Q1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pt.Value != 40+17 {
+		t.Errorf("after new metadata: %v, want 57", pt.Value)
+	}
+	if _, rows := e.LoadStats(); rows != 1 {
+		t.Errorf("new metadata read %d figures, want only the 1 saved since", rows)
+	}
+	fresh, err := New(f).IndicatorValue(context.Background(), "Y", "D", "2024Q1")
+	if err != nil || fresh.Value != pt.Value || fresh.Coverage != pt.Coverage {
+		t.Errorf("a fresh load says %v %+v, the carried one %v %+v", fresh.Value, fresh.Coverage, pt.Value, pt.Coverage)
+	}
+	// An element now counted monthly: its quarters' figures no longer
+	// read; everything is read again.
+	for _, el := range f.elements {
+		if el.Code == "STOCK" {
+			el.PeriodType = "monthly"
+		}
+	}
+	f.meta++
+	if v, ok := value(t, e, f, "#{STOCK}", "D", "2024Q1"); ok {
+		t.Errorf("a quarterly figure read as monthly: %v", v)
+	}
+	if _, rows := e.LoadStats(); rows != 4 {
+		t.Errorf("a changed period type read %d figures, want all 4", rows)
+	}
+}

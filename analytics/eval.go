@@ -7,6 +7,7 @@ import (
 	"kehoach"
 	"kehoach/expr"
 	"kehoach/period"
+	"time"
 )
 
 // span is a query period in the terms of one element's period type: the
@@ -18,16 +19,25 @@ type span struct {
 }
 
 func spanOf(pt period.Type, p period.Period) span {
-	endOrd := ordinal(period.Of(pt, p.End()))
+	return spanBetween(pt, p.Start(), p.End())
+}
+
+// spanBetween is the span of the element's periods lying wholly between
+// the days start and end (a nine-month reading runs from January to the
+// end of September, todate.go). An element of longer periods than the
+// query has none inside.
+func spanBetween(pt period.Type, start, end time.Time) span {
+	endOrd := ordinal(period.Of(pt, end))
 	last := endOrd
-	if !fromOrdinal(pt, endOrd).End().Equal(p.End()) {
-		last-- // the element's period that holds p's end runs past it
+	if !fromOrdinal(pt, endOrd).End().Equal(end) {
+		last-- // the element's period that holds the end runs past it
 	}
-	if pt.PerYear() < p.Type.PerYear() {
-		// The element's periods are longer than the query's: none lies inside.
-		return span{lo: 1, hi: 0, last: last}
+	first := period.Of(pt, start)
+	lo := ordinal(first)
+	if !first.Start().Equal(start) {
+		lo++ // the element's period that holds the start began before it
 	}
-	return span{lo: ordinal(period.Of(pt, p.Start())), hi: endOrd, last: last}
+	return span{lo: lo, hi: last, last: last}
 }
 
 // unitValue aggregates one unit's figures of series s over the span by the
@@ -97,9 +107,12 @@ func unitValue(agg string, s *series, rp *report, unit int32, sp span, keep func
 // scope is an expr.Env: the values of one unit's subtree (the hierarchy
 // valid in the period) for one period.
 type scope struct {
-	e          *Engine
-	root       int32
-	p          period.Period
+	e    *Engine
+	root int32
+	p    period.Period
+	// begin, when set, is the first day read: the query runs from it to
+	// the end of p (a nine-month reading, todate.go).
+	begin      time.Time
 	from, to   string
 	memberMemo []int32
 	// approved reads approved figures only (approval.go).
@@ -138,7 +151,7 @@ func (sc *scope) each(r expr.Ref, fn func(v float64)) (x *element, ok bool) {
 	if x == nil {
 		return nil, false
 	}
-	sp := spanOf(x.ptype, sc.p)
+	sp := sc.span(x.ptype)
 	agg := x.el.Aggregation
 	for disagg, s := range x.series {
 		if r.Disagg != "" && disagg != r.Disagg {
@@ -223,6 +236,14 @@ func (sc *scope) Units(kinds []string) float64 {
 	return float64(n)
 }
 
+// span is the scope's query in the terms of an element's period type.
+func (sc *scope) span(pt period.Type) span {
+	if sc.begin.IsZero() {
+		return spanOf(pt, sc.p)
+	}
+	return spanBetween(pt, sc.begin, sc.p.End())
+}
+
 // newScope returns the Env for a unit and a period. Callers hold e.mu.
 func (e *Engine) newScope(unit int32, p period.Period) *scope {
 	return &scope{e: e, root: unit, p: p, from: string(kehoach.DateOf(p.Start())), to: string(kehoach.DateOf(p.End()))}
@@ -232,6 +253,7 @@ func (e *Engine) newScope(unit int32, p period.Period) *scope {
 // out once per question rather than once per cell.
 type qperiod struct {
 	p            period.Period
+	begin        time.Time // see scope.begin
 	from, to, id string
 	approved     bool // approved figures only
 }
@@ -249,7 +271,7 @@ func (e *Engine) point(ind *indicator, unit int32, p period.Period, approved boo
 
 // pointAt is point for a prepared period. Callers hold e.mu.
 func (e *Engine) pointAt(ind *indicator, unit int32, q *qperiod) kehoach.Point {
-	sc := &scope{e: e, root: unit, p: q.p, from: q.from, to: q.to, approved: q.approved}
+	sc := &scope{e: e, root: unit, p: q.p, begin: q.begin, from: q.from, to: q.to, approved: q.approved}
 	pt := evalPoint(ind, sc, q.id)
 	pt.Coverage = e.coverage(ind.elems, sc)
 	return pt

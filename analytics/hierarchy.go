@@ -343,9 +343,10 @@ func (e *Engine) viewFor(date kehoach.Date) (*hview, error) {
 func (e *Engine) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf string, date kehoach.Date) ([]*kehoach.TargetProgress, error) {
 	var asOfP period.Period
 	if asOf != "" {
-		p, err := period.Parse(asOf)
+		// A nine-month asOf is the end of its third quarter (todate.go).
+		p, _, err := parseQuery(asOf)
 		if err != nil {
-			return nil, kehoach.Errorf(kehoach.EINVALID, "%v", err)
+			return nil, err
 		}
 		asOfP = p
 	}

@@ -78,7 +78,13 @@ func periodIndex(ps []period.Period, pid string) int {
 // from the baseline to m is at risk, less is off track. The projection is
 // Status's, shown beside. docs/targets.md.
 func StatusOnPath(t *kehoach.Target, series []kehoach.Point, baseline kehoach.Point, asOf, toDeadline int, path []float64) (status string, projection float64, projected bool) {
-	status, projection, projected = Status(t, series, baseline, asOf, toDeadline)
+	return statusOnPathAt(t, series, baseline, asOf, toDeadline, path, 1)
+}
+
+// statusOnPathAt is StatusOnPath with the point at asOf share of the way
+// through its period (statusAt); path holds the milestone for that moment.
+func statusOnPathAt(t *kehoach.Target, series []kehoach.Point, baseline kehoach.Point, asOf, toDeadline int, path []float64, share float64) (status string, projection float64, projected bool) {
+	status, projection, projected = statusAt(t, series, baseline, asOf, toDeadline, share)
 	if !projected || asOf >= len(path) {
 		return status, projection, projected
 	}

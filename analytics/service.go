@@ -27,10 +27,11 @@ func (e *Engine) lookup(indCode, unitCode string) (*indicator, int32, error) {
 }
 
 // IndicatorValue evaluates one indicator for one unit and period.
+// The period may be a nine-month reading ("2024N9", todate.go).
 func (e *Engine) IndicatorValue(ctx context.Context, indCode, unitCode, pid string) (kehoach.Point, error) {
-	p, err := period.Parse(pid)
+	p, begin, err := parseQuery(pid)
 	if err != nil {
-		return kehoach.Point{}, kehoach.Errorf(kehoach.EINVALID, "%v", err)
+		return kehoach.Point{}, err
 	}
 	if err := e.Refresh(ctx); err != nil {
 		return kehoach.Point{}, err
@@ -41,7 +42,9 @@ func (e *Engine) IndicatorValue(ctx context.Context, indCode, unitCode, pid stri
 	if err != nil {
 		return kehoach.Point{}, err
 	}
-	return e.point(ind, u, p, figuresMode(ctx)), nil
+	q := newQuery(p, begin)
+	q.approved = figuresMode(ctx)
+	return e.pointAt(ind, u, &q), nil
 }
 
 // PlanProgress returns every target of plan as of year asOf ("" = the latest
@@ -73,6 +76,14 @@ func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, thre
 	deadline, err := period.Parse(t.Deadline)
 	if err != nil {
 		return nil, kehoach.Errorf(kehoach.EINVALID, "mục tiêu %s: %v", t.Code, err)
+	}
+	// A quarter, a half-year or nine months of a yearly target: judged as
+	// of the end of that period (todate.go).
+	// (Under another day's tree, figures to date are not read yet: a
+	// sub-year asOf finds no point of the series there, as before.)
+	var sub period.Period
+	if !asOf.IsZero() && base.Type < asOf.Type && v == nil {
+		sub, asOf = asOf, asOf.Parent(base.Type)
 	}
 	tp := &kehoach.TargetProgress{Target: t, Indicator: ind.ind}
 	periods := period.Range(base, deadline)
@@ -111,6 +122,17 @@ func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, thre
 	if len(tp.Series) > 0 {
 		tp.Baseline = tp.Series[0]
 	}
+	share, toDate := 1.0, kehoach.Point{}
+	if !sub.IsZero() && at >= 0 {
+		share = yearShare(periods[at], periods[at].Start(), sub.End())
+		q := toDateQuery(periods[at], sub)
+		q.approved = approved
+		toDate = e.pointAt(ind, u, &q)
+		tp.Series[at] = e.atShare(ind, toDate, share)
+		if at == 0 {
+			tp.Baseline = tp.Series[0]
+		}
+	}
 	if at >= 0 {
 		tp.Current = tp.Series[at]
 		tp.Series = tp.Series[:at+1]
@@ -122,16 +144,37 @@ func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, thre
 	// line (milestone.go, docs/targets.md).
 	toDeadline := len(periods) - 1 - at
 	tp.Milestones, tp.MilestonesSet = MilestonePath(t, tp.Baseline, periods)
+	// A stock part of the way through the year stands there on the
+	// projection line; a flow, at its yearly pace, stands for the year.
+	stockShare := 1.0
+	if share < 1 && !e.flow(ind) {
+		stockShare = share
+	}
 	if tp.MilestonesSet {
-		tp.Status, tp.Projection, tp.HasProjection = StatusOnPath(t, tp.Series, tp.Baseline, at, toDeadline, tp.Milestones)
+		path := tp.Milestones
+		if stockShare < 1 && at > 0 && at < len(path) {
+			// A stock part of the way through the year is held to the
+			// milestone that share of the way from the previous one.
+			path = slices.Clone(path)
+			path[at] = path[at-1] + share*(path[at]-path[at-1])
+		}
+		tp.Status, tp.Projection, tp.HasProjection = statusOnPathAt(t, tp.Series, tp.Baseline, at, toDeadline, path, stockShare)
 		next, steps := NextMilestone(t, periods, at)
 		tp.Need, tp.Trend, tp.HasPace = PaceTo(t, tp.Series, at, toDeadline, next.Value, steps)
 		if tp.HasPace && next.Period != t.Deadline {
 			tp.NextMilestone = &next
 		}
 	} else {
-		tp.Status, tp.Projection, tp.HasProjection = Status(t, tp.Series, tp.Baseline, at, toDeadline)
+		tp.Status, tp.Projection, tp.HasProjection = statusAt(t, tp.Series, tp.Baseline, at, toDeadline, stockShare)
 		tp.Need, tp.Trend, tp.HasPace = Pace(t, tp.Series, at, toDeadline)
+	}
+	if share < 1 {
+		// The figure shown is the one to date; a flow on its yearly pace is
+		// on track, not yet achieved.
+		tp.Current, tp.Series[at] = toDate, toDate
+		if tp.Status == kehoach.StatusAchieved && e.flow(ind) {
+			tp.Status = kehoach.StatusOnTrack
+		}
 	}
 	if tp.Current.HasValue {
 		tp.Gap = t.Value - tp.Current.Value
@@ -173,9 +216,12 @@ func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 // targetBreakdown is TargetBreakdown under the tree of day date ("": as
 // it was in the period; hierarchy.go).
 func (e *Engine) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, pid string, date kehoach.Date) ([]*kehoach.UnitProgress, error) {
-	p, err := period.Parse(pid)
+	p, begin, err := parseQuery(pid)
 	if err != nil {
-		return nil, kehoach.Errorf(kehoach.EINVALID, "%v", err)
+		return nil, err
+	}
+	if !begin.IsZero() && date != "" {
+		return nil, kehoach.Errorf(kehoach.EINVALID, "đọc theo địa giới của một ngày chỉ dùng cho kỳ năm, không cho kỳ %s", pid)
 	}
 	if err := e.Refresh(ctx); err != nil {
 		return nil, err
@@ -194,7 +240,11 @@ func (e *Engine) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 	// of a day, those in the scope's territory on that day.
 	var units []int32
 	if v == nil {
-		units = e.newScope(root, p).members()
+		sc := e.newScope(root, p)
+		if !begin.IsZero() {
+			sc.begin, sc.from = begin, string(kehoach.DateOf(begin))
+		}
+		units = sc.members()
 	} else {
 		for _, m := range e.viewMembers(v, root) {
 			if e.units[m.u].validDuring(v.date, v.date) {
@@ -213,13 +263,29 @@ func (e *Engine) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, p
 		toDeadline = len(period.Range(p, dl)) - 1
 	}
 	approved := figuresMode(ctx)
+	// Part of a yearly target's year is judged at its share (todate.go).
+	share := 1.0
+	if base, err := period.Parse(t.BaselinePeriod); err == nil && base.Type < p.Type {
+		share = yearShare(p.Parent(base.Type), cmp.Or(begin, p.Start()), p.End())
+	}
+	q := newQuery(p, begin)
+	q.approved = approved
 	var out []*kehoach.UnitProgress
 	for _, u := range units {
 		n := e.units[u]
 		if n.unit.Kind != kind {
 			continue
 		}
-		up := unitProgress(t, n.unit, e.pointUnder(v, ind, u, p, approved))
+		var pt kehoach.Point
+		if v == nil {
+			pt = e.pointAt(ind, u, &q)
+		} else {
+			pt = e.pointUnder(v, ind, u, p, approved)
+		}
+		up := unitProgress(t, n.unit, pt)
+		if share < 1 {
+			up = unitProgressAt(t, n.unit, pt, e.atShare(ind, pt, share), e.flow(ind))
+		}
 		if len(history) > 0 && toDeadline > 0 {
 			series := make([]kehoach.Point, len(history))
 			for i, hp := range history[:len(history)-1] {
@@ -245,6 +311,18 @@ func unitProgress(t *kehoach.Target, u *kehoach.Unit, pt kehoach.Point) *kehoach
 		if up.Meets {
 			up.Status = kehoach.StatusAchieved
 		}
+	}
+	return up
+}
+
+// unitProgressAt is unitProgress of part of a year: the point shown is
+// the figure to date, judged is it at its share of the year; a flow on
+// pace is on track, not yet achieved.
+func unitProgressAt(t *kehoach.Target, u *kehoach.Unit, pt, judged kehoach.Point, flow bool) *kehoach.UnitProgress {
+	up := unitProgress(t, u, judged)
+	up.Point = pt
+	if up.Meets && flow {
+		up.Status = kehoach.StatusOnTrack
 	}
 	return up
 }

@@ -20,6 +20,13 @@ const (
 // deadline (0 or less: the deadline has come). It also returns the value
 // projected to the deadline by a least-squares line through the points.
 func Status(t *kehoach.Target, series []kehoach.Point, baseline kehoach.Point, asOf int, toDeadline int) (status string, projection float64, projected bool) {
+	return statusAt(t, series, baseline, asOf, toDeadline, 1)
+}
+
+// statusAt is Status when the point at asOf stands share (0 < share ≤ 1)
+// of the way through its period (a quarter's figure of a yearly series,
+// todate.go): the projection line puts it there.
+func statusAt(t *kehoach.Target, series []kehoach.Point, baseline kehoach.Point, asOf int, toDeadline int, share float64) (status string, projection float64, projected bool) {
 	if asOf < 0 || asOf >= len(series) || !series[asOf].HasValue {
 		return kehoach.StatusNoData, 0, false
 	}
@@ -30,7 +37,7 @@ func Status(t *kehoach.Target, series []kehoach.Point, baseline kehoach.Point, a
 	if toDeadline <= 0 {
 		return kehoach.StatusOffTrack, current, false
 	}
-	projection = project(series[:asOf+1], asOf+toDeadline)
+	projection = projectX(series[:asOf+1], float64(asOf+toDeadline), share)
 	if kehoach.Meets(t.Op, projection, t.Value) {
 		return kehoach.StatusOnTrack, projection, true
 	}
@@ -52,6 +59,12 @@ func Status(t *kehoach.Target, series []kehoach.Point, baseline kehoach.Point, a
 // project fits a least-squares line through the points with values (x =
 // index) and returns its value at x = at. With one point the trend is flat.
 func project(points []kehoach.Point, at int) float64 {
+	return projectX(points, float64(at), 1)
+}
+
+// projectX is project with the last point lastShare of the way through its
+// period: at x = len−2+lastShare rather than len−1.
+func projectX(points []kehoach.Point, at float64, lastShare float64) float64 {
 	var n, sx, sy, sxx, sxy float64
 	last := math.NaN()
 	for i, p := range points {
@@ -59,6 +72,9 @@ func project(points []kehoach.Point, at int) float64 {
 			continue
 		}
 		x := float64(i)
+		if i == len(points)-1 && lastShare < 1 {
+			x += lastShare - 1
+		}
 		n++
 		sx += x
 		sy += p.Value
@@ -71,5 +87,5 @@ func project(points []kehoach.Point, at int) float64 {
 	}
 	slope := (n*sxy - sx*sy) / (n*sxx - sx*sx)
 	intercept := (sy - slope*sx) / n
-	return intercept + slope*float64(at)
+	return intercept + slope*at
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"kehoach"
+	"kehoach/period"
 )
 
 // TestGracefulShutdown checks that a request in flight when the server is
@@ -34,7 +35,15 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	form := "unit=XA_BANBO&form=BM_BAN&period=2024Q4&v.XA_BANBO_B01.BAN_LOA=false"
+	// The demo's open grid: the quarter before the clock's, of a village of
+	// today's Bản Bo (past quarters are approved and locked).
+	open := period.Of(period.Quarterly, time.Now()).Prev().String()
+	units, err := s.Store().FindUnits(ctx, kehoach.UnitFilter{Parent: "X25_BANBO", Kind: kehoach.KindVillage})
+	if err != nil || len(units) == 0 {
+		t.Fatalf("villages of X25_BANBO: %v %v", units, err)
+	}
+	village := units[0].Code
+	form := "unit=X25_BANBO&form=BM_BAN&period=" + open + "&v." + village + ".BAN_LOA=false"
 	admin, err := s.Store().FindUserByUsername(ctx, "quantri")
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +78,7 @@ func TestGracefulShutdown(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	vals, err := s.Store().FindDataValues(context.Background(), kehoach.DataValueFilter{Units: []string{"XA_BANBO_B01"}, Periods: []string{"2024Q4"}, Elements: []string{"BAN_LOA"}})
+	vals, err := s.Store().FindDataValues(context.Background(), kehoach.DataValueFilter{Units: []string{village}, Periods: []string{open}, Elements: []string{"BAN_LOA"}})
 	if err != nil || len(vals) != 1 || vals[0].Value != "false" {
 		t.Fatalf("the save in flight was not kept: %v %v", vals, err)
 	}

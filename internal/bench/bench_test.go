@@ -186,6 +186,10 @@ func TestBaselineAgrees(t *testing.T) {
 	if !r.FreshSeen || r.FreshReloads != 0 || !r.FreshRestoreSeen {
 		t.Errorf("freshness: seen %v, reloads %d, restored %v", r.FreshSeen, r.FreshReloads, r.FreshRestoreSeen)
 	}
+	// Issue 16 point 8: new metadata reads only the figures saved since.
+	if !r.MetaSeen || r.MetaRowsRead >= r.FirstLoadRows/2 {
+		t.Errorf("metadata change: same answer %v, read %d figures of %d", r.MetaSeen, r.MetaRowsRead, r.FirstLoadRows)
+	}
 	if !r.FirstLoadMeasured || !r.LoadFromSnapshot {
 		t.Errorf("load: first measured %v, second from snapshot %v", r.FirstLoadMeasured, r.LoadFromSnapshot)
 	}

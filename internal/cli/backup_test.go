@@ -34,13 +34,15 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 	if _, err := app.LoadDemoIfEmpty(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	villages, err := db.FindUnits(ctx, kehoach.UnitFilter{Kind: kehoach.KindVillage, On: "2024-12-31"})
+	// The demo's grids still open: today's Bản Bo, still reporting 2025
+	// (the others' past years are approved and locked).
+	villages, err := db.FindUnits(ctx, kehoach.UnitFilter{Kind: kehoach.KindVillage, Parent: "X25_BANBO"})
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	writeCtx := kehoach.NewContextWithActor(ctx, kehoach.SystemActor("load"))
-	// Writers: each save sets one village's households for 2024 to a new
+	// Writers: each save sets one village's households for 2025 to a new
 	// number; done records the saves that returned.
 	var done sync.Map
 	var saves atomic.Int64
@@ -56,7 +58,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 				}
 				v := villages[(w*997+i)%len(villages)].Code
 				n := fmt.Sprint(1000 + w*100000 + i)
-				_, err := db.SaveFormValues(writeCtx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2024", By: "load", Confirmed: true,
+				_, err := db.SaveFormValues(writeCtx, kehoach.FormSave{Form: "BM_BAN_NAM", Period: "2025", By: "load", Confirmed: true,
 					Values: map[string]map[string]string{v: {"HGD_TONG": n, "HGD_VH": "1"}}})
 				if err != nil {
 					t.Errorf("save: %v", err)
@@ -95,7 +97,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 	if _, err := restored.Check(ctx); err != nil {
 		t.Fatalf("restored copy: %v", err)
 	}
-	vals, err := restored.FindDataValues(ctx, kehoach.DataValueFilter{Periods: []string{"2024"}, Elements: []string{"HGD_TONG"}})
+	vals, err := restored.FindDataValues(ctx, kehoach.DataValueFilter{Periods: []string{"2025"}, Elements: []string{"HGD_TONG"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,7 +99,7 @@ func TestTemplateCommand(t *testing.T) {
 	}
 	db.Close()
 	file := filepath.Join(dir, "t.xlsx")
-	code, _, stderr := run(ctx, nil, "template", "--db", src, "--form", "BM_BAN_NAM", "--unit", "XA_BANBO", "--period", "2024", "-o", file)
+	code, _, stderr := run(ctx, nil, "template", "--db", src, "--form", "BM_BAN_NAM", "--unit", "X25_BANBO", "--period", "2025", "-o", file)
 	if code != 0 || !strings.Contains(stderr, "Đã tạo biểu BM_BAN_NAM") {
 		t.Fatalf("template: %d %q", code, stderr)
 	}
@@ -130,7 +130,7 @@ func TestTemplateCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "SUCCESS") {
 		t.Fatalf("good template: %d %q %q", code, out, stderr)
 	}
-	if got := figures(t, src); !slices.Contains(got, unit+"."+element+"/2024/="+stored+"|") {
+	if got := figures(t, src); !slices.Contains(got, unit+"."+element+"/2025/="+stored+"|") {
 		t.Errorf("figure %s.%s not %s", unit, element, stored)
 	}
 }

@@ -38,7 +38,15 @@ type params struct {
 	// Until "now" generates figures past To, following the trend, up to
 	// the last quarter before the clock's (issue 10: the demo lives in the
 	// present, whatever year that is).
-	Until    string `json:"until"`
+	Until string `json:"until"`
+	// Open names units whose grids of the periods ending on or after From
+	// stay drafts, never submitted (issue 9 point 7: one commune still
+	// reporting, so that provisional figures can be seen); every other
+	// grid of a past period is approved.
+	Open struct {
+		Units []string `json:"units"`
+		From  string   `json:"from"`
+	} `json:"open"`
 	Villages struct {
 		Under   string   `json:"under"` // the kind of unit villages are generated under
 		ValidTo string   `json:"validTo"`
@@ -158,9 +166,6 @@ func (g *gen) values() error {
 	if err != nil {
 		return err
 	}
-	// Periods that start before the clock's quarter are past: the demo has
-	// figures for them; the current quarter is left for the reporters.
-	cutoff := period.Of(period.Quarterly, g.now).Start()
 	ptype := map[string]period.Type{}
 	for _, f := range g.b.Forms {
 		t, err := period.ParseType(f.PeriodType)
@@ -178,13 +183,7 @@ func (g *gen) values() error {
 		if !ok {
 			continue
 		}
-		periods := period.Range(from.Sub(t)[0], to.Sub(t)[len(to.Sub(t))-1])
-		trend := len(periods)
-		if g.p.Until == "now" {
-			for p := periods[len(periods)-1].Next(); p.Start().Before(cutoff); p = p.Next() {
-				periods = append(periods, p)
-			}
-		}
+		periods, trend := g.periods(t, from, to)
 		for _, u := range g.b.Units {
 			if !el.ReportedBy(u.Kind) {
 				continue
@@ -378,6 +377,23 @@ func Successors(b *kehoach.Bundle, code string, d kehoach.Date) []string {
 }
 
 // span returns the demo's first and last periods (From, To).
+// periods lists the periods of type t the demo has figures for: From to
+// To, and on to the clock when the demo lives in the present (Until
+// "now"): periods that start before the clock's quarter are past, the
+// current quarter is left for the reporters. trend is the number from
+// From to To, over which the figures rise.
+func (g *gen) periods(t period.Type, from, to period.Period) (periods []period.Period, trend int) {
+	periods = period.Range(from.Sub(t)[0], to.Sub(t)[len(to.Sub(t))-1])
+	trend = len(periods)
+	if g.p.Until == "now" {
+		cutoff := period.Of(period.Quarterly, g.now).Start()
+		for p := periods[len(periods)-1].Next(); p.Start().Before(cutoff); p = p.Next() {
+			periods = append(periods, p)
+		}
+	}
+	return periods, trend
+}
+
 func (g *gen) span() (from, to period.Period, err error) {
 	if from, err = period.Parse(g.p.From); err != nil {
 		return from, to, fmt.Errorf("demo: %w", err)

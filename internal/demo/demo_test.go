@@ -183,3 +183,40 @@ func TestLivesInThePresent(t *testing.T) {
 		t.Errorf("XA_BANBO in 2024 = %v", got)
 	}
 }
+
+// TestApprovedUpToThePresent (issue 9 point 7): every past period the demo
+// has figures for, up to the clock, has its grids submitted and approved;
+// only each form's latest period stays open, and the grids of the commune
+// the demo names still reporting (today's Bản Bo).
+func TestApprovedUpToThePresent(t *testing.T) {
+	b, err := TamDuongAt(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	grids := map[string]int{}
+	for _, s := range b.Submissions {
+		if s.Status != kehoach.SubmissionApproved || s.DecidedAt.IsZero() || s.SubmittedAt.After(s.DecidedAt) {
+			t.Fatalf("submission %+v: want approved after it was sent", s)
+		}
+		grids[s.Form+" "+s.Period]++
+		if s.Unit == "X25_BANBO" {
+			t.Errorf("Bản Bo (since 2025) is still reporting, but its grid %s %s is approved", s.Form, s.Period)
+		}
+		if s.Unit == "XA_BANBO" {
+			grids["XA_BANBO "+s.Period]++
+		}
+	}
+	if grids["XA_BANBO 2025Q2"] == 0 {
+		t.Error("the old Bản Bo's last quarter, before the demo's open date, is not approved")
+	}
+	for _, want := range []string{"BM_XA 2025Q4", "BM_BAN 2026Q2", "BM_BAN_NAM 2025", "BM_CANBO 2025", "BM_BAN 2024Q3", "BM_BAN_NAM 2024"} {
+		if grids[want] == 0 {
+			t.Errorf("no approved grid of %s", want)
+		}
+	}
+	for _, open := range []string{"BM_XA 2026Q3", "BM_BAN 2026Q3", "BM_BAN_NAM 2026"} {
+		if grids[open] != 0 {
+			t.Errorf("%d approved grids of %s, the latest period: want it open", grids[open], open)
+		}
+	}
+}

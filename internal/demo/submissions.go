@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"kehoach"
@@ -11,8 +12,10 @@ import (
 // submissions tells the demo's story of reporting (issue 9): every grid of
 // a past period was submitted around its deadline (now and then a few days
 // late) and approved a few days after, so that the completeness page and
-// the plan page agree. The latest period of each form (To) stays open for
-// every unit: its figures are drafts, provisional beside the approved ones
+// the plan page agree, up to the clock when the demo lives in the present
+// (issue 9 point 7). The latest period of each form with figures stays open for
+// every unit, and every period of the units the demo names open (one
+// commune still reporting): their figures are drafts, provisional beside the approved ones
 // when a page reads approved figures only, and still editable.
 func (g *gen) submissions() error {
 	from, to, err := g.span()
@@ -42,8 +45,11 @@ func (g *gen) submissions() error {
 				els = append(els, e)
 			}
 		}
-		latest := to.Sub(t)[len(to.Sub(t))-1]
-		for _, p := range period.Range(from.Sub(t)[0], latest) {
+		// The periods with figures (to the clock when the demo lives in
+		// the present), the latest left open.
+		periods, _ := g.periods(t, from, to)
+		latest := periods[len(periods)-1]
+		for _, p := range periods {
 			if p == latest {
 				continue // open: the grids of the latest period are drafts
 			}
@@ -51,6 +57,9 @@ func (g *gen) submissions() error {
 			for _, u := range g.b.Units {
 				if !kehoach.OwnsGrid(u, children[u.Code], els, start, end) {
 					continue
+				}
+				if slices.Contains(g.p.Open.Units, u.Code) && string(end) >= g.p.Open.From {
+					continue // still reporting: its grids are drafts
 				}
 				g.b.Submissions = append(g.b.Submissions, g.submission(f, u, p, scheme.Deadline(p)))
 			}

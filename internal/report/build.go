@@ -215,11 +215,13 @@ func window(p Period) string {
 	return w
 }
 
-// progress reads the plan's targets as of the period's year, under the
-// period's tree when it names one (issue 10).
+// progress reads the plan's targets as of the end of the period (a
+// quarter's report judges a yearly target as of the quarter's end, not of
+// the year: analytics todate.go), under the period's tree when it names
+// one (issue 10; yearly periods only).
 func (b *builder) progress() ([]*kehoach.TargetProgress, error) {
 	if b.per.Tree == "" {
-		return b.src.Analytics.PlanProgress(b.ctx, b.plan, b.per.Year)
+		return b.src.Analytics.PlanProgress(b.ctx, b.plan, b.per.Data)
 	}
 	if b.src.Hierarchy == nil {
 		return nil, periodError("Máy chủ này chưa đọc được số liệu theo địa giới của một ngày khác.")

@@ -154,6 +154,8 @@ func fixture() Sources {
 		"H/2021": pt(30, 50), "H/2022": pt(35, 50), "H/2023": pt(39, 50), "H/2024": pt(42, 50),
 		"H/2024Q3": pt(41, 50), "H/2024Q2": pt(40, 50), "H/2023Q3": pt(38, 50),
 		"XA/2024": pt(18, 18), "XB/2024": pt(14, 17), "XA/2024Q3": pt(18, 18), "XB/2024Q3": pt(13, 17),
+		// Nine months as the engine reads them (January to September).
+		"H/2024N9": pt(41, 50), "H/2023N9": pt(37, 50), "XA/2024N9": pt(18, 18), "XB/2024N9": pt(12, 17),
 	}
 	return Sources{
 		Plans: fakePlans{plan: plan}, Units: fakeUnits{units: units}, Data: fakeData{},

@@ -81,9 +81,11 @@ func ParsePeriod(spec string, plan *kehoach.Plan, scheme period.Scheme) (Period,
 		}
 		p = period.Period{Type: period.Yearly, Year: y}
 		winFrom, winTo = period.NineMonths(y, scheme)
-		q3 := period.Period{Type: period.Quarterly, Year: y, N: 3}
+		// The engine reads "2024N9" from January to the end of September:
+		// flows added over three quarters, stocks at its end (analytics
+		// todate.go); the comparison is last year's nine months.
 		out = Period{ID: strconv.Itoa(y) + "N9", Label: fmt.Sprintf("9 tháng năm %d", y), Year: p.String(),
-			Data: q3.String(), Prev: q3.AddN(-4).String()}
+			Data: strconv.Itoa(y) + "N9", Prev: strconv.Itoa(y-1) + "N9"}
 	default:
 		var err error
 		p, err = period.Parse(spec)
@@ -109,6 +111,15 @@ func ParsePeriod(spec string, plan *kehoach.Plan, scheme period.Scheme) (Period,
 		out.Label += " (theo địa giới hành chính ngày " + locale.VI.Day(string(tree)) + ")"
 	}
 	return out, nil
+}
+
+// dataEnd is the period holding the end of the data period: the third
+// quarter for nine months.
+func (p Period) dataEnd() (period.Period, error) {
+	if y, ok := strings.CutSuffix(p.Data, "N9"); ok {
+		return period.Parse(y + "Q3")
+	}
+	return period.Parse(p.Data)
 }
 
 func lowerFirst(s string) string {

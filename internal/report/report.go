@@ -104,8 +104,9 @@ type Period struct {
 	// From and To are the data cut-off window (Decree 09/2019, Art. 12).
 	From string `json:"from"`
 	To   string `json:"to"`
-	// Year is the yearly period of the plan's series the status is taken
-	// at; Data is the period whose figures are printed; Prev the earlier
+	// Year is the yearly period of the plan's series the period lies in;
+	// Data is the period whose figures are printed and as of whose end the
+	// status is taken ("2024N9": January to September); Prev the earlier
 	// comparable period ("" for none).
 	Year string `json:"year"`
 	Data string `json:"data"`

@@ -196,7 +196,7 @@ func formPeriod(f *kehoach.Form, p Period) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	d, err := period.Parse(p.Data)
+	d, err := p.dataEnd()
 	if err != nil {
 		return "", false
 	}
