@@ -40,13 +40,23 @@ func (e *Engine) SaveSnapshot(ctx context.Context) error {
 		s    *series
 	}
 	var parts []part
+	types := map[string]string{}
 	for _, x := range e.elements {
 		for disagg, s := range x.series {
-			parts = append(parts, part{"s/" + strconv.FormatInt(x.el.ID, 10) + "/" + disagg, x, s})
+			id := strconv.FormatInt(x.el.ID, 10)
+			parts = append(parts, part{"s/" + id + "/" + disagg, x, s})
+			types["t/"+id] = x.ptype.String()
 		}
 	}
 	e.mu.RUnlock()
 	return ss.SaveSnapshot(ctx, data, meta, func(yield func(string, []byte) error) error {
+		// Each element's period type, so that a snapshot outlives new
+		// metadata that keeps it (loadSnapshot).
+		for name, t := range types {
+			if err := yield(name, []byte(t)); err != nil {
+				return err
+			}
+		}
 		for _, p := range parts {
 			e.mu.RLock()
 			b := e.encodeSeries(p.s)
@@ -87,7 +97,16 @@ var errStaleSnapshot = errors.New("analytics: snapshot taken under other units o
 
 // loadSnapshot fills fresh from the snapshot and returns its data version.
 func (fresh *Engine) loadSnapshot(ctx context.Context, ss SnapshotStore, meta int64) (int64, error) {
+	types := map[int64]string{}
 	data, snapMeta, err := ss.LoadSnapshot(ctx, func(name string, b []byte) error {
+		if idStr, ok := strings.CutPrefix(name, "t/"); ok {
+			id, err := strconv.ParseInt(idStr, 10, 64)
+			if err != nil {
+				return fmt.Errorf("analytics: snapshot part %q", name)
+			}
+			types[id] = string(b)
+			return nil
+		}
 		rest, ok := strings.CutPrefix(name, "s/")
 		if !ok {
 			return nil
@@ -112,7 +131,15 @@ func (fresh *Engine) loadSnapshot(ctx context.Context, ss SnapshotStore, meta in
 		return 0, err
 	}
 	if snapMeta != meta {
-		return 0, errStaleSnapshot
+		// Taken under other metadata: still good when every unit and
+		// element it holds is there (checked as it was read) and each
+		// element keeps the period type its figures were read under (a
+		// snapshot without types, from before, is not).
+		for id, x := range fresh.elementByID {
+			if len(x.series) > 0 && types[id] != x.ptype.String() {
+				return 0, errStaleSnapshot
+			}
+		}
 	}
 	return data, nil
 }

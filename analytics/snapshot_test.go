@@ -48,8 +48,8 @@ func TestSnapshot(t *testing.T) {
 	if err := first.SaveSnapshot(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(m.parts) != 3 {
-		t.Fatalf("snapshot has %d parts, want 3", len(m.parts))
+	if len(m.parts) != 6 {
+		t.Fatalf("snapshot has %d parts, want 3 series and their 3 period types", len(m.parts))
 	}
 	// Figures saved after the snapshot, including a removal.
 	f.set("STOCK", "V3", "2024Q1", 30)
@@ -71,13 +71,33 @@ func TestSnapshot(t *testing.T) {
 	if snap, rows := restarted.LoadStats(); !snap || rows != 3 {
 		t.Errorf("restarted: fromSnapshot %v, rows read %d; want true, 3", snap, rows)
 	}
-	// Other metadata: the snapshot is not used.
+	// Other metadata over the same units and elements (a new indicator):
+	// the snapshot still serves (issue 16 point 8), and answers as rows do.
+	f.indicator("S2", "#{STOCK}", "1", 1)
 	f.meta++
 	again := New(m)
-	if _, err := again.IndicatorValue(ctx, "S", "D", "2024"); err != nil {
+	a, err := again.IndicatorValue(ctx, "S", "D", "2024")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if snap, _ := again.LoadStats(); snap {
-		t.Errorf("stale snapshot was used")
+	if b, _ := New(f).IndicatorValue(ctx, "S", "D", "2024"); a != b {
+		t.Errorf("under new metadata: from snapshot %+v, from rows %+v", a, b)
+	}
+	if snap, _ := again.LoadStats(); !snap {
+		t.Errorf("a snapshot still good under new metadata was not used")
+	}
+	// An element now reported monthly: the snapshot is stale.
+	for _, el := range f.elements {
+		if el.Code == "STOCK" {
+			el.PeriodType = "monthly"
+		}
+	}
+	f.meta++
+	third := New(m)
+	if _, err := third.IndicatorValue(ctx, "S", "D", "2024"); err != nil {
+		t.Fatal(err)
+	}
+	if snap, _ := third.LoadStats(); snap {
+		t.Errorf("stale snapshot was used after a period type changed")
 	}
 }

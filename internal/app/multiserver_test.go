@@ -80,12 +80,12 @@ func TestServersSharePostgres(t *testing.T) {
 		}
 		return string(body)
 	}
-	q := "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2024Q4&dimension=ou:XA_BANBO&includeNumDen=true"
+	q := "/api/analytics?dimension=dx:CT_BAN_LOA&dimension=pe:2025Q4&dimension=ou:X25_BANBO&includeNumDen=true"
 	before := get(b.URL(), q)
 
 	// Save through A: every village of Bản Bo loses its loudspeakers.
-	form := url.Values{"unit": {"XA_BANBO"}, "form": {"BM_BAN"}, "period": {"2024Q4"}}
-	villages, err := a.Store().FindUnits(ctx, kehoach.UnitFilter{Parent: "XA_BANBO", Kind: kehoach.KindVillage})
+	form := url.Values{"unit": {"X25_BANBO"}, "form": {"BM_BAN"}, "period": {"2025Q4"}}
+	villages, err := a.Store().FindUnits(ctx, kehoach.UnitFilter{Parent: "X25_BANBO", Kind: kehoach.KindVillage})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestServersSharePostgres(t *testing.T) {
 		t.Fatalf("save through A: %d", resp.StatusCode)
 	}
 	after := get(b.URL(), q)
-	if after == before || !strings.Contains(after, `"XA_BANBO","0","0",`) {
+	if after == before || !strings.Contains(after, `"X25_BANBO","0","0",`) {
 		t.Fatalf("B's next answer does not show A's save:\nbefore %s\nafter  %s", before, after)
 	}
 	cancel()

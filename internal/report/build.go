@@ -159,13 +159,6 @@ func (b *builder) report(r *Report) error {
 	if err != nil {
 		return err
 	}
-	if pf, ok := b.src.Coverage.(interface {
-		Prefetch(context.Context, []*kehoach.Target, Period) error
-	}); ok {
-		if err := pf.Prefetch(b.ctx, b.plan.Targets, b.per); err != nil {
-			return err
-		}
-	}
 	groups := map[string]string{}
 	for _, s := range b.plan.Sections {
 		groups[s.Number] = s.Number + ". " + s.Title
@@ -180,6 +173,9 @@ func (b *builder) report(r *Report) error {
 		hasValue = hasValue || res.HasValue
 		counts[res.Status]++
 		r.Results = append(r.Results, res)
+	}
+	if err := b.fallbackCoverage(progress, r.Results); err != nil {
+		return err
 	}
 	if !hasValue {
 		return &kehoach.Error{Code: kehoach.EINVALID, Message: fmt.Sprintf("Kế hoạch chưa có số liệu cho %s: chưa thể lập báo cáo. Các đơn vị cần nhập và gửi số liệu trước.", b.per.Label),
@@ -304,16 +300,44 @@ func (b *builder) result(tp *kehoach.TargetProgress, groups map[string]string) (
 		// reported it, of those expected to, and how many are approved.
 		res.HasCoverage, res.Coverage = true, 100*float64(c.Reported)/float64(c.Expected)
 		res.CoverageText = locale.VI.Coverage(c.Reported, c.Approved, c.Expected)
-		return res, nil
-	}
-	cov, ok, err := b.src.Coverage.TargetCoverage(b.ctx, t, b.per)
-	if err != nil {
-		return res, err
-	}
-	if ok {
-		res.HasCoverage, res.Coverage, res.CoverageText = true, cov, locale.VI.Percent(cov)
 	}
 	return res, nil
+}
+
+// fallbackCoverage fills the coverage the engine did not give (a figure
+// without expected units) from Coverage, for those rows only: counting
+// submitted grids reads every unit of a scope, 2 s of a national report
+// when done for every target.
+func (b *builder) fallbackCoverage(progress []*kehoach.TargetProgress, results []Result) error {
+	var need []*kehoach.Target
+	for i, tp := range progress {
+		if !results[i].HasCoverage {
+			need = append(need, tp.Target)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	if pf, ok := b.src.Coverage.(interface {
+		Prefetch(context.Context, []*kehoach.Target, Period) error
+	}); ok {
+		if err := pf.Prefetch(b.ctx, need, b.per); err != nil {
+			return err
+		}
+	}
+	for i, tp := range progress {
+		if results[i].HasCoverage {
+			continue
+		}
+		cov, ok, err := b.src.Coverage.TargetCoverage(b.ctx, tp.Target, b.per)
+		if err != nil {
+			return err
+		}
+		if ok {
+			results[i].HasCoverage, results[i].Coverage, results[i].CoverageText = true, cov, locale.VI.Percent(cov)
+		}
+	}
+	return nil
 }
 
 // ProgressResult is the part of a target's row that its progress alone

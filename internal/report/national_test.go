@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"testing"
 	"time"
 
@@ -29,6 +30,12 @@ func measure(t *testing.T, db *store.DB, plan, period string) (time.Duration, ma
 		t.Fatal(err)
 	}
 	t.Logf("%s: engine loaded in %v (not the report's cost)", plan, time.Since(start).Round(time.Millisecond))
+	if fromSnapshot, rows := engine.LoadStats(); !fromSnapshot && rows > 1_000_000 {
+		// The next run starts from it (as the server would).
+		if err := engine.SaveSnapshot(ctx); err != nil {
+			t.Logf("snapshot not saved: %v", err)
+		}
+	}
 	plans, err := db.FindPlans(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +54,16 @@ func measure(t *testing.T, db *store.DB, plan, period string) (time.Duration, ma
 	runtime.GC()
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
+	if f := os.Getenv("KEHOACH_REPORT_PROFILE"); f != "" && len(villages) > 1000 {
+		// A CPU profile of the national build alone (not the engine's load).
+		out, err := os.Create(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Close()
+		pprof.StartCPUProfile(out)
+		defer pprof.StopCPUProfile()
+	}
 	start = time.Now()
 	r, _, err := report.Document(ctx, src, db, id, kehoach.DocReport, period, time.Now())
 	if err != nil {
@@ -75,6 +92,8 @@ func measure(t *testing.T, db *store.DB, plan, period string) (time.Duration, ma
 // beside the demo district's in the same run:
 //
 //	KEHOACH_REPORT_DB=sqlite:/tmp/gen-national.db go test ./internal/report -run NationalReportTime -v
+//
+// KEHOACH_REPORT_PROFILE=file writes a CPU profile of the national build.
 func TestNationalReportTime(t *testing.T) {
 	url := os.Getenv("KEHOACH_REPORT_DB")
 	if url == "" {
