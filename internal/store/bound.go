@@ -141,7 +141,7 @@ func (db *DB) SaveBounds(ctx context.Context, bs []*kehoach.Bound) error {
 		b.Kind = strings.TrimSpace(b.Kind)
 		b.Note = vntext.NFC(strings.TrimSpace(b.Note))
 	}
-	return db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error {
+	return db.boundWrite(ctx, func(tx *sql.Tx, now time.Time) error {
 		bad := map[string]string{}
 		seen := map[string]bool{}
 		var events []auditEvent
@@ -182,6 +182,25 @@ func (db *DB) SaveBounds(ctx context.Context, bs []*kehoach.Bound) error {
 		}
 		return auditBatch(ctx, tx, now, events)
 	})
+}
+
+// boundWrite runs fn in a write transaction, as planWrite does, but
+// leaves the metadata version alone: bounds change no indicator, element,
+// form or unit, so the analytics engine need not reload its metadata (at
+// the national scale a reload costs the next query seconds).
+func (db *DB) boundWrite(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	tx, err := db.BeginWrite(ctx)
+	if err != nil {
+		return db.classify(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx, db.Now().UTC()); err != nil {
+		if kehoach.ErrorCode(err) != kehoach.EINTERNAL {
+			return err
+		}
+		return db.classify(err)
+	}
+	return db.classify(tx.Commit())
 }
 
 // boundTarget is a bound's target column: "u:<unit id>" or "kind:<kind>".
@@ -233,7 +252,7 @@ func (db *DB) DeleteBound(ctx context.Context, element string, id int64) error {
 	if err := mayPlan(ctx); err != nil {
 		return err
 	}
-	return db.planWrite(ctx, func(tx *sql.Tx, now time.Time) error {
+	return db.boundWrite(ctx, func(tx *sql.Tx, now time.Time) error {
 		b, err := scanBound(tx.QueryRowContext(ctx, `SELECT `+boundColumns+` FROM value_bounds b JOIN data_elements e ON e.id = b.element_id
 			LEFT JOIN units u ON u.id = b.unit_id WHERE b.id = $1 AND e.code = $2`, id, element))
 		if err == sql.ErrNoRows {

@@ -162,6 +162,17 @@ func TestBoundsStore(t *testing.T) {
 			if err := db.db.SaveBounds(kehoach.NewContextWithActor(context.Background(), kehoach.Actor{Username: "x"}), []*kehoach.Bound{{Element: "E", Unit: "V0", Min: fptr(1)}}); kehoach.ErrorCode(err) != kehoach.EFORBIDDEN {
 				t.Errorf("no plan scope: %v", err)
 			}
+			// Bounds are no metadata the analytics engine reads: no reload.
+			var meta0, meta1 int64
+			if err := db.db.read.QueryRowContext(ctx, `SELECT n FROM counters WHERE name = 'meta'`).Scan(&meta0); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.db.SaveBounds(commune, []*kehoach.Bound{{Element: "E", Unit: "V0", Min: fptr(80), Max: fptr(130)}}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.db.read.QueryRowContext(ctx, `SELECT n FROM counters WHERE name = 'meta'`).Scan(&meta1); err != nil || meta1 != meta0 {
+				t.Errorf("the metadata version moved from %d to %d (%v)", meta0, meta1, err)
+			}
 			if bs, _ := db.db.FindBounds(other, "E"); len(bs) != 0 {
 				t.Errorf("another commune's planner lists %+v", bs)
 			}
@@ -186,7 +197,7 @@ func TestBoundsStore(t *testing.T) {
 				t.Errorf("deleted twice: %v", err)
 			}
 			evs, _, err := db.db.FindAuditEvents(ctx, kehoach.AuditFilter{Entity: kehoach.AuditBound})
-			if err != nil || len(evs) != 3 {
+			if err != nil || len(evs) != 4 {
 				t.Fatalf("audit: %d events, %v", len(evs), err)
 			}
 			var actions []string
