@@ -72,6 +72,10 @@ type Services struct {
 	Tasks TaskService
 	// Reviews keeps reviews, commendations and emulation criteria (issue 11).
 	Reviews ReviewService
+	// Bounds keeps the planner's ranges of figures and lists the flagged
+	// figures (issue 9). When nil, the web takes it from Plans if that
+	// implements it (the store does).
+	Bounds BoundService
 	// Settings say whose system it is (issue 16). When nil, the web
 	// takes it from Plans if that implements it (the store does).
 	Settings SettingsService

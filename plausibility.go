@@ -27,6 +27,13 @@ const (
 	OutlierMinPeers = 5
 )
 
+// Reasons a figure is unusual (Implausible.Reason).
+const (
+	ReasonJump    = "jump"    // far from the unit's last report
+	ReasonOutlier = "outlier" // far from its peers'
+	ReasonBounds  = "bounds"  // outside the planner's bound (bound.go)
+)
+
 // Implausible is one reason a figure looks wrong, with the range expected.
 type Implausible struct {
 	Reason string
@@ -38,7 +45,7 @@ type Implausible struct {
 func CheckPlausible(v, prev float64, hasPrev bool, peers []float64) []Implausible {
 	var out []Implausible
 	if hasPrev && prev > 0 && math.Abs(v-prev) >= JumpMinChange && (v > prev*JumpFactor || v < prev/JumpFactor) {
-		out = append(out, Implausible{Reason: "jump", Lo: prev / JumpFactor, Hi: prev * JumpFactor})
+		out = append(out, Implausible{Reason: ReasonJump, Lo: prev / JumpFactor, Hi: prev * JumpFactor})
 	}
 	if len(peers) >= OutlierMinPeers {
 		med := median(peers)
@@ -48,7 +55,7 @@ func CheckPlausible(v, prev float64, hasPrev bool, peers []float64) []Implausibl
 		}
 		if mad := median(dev); mad > 0 && 0.6745*math.Abs(v-med)/mad > OutlierZ {
 			half := OutlierZ * mad / 0.6745
-			out = append(out, Implausible{Reason: "outlier", Lo: math.Max(0, med-half), Hi: med + half})
+			out = append(out, Implausible{Reason: ReasonOutlier, Lo: math.Max(0, med-half), Hi: med + half})
 		}
 	}
 	return out
@@ -65,18 +72,37 @@ func median(xs []float64) float64 {
 }
 
 // Describe says in one Vietnamese sentence why v is unusual, with the
-// range expected; num formats a number as the pages do.
+// range expected ("ngoài khoảng cho phép (10–500)" for a bound, "khác
+// nhiều so với kỳ trước (…), khoảng thường gặp …" for a jump, "khác
+// thường so với N đơn vị cùng loại, …" for an outlier); num formats a
+// number as the pages do.
 func Describe(ws []Implausible, v, prev float64, peers int, num func(float64) string) string {
 	var why []string
 	for _, w := range ws {
 		switch w.Reason {
-		case "jump":
+		case ReasonBounds:
+			why = append(why, "ngoài khoảng cho phép ("+rangeText(w.Lo, w.Hi, num)+")")
+		case ReasonJump:
 			why = append(why, fmt.Sprintf("khác nhiều so với kỳ trước (%s → %s), khoảng thường gặp %s–%s", num(prev), num(v), num(w.Lo), num(w.Hi)))
-		case "outlier":
+		case ReasonOutlier:
 			why = append(why, fmt.Sprintf("khác thường so với %d đơn vị cùng loại, khoảng thường gặp %s–%s", peers, num(w.Lo), num(w.Hi)))
 		}
 	}
 	return strings.Join(why, "; ")
+}
+
+// rangeText writes a bound's range: "lo–hi", or its one end when the
+// other is open.
+func rangeText(lo, hi float64, num func(float64) string) string {
+	switch {
+	case math.IsInf(lo, -1) && math.IsInf(hi, 1):
+		return "mọi giá trị"
+	case math.IsInf(lo, -1):
+		return "tối đa " + num(hi)
+	case math.IsInf(hi, 1):
+		return "tối thiểu " + num(lo)
+	}
+	return num(lo) + "–" + num(hi)
 }
 
 // UnusualPrefix starts the reason the write path gives for an unusual

@@ -98,6 +98,8 @@ func mainPages(t *testing.T, ctx context.Context, base string) []mainPage {
 		{name: "entry", url: entry, heading: "Nhập số liệu: Bản Bo"},
 		{name: "history", url: history, heading: "Lịch sử số liệu"},
 		{name: "approvals", url: base + "/approvals", heading: "Phê duyệt số liệu"},
+		{name: "flagged", url: base + "/approvals/flagged", heading: "Số liệu cần kiểm tra"},                                          // issue 9
+		{name: "bounds", url: base + "/planner/elements/HGD_TONG/bounds?propose=1", heading: "Khoảng cho phép · Tổng số hộ gia đình"}, // issue 9
 		{name: "completeness", url: completeness, heading: "Tình hình báo cáo: " + formVillagesQuarterly},
 		{name: "units", url: base + "/units", heading: "Đơn vị"},
 		{name: "unit", url: base + "/units/XA_BANBO", heading: "Bản Bo"},

@@ -350,5 +350,6 @@ func ServicesOf(db *store.DB, a kehoach.AnalyticsService) kehoach.Services {
 		Reports: db,              // reports (issue 12)
 		Import:  db, Bundles: db, // exchange (issue 13)
 		Tasks: db, Reviews: db, // tasks (issue 11)
+		Bounds: db, // plausibility (issue 9)
 	}
 }

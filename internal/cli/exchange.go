@@ -30,7 +30,7 @@ func importCommand(ctx context.Context, env Env, args []string) error {
 	format := fs.String("format", "", "`ĐỊNH_DẠNG` của tệp: json, csv hoặc adx (mặc định: theo tên tệp hay nội dung)")
 	anyPeriod := fs.Bool("any-period", false, "nhận cả kỳ đã đóng nhập liệu (khôi phục số liệu cũ)")
 	asJSON := fs.Bool("json", false, "in bản tóm tắt dạng JSON của DHIS2")
-	confirmUnusual := fs.Bool("confirm-unusual", false, "giữ các số liệu khác thường (so với kỳ trước hay đơn vị cùng loại), đánh dấu “cần kiểm tra” cho người duyệt; mặc định chúng bị từ chối")
+	confirmUnusual := fs.Bool("confirm-unusual", false, "giữ các số liệu khác thường (ngoài khoảng cho phép, khác nhiều so với kỳ trước hay đơn vị cùng loại), đánh dấu “cần kiểm tra” cho người duyệt; mặc định chúng bị từ chối")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

@@ -18,7 +18,8 @@ var planningLabels = map[string]map[string]string{
 	LabelPeriodType:  {"yearly": "Năm", "sixmonthly": "6 tháng", "quarterly": "Quý", "monthly": "Tháng"},
 	LabelImportance:  {"high": "Chặn lưu", "medium": "Cảnh báo", "low": "Nhắc"},
 	LabelAuditAction: {"publish": "Ban hành", "revise": "Điều chỉnh theo văn bản"},
-	LabelAuditEntity: {"plan": "Kế hoạch", "target": "Mục tiêu", "indicator": "Chỉ tiêu", "data_element": "Chỉ số thu thập", "form": "Biểu mẫu"},
+	LabelAuditEntity: {"plan": "Kế hoạch", "target": "Mục tiêu", "indicator": "Chỉ tiêu", "data_element": "Chỉ số thu thập", "form": "Biểu mẫu",
+		"value_bound": "Khoảng cho phép của số liệu"},
 }
 
 func init() { addLabels(planningLabels) }

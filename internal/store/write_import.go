@@ -393,7 +393,7 @@ func (r *importRun) apply(ctx context.Context, rc *resolved) error {
 	if r.emptyAtStart {
 		before = nil
 	}
-	if err := checkUnusual(ctx, before, cells, stored, bad); err != nil {
+	if err := checkUnusual(ctx, before, r.db.read, cells, stored, bad); err != nil {
 		return err
 	}
 	if len(bad) > 0 && !r.o.SkipInvalid {

@@ -27,7 +27,7 @@ func writeCells(ctx context.Context, tx *sql.Tx, o writeOpts, cells []cell, bad 
 	}
 	checkRules(rules, cells, stored.envs, bad, res)
 	if !o.loader {
-		if err := checkUnusual(ctx, tx, cells, stored, bad); err != nil {
+		if err := checkUnusual(ctx, tx, tx, cells, stored, bad); err != nil {
 			return nil, err
 		}
 	}

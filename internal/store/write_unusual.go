@@ -13,9 +13,10 @@ import (
 
 // Plausibility in the write path (issue 9, point 4): every writer (the
 // entry page, the API, a file import) has a changed figure checked against
-// the unit's report of the period before and against its peers (the units
-// of the same kind under the same parent, in the same period), with the
-// same rule (kehoach.CheckPlausible) and the same words. An unusual figure
+// the planner's bound for the unit or its kind (kehoach.CheckBound),
+// against the unit's report of the period before and against its peers
+// (the units of the same kind under the same parent, in the same period),
+// with the same rules (kehoach.CheckPlausible) and the same words. An unusual figure
 // is written only when confirmed or commented on, and then carries its
 // reason for the approver (kehoach.FlagPrefix); otherwise it is a bad cell
 // whose reason starts with kehoach.UnusualPrefix.
@@ -38,7 +39,10 @@ type figureKey struct {
 // were when it began; nil when nothing was); stored is what the batch
 // found for its own cells. Confirmed or commented cells get their flag in
 // their comment; the others are added to bad.
-func checkUnusual(ctx context.Context, q queryer, cells []cell, stored *storedCells, bad map[string]string) error {
+//
+// meta reads the planner's bounds (kehoach.Bound), which apply even when
+// no figure is stored yet.
+func checkUnusual(ctx context.Context, q, meta queryer, cells []cell, stored *storedCells, bad map[string]string) error {
 	var todo []int
 	for i, c := range cells {
 		t := c.el.ValueType
@@ -54,6 +58,10 @@ func checkUnusual(ctx context.Context, q queryer, cells []cell, stored *storedCe
 		return nil
 	}
 	prev, peers, err := readNeighbours(ctx, q, cells, todo)
+	if err != nil {
+		return err
+	}
+	bounds, err := readBounds(ctx, meta, cells, todo)
 	if err != nil {
 		return err
 	}
@@ -90,6 +98,9 @@ func checkUnusual(ctx context.Context, q queryer, cells []cell, stored *storedCe
 		}
 		p, hasPrev := prev[figureKey{c.unit.ID, c.el.ID, c.pe.Prev()}]
 		ws := kehoach.CheckPlausible(c.num, p, hasPrev, others)
+		if w := kehoach.CheckBound(c.num, kehoach.BoundFor(bounds[c.el.ID], c.unit.Code, c.unit.Kind)); w != nil {
+			ws = append([]kehoach.Implausible{*w}, ws...) // the planner's range first
+		}
 		if len(ws) == 0 {
 			continue
 		}
@@ -100,16 +111,52 @@ func checkUnusual(ctx context.Context, q queryer, cells []cell, stored *storedCe
 		why := kehoach.Describe(ws, c.num, p, len(others), func(x float64) string { return locale.VI.Number(x, decimals) })
 		switch {
 		case c.confirmed || c.comment != "":
-			flag := kehoach.FlagPrefix + why
-			if c.comment != "" {
-				flag += ". Ghi chú: " + c.comment
-			}
-			c.comment = flag
+			c.comment = kehoach.FlagComment(why, c.comment)
 		default:
 			bad[c.key] = c.el.Name + ": " + kehoach.UnusualPrefix + why
 		}
 	}
 	return nil
+}
+
+// readBounds reads the bounds of the elements of the cells todo, by
+// element id; nil when meta is nil or none is set.
+func readBounds(ctx context.Context, meta queryer, cells []cell, todo []int) (map[int64][]*kehoach.Bound, error) {
+	if meta == nil {
+		return nil, nil
+	}
+	var elements []int64
+	for _, i := range todo {
+		elements = append(elements, cells[i].el.ID)
+	}
+	elements = distinct(elements, func(v int64) int64 { return v })
+	var p params
+	rows, err := meta.QueryContext(ctx, `SELECT b.element_id, COALESCE(u.code, ''), b.kind, b.lo, b.hi FROM value_bounds b
+		LEFT JOIN units u ON u.id = b.unit_id WHERE b.element_id IN (`+list(&p, elements)+`)`, p.args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: read bounds: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]*kehoach.Bound{}
+	for rows.Next() {
+		var id int64
+		b := &kehoach.Bound{}
+		var lo, hi sql.NullFloat64
+		if err := rows.Scan(&id, &b.Unit, &b.Kind, &lo, &hi); err != nil {
+			return nil, fmt.Errorf("store: read bounds: %w", err)
+		}
+		b.Min, b.Max = nullable(lo), nullable(hi)
+		out[id] = append(out[id], b)
+	}
+	return out, rows.Err()
+}
+
+// nullable is a NULL-able number as a pointer.
+func nullable(v sql.NullFloat64) *float64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Float64
 }
 
 // peerOf is the group of c's peers; a root unit has none.

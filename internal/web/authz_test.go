@@ -123,6 +123,16 @@ var authzMatrix = []authzCase{
 	{"POST", "/planner/indicators", url.Values{"action": {"preview"}, "numerator": {"#{XA_NVH}"}}, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
 	// The administrator creates the element; the planner then finds it taken.
 	{"POST", "/planner/elements", url.Values{"code": {"XA_AUTHZ"}, "name": {"x"}, "valueType": {"integer"}, "aggregation": {"sum"}, "unitKinds": {"commune"}}, [8]int{303, 303, 409, 403, 403, 403, 403, 403}},
+	// Bounds of an element's figures (issue 9): planners and administrators,
+	// in their plan scope (TestPlannerBounds has a commune's planner).
+	{"GET", "/planner/elements/HGD_TONG/bounds", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"GET", "/planner/elements/HGD_TONG/bounds?propose=1&under=XA_BANBO", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/elements/HGD_TONG/bounds", url.Values{"target": {"unit"}, "unit": {"XA_BANBO_B01"}, "min": {"1"}, "max": {"5000"}}, [8]int{303, 303, 303, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/elements/HGD_TONG/bounds", url.Values{"target": {"unit"}, "unit": {"XA_BANBO_B01"}, "min": {"9"}, "max": {"1"}}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/elements/HGD_TONG/bounds/proposals", url.Values{}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
+	{"POST", "/planner/elements/HGD_TONG/bounds/99999/delete", url.Values{}, [8]int{303, 404, 404, 403, 403, 403, 403, 403}},
+	// The approver's "cần kiểm tra" across grids, in the entry scope.
+	{"GET", "/approvals/flagged", nil, [8]int{303, 200, 403, 403, 403, 200, 403, 403}},
 	{"POST", "/planner/plans", url.Values{"code": {"KH_AUTHZ"}, "number": {"1/KH"}, "title": {"x"}, "issuer": {"TAMDUONG"}}, [8]int{303, 303, 409, 403, 403, 403, 403, 403}},
 
 	// Whose system it is, help, notifications (issue 16).

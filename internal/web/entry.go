@@ -35,6 +35,9 @@ type entryCell struct {
 	// (plausibility.go, issue 9).
 	Check, Comment, Flag string
 	Checked              bool
+	// Range is the planner's bound for the figure ("50–200"), shown
+	// beside the field before anything is typed (issue 9).
+	Range string
 }
 
 // entryRow is one unit of the grid.
@@ -350,6 +353,9 @@ func (h *handler) entryPage(r *http.Request, unitCode, formCode, pid string, typ
 		pg.Rows = append(pg.Rows, row)
 	}
 	pg.markFlags(notes)
+	if err := h.markRanges(r, pg, codes); err != nil {
+		return nil, err
+	}
 	if len(pg.Rows) > 0 {
 		if pg.Submission, err = h.gridSubmission(r, pg); err != nil {
 			return nil, err

@@ -45,6 +45,11 @@ func TestRenderAll(t *testing.T) {
 		{"GET", "/units/X25_BINHLU", nil, 200},
 		{"GET", "/units/XA_BANBO_B01", nil, 200},
 		{"GET", "/units/LAICHAU", nil, 200},
+		{"GET", "/planner/elements/HGD_TONG/bounds", nil, 200}, // issue 9: bounds
+		{"GET", "/planner/elements/HGD_TONG/bounds?propose=1&under=XA_BANBO", nil, 200},
+		{"GET", "/planner/elements/BAN_LOA/bounds", nil, 200},
+		{"GET", "/approvals/flagged", nil, 200},
+		{"POST", "/planner/elements/HGD_TONG/bounds", url.Values{"unit": {"XA_BANBO_B01"}, "min": {"x"}}, 422},
 		{"GET", "/plans/999", nil, 404},
 		{"GET", "/nope/nope", nil, 404},
 		{"GET", "/plans/1?asof=2024Q5", nil, 422},

@@ -63,6 +63,10 @@ func New(c Config) http.Handler {
 	if pw, ok := c.Services.Plans.(kehoach.PlanWriteService); ok && c.Services.Planning == nil {
 		c.Services.Planning = pw
 	}
+	// Bounds (issue 9): the store that reads plans keeps them too.
+	if bs, ok := c.Services.Plans.(kehoach.BoundService); ok && c.Services.Bounds == nil {
+		c.Services.Bounds = bs
+	}
 	fillUnitServices(&c.Services) // issue 10
 	// Settings (issue 16): the store that reads plans keeps them too.
 	if ss, ok := c.Services.Plans.(kehoach.SettingsService); ok && c.Services.Settings == nil {
@@ -114,6 +118,7 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /submissions/return", h.page(auth.ActionApprove, h.submissionReturn))
 	mux.HandleFunc("POST /submissions/unlock", h.page(auth.ActionApprove, h.submissionUnlock))
 	mux.HandleFunc("GET /approvals", h.page(auth.ActionApprove, h.approvalList))
+	mux.HandleFunc("GET /approvals/flagged", h.page(auth.ActionApprove, h.flaggedList)) // issue 9: "cần kiểm tra" across grids
 	// issue 13: imports of files, as jobs the page follows
 	mux.HandleFunc("GET /import", h.page(auth.ActionEnter, h.importShow))
 	mux.HandleFunc("POST /import", h.page(auth.ActionEnter, h.importStart))
@@ -184,6 +189,11 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("POST /planner/forms", h.page(auth.ActionPlan, h.plannerFormSave))
 	mux.HandleFunc("GET /planner/forms/{code}", h.page(auth.ActionPlan, h.plannerFormEdit))
 	mux.HandleFunc("POST /planner/forms/{code}", h.page(auth.ActionPlan, h.plannerFormSave))
+	// Bounds of an element's figures (issue 9), planner_bounds.go.
+	mux.HandleFunc("GET /planner/elements/{code}/bounds", h.page(auth.ActionPlan, h.plannerBounds))
+	mux.HandleFunc("POST /planner/elements/{code}/bounds", h.page(auth.ActionPlan, h.plannerBoundSave))
+	mux.HandleFunc("POST /planner/elements/{code}/bounds/proposals", h.page(auth.ActionPlan, h.plannerBoundProposalsSave))
+	mux.HandleFunc("POST /planner/elements/{code}/bounds/{id}/delete", h.page(auth.ActionPlan, h.plannerBoundDelete))
 
 	// Whose system it is, help, notifications (issue 16): settings.go,
 	// help.go, notifications.go.
