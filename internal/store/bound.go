@@ -47,22 +47,8 @@ func (db *DB) FindBounds(ctx context.Context, element string) ([]*kehoach.Bound,
 	if scope := kehoach.ActorFromContext(ctx).Plan; !scope.All {
 		where = append(where, "(b.unit_id IS NULL OR "+p.subtree("b.unit_id", scope.Filter())+")")
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+boundColumns+` FROM value_bounds b JOIN data_elements e ON e.id = b.element_id
-		LEFT JOIN units u ON u.id = b.unit_id WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY e.code, CASE WHEN b.unit_id IS NULL THEN 0 ELSE 1 END, b.kind, u.sort_key, u.code`, p.args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: bounds: %w", err)
-	}
-	defer rows.Close()
-	var out []*kehoach.Bound
-	for rows.Next() {
-		b, err := scanBound(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: bounds: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return db.queryBounds(ctx, `WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY e.code, CASE WHEN b.unit_id IS NULL THEN 0 ELSE 1 END, b.kind, u.sort_key, u.code`, p.args)
 }
 
 // FindBoundsFor returns the bounds of the elements for the units and
@@ -73,9 +59,14 @@ func (db *DB) FindBoundsFor(ctx context.Context, elements, units []string) ([]*k
 	}
 	var p params
 	els, us := list(&p, elements), list(&p, units)
+	return db.queryBounds(ctx, `WHERE e.code IN (`+els+`)
+		AND (u.code IN (`+us+`) OR (b.unit_id IS NULL AND b.kind IN (SELECT kind FROM units WHERE code IN (`+us+`))))`, p.args)
+}
+
+// queryBounds reads the bounds a WHERE (and ORDER BY) clause selects.
+func (db *DB) queryBounds(ctx context.Context, where string, args []any) ([]*kehoach.Bound, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+boundColumns+` FROM value_bounds b JOIN data_elements e ON e.id = b.element_id
-		LEFT JOIN units u ON u.id = b.unit_id WHERE e.code IN (`+els+`)
-		AND (u.code IN (`+us+`) OR (b.unit_id IS NULL AND b.kind IN (SELECT kind FROM units WHERE code IN (`+us+`))))`, p.args...)
+		LEFT JOIN units u ON u.id = b.unit_id `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: bounds: %w", err)
 	}
