@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 	"strings"
 
 	"kehoach"
@@ -32,33 +31,6 @@ type taskUnits struct {
 // today is the current day in Vietnam, the day states are computed on.
 func (db *DB) today() kehoach.Date {
 	return kehoach.DateOf(db.Now().In(kehoach.VietnamZone))
-}
-
-// taskWhere builds the SQL condition on tasks t for f: plan, section, the
-// unit (the lead, a predecessor of it, or a coordinator) and the viewer's
-// scope. The owner rule is applied afterwards in Go.
-func taskWhere(p *params, f kehoach.TaskFilter) string {
-	where := []string{"1 = 1"}
-	if f.PlanID != 0 {
-		where = append(where, "t.plan_id = "+p.add(f.PlanID))
-	}
-	if f.Section != "" {
-		s := p.add(f.Section)
-		where = append(where, "(t.section = "+s+" OR t.section LIKE "+p.add(escapeLike(f.Section)+".%")+" ESCAPE '\\')")
-	}
-	unitCond := func(ids string) string {
-		return "(t.lead_id IN (" + ids + ") OR t.lead_id IN (SELECT l.from_id FROM unit_links l WHERE l.to_id IN (" + ids + "))" +
-			" OR t.id IN (SELECT tu.task_id FROM task_units tu WHERE tu.unit_id IN (" + ids + ")))"
-	}
-	if f.Unit != "" {
-		where = append(where, unitCond("SELECT id FROM units WHERE code = "+p.add(f.Unit)))
-	}
-	if f.Within != nil {
-		sub := `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code IN (` + list(p, f.Within) + `)
-			UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub`
-		where = append(where, unitCond(sub))
-	}
-	return strings.Join(where, " AND ")
 }
 
 // loadTasks reads the tasks matching f with their coordinators.
@@ -206,7 +178,17 @@ func (db *DB) loadReportFacts(ctx context.Context, where string, args []any) (ma
 // and states on asOf. The state follows the accepted reports of the owner
 // and of the task's own lead (a body's work before it ceased counts).
 func occurrencesOf(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFacts, asOf kehoach.Date) []kehoach.Occurrence {
-	var out []kehoach.Occurrence
+	out, progressed := occurrenceFacts(tasks, tu, facts)
+	for i := range out {
+		out[i].State = kehoach.TaskState(out[i].Due, out[i].DoneOn, progressed[i], asOf)
+	}
+	return out
+}
+
+// occurrenceFacts computes the occurrences of the tasks with their owners
+// and what their reports say, without the state (which depends on the
+// day): progressed[i] tells whether any progress on out[i] was accepted.
+func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFacts) (out []kehoach.Occurrence, progressed []bool) {
 	for _, t := range tasks {
 		for _, o := range kehoach.Occurrences(&t.task, t.from, t.to) {
 			o.Owner = kehoach.TaskOwner(t.task.LeadCode, o.Due, tu.validTo, tu.links)
@@ -232,91 +214,59 @@ func occurrencesOf(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFact
 					break
 				}
 			}
-			o.State = kehoach.TaskState(o.Due, f.doneOn, f.progressed, asOf)
 			o.Percent, o.DoneOn = f.percent, f.doneOn
 			if f.lastState == kehoach.ProgressReturned {
 				o.Returned, o.Reason = true, f.lastReason
 			}
 			out = append(out, o)
+			progressed = append(progressed, f.progressed)
 		}
 	}
-	return out
+	return out, progressed
 }
 
 // FindTasks returns the occurrences matching f, by due date then code.
+// They come from the snapshot of every task (task_cache.go), so a page
+// reads no task row unless a task, a report or the unit tree changed.
 func (db *DB) FindTasks(ctx context.Context, f kehoach.TaskFilter) ([]kehoach.Occurrence, error) {
+	var out []kehoach.Occurrence
+	err := db.eachOccurrence(ctx, f, func(o *kehoach.Occurrence) bool {
+		out = append(out, *o)
+		return f.Limit <= 0 || len(out) < f.Limit
+	})
+	return out, err
+}
+
+// CountTasks returns the four-state count of the occurrences matching f.
+func (db *DB) CountTasks(ctx context.Context, f kehoach.TaskFilter) (kehoach.TaskCount, error) {
+	var c kehoach.TaskCount
+	err := db.eachOccurrence(ctx, f, func(o *kehoach.Occurrence) bool {
+		c.Add(o.State)
+		return true
+	})
+	return c, err
+}
+
+// checkTaskFilter refuses an unknown state, plan or unit.
+func (db *DB) checkTaskFilter(ctx context.Context, f kehoach.TaskFilter) error {
 	if f.State != "" && !kehoach.TaskStateOK(f.State) {
-		return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: fmt.Sprintf("trạng thái %q không có", f.State),
+		return &kehoach.Error{Code: kehoach.EINVALID, Message: fmt.Sprintf("trạng thái %q không có", f.State),
 			Fields: map[string]string{"status": "Trạng thái phải là một trong: " + strings.Join(kehoach.TaskStates, ", ") + "."}}
 	}
 	if f.PlanID != 0 {
 		var n int
 		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM plans WHERE id = $1`, f.PlanID).Scan(&n); err != nil {
-			return nil, fmt.Errorf("store: plan: %w", err)
+			return fmt.Errorf("store: plan: %w", err)
 		} else if n == 0 {
-			return nil, kehoach.Errorf(kehoach.ENOTFOUND, "không có kế hoạch số %d", f.PlanID)
+			return kehoach.Errorf(kehoach.ENOTFOUND, "không có kế hoạch số %d", f.PlanID)
 		}
 	}
 	if f.Unit != "" {
 		if _, err := findUnitByCode(ctx, db.read, f.Unit); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if f.AsOf.IsZero() {
-		f.AsOf = db.today()
-	}
-	var p params
-	where := taskWhere(&p, f)
-	args := p.args
-	tasks, err := db.loadTasks(ctx, where, args)
-	if err != nil {
-		return nil, err
-	}
-	tu, err := db.loadTaskUnits(ctx, tasks)
-	if err != nil {
-		return nil, err
-	}
-	facts, err := db.loadReportFacts(ctx, where, args)
-	if err != nil {
-		return nil, err
-	}
-	coord := map[int64]map[string]bool{}
-	for _, t := range tasks {
-		coord[t.task.ID] = t.coord
-	}
-	all := occurrencesOf(tasks, tu, facts, f.AsOf)
-	out := all[:0]
-	for _, o := range all {
-		switch {
-		case f.Unit != "" && o.Owner != f.Unit && !coord[o.TaskID][f.Unit]:
-		case f.State != "" && o.State != f.State:
-		case !f.DueBefore.IsZero() && o.Due > f.DueBefore:
-		case f.Started && o.Start > f.AsOf:
-		default:
-			out = append(out, o)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Due != out[j].Due {
-			return out[i].Due < out[j].Due
-		}
-		return out[i].TaskCode < out[j].TaskCode
-	})
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
-	}
-	return out, nil
-}
-
-// CountTasks returns the four-state count of the occurrences matching f.
-func (db *DB) CountTasks(ctx context.Context, f kehoach.TaskFilter) (kehoach.TaskCount, error) {
-	f.Limit = 0
-	occ, err := db.FindTasks(ctx, f)
-	var c kehoach.TaskCount
-	for _, o := range occ {
-		c.Add(o.State)
-	}
-	return c, err
+	return nil
 }
 
 // FindTaskByID returns a task with its occurrences and reports.

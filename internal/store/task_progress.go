@@ -145,6 +145,9 @@ func (db *DB) SaveProgress(ctx context.Context, in kehoach.ProgressInput) (*keho
 	if err := audit(ctx, tx, now, kehoach.AuditCreate, kehoach.AuditTaskReport, strconv.FormatInt(r.ID, 10), "", string(js)); err != nil {
 		return nil, err
 	}
+	if err := bumpTasks(ctx, tx); err != nil {
+		return nil, err
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, classifyWriteError(fmt.Errorf("store: commit task report: %w", err))
 	}
@@ -240,6 +243,9 @@ func (db *DB) ChangeProgress(ctx context.Context, id int64, action, reason strin
 		return nil, kehoach.Errorf(kehoach.ECONFLICT, "Báo cáo vừa được người khác thay đổi; hãy tải lại trang.")
 	}
 	if err := audit(ctx, tx, now, progressAuditAction[action], kehoach.AuditTaskReport, strconv.FormatInt(id, 10), r.State, to+" "+reason); err != nil {
+		return nil, err
+	}
+	if err := bumpTasks(ctx, tx); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -384,6 +390,9 @@ func (db *DB) CreateTask(ctx context.Context, in kehoach.TaskInput) (*kehoach.Ta
 	}
 	js, _ := json.Marshal(t)
 	if err := audit(ctx, tx, now, kehoach.AuditCreate, kehoach.AuditTask, strconv.FormatInt(t.ID, 10), "", string(js)); err != nil {
+		return nil, err
+	}
+	if err := bumpTasks(ctx, tx); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
