@@ -19,6 +19,27 @@ type Reminders struct {
 	Returned []Occurrence
 	// Figures are the unit's returned figure submissions.
 	Figures []*Submission
+	// NOverdue, NDueSoon and NReturned count all of each kind; the lists
+	// keep the first ReminderListMax (a province body may have thousands
+	// overdue; the page and the digest say how many more wait).
+	NOverdue, NDueSoon, NReturned int
+}
+
+// ReminderListMax bounds each list of reminders.
+const ReminderListMax = 100
+
+// More returns how many of a kind ("overdue", "due", "returned") are not
+// listed.
+func (r *Reminders) More(kind string) int {
+	switch kind {
+	case "overdue":
+		return r.NOverdue - len(r.Overdue)
+	case "due":
+		return r.NDueSoon - len(r.DueSoon)
+	case "returned":
+		return r.NReturned - len(r.Returned)
+	}
+	return 0
 }
 
 // Empty reports whether there is nothing to remind of.
@@ -35,15 +56,20 @@ func BuildReminders(unit string, occ []Occurrence, figures []*Submission, today 
 	}
 	r := &Reminders{Unit: unit, Today: today, Days: days, Figures: figures}
 	horizon := DateOf(today.Time().Add(time.Duration(days) * 24 * time.Hour))
+	add := func(list *[]Occurrence, n *int, o Occurrence) {
+		if *n++; len(*list) < ReminderListMax {
+			*list = append(*list, o)
+		}
+	}
 	for _, o := range occ {
 		if o.Returned {
-			r.Returned = append(r.Returned, o)
+			add(&r.Returned, &r.NReturned, o)
 		}
 		switch {
 		case o.State == TaskOverdue:
-			r.Overdue = append(r.Overdue, o)
+			add(&r.Overdue, &r.NOverdue, o)
 		case (o.State == TaskNotStarted || o.State == TaskInProgress) && o.Due <= horizon && o.Start <= today:
-			r.DueSoon = append(r.DueSoon, o)
+			add(&r.DueSoon, &r.NDueSoon, o)
 		}
 	}
 	return r

@@ -79,6 +79,12 @@ func (c *TaskCount) Add(state string) {
 	}
 }
 
+// Plus is the sum of two counts.
+func (c TaskCount) Plus(d TaskCount) TaskCount {
+	return TaskCount{Total: c.Total + d.Total, DoneOnTime: c.DoneOnTime + d.DoneOnTime, DoneLate: c.DoneLate + d.DoneLate,
+		Pending: c.Pending + d.Pending, Overdue: c.Overdue + d.Overdue}
+}
+
 // OverdueShare is the percentage of occurrences overdue (0 when none).
 func (c TaskCount) OverdueShare() float64 {
 	if c.Total == 0 {
@@ -349,6 +355,9 @@ type TaskService interface {
 	// f (set Started for what has begun by AsOf): for a plan (PlanID), a
 	// body (Unit) or a section (Section), or any combination.
 	CountTasks(ctx context.Context, f TaskFilter) (TaskCount, error)
+	// CountTasksByTask is CountTasks for each task separately, keyed by
+	// task id (tasks with no occurrence matching f are absent).
+	CountTasksByTask(ctx context.Context, f TaskFilter) (map[int64]TaskCount, error)
 	// FindTaskByID returns a task with its occurrences (states as of
 	// asOf, zero for today) and reports. ENOTFOUND when there is none.
 	FindTaskByID(ctx context.Context, id int64, asOf Date) (*TaskDetail, error)
@@ -454,6 +463,25 @@ const (
 	// task serving it is overdue: the figures or the task may be wrong.
 	FlagAheadTasksOverdue = "ahead_tasks_overdue"
 )
+
+// TargetTaskFlagOf is TargetTaskFlag over the four-state count of the
+// occurrences instead of their states.
+func TargetTaskFlagOf(targetStatus string, c TaskCount) string {
+	if c.Total == 0 {
+		return ""
+	}
+	var states []string
+	if c.DoneOnTime+c.DoneLate < c.Total {
+		states = append(states, TaskInProgress)
+	}
+	if c.Overdue > 0 {
+		states = append(states, TaskOverdue)
+	}
+	if len(states) == 0 {
+		states = append(states, TaskDoneOnTime)
+	}
+	return TargetTaskFlag(targetStatus, states)
+}
 
 // TargetTaskFlag compares a target's status with the states of the
 // occurrences of the tasks serving it (those begun), and returns a flag

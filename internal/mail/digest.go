@@ -25,23 +25,31 @@ func DigestLines(r *kehoach.Reminders) []string {
 	section := func(title string, n int) {
 		out = append(out, "", title+" ("+strconv.Itoa(n)+"):")
 	}
+	more := func(kind string) {
+		if n := r.More(kind); n > 0 {
+			out = append(out, fmt.Sprintf("- … và %d lượt khác", n))
+		}
+	}
 	if len(r.Returned) > 0 {
-		section("Báo cáo bị trả lại", len(r.Returned))
+		section("Báo cáo bị trả lại", r.NReturned)
 		for _, o := range r.Returned {
 			out = append(out, "- "+task(o)+": "+o.Reason)
 		}
+		more("returned")
 	}
 	if len(r.Overdue) > 0 {
-		section("Quá hạn", len(r.Overdue))
+		section("Quá hạn", r.NOverdue)
 		for _, o := range r.Overdue {
 			out = append(out, "- "+task(o))
 		}
+		more("overdue")
 	}
 	if len(r.DueSoon) > 0 {
-		section(fmt.Sprintf("Sắp đến hạn trong %d ngày", r.Days), len(r.DueSoon))
+		section(fmt.Sprintf("Sắp đến hạn trong %d ngày", r.Days), r.NDueSoon)
 		for _, o := range r.DueSoon {
 			out = append(out, "- "+task(o))
 		}
+		more("due")
 	}
 	if len(r.Figures) > 0 {
 		section("Số liệu bị trả lại", len(r.Figures))
@@ -55,7 +63,7 @@ func DigestLines(r *kehoach.Reminders) []string {
 // Digest renders a unit's reminders as an e-mail to to; base is the site's
 // address for the link to "my tasks".
 func Digest(r *kehoach.Reminders, to []string, base string) Message {
-	n := len(r.Returned) + len(r.Overdue) + len(r.DueSoon) + len(r.Figures)
+	n := r.NReturned + r.NOverdue + r.NDueSoon + len(r.Figures)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Việc cần làm của %s, ngày %s:\n", r.UnitName, locale.VI.Day(string(r.Today)))
 	for _, l := range DigestLines(r) {

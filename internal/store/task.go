@@ -35,7 +35,7 @@ func (db *DB) today() kehoach.Date {
 
 // loadTasks reads the tasks matching f with their coordinators.
 func (db *DB) loadTasks(ctx context.Context, where string, args []any) ([]*taskRow, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.plan_id, t.code, t.section, t.title, COALESCE(u.code, ''), t.kind, t.start_on, t.due, t.recurrence, pl.horizon_from, pl.horizon_to
+	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.plan_id, t.code, t.section, t.title, COALESCE(u.code, ''), t.kind, t.start_on, t.due, t.recurrence, t.status, pl.horizon_from, pl.horizon_to
 		FROM tasks t JOIN plans pl ON pl.id = t.plan_id LEFT JOIN units u ON u.id = t.lead_id WHERE `+where+` ORDER BY t.plan_id, t.position`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: tasks: %w", err)
@@ -46,7 +46,7 @@ func (db *DB) loadTasks(ctx context.Context, where string, args []any) ([]*taskR
 	for rows.Next() {
 		r := &taskRow{coord: map[string]bool{}}
 		var start, due string
-		if err := rows.Scan(&r.task.ID, &r.planID, &r.task.Code, &r.task.Section, &r.task.Title, &r.task.LeadCode, &r.task.Kind, &start, &due, &r.task.Recurrence, &r.from, &r.to); err != nil {
+		if err := rows.Scan(&r.task.ID, &r.planID, &r.task.Code, &r.task.Section, &r.task.Title, &r.task.LeadCode, &r.task.Kind, &start, &due, &r.task.Recurrence, &r.task.Status, &r.from, &r.to); err != nil {
 			return nil, fmt.Errorf("store: tasks: %w", err)
 		}
 		r.task.Start, r.task.Due = kehoach.Date(start), kehoach.Date(due)
@@ -229,8 +229,14 @@ func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFa
 // They come from the snapshot of every task (task_cache.go), so a page
 // reads no task row unless a task, a report or the unit tree changed.
 func (db *DB) FindTasks(ctx context.Context, f kehoach.TaskFilter) ([]kehoach.Occurrence, error) {
-	var out []kehoach.Occurrence
-	err := db.eachOccurrence(ctx, f, func(o *kehoach.Occurrence) bool {
+	out := []kehoach.Occurrence{}
+	size := func(n int) {
+		if f.Limit > 0 {
+			n = min(n, f.Limit)
+		}
+		out = make([]kehoach.Occurrence, 0, n)
+	}
+	err := db.eachOccurrence(ctx, f, size, func(o *kehoach.Occurrence) bool {
 		out = append(out, *o)
 		return f.Limit <= 0 || len(out) < f.Limit
 	})
@@ -240,11 +246,24 @@ func (db *DB) FindTasks(ctx context.Context, f kehoach.TaskFilter) ([]kehoach.Oc
 // CountTasks returns the four-state count of the occurrences matching f.
 func (db *DB) CountTasks(ctx context.Context, f kehoach.TaskFilter) (kehoach.TaskCount, error) {
 	var c kehoach.TaskCount
-	err := db.eachOccurrence(ctx, f, func(o *kehoach.Occurrence) bool {
+	err := db.eachOccurrence(ctx, f, nil, func(o *kehoach.Occurrence) bool {
 		c.Add(o.State)
 		return true
 	})
 	return c, err
+}
+
+// CountTasksByTask returns the four-state count of each task's
+// occurrences matching f.
+func (db *DB) CountTasksByTask(ctx context.Context, f kehoach.TaskFilter) (map[int64]kehoach.TaskCount, error) {
+	out := map[int64]kehoach.TaskCount{}
+	err := db.eachOccurrence(ctx, f, nil, func(o *kehoach.Occurrence) bool {
+		c := out[o.TaskID]
+		c.Add(o.State)
+		out[o.TaskID] = c
+		return true
+	})
+	return out, err
 }
 
 // checkTaskFilter refuses an unknown state, plan or unit.
@@ -350,32 +369,6 @@ func taskTargets(ctx context.Context, q queryer, id int64) ([]string, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// planTaskExtras fills each task's targets and computed state (the
-// state of its latest begun occurrence) for FindPlanByID.
-func (db *DB) planTaskExtras(ctx context.Context, p *kehoach.Plan) error {
-	rows, err := db.read.QueryContext(ctx, `SELECT tt.task_id, g.code FROM task_targets tt JOIN targets g ON g.id = tt.target_id
-		JOIN tasks t ON t.id = tt.task_id WHERE t.plan_id = $1 ORDER BY tt.task_id, g.position`, p.ID)
-	if err != nil {
-		return fmt.Errorf("store: plan %d task targets: %w", p.ID, err)
-	}
-	defer rows.Close()
-	byID := map[int64]*kehoach.Task{}
-	for _, t := range p.Tasks {
-		byID[t.ID] = t
-	}
-	for rows.Next() {
-		var id int64
-		var code string
-		if err := rows.Scan(&id, &code); err != nil {
-			return err
-		}
-		if t := byID[id]; t != nil {
-			t.Targets = append(t.Targets, code)
-		}
-	}
-	return rows.Err()
 }
 
 // insertTaskExtras stores what the tasks feature adds to a bundle's task:

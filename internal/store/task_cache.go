@@ -27,6 +27,7 @@ import (
 type taskSnapshot struct {
 	tasksN, metaN int64
 	tasks         map[int64]*taskRow
+	byPlan        map[int64][]*taskRow // in the plan's order
 	occ           []kehoach.Occurrence // State unset: it depends on the day
 	progressed    []bool               // any accepted progress on occ[i]
 	// byUnit lists, in order, the occurrences a unit owns or coordinates.
@@ -129,8 +130,13 @@ func (db *DB) buildTaskSnapshot(ctx context.Context, tn, mn int64) (*taskSnapsho
 	}
 	s := &taskSnapshot{tasksN: tn, metaN: mn, tasks: map[int64]*taskRow{}, byUnit: map[string][]int32{},
 		parent: map[string]string{}, succ: map[string][]string{}}
+	s.byPlan = map[int64][]*taskRow{}
 	for _, t := range tasks {
 		s.tasks[t.task.ID] = t
+		s.byPlan[t.planID] = append(s.byPlan[t.planID], t)
+	}
+	if err := db.loadTaskTargets(ctx, s.tasks); err != nil {
+		return nil, err
 	}
 	occ, progressed := occurrenceFacts(tasks, tu, facts)
 	order := make([]int, len(occ))
@@ -226,7 +232,8 @@ func (sc *scope) taskIn(t *taskRow, o *kehoach.Occurrence) bool {
 
 // eachOccurrence calls fn with each occurrence matching f, in order, its
 // state computed on f.AsOf, until fn returns false.
-func (db *DB) eachOccurrence(ctx context.Context, f kehoach.TaskFilter, fn func(*kehoach.Occurrence) bool) error {
+// When size is not nil, it is told first how many there are.
+func (db *DB) eachOccurrence(ctx context.Context, f kehoach.TaskFilter, size func(int), fn func(*kehoach.Occurrence) bool) error {
 	if err := db.checkTaskFilter(ctx, f); err != nil {
 		return err
 	}
@@ -237,12 +244,24 @@ func (db *DB) eachOccurrence(ctx context.Context, f kehoach.TaskFilter, fn func(
 	if err != nil {
 		return err
 	}
+	if size != nil {
+		n := 0
+		s.each(f, func(*kehoach.Occurrence) bool { n++; return true })
+		size(n)
+	}
+	s.each(f, fn)
+	return nil
+}
+
+// each calls fn with each occurrence of s matching f (AsOf set), in
+// order, until fn returns false.
+func (s *taskSnapshot) each(f kehoach.TaskFilter, fn func(*kehoach.Occurrence) bool) {
 	var sc *scope
 	if f.Within != nil {
 		sc = s.scope(f.Within)
 	}
 	visit := func(i int) bool {
-		o := s.occ[i]
+		o := &s.occ[i]
 		t := s.tasks[o.TaskID]
 		switch {
 		case f.PlanID != 0 && t.planID != f.PlanID:
@@ -255,27 +274,48 @@ func (db *DB) eachOccurrence(ctx context.Context, f kehoach.TaskFilter, fn func(
 			return true
 		case f.Started && o.Start > f.AsOf:
 			return true
-		case sc != nil && !sc.taskIn(t, &o):
+		case sc != nil && !sc.taskIn(t, o):
 			return true
 		}
-		o.State = kehoach.TaskState(o.Due, o.DoneOn, s.progressed[i], f.AsOf)
-		if f.State != "" && o.State != f.State {
+		st := kehoach.TaskState(o.Due, o.DoneOn, s.progressed[i], f.AsOf)
+		if f.State != "" && st != f.State {
 			return true
 		}
-		return fn(&o)
+		c := *o
+		c.State = st
+		return fn(&c)
 	}
 	if f.Unit != "" {
 		for _, i := range s.byUnit[f.Unit] {
 			if !visit(int(i)) {
-				return nil
+				return
 			}
 		}
-		return nil
+		return
 	}
 	for i := range s.occ {
 		if !visit(i) {
-			return nil
+			return
 		}
 	}
-	return nil
+}
+
+// loadTaskTargets fills the targets every task serves.
+func (db *DB) loadTaskTargets(ctx context.Context, tasks map[int64]*taskRow) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT tt.task_id, g.code FROM task_targets tt JOIN targets g ON g.id = tt.target_id ORDER BY tt.task_id, g.position`)
+	if err != nil {
+		return fmt.Errorf("store: task targets: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			return err
+		}
+		if t := tasks[id]; t != nil {
+			t.task.Targets = append(t.task.Targets, code)
+		}
+	}
+	return rows.Err()
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"kehoach"
@@ -59,6 +60,10 @@ func (h *handler) findPlanBy(r *http.Request, read func(context.Context, int64) 
 // unitNames returns the names of the given unit codes.
 func (h *handler) unitNames(r *http.Request, codes []string) (map[string]*kehoach.Unit, error) {
 	out := map[string]*kehoach.Unit{}
+	// A plan's 5,000 tasks name a few dozen leads: asking for each once
+	// keeps the query small (SQLite's parameter lookup is quadratic).
+	slices.Sort(codes)
+	codes = slices.DeleteFunc(slices.Compact(codes), func(c string) bool { return c == "" })
 	if len(codes) == 0 {
 		return out, nil
 	}
