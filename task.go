@@ -309,7 +309,28 @@ type TaskFilter struct {
 	// Within keeps occurrences whose owner is in these subtrees (the
 	// viewer's scope); nil does not filter.
 	Within []string
+	// SectionIs and OwnerIs keep one section exactly (not those under it)
+	// and one owner (not what it coordinates): a group of the task board.
+	SectionIs string
+	OwnerIs   string
+	// Offset skips that many occurrences first; Limit keeps at most that
+	// many (0: all).
+	Offset int
 	Limit  int
+}
+
+// Task board groupings (CountTaskGroups).
+const (
+	GroupBySection = "section"
+	GroupByOwner   = "owner"
+)
+
+// TaskGroupCount is the four-state count of one group of occurrences: a
+// section of the plan or the unit that answers for them.
+type TaskGroupCount struct {
+	Key   string    `json:"key"`
+	Name  string    `json:"name,omitempty"` // the owner's name
+	Count TaskCount `json:"count"`
 }
 
 // TaskInput is a new task, as the planner writes it.
@@ -358,6 +379,10 @@ type TaskService interface {
 	// CountTasksByTask is CountTasks for each task separately, keyed by
 	// task id (tasks with no occurrence matching f are absent).
 	CountTasksByTask(ctx context.Context, f TaskFilter) (map[int64]TaskCount, error)
+	// CountTaskGroups is CountTasks for each group of occurrences, by
+	// GroupBySection or GroupByOwner, in the order first met (by due
+	// date). EINVALID for another grouping.
+	CountTaskGroups(ctx context.Context, f TaskFilter, by string) ([]TaskGroupCount, error)
 	// FindTaskByID returns a task with its occurrences (states as of
 	// asOf, zero for today) and reports. ENOTFOUND when there is none.
 	FindTaskByID(ctx context.Context, id int64, asOf Date) (*TaskDetail, error)

@@ -230,14 +230,21 @@ func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFa
 // reads no task row unless a task, a report or the unit tree changed.
 func (db *DB) FindTasks(ctx context.Context, f kehoach.TaskFilter) ([]kehoach.Occurrence, error) {
 	out := []kehoach.Occurrence{}
+	skip := f.Offset
 	size := func(n int) {
+		n = max(0, n-skip)
 		if f.Limit > 0 {
 			n = min(n, f.Limit)
 		}
 		out = make([]kehoach.Occurrence, 0, n)
 	}
-	err := db.eachOccurrence(ctx, f, size, func(o *kehoach.Occurrence) bool {
+	err := db.eachOccurrence(ctx, f, size, func(o *kehoach.Occurrence, state string) bool {
+		if skip > 0 {
+			skip--
+			return true
+		}
 		out = append(out, *o)
+		out[len(out)-1].State = state
 		return f.Limit <= 0 || len(out) < f.Limit
 	})
 	return out, err
@@ -246,8 +253,8 @@ func (db *DB) FindTasks(ctx context.Context, f kehoach.TaskFilter) ([]kehoach.Oc
 // CountTasks returns the four-state count of the occurrences matching f.
 func (db *DB) CountTasks(ctx context.Context, f kehoach.TaskFilter) (kehoach.TaskCount, error) {
 	var c kehoach.TaskCount
-	err := db.eachOccurrence(ctx, f, nil, func(o *kehoach.Occurrence) bool {
-		c.Add(o.State)
+	err := db.eachOccurrence(ctx, f, nil, func(_ *kehoach.Occurrence, state string) bool {
+		c.Add(state)
 		return true
 	})
 	return c, err
@@ -257,10 +264,35 @@ func (db *DB) CountTasks(ctx context.Context, f kehoach.TaskFilter) (kehoach.Tas
 // occurrences matching f.
 func (db *DB) CountTasksByTask(ctx context.Context, f kehoach.TaskFilter) (map[int64]kehoach.TaskCount, error) {
 	out := map[int64]kehoach.TaskCount{}
-	err := db.eachOccurrence(ctx, f, nil, func(o *kehoach.Occurrence) bool {
+	err := db.eachOccurrence(ctx, f, nil, func(o *kehoach.Occurrence, state string) bool {
 		c := out[o.TaskID]
-		c.Add(o.State)
+		c.Add(state)
 		out[o.TaskID] = c
+		return true
+	})
+	return out, err
+}
+
+// CountTaskGroups returns the four-state count of each section's or
+// owner's occurrences matching f.
+func (db *DB) CountTaskGroups(ctx context.Context, f kehoach.TaskFilter, by string) ([]kehoach.TaskGroupCount, error) {
+	if by != kehoach.GroupBySection && by != kehoach.GroupByOwner {
+		return nil, kehoach.Errorf(kehoach.EINVALID, "không nhóm được theo %q", by)
+	}
+	var out []kehoach.TaskGroupCount
+	at := map[string]int{}
+	err := db.eachOccurrence(ctx, f, nil, func(o *kehoach.Occurrence, state string) bool {
+		key, name := o.Section, ""
+		if by == kehoach.GroupByOwner {
+			key, name = o.Owner, o.OwnerName
+		}
+		i, ok := at[key]
+		if !ok {
+			i = len(out)
+			at[key] = i
+			out = append(out, kehoach.TaskGroupCount{Key: key, Name: name})
+		}
+		out[i].Count.Add(state)
 		return true
 	})
 	return out, err

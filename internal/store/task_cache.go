@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -233,7 +234,7 @@ func (sc *scope) taskIn(t *taskRow, o *kehoach.Occurrence) bool {
 // eachOccurrence calls fn with each occurrence matching f, in order, its
 // state computed on f.AsOf, until fn returns false.
 // When size is not nil, it is told first how many there are.
-func (db *DB) eachOccurrence(ctx context.Context, f kehoach.TaskFilter, size func(int), fn func(*kehoach.Occurrence) bool) error {
+func (db *DB) eachOccurrence(ctx context.Context, f kehoach.TaskFilter, size func(int), fn func(o *kehoach.Occurrence, state string) bool) error {
 	if err := db.checkTaskFilter(ctx, f); err != nil {
 		return err
 	}
@@ -246,7 +247,7 @@ func (db *DB) eachOccurrence(ctx context.Context, f kehoach.TaskFilter, size fun
 	}
 	if size != nil {
 		n := 0
-		s.each(f, func(*kehoach.Occurrence) bool { n++; return true })
+		s.each(f, func(*kehoach.Occurrence, string) bool { n++; return true })
 		size(n)
 	}
 	s.each(f, fn)
@@ -254,8 +255,9 @@ func (db *DB) eachOccurrence(ctx context.Context, f kehoach.TaskFilter, size fun
 }
 
 // each calls fn with each occurrence of s matching f (AsOf set), in
-// order, until fn returns false.
-func (s *taskSnapshot) each(f kehoach.TaskFilter, fn func(*kehoach.Occurrence) bool) {
+// order, and its state on f.AsOf, until fn returns false. fn must not
+// change o (it is the snapshot's); its State field is not set.
+func (s *taskSnapshot) each(f kehoach.TaskFilter, fn func(o *kehoach.Occurrence, state string) bool) {
 	var sc *scope
 	if f.Within != nil {
 		sc = s.scope(f.Within)
@@ -270,6 +272,10 @@ func (s *taskSnapshot) each(f kehoach.TaskFilter, fn func(*kehoach.Occurrence) b
 			return true
 		case f.Unit != "" && o.Owner != f.Unit && !t.coord[f.Unit]:
 			return true
+		case f.SectionIs != "" && o.Section != f.SectionIs:
+			return true
+		case f.OwnerIs != "" && o.Owner != f.OwnerIs:
+			return true
 		case !f.DueBefore.IsZero() && o.Due > f.DueBefore:
 			return true
 		case f.Started && o.Start > f.AsOf:
@@ -281,12 +287,10 @@ func (s *taskSnapshot) each(f kehoach.TaskFilter, fn func(*kehoach.Occurrence) b
 		if f.State != "" && st != f.State {
 			return true
 		}
-		c := *o
-		c.State = st
-		return fn(&c)
+		return fn(o, st)
 	}
-	if f.Unit != "" {
-		for _, i := range s.byUnit[f.Unit] {
+	if u := cmp.Or(f.OwnerIs, f.Unit); u != "" {
+		for _, i := range s.byUnit[u] {
 			if !visit(int(i)) {
 				return
 			}

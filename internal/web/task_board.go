@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -56,48 +57,40 @@ func (h *handler) taskBoard(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	occ, err := h.planTasks(r, plan.ID, asOf)
-	if err != nil {
-		h.htmlError(w, r, err)
-		return
-	}
 	state := q.Get("status")
 	by := q.Get("by")
 	if by != "unit" {
 		by = "section"
 	}
-	var total kehoach.TaskCount
-	groups := map[string]*taskGroup{}
-	members := map[string][]int{}
-	var order []string
+	// Counts come from the store's snapshot; only the page's occurrences
+	// are copied out.
+	f := kehoach.TaskFilter{PlanID: plan.ID, AsOf: asOf, Started: true, Within: viewScope(r)}
+	total, err := h.Services.Tasks.CountTasks(r.Context(), f)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	f.State = state
+	groupBy := kehoach.GroupBySection
+	if by == "unit" {
+		groupBy = kehoach.GroupByOwner
+	}
+	counts, err := h.Services.Tasks.CountTaskGroups(r.Context(), f, groupBy)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	titles := map[string]string{}
 	for _, s := range plan.Sections {
 		titles[s.Number] = s.Number + ". " + s.Title
 	}
-	for i, o := range occ {
-		total.Add(o.State)
-		if state != "" && o.State != state {
-			continue
-		}
-		key, title := o.Section, titles[o.Section]
+	all := make([]*taskGroup, len(counts))
+	for i, c := range counts {
+		title := titles[c.Key]
 		if by == "unit" {
-			key, title = o.Owner, o.OwnerName
+			title = c.Name
 		}
-		if title == "" {
-			title = key
-		}
-		g := groups[key]
-		if g == nil {
-			g = &taskGroup{Key: key, Title: title}
-			groups[key] = g
-			order = append(order, key)
-		}
-		g.Count.Add(o.State)
-		members[key] = append(members[key], i)
-	}
-	all := make([]*taskGroup, len(order))
-	for i, k := range order {
-		all[i] = groups[k]
+		all[i] = &taskGroup{Key: c.Key, Title: cmp.Or(title, c.Key), Count: c.Count}
 	}
 	if by == "unit" {
 		slices.SortStableFunc(all, func(a, b *taskGroup) int {
@@ -125,12 +118,19 @@ func (h *handler) taskBoard(w http.ResponseWriter, r *http.Request) {
 		n := g.Count.Total
 		g.Page = at/taskBoardPageSize + 1
 		g.Link = pageLink(r, g.Page) + "#g-" + g.Key
-		from, to := max(at, pg.From), min(at+n, pg.To)
-		if from < to {
+		if from, to := max(at, pg.From), min(at+n, pg.To); from < to {
+			gf := f
+			gf.Offset, gf.Limit = from-at, to-from
+			if by == "unit" {
+				gf.OwnerIs = g.Key
+			} else {
+				gf.SectionIs = g.Key
+			}
 			c := *g
 			c.Continued = from > at
-			for _, i := range members[g.Key][from-at : to-at] {
-				c.Items = append(c.Items, occ[i])
+			if c.Items, err = h.Services.Tasks.FindTasks(r.Context(), gf); err != nil {
+				h.htmlError(w, r, err)
+				return
 			}
 			shown = append(shown, &c)
 		}
