@@ -110,3 +110,124 @@ func postPage(t *testing.T, srv *httptest.Server, path, as string, fields map[st
 	t.Helper()
 	return postMultipartAs(t, srv, path, as, fields, nil, false)
 }
+
+// TestTaskPagesFollowWrites (issue 11): the pages read a snapshot of the
+// tasks kept by the store; every write of a report moves its counter, so
+// each page shows the change at once: after a post, a return, a post
+// again and an accept.
+func TestTaskPagesFollowWrites(t *testing.T) {
+	srv, db, stop, err := openServer(t.TempDir(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	as := func(u string) map[string]string { return map[string]string{"X-Test-As": u} }
+	const row = `data-task="III.11.BANBO" data-occurrence="2024" data-state="`
+	get := func(path, user string) string {
+		t.Helper()
+		resp, body := do(t, srv, "GET", path, nil, "", as(user))
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, excerpt(body))
+		}
+		return body
+	}
+	const mine, board = "/tasks/mine?unit=XA_BANBO&days=366", "/plans/1/tasks?by=unit&status=done_on_time"
+	// Warm: the snapshot is built before the writes.
+	if b := get(mine, "reporter"); !strings.Contains(b, row+`overdue"`) {
+		t.Fatalf("my tasks before: %s", excerpt(b))
+	}
+	if b := get(board, "viewer"); strings.Contains(b, row) {
+		t.Fatal("done on time before any report")
+	}
+	var id int64
+	db.Reader().QueryRow(`SELECT id FROM tasks WHERE code = 'III.11.BANBO'`).Scan(&id)
+	post := func() int64 {
+		t.Helper()
+		if code, body := postPage(t, srv, fmt.Sprintf("/tasks/%d/progress", id), "reporter", map[string]string{"occurrence": "2024", "text": "Đã tổ chức", "work": "done", "percent": "100", "date": "2024-11-20", "submit": "true"}); code != 303 {
+			t.Fatalf("post: %d %s", code, excerpt(body))
+		}
+		var rid int64
+		db.Reader().QueryRow(`SELECT MAX(id) FROM task_reports`).Scan(&rid)
+		return rid
+	}
+	decide := func(rid int64, action, reason string) {
+		t.Helper()
+		resp, _ := do(t, srv, "POST", fmt.Sprintf("/progress/%d/%s", rid, action), map[string][]string{"task": {fmt.Sprint(id)}, "reason": {reason}}, "", as("approver"))
+		if resp.StatusCode != 303 {
+			t.Fatalf("%s: %d", action, resp.StatusCode)
+		}
+	}
+	decide(post(), "return", "Thiếu biên bản")
+	if b := get(mine, "reporter"); !strings.Contains(b, "Bị trả lại: Thiếu biên bản") {
+		t.Error("my tasks does not show the return at once")
+	}
+	rid := post()
+	if b := get(mine, "reporter"); strings.Contains(b, "Bị trả lại: Thiếu biên bản") {
+		t.Error("my tasks still shows the return after the report was sent again")
+	}
+	decide(rid, "accept", "")
+	if b := get(mine, "reporter"); strings.Contains(b, row) {
+		t.Error("my tasks still lists the occurrence after the accept")
+	}
+	if b := get(board, "viewer"); !strings.Contains(b, row+`done_on_time"`) {
+		t.Errorf("the board does not show the accepted report at once: %s", excerpt(b))
+	}
+	if b := get("/plans/1", "viewer"); !strings.Contains(b, "1 hoàn thành đúng hạn") {
+		t.Errorf("the plan page's count does not follow: %s", excerpt(b))
+	}
+}
+
+// TestTaskBoardPaged (issue 11): at the province scale the board shows a
+// page of occurrences in group order, every group listed with its count
+// and the page where it begins.
+func TestTaskBoardPaged(t *testing.T) {
+	srv, db, stop, err := openServer(t.TempDir(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	as := map[string]string{"X-Test-As": "viewer"}
+	ctx := kehoach.NewContextWithActor(context.Background(), kehoach.SystemActor("test"))
+	for i := range 120 {
+		if _, err := db.CreateTask(ctx, kehoach.TaskInput{PlanID: 1, Code: fmt.Sprintf("L.%d", i), Section: "III", Title: "Nhiệm vụ thêm", Kind: kehoach.TaskYearly, Lead: "XA_BANBO", Due: "2025-12-31"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, first := do(t, srv, "GET", "/plans/1/tasks", nil, "", as)
+	rows := rowsIn(first)
+	if len(rows) != 100 || !strings.Contains(first, `class="pager"`) || !strings.Contains(first, `rel="next"`) {
+		t.Fatalf("first page: %d rows %s", len(rows), excerpt(first))
+	}
+	if !strings.Contains(first, `data-group-link="III"`) || !strings.Contains(first, `data-group-link="II.2.1"`) {
+		t.Error("the list of groups is missing")
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r] = true
+	}
+	total := len(rows)
+	for p := 2; ; p++ {
+		resp, body := do(t, srv, "GET", fmt.Sprintf("/plans/1/tasks?page=%d", p), nil, "", as)
+		if resp.StatusCode == 404 {
+			break
+		}
+		for _, r := range rowsIn(body) {
+			if seen[r] {
+				t.Fatalf("page %d repeats %s", p, r)
+			}
+			seen[r] = true
+			total++
+		}
+		if p > 20 {
+			t.Fatal("no end")
+		}
+	}
+	var want int
+	fmt.Sscan(regexp.MustCompile(`data-total="(\d+)"`).FindStringSubmatch(first)[1], &want)
+	if total != want {
+		t.Errorf("pages hold %d occurrences, the count says %d", total, want)
+	}
+	if resp, _ := do(t, srv, "GET", "/plans/1/tasks?page=x", nil, "", as); resp.StatusCode != 422 {
+		t.Errorf("page=x: %d", resp.StatusCode)
+	}
+}
