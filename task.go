@@ -96,7 +96,9 @@ func (c TaskCount) OverdueShare() float64 {
 // Occurrence is one span of a task to report on: the year of a yearly
 // task ("2023"), or the whole task ("") for the others. Owner is the unit
 // that answers for it: the lead, or, when the lead ceased to exist before
-// the occurrence is due, its successor (see TaskOwner).
+// the occurrence is due, its successor; when several bodies took over the
+// lead's work, the span is one occurrence for each of them, with the same
+// Key (see TaskOwners).
 type Occurrence struct {
 	TaskID    int64  `json:"taskId"`
 	TaskCode  string `json:"taskCode"`
@@ -159,34 +161,42 @@ func Occurrences(t *Task, from, to string) []Occurrence {
 	return out
 }
 
-// TaskOwner returns who answers on day for a task led by lead: lead while
-// it exists, else the unit its successor links lead to (followed through
-// several reorganisations). links are all successor links; validTo gives
-// each unit's last day ("" while it exists). When a ceased unit has no
-// successor, or several (a split), lead is returned: a person must assign
+// TaskOwners returns who answers on day for a task led by lead: lead
+// while it exists, else the units its successor links lead to (followed
+// through several reorganisations). When a ceased unit's work went to
+// several units (a split, or a district office whose work went to every
+// new commune), each of them answers for its own part: the occurrence
+// goes to each, in the order of the links, and the planner may give the
+// task to one of them instead (a task edit). links are all successor
+// links; validTo gives each unit's last day ("" while it exists). A
+// ceased unit with no successor stays the owner: a person must assign
 // the task.
-func TaskOwner(lead string, on Date, validTo map[string]Date, links []UnitLink) string {
-	cur := lead
-	for range 10 { // reorganisations do not loop; this bounds bad data
-		end := validTo[cur]
-		if end.IsZero() || on <= end {
-			return cur
+func TaskOwners(lead string, on Date, validTo map[string]Date, links []UnitLink) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(cur string, depth int)
+	walk = func(cur string, depth int) {
+		if end := validTo[cur]; end.IsZero() || on <= end || depth >= 10 { // reorganisations do not loop; 10 bounds bad data
+			if !seen[cur] {
+				seen[cur] = true
+				out = append(out, cur)
+			}
+			return
 		}
-		next := ""
+		found := false
 		for _, l := range links {
-			if l.From == cur && l.Kind != LinkSplit {
-				if next != "" && next != l.To {
-					return lead
-				}
-				next = l.To
+			if l.From == cur && l.To != cur {
+				found = true
+				walk(l.To, depth+1)
 			}
 		}
-		if next == "" {
-			return lead
+		if !found && !seen[lead] {
+			seen[lead] = true
+			out = append(out, lead)
 		}
-		cur = next
 	}
-	return lead
+	walk(lead, 0)
+	return out
 }
 
 // Progress report states: an update goes draft → submitted → accepted or

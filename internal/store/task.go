@@ -190,36 +190,39 @@ func occurrencesOf(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFact
 // day): progressed[i] tells whether any progress on out[i] was accepted.
 func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFacts) (out []kehoach.Occurrence, progressed []bool) {
 	for _, t := range tasks {
-		for _, o := range kehoach.Occurrences(&t.task, t.from, t.to) {
-			o.Owner = kehoach.TaskOwner(t.task.LeadCode, o.Due, tu.validTo, tu.links)
-			if o.Owner != t.task.LeadCode {
-				o.Lead = t.task.LeadCode
+		for _, base := range kehoach.Occurrences(&t.task, t.from, t.to) {
+			for _, owner := range kehoach.TaskOwners(t.task.LeadCode, base.Due, tu.validTo, tu.links) {
+				o := base
+				o.Owner = owner
+				if o.Owner != t.task.LeadCode {
+					o.Lead = t.task.LeadCode
+				}
+				o.OwnerName = tu.names[o.Owner]
+				var f reportFacts
+				for _, u := range []string{t.task.LeadCode, o.Owner} {
+					g := facts[occKey{t.task.ID, o.Key, u}]
+					if g == nil {
+						continue
+					}
+					f.progressed = f.progressed || g.progressed
+					f.percent = max(f.percent, g.percent)
+					if !g.doneOn.IsZero() && (f.doneOn.IsZero() || g.doneOn < f.doneOn) {
+						f.doneOn = g.doneOn
+					}
+					if g.lastState != "" {
+						f.lastState, f.lastReason = g.lastState, g.lastReason
+					}
+					if u == o.Owner {
+						break
+					}
+				}
+				o.Percent, o.DoneOn = f.percent, f.doneOn
+				if f.lastState == kehoach.ProgressReturned {
+					o.Returned, o.Reason = true, f.lastReason
+				}
+				out = append(out, o)
+				progressed = append(progressed, f.progressed)
 			}
-			o.OwnerName = tu.names[o.Owner]
-			var f reportFacts
-			for _, u := range []string{t.task.LeadCode, o.Owner} {
-				g := facts[occKey{t.task.ID, o.Key, u}]
-				if g == nil {
-					continue
-				}
-				f.progressed = f.progressed || g.progressed
-				f.percent = max(f.percent, g.percent)
-				if !g.doneOn.IsZero() && (f.doneOn.IsZero() || g.doneOn < f.doneOn) {
-					f.doneOn = g.doneOn
-				}
-				if g.lastState != "" {
-					f.lastState, f.lastReason = g.lastState, g.lastReason
-				}
-				if u == o.Owner {
-					break
-				}
-			}
-			o.Percent, o.DoneOn = f.percent, f.doneOn
-			if f.lastState == kehoach.ProgressReturned {
-				o.Returned, o.Reason = true, f.lastReason
-			}
-			out = append(out, o)
-			progressed = append(progressed, f.progressed)
 		}
 	}
 	return out, progressed

@@ -212,8 +212,10 @@ func (sc *scope) in(unit string) bool {
 }
 
 // taskIn reports whether the occurrence o of task t is in the scope: its
-// owner, the task's lead, a coordinator or a direct successor of the lead
-// is in it.
+// owner, the task's lead or a coordinator is in it, or, for the spans the
+// lead answered for itself, a direct successor of the lead (the history
+// of the body whose work a unit of the scope took over). A span that
+// went to another unit's successor is that unit's.
 func (sc *scope) taskIn(t *taskRow, o *kehoach.Occurrence) bool {
 	if sc.in(o.Owner) || sc.in(t.task.LeadCode) {
 		return true
@@ -222,6 +224,9 @@ func (sc *scope) taskIn(t *taskRow, o *kehoach.Occurrence) bool {
 		if sc.in(c) {
 			return true
 		}
+	}
+	if o.Owner != t.task.LeadCode {
+		return false
 	}
 	for _, s := range sc.s.succ[t.task.LeadCode] {
 		if sc.in(s) {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,10 +74,16 @@ func (db *DB) SaveProgress(ctx context.Context, in kehoach.ProgressInput) (*keho
 	if err != nil {
 		return nil, err
 	}
+	// The span: one occurrence per owner when the lead's work went to
+	// several bodies (kehoach.TaskOwners); the unit's own, else the first.
 	var occ *kehoach.Occurrence
+	var owners []string
 	for i := range d.Occurrences {
-		if d.Occurrences[i].Key == in.Occurrence {
-			occ = &d.Occurrences[i]
+		if o := &d.Occurrences[i]; o.Key == in.Occurrence {
+			owners = append(owners, o.Owner)
+			if occ == nil || o.Owner == in.Unit {
+				occ = o
+			}
 		}
 	}
 	if occ == nil {
@@ -84,9 +91,13 @@ func (db *DB) SaveProgress(ctx context.Context, in kehoach.ProgressInput) (*keho
 			Fields: map[string]string{"occurrence": "Kỳ báo cáo không có."}}
 	}
 	if in.Unit == "" {
+		if len(owners) > 1 {
+			return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: fmt.Sprintf("Kỳ báo cáo này của nhiệm vụ %s giao cho %d đơn vị; hãy chọn đơn vị báo cáo.", d.Task.Code, len(owners)),
+				Fields: map[string]string{"unit": "Chọn đơn vị báo cáo."}}
+		}
 		in.Unit = occ.Owner
 	}
-	answers := in.Unit == occ.Owner || in.Unit == d.Task.LeadCode
+	answers := slices.Contains(owners, in.Unit) || in.Unit == d.Task.LeadCode
 	for _, c := range d.Task.Coordinators {
 		answers = answers || c == in.Unit
 	}
