@@ -2,6 +2,7 @@ package kehoach
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -401,6 +402,16 @@ type TaskService interface {
 	// has ceased before the task is due, an unknown target; ECONFLICT for
 	// a code already used in the plan.
 	CreateTask(ctx context.Context, in TaskInput) (*Task, error)
+	// UpdateTask changes a task's text, section, lead, coordinators, kind,
+	// start and due dates and the targets it serves (not its code), for a
+	// planner (Planner in ctx) whose Plan scope covers the plan's issuer
+	// (EFORBIDDEN otherwise). EINVALID with Fields, each message naming
+	// its field, for a missing or bad field, a lead or coordinator that
+	// does not exist, has ceased or is not yet set up on the day the task
+	// runs (today, or its due date once past), an unknown target;
+	// ENOTFOUND for an unknown task. Audited with the task before and
+	// after; reports already made stay.
+	UpdateTask(ctx context.Context, id int64, in TaskInput) (*Task, error)
 	// SaveProgress stores a report (draft, or submitted when in.Submit).
 	// EINVALID with Fields for a date in the future or before the task's
 	// start, a percentage outside 0–100, done below 100 %, a claim the
@@ -438,6 +449,36 @@ func TaskStateOK(s string) bool {
 		}
 	}
 	return false
+}
+
+// CheckTaskFields checks what a task says of itself (not its units nor
+// its targets, which need the store): section, text, kind and dates. It
+// returns the reasons by field, in Vietnamese, each naming its field;
+// empty when all is well.
+func CheckTaskFields(in *TaskInput) map[string]string {
+	f := map[string]string{}
+	if in.Section == "" {
+		f["section"] = "Mục: cần số mục của kế hoạch (ví dụ II.2.1)."
+	}
+	if in.Title == "" {
+		f["title"] = "Nội dung: cần ghi nội dung nhiệm vụ."
+	} else if len([]rune(in.Title)) > TaskTitleMaxLen {
+		f["title"] = "Nội dung: dài quá " + strconv.Itoa(TaskTitleMaxLen) + " ký tự."
+	}
+	if !slices.Contains(TaskKinds, in.Kind) {
+		f["kind"] = "Loại: phải là thường xuyên, hằng năm hoặc một lần."
+	}
+	if _, err := ParseDate(string(in.Start)); err != nil {
+		f["start"] = "Ngày bắt đầu: không hợp lệ (NNNN-TT-NN)."
+	}
+	if in.Due.IsZero() {
+		f["due"] = "Hạn hoàn thành: cần ghi hạn."
+	} else if _, err := ParseDate(string(in.Due)); err != nil {
+		f["due"] = "Hạn hoàn thành: không hợp lệ (NNNN-TT-NN)."
+	} else if !in.Start.IsZero() && in.Start > in.Due {
+		f["due"] = "Hạn hoàn thành: trước ngày bắt đầu."
+	}
+	return f
 }
 
 // CheckProgress validates a report against its occurrence: it returns

@@ -189,6 +189,10 @@ func occurrencesOf(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFact
 // and what their reports say, without the state (which depends on the
 // day): progressed[i] tells whether any progress on out[i] was accepted.
 func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFacts) (out []kehoach.Occurrence, progressed []bool) {
+	pred := map[string][]string{}
+	for _, l := range tu.links {
+		pred[l.To] = append(pred[l.To], l.From)
+	}
 	for _, t := range tasks {
 		for _, base := range kehoach.Occurrences(&t.task, t.from, t.to) {
 			for _, owner := range kehoach.TaskOwners(t.task.LeadCode, base.Due, tu.validTo, tu.links) {
@@ -199,7 +203,7 @@ func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFa
 				}
 				o.OwnerName = tu.names[o.Owner]
 				var f reportFacts
-				for _, u := range []string{t.task.LeadCode, o.Owner} {
+				for _, u := range reporters(t.task.LeadCode, o.Owner, pred) {
 					g := facts[occKey{t.task.ID, o.Key, u}]
 					if g == nil {
 						continue
@@ -226,6 +230,33 @@ func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFa
 		}
 	}
 	return out, progressed
+}
+
+// reporters lists the units whose reports count for a span owned by
+// owner of a task led by lead: the lead, the owner's predecessors (a body
+// whose work the owner took over, e.g. when a planner gave the task of a
+// ceased office to one of its successors) and the owner, last.
+func reporters(lead, owner string, pred map[string][]string) []string {
+	out := []string{lead}
+	seen := map[string]bool{lead: true, owner: true}
+	next := []string{owner}
+	for depth := 0; depth < 10 && len(next) > 0; depth++ {
+		var more []string
+		for _, u := range next {
+			for _, p := range pred[u] {
+				if !seen[p] {
+					seen[p] = true
+					out = append(out, p)
+					more = append(more, p)
+				}
+			}
+		}
+		next = more
+	}
+	if owner != lead {
+		out = append(out, owner)
+	}
+	return out
 }
 
 // FindTasks returns the occurrences matching f, by due date then code.

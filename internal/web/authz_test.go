@@ -56,6 +56,10 @@ var authzMatrix = []authzCase{
 	{"GET", "/tasks/mine?unit=XA_BINHLU", nil, [8]int{303, 200, 200, 403, 200, 200, 200, 403}},
 	{"GET", "/tasks/1", nil, [8]int{303, 200, 200, 403, 403, 200, 200, 403}},
 	{"POST", "/tasks/1/progress", url.Values{"unit": {"X25_BANBO_VHXH"}, "text": {"x"}, "work": {"in_progress"}, "percent": {"10"}, "date": {"2024-05-01"}}, [8]int{303, 303, 403, 403, 403, 403, 403, 403}},
+	// The task edit page (issue 11): planners only, the store checks the plan scope.
+	{"GET", "/tasks/1/edit", nil, [8]int{303, 200, 200, 403, 403, 403, 403, 403}},
+	{"POST", "/tasks/1/edit", url.Values{"section": {"II.2.1"}, "title": {"Tăng cường tuyên truyền"}, "lead": {"CQ_TTVHTT"}, "kind": {"continuous"}, "due": {"2025-12-31"}, "targets": {"1a"}}, [8]int{303, 303, 303, 403, 403, 403, 403, 403}},
+	{"POST", "/tasks/1/edit", url.Values{"section": {"II.2.1"}, "title": {"x"}, "lead": {"NOPE"}, "kind": {"continuous"}, "due": {"2025-12-31"}}, [8]int{303, 422, 422, 403, 403, 403, 403, 403}},
 	{"POST", "/progress/99999/accept", url.Values{"task": {"1"}}, [8]int{303, 303, 303, 403, 403, 303, 403, 403}},
 	{"GET", "/evidence/99999", nil, [8]int{303, 404, 404, 404, 404, 404, 404, 404}},
 	{"GET", "/plans/1/reviews", nil, [8]int{303, 200, 200, 200, 200, 200, 200, 200}},
