@@ -3,7 +3,9 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -83,7 +85,7 @@ func TestTaskPages(t *testing.T) {
 		t.Fatalf("my tasks: %d %s", mresp.StatusCode, excerpt(mine))
 	}
 	ctx := kehoach.NewContextWithActor(context.Background(), kehoach.SystemActor("test"))
-	rem, err := kehoach.UnitReminders(ctx, kehoach.Services{Units: db, Tasks: db, Submissions: db}, "XA_BANBO", 366, kehoach.DateOf(testNow.In(kehoach.VietnamZone)))
+	rem, err := kehoach.UnitReminders(ctx, kehoach.Services{Units: db, Tasks: db, Submissions: db, Data: db}, "XA_BANBO", 366, kehoach.DateOf(testNow.In(kehoach.VietnamZone)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,5 +240,63 @@ func TestTaskBoardPaged(t *testing.T) {
 	}
 	if resp, _ := do(t, srv, "GET", "/plans/1/tasks?page=x", nil, "", as); resp.StatusCode != 422 {
 		t.Errorf("page=x: %d", resp.StatusCode)
+	}
+}
+
+// TestFiguresDueReminders (issue 11): "my tasks" and the e-mail digest
+// remind a unit of the forms whose Decree 09 deadline is near and that it
+// has not sent, the same ones in both; a grid sent drops out at once.
+func TestFiguresDueReminders(t *testing.T) {
+	srv, db, stop, err := openServer(t.TempDir(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	due := regexp.MustCompile(`<li data-form="([^"]+)" data-period="([^"]+)"`)
+	page := func() []string {
+		t.Helper()
+		resp, body := do(t, srv, "GET", "/tasks/mine?unit=XA_BANBO", nil, "", as("reporter"))
+		if resp.StatusCode != 200 {
+			t.Fatalf("my tasks: %d %s", resp.StatusCode, excerpt(body))
+		}
+		var out []string
+		for _, m := range due.FindAllStringSubmatch(body, -1) {
+			out = append(out, m[1]+" "+m[2])
+		}
+		return out
+	}
+	digest := func() []string {
+		t.Helper()
+		ctx := kehoach.NewContextWithActor(context.Background(), kehoach.SystemActor("test"))
+		rem, err := kehoach.UnitReminders(ctx, kehoach.Services{Units: db, Tasks: db, Submissions: db, Data: db}, "XA_BANBO", kehoach.ReminderDaysDefault, kehoach.DateOf(testNow.In(kehoach.VietnamZone)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		item := regexp.MustCompile(`^- (BM_\S+) (\S+) — .*\(hạn \d\d/\d\d/\d{4}, (quá hạn, )?chưa gửi\)$`)
+		for _, l := range mail.DigestLines(rem) {
+			if m := item.FindStringSubmatch(l); m != nil {
+				out = append(out, m[1]+" "+m[2])
+			}
+		}
+		return out
+	}
+	// 10 March 2025: quarter I closes on 14 March (Decree 09), its reports
+	// are due three days later, on Monday 17 March.
+	got := page()
+	if strings.Join(got, ",") != "BM_XA 2025Q1,BM_BAN 2025Q1" && strings.Join(got, ",") != "BM_BAN 2025Q1,BM_XA 2025Q1" {
+		t.Fatalf("figures due on the page: %v", got)
+	}
+	if d := digest(); strings.Join(d, ",") != strings.Join(got, ",") {
+		t.Errorf("the digest says %v, the page %v", d, got)
+	}
+	// Bản Bo enters and sends its villages' grid: it is no longer due.
+	post(t, srv, "reporter", "/entry", url.Values{"unit": {"XA_BANBO"}, "form": {"BM_BAN"}, "period": {"2025Q1"}, "v.XA_BANBO_B01.BAN_LOA": {"true"}}, http.StatusSeeOther)
+	post(t, srv, "reporter", "/submissions/submit", url.Values{"unit": {"XA_BANBO"}, "form": {"BM_BAN"}, "period": {"2025Q1"}, "status": {"draft"}}, http.StatusSeeOther)
+	if got := page(); strings.Join(got, ",") != "BM_XA 2025Q1" {
+		t.Errorf("after sending BM_BAN: %v", got)
+	}
+	if d := digest(); strings.Join(d, ",") != "BM_XA 2025Q1" {
+		t.Errorf("the digest after sending BM_BAN: %v", d)
 	}
 }
