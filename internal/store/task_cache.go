@@ -31,8 +31,11 @@ type taskSnapshot struct {
 	byPlan        map[int64][]*taskRow // in the plan's order
 	occ           []kehoach.Occurrence // State unset: it depends on the day
 	progressed    []bool               // any accepted progress on occ[i]
-	// byUnit lists, in order, the occurrences a unit owns or coordinates.
-	byUnit map[string][]int32
+	rows          []*taskRow           // rows[i] is occ[i]'s task
+	// byUnit lists, in order, the occurrences a unit owns or coordinates;
+	// bySection those of each section.
+	byUnit    map[string][]int32
+	bySection map[string][]int32
 	parent map[string]string   // unit → parent, for scopes
 	succ   map[string][]string // unit → its direct successors
 }
@@ -105,7 +108,7 @@ func (db *DB) taskSnapshot(ctx context.Context) (*taskSnapshot, error) {
 		c.mu.Unlock()
 		s, err := db.buildTaskSnapshot(ctx, tn, mn)
 		c.mu.Lock()
-		if err == nil && (c.snap == nil || c.snap.tasksN <= tn || c.snap.metaN <= mn) {
+		if err == nil { // builds run one at a time: this one is the newest
 			c.snap = s
 		}
 		c.building = nil
@@ -129,7 +132,7 @@ func (db *DB) buildTaskSnapshot(ctx context.Context, tn, mn int64) (*taskSnapsho
 	if err != nil {
 		return nil, err
 	}
-	s := &taskSnapshot{tasksN: tn, metaN: mn, tasks: map[int64]*taskRow{}, byUnit: map[string][]int32{},
+	s := &taskSnapshot{tasksN: tn, metaN: mn, tasks: map[int64]*taskRow{}, byUnit: map[string][]int32{}, bySection: map[string][]int32{},
 		parent: map[string]string{}, succ: map[string][]string{}}
 	s.byPlan = map[int64][]*taskRow{}
 	for _, t := range tasks {
@@ -152,9 +155,12 @@ func (db *DB) buildTaskSnapshot(ctx context.Context, tn, mn int64) (*taskSnapsho
 	})
 	s.occ = make([]kehoach.Occurrence, len(occ))
 	s.progressed = make([]bool, len(occ))
+	s.rows = make([]*taskRow, len(occ))
 	for i, j := range order {
 		s.occ[i], s.progressed[i] = occ[j], progressed[j]
 		o := &s.occ[i]
+		s.rows[i] = s.tasks[o.TaskID]
+		s.bySection[o.Section] = append(s.bySection[o.Section], int32(i))
 		s.byUnit[o.Owner] = append(s.byUnit[o.Owner], int32(i))
 		for _, c := range s.tasks[o.TaskID].task.Coordinators {
 			if c != o.Owner {
@@ -268,8 +274,7 @@ func (s *taskSnapshot) each(f kehoach.TaskFilter, fn func(o *kehoach.Occurrence,
 		sc = s.scope(f.Within)
 	}
 	visit := func(i int) bool {
-		o := &s.occ[i]
-		t := s.tasks[o.TaskID]
+		o, t := &s.occ[i], s.rows[i]
 		switch {
 		case f.PlanID != 0 && t.planID != f.PlanID:
 			return true
@@ -294,16 +299,22 @@ func (s *taskSnapshot) each(f kehoach.TaskFilter, fn func(o *kehoach.Occurrence,
 		}
 		return fn(o, st)
 	}
-	if u := cmp.Or(f.OwnerIs, f.Unit); u != "" {
-		for _, i := range s.byUnit[u] {
-			if !visit(int(i)) {
+	var index []int32
+	switch {
+	case f.OwnerIs != "" || f.Unit != "":
+		index = s.byUnit[cmp.Or(f.OwnerIs, f.Unit)]
+	case f.SectionIs != "":
+		index = s.bySection[f.SectionIs]
+	default:
+		for i := range s.occ {
+			if !visit(i) {
 				return
 			}
 		}
 		return
 	}
-	for i := range s.occ {
-		if !visit(i) {
+	for _, i := range index {
+		if !visit(int(i)) {
 			return
 		}
 	}

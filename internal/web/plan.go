@@ -131,17 +131,22 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 	for _, tp := range progress {
 		counts[tp.Status]++
 	}
+	// The page shows how many tasks, not the tasks (the board does): a
+	// plan of 5,000 would be hashed for the shared page on every request.
+	shown := *plan
+	shown.Tasks = nil
 	h.renderShared(w, r, http.StatusOK, "plan", map[string]any{
-		"Title":    plan.Title,
-		"Plan":     plan,
-		"Progress": progress,
-		"Counts":   counts,
-		"Units":    units,
-		"AsOf":     asOf,
-		"Years":    planYears(plan),
-		"DemoNote": h.demoNote(plan),
-		"Scope":    units[scopeCode],
-		"Stood":    kehoach.Date(stood),
+		"Title":     plan.Title,
+		"Plan":      &shown,
+		"TaskTotal": len(plan.Tasks),
+		"Progress":  progress,
+		"Counts":    counts,
+		"Units":     units,
+		"AsOf":      asOf,
+		"Years":     planYears(plan),
+		"DemoNote":  h.demoNote(plan),
+		"Scope":     units[scopeCode],
+		"Stood":     kehoach.Date(stood),
 		// Issue 10: the same targets under the tree of a day.
 		"UnderDate": underDate, "Under": under,
 		"Figures": figures,

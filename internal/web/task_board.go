@@ -64,13 +64,7 @@ func (h *handler) taskBoard(w http.ResponseWriter, r *http.Request) {
 	}
 	// Counts come from the store's snapshot; only the page's occurrences
 	// are copied out.
-	f := kehoach.TaskFilter{PlanID: plan.ID, AsOf: asOf, Started: true, Within: viewScope(r)}
-	total, err := h.Services.Tasks.CountTasks(r.Context(), f)
-	if err != nil {
-		h.htmlError(w, r, err)
-		return
-	}
-	f.State = state
+	f := kehoach.TaskFilter{PlanID: plan.ID, AsOf: asOf, Started: true, Within: viewScope(r), State: state}
 	groupBy := kehoach.GroupBySection
 	if by == "unit" {
 		groupBy = kehoach.GroupByOwner
@@ -79,6 +73,19 @@ func (h *handler) taskBoard(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
+	}
+	var total kehoach.TaskCount // of every state, whichever is shown
+	if state == "" {
+		for _, c := range counts {
+			total = total.Plus(c.Count)
+		}
+	} else {
+		f.State = ""
+		if total, err = h.Services.Tasks.CountTasks(r.Context(), f); err != nil {
+			h.htmlError(w, r, err)
+			return
+		}
+		f.State = state
 	}
 	titles := map[string]string{}
 	for _, s := range plan.Sections {
