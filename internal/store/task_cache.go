@@ -36,8 +36,8 @@ type taskSnapshot struct {
 	// bySection those of each section.
 	byUnit    map[string][]int32
 	bySection map[string][]int32
-	parent map[string]string   // unit → parent, for scopes
-	succ   map[string][]string // unit → its direct successors
+	parent    map[string]string   // unit → parent, for scopes
+	succ      map[string][]string // unit → its direct successors
 }
 
 // taskCache holds the snapshot; one build runs at a time.
