@@ -108,3 +108,35 @@ func TestTaskEdit(t *testing.T) {
 		t.Errorf("audit %s → %s", before, after)
 	}
 }
+
+// TestTaskToEachSuccessorPages (issue 11): a task of the district's
+// culture office, which ceased on 1 July 2025, shows its 2025 span going
+// to the Phòng Văn hóa - Xã hội of each new commune, on the task page and
+// the board; the planner is offered to give it to one of them.
+func TestTaskToEachSuccessorPages(t *testing.T) {
+	srv, db, stop, err := openServer(t.TempDir(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	as := func(u string) map[string]string { return map[string]string{"X-Test-As": u} }
+	var id int64
+	db.Reader().QueryRow(`SELECT id FROM tasks WHERE code = 'III.1.2'`).Scan(&id)
+	_, show := do(t, srv, "GET", fmt.Sprintf("/tasks/%d", id), nil, "", as("planner"))
+	for _, c := range []string{"X25_BINHLU_VHXH", "X25_TALENG_VHXH", "X25_KHUNHA_VHXH", "X25_BANBO_VHXH", "X25_SINSUOIHO_VHXH", "P25_TANPHONG_VHXH"} {
+		if !strings.Contains(show, `data-occurrence="2025" data-state="not_started" data-owner="`+c+`"`) {
+			t.Errorf("the task page has no 2025 row for %s", c)
+		}
+	}
+	if !strings.Contains(show, "data-split") || !strings.Contains(show, fmt.Sprintf(`href="/tasks/%d/edit">giao cho một đơn vị`, id)) {
+		t.Error("the task page does not say the span went to each successor, nor offer the edit")
+	}
+	_, edit := do(t, srv, "GET", fmt.Sprintf("/tasks/%d/edit", id), nil, "", as("planner"))
+	if !strings.Contains(edit, `data-successor="X25_TALENG_VHXH"`) {
+		t.Errorf("the edit page does not propose the successors: %s", excerpt(edit))
+	}
+	_, board := do(t, srv, "GET", "/plans/1/tasks?by=unit", nil, "", as("viewer"))
+	if !strings.Contains(board, `data-group-link="X25_TALENG_VHXH"`) {
+		t.Error("the board has no group for Tả Lèng's Phòng Văn hóa - Xã hội")
+	}
+}
