@@ -112,10 +112,14 @@ type Occurrence struct {
 	Owner     string `json:"owner"`
 	OwnerName string `json:"ownerName,omitempty"`
 	// Lead is the task's own lead when Owner is its successor.
-	Lead    string `json:"lead,omitempty"`
-	State   string `json:"state"`
-	Percent int    `json:"percent"`
-	DoneOn  Date   `json:"doneOn,omitempty"`
+	Lead string `json:"lead,omitempty"`
+	// Coordinators are the units that coordinate this span: the task's,
+	// or, for one that ceased before the span is due, its successors
+	// (as for the lead, TaskOwners).
+	Coordinators []string `json:"coordinators,omitempty"`
+	State        string   `json:"state"`
+	Percent      int      `json:"percent"`
+	DoneOn       Date     `json:"doneOn,omitempty"`
 	// Returned is set when the unit's latest report was returned; Reason
 	// says why.
 	Returned bool   `json:"returned,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"kehoach"
@@ -25,6 +26,7 @@ type taskRow struct {
 type taskUnits struct {
 	names   map[string]string
 	validTo map[string]kehoach.Date
+	parent  map[string]string
 	links   []kehoach.UnitLink
 }
 
@@ -80,7 +82,7 @@ func (db *DB) loadTasks(ctx context.Context, where string, args []any) ([]*taskR
 // loadTaskUnits reads the names and last days of the tasks' leads and
 // coordinators and of every unit a link leads to, with all links.
 func (db *DB) loadTaskUnits(ctx context.Context, tasks []*taskRow) (*taskUnits, error) {
-	tu := &taskUnits{names: map[string]string{}, validTo: map[string]kehoach.Date{}}
+	tu := &taskUnits{names: map[string]string{}, validTo: map[string]kehoach.Date{}, parent: map[string]string{}}
 	links, err := db.FindUnitLinks(ctx)
 	if err != nil {
 		return nil, err
@@ -105,17 +107,17 @@ func (db *DB) loadTaskUnits(ctx context.Context, tasks []*taskRow) (*taskUnits, 
 	for len(codes) > 0 {
 		n := min(len(codes), 500)
 		var p params
-		rows, err := db.read.QueryContext(ctx, `SELECT code, name, valid_to FROM units WHERE code IN (`+list(&p, codes[:n])+`)`, p.args...)
+		rows, err := db.read.QueryContext(ctx, `SELECT u.code, u.name, u.valid_to, COALESCE(pa.code, '') FROM units u LEFT JOIN units pa ON pa.id = u.parent_id WHERE u.code IN (`+list(&p, codes[:n])+`)`, p.args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: task units: %w", err)
 		}
 		for rows.Next() {
-			var c, name, to string
-			if err := rows.Scan(&c, &name, &to); err != nil {
+			var c, name, to, parent string
+			if err := rows.Scan(&c, &name, &to, &parent); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			tu.names[c], tu.validTo[c] = name, kehoach.Date(to)
+			tu.names[c], tu.validTo[c], tu.parent[c] = name, kehoach.Date(to), parent
 		}
 		rows.Close()
 		codes = codes[n:]
@@ -202,6 +204,13 @@ func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFa
 					o.Lead = t.task.LeadCode
 				}
 				o.OwnerName = tu.names[o.Owner]
+				for _, c := range t.task.Coordinators {
+					for _, u := range nearOwner(o.Owner, kehoach.TaskOwners(c, o.Due, tu.validTo, tu.links), tu.parent) {
+						if u != o.Owner && !slices.Contains(o.Coordinators, u) {
+							o.Coordinators = append(o.Coordinators, u)
+						}
+					}
+				}
 				var f reportFacts
 				for _, u := range reporters(t.task.LeadCode, o.Owner, pred) {
 					g := facts[occKey{t.task.ID, o.Key, u}]
@@ -230,6 +239,26 @@ func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFa
 		}
 	}
 	return out, progressed
+}
+
+// nearOwner keeps, of a ceased coordinator's several successors, those of
+// the owner's own place (the same parent, its parent or its children):
+// when a district office's work went to every commune, each commune's
+// part is coordinated by that commune's bodies. All of them when none is.
+func nearOwner(owner string, succ []string, parent map[string]string) []string {
+	if len(succ) < 2 {
+		return succ
+	}
+	var out []string
+	for _, u := range succ {
+		if (parent[u] != "" && parent[u] == parent[owner]) || parent[owner] == u || parent[u] == owner {
+			out = append(out, u)
+		}
+	}
+	if len(out) == 0 {
+		return succ
+	}
+	return out
 }
 
 // reporters lists the units whose reports count for a span owned by

@@ -162,10 +162,8 @@ func (db *DB) buildTaskSnapshot(ctx context.Context, tn, mn int64) (*taskSnapsho
 		s.rows[i] = s.tasks[o.TaskID]
 		s.bySection[o.Section] = append(s.bySection[o.Section], int32(i))
 		s.byUnit[o.Owner] = append(s.byUnit[o.Owner], int32(i))
-		for _, c := range s.tasks[o.TaskID].task.Coordinators {
-			if c != o.Owner {
-				s.byUnit[c] = append(s.byUnit[c], int32(i))
-			}
+		for _, c := range o.Coordinators {
+			s.byUnit[c] = append(s.byUnit[c], int32(i))
 		}
 	}
 	for _, l := range tu.links {
@@ -218,7 +216,7 @@ func (sc *scope) in(unit string) bool {
 }
 
 // taskIn reports whether the occurrence o of task t is in the scope: its
-// owner, the task's lead or a coordinator is in it, or, for the spans the
+// owner, the task's lead or one of its coordinators is in it, or, for the spans the
 // lead answered for itself, a direct successor of the lead (the history
 // of the body whose work a unit of the scope took over). A span that
 // went to another unit's successor is that unit's.
@@ -226,7 +224,7 @@ func (sc *scope) taskIn(t *taskRow, o *kehoach.Occurrence) bool {
 	if sc.in(o.Owner) || sc.in(t.task.LeadCode) {
 		return true
 	}
-	for _, c := range t.task.Coordinators {
+	for _, c := range o.Coordinators {
 		if sc.in(c) {
 			return true
 		}
@@ -280,7 +278,7 @@ func (s *taskSnapshot) each(f kehoach.TaskFilter, fn func(o *kehoach.Occurrence,
 			return true
 		case f.Section != "" && o.Section != f.Section && !strings.HasPrefix(o.Section, f.Section+"."):
 			return true
-		case f.Unit != "" && o.Owner != f.Unit && !t.coord[f.Unit]:
+		case f.Unit != "" && o.Owner != f.Unit && !slices.Contains(o.Coordinators, f.Unit):
 			return true
 		case f.SectionIs != "" && o.Section != f.SectionIs:
 			return true

@@ -77,10 +77,11 @@ func (db *DB) SaveProgress(ctx context.Context, in kehoach.ProgressInput) (*keho
 	// The span: one occurrence per owner when the lead's work went to
 	// several bodies (kehoach.TaskOwners); the unit's own, else the first.
 	var occ *kehoach.Occurrence
-	var owners []string
+	var owners, coords []string
 	for i := range d.Occurrences {
 		if o := &d.Occurrences[i]; o.Key == in.Occurrence {
 			owners = append(owners, o.Owner)
+			coords = append(coords, o.Coordinators...)
 			if occ == nil || o.Owner == in.Unit {
 				occ = o
 			}
@@ -97,7 +98,7 @@ func (db *DB) SaveProgress(ctx context.Context, in kehoach.ProgressInput) (*keho
 		}
 		in.Unit = occ.Owner
 	}
-	answers := slices.Contains(owners, in.Unit) || in.Unit == d.Task.LeadCode
+	answers := slices.Contains(owners, in.Unit) || slices.Contains(coords, in.Unit) || in.Unit == d.Task.LeadCode
 	for _, c := range d.Task.Coordinators {
 		answers = answers || c == in.Unit
 	}
