@@ -300,3 +300,19 @@ func TestFiguresDueReminders(t *testing.T) {
 		t.Errorf("the digest after sending BM_BAN: %v", d)
 	}
 }
+
+// TestRemindersAtSignIn (issue 11): the first page after signing in sums
+// up what each of the reader's units is reminded of, figures due
+// included, with a link to "my tasks"; the next page does not.
+func TestRemindersAtSignIn(t *testing.T) {
+	srv, _, stop, err := openServer(t.TempDir(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	jar := signIn(t, srv, "reporter")
+	body := getWith(t, srv, jar, "/plans")
+	has(t, "first page after sign-in", body, []string{`data-welcome-tasks`, `<li data-unit="XA_BANBO">`, "3 việc quá hạn", `data-figures-due="2"`, "hạn 17/03/2025", `href="/tasks/mine?unit=XA_BANBO"`}, nil)
+	body = getWith(t, srv, jar, "/plans")
+	has(t, "second page after sign-in", body, nil, []string{"data-welcome-tasks"})
+}
