@@ -22,7 +22,7 @@ var taskFieldNames = map[string]string{
 func (db *DB) UpdateTask(ctx context.Context, id int64, in kehoach.TaskInput) (*kehoach.Task, error) {
 	in.Section = strings.TrimSpace(in.Section)
 	in.Title = strings.TrimSpace(vntext.NFC(in.Title))
-	in.Lead = strings.ToUpper(strings.TrimSpace(in.Lead))
+	in.Lead = strings.TrimSpace(in.Lead)
 	if !kehoach.IsPlanner(ctx) {
 		return nil, kehoach.Errorf(kehoach.EFORBIDDEN, "Chỉ cán bộ kế hoạch mới được sửa nhiệm vụ.")
 	}
@@ -74,7 +74,7 @@ func (db *DB) UpdateTask(ctx context.Context, id int64, in kehoach.TaskInput) (*
 	var coord []int64
 	var coordCodes []string
 	for _, c := range in.Coordinators {
-		if c = strings.ToUpper(strings.TrimSpace(c)); c == "" || c == in.Lead {
+		if c = strings.TrimSpace(c); c == "" || c == in.Lead {
 			continue
 		}
 		if _, ok := f["coordinators"]; ok {
