@@ -211,6 +211,9 @@ func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFa
 						}
 					}
 				}
+				// Readers get copies sharing this array: an append of theirs
+				// must not write into the snapshot.
+				o.Coordinators = slices.Clip(o.Coordinators)
 				var f reportFacts
 				for _, u := range reporters(t.task.LeadCode, o.Owner, pred) {
 					g := facts[occKey{t.task.ID, o.Key, u}]
