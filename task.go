@@ -2,6 +2,7 @@ package kehoach
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -79,6 +80,12 @@ func (c *TaskCount) Add(state string) {
 	}
 }
 
+// Plus is the sum of two counts.
+func (c TaskCount) Plus(d TaskCount) TaskCount {
+	return TaskCount{Total: c.Total + d.Total, DoneOnTime: c.DoneOnTime + d.DoneOnTime, DoneLate: c.DoneLate + d.DoneLate,
+		Pending: c.Pending + d.Pending, Overdue: c.Overdue + d.Overdue}
+}
+
 // OverdueShare is the percentage of occurrences overdue (0 when none).
 func (c TaskCount) OverdueShare() float64 {
 	if c.Total == 0 {
@@ -90,7 +97,9 @@ func (c TaskCount) OverdueShare() float64 {
 // Occurrence is one span of a task to report on: the year of a yearly
 // task ("2023"), or the whole task ("") for the others. Owner is the unit
 // that answers for it: the lead, or, when the lead ceased to exist before
-// the occurrence is due, its successor (see TaskOwner).
+// the occurrence is due, its successor; when several bodies took over the
+// lead's work, the span is one occurrence for each of them, with the same
+// Key (see TaskOwners).
 type Occurrence struct {
 	TaskID    int64  `json:"taskId"`
 	TaskCode  string `json:"taskCode"`
@@ -103,10 +112,14 @@ type Occurrence struct {
 	Owner     string `json:"owner"`
 	OwnerName string `json:"ownerName,omitempty"`
 	// Lead is the task's own lead when Owner is its successor.
-	Lead    string `json:"lead,omitempty"`
-	State   string `json:"state"`
-	Percent int    `json:"percent"`
-	DoneOn  Date   `json:"doneOn,omitempty"`
+	Lead string `json:"lead,omitempty"`
+	// Coordinators are the units that coordinate this span: the task's,
+	// or, for one that ceased before the span is due, its successors
+	// (as for the lead, TaskOwners).
+	Coordinators []string `json:"coordinators,omitempty"`
+	State        string   `json:"state"`
+	Percent      int      `json:"percent"`
+	DoneOn       Date     `json:"doneOn,omitempty"`
 	// Returned is set when the unit's latest report was returned; Reason
 	// says why.
 	Returned bool   `json:"returned,omitempty"`
@@ -153,34 +166,42 @@ func Occurrences(t *Task, from, to string) []Occurrence {
 	return out
 }
 
-// TaskOwner returns who answers on day for a task led by lead: lead while
-// it exists, else the unit its successor links lead to (followed through
-// several reorganisations). links are all successor links; validTo gives
-// each unit's last day ("" while it exists). When a ceased unit has no
-// successor, or several (a split), lead is returned: a person must assign
+// TaskOwners returns who answers on day for a task led by lead: lead
+// while it exists, else the units its successor links lead to (followed
+// through several reorganisations). When a ceased unit's work went to
+// several units (a split, or a district office whose work went to every
+// new commune), each of them answers for its own part: the occurrence
+// goes to each, in the order of the links, and the planner may give the
+// task to one of them instead (a task edit). links are all successor
+// links; validTo gives each unit's last day ("" while it exists). A
+// ceased unit with no successor stays the owner: a person must assign
 // the task.
-func TaskOwner(lead string, on Date, validTo map[string]Date, links []UnitLink) string {
-	cur := lead
-	for range 10 { // reorganisations do not loop; this bounds bad data
-		end := validTo[cur]
-		if end.IsZero() || on <= end {
-			return cur
+func TaskOwners(lead string, on Date, validTo map[string]Date, links []UnitLink) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(cur string, depth int)
+	walk = func(cur string, depth int) {
+		if end := validTo[cur]; end.IsZero() || on <= end || depth >= 10 { // reorganisations do not loop; 10 bounds bad data
+			if !seen[cur] {
+				seen[cur] = true
+				out = append(out, cur)
+			}
+			return
 		}
-		next := ""
+		found := false
 		for _, l := range links {
-			if l.From == cur && l.Kind != LinkSplit {
-				if next != "" && next != l.To {
-					return lead
-				}
-				next = l.To
+			if l.From == cur && l.To != cur {
+				found = true
+				walk(l.To, depth+1)
 			}
 		}
-		if next == "" {
-			return lead
+		if !found && !seen[lead] {
+			seen[lead] = true
+			out = append(out, lead)
 		}
-		cur = next
 	}
-	return lead
+	walk(lead, 0)
+	return out
 }
 
 // Progress report states: an update goes draft → submitted → accepted or
@@ -303,7 +324,28 @@ type TaskFilter struct {
 	// Within keeps occurrences whose owner is in these subtrees (the
 	// viewer's scope); nil does not filter.
 	Within []string
+	// SectionIs and OwnerIs keep one section exactly (not those under it)
+	// and one owner (not what it coordinates): a group of the task board.
+	SectionIs string
+	OwnerIs   string
+	// Offset skips that many occurrences first; Limit keeps at most that
+	// many (0: all).
+	Offset int
 	Limit  int
+}
+
+// Task board groupings (CountTaskGroups).
+const (
+	GroupBySection = "section"
+	GroupByOwner   = "owner"
+)
+
+// TaskGroupCount is the four-state count of one group of occurrences: a
+// section of the plan or the unit that answers for them.
+type TaskGroupCount struct {
+	Key   string    `json:"key"`
+	Name  string    `json:"name,omitempty"` // the owner's name
+	Count TaskCount `json:"count"`
 }
 
 // TaskInput is a new task, as the planner writes it.
@@ -349,6 +391,13 @@ type TaskService interface {
 	// f (set Started for what has begun by AsOf): for a plan (PlanID), a
 	// body (Unit) or a section (Section), or any combination.
 	CountTasks(ctx context.Context, f TaskFilter) (TaskCount, error)
+	// CountTasksByTask is CountTasks for each task separately, keyed by
+	// task id (tasks with no occurrence matching f are absent).
+	CountTasksByTask(ctx context.Context, f TaskFilter) (map[int64]TaskCount, error)
+	// CountTaskGroups is CountTasks for each group of occurrences, by
+	// GroupBySection or GroupByOwner, in the order first met (by due
+	// date). EINVALID for another grouping.
+	CountTaskGroups(ctx context.Context, f TaskFilter, by string) ([]TaskGroupCount, error)
 	// FindTaskByID returns a task with its occurrences (states as of
 	// asOf, zero for today) and reports. ENOTFOUND when there is none.
 	FindTaskByID(ctx context.Context, id int64, asOf Date) (*TaskDetail, error)
@@ -357,6 +406,16 @@ type TaskService interface {
 	// has ceased before the task is due, an unknown target; ECONFLICT for
 	// a code already used in the plan.
 	CreateTask(ctx context.Context, in TaskInput) (*Task, error)
+	// UpdateTask changes a task's text, section, lead, coordinators, kind,
+	// start and due dates and the targets it serves (not its code), for a
+	// planner (Planner in ctx) whose Plan scope covers the plan's issuer
+	// (EFORBIDDEN otherwise). EINVALID with Fields, each message naming
+	// its field, for a missing or bad field, a lead or coordinator that
+	// does not exist, has ceased or is not yet set up on the day the task
+	// runs (today, or its due date once past), an unknown target;
+	// ENOTFOUND for an unknown task. Audited with the task before and
+	// after; reports already made stay.
+	UpdateTask(ctx context.Context, id int64, in TaskInput) (*Task, error)
 	// SaveProgress stores a report (draft, or submitted when in.Submit).
 	// EINVALID with Fields for a date in the future or before the task's
 	// start, a percentage outside 0–100, done below 100 %, a claim the
@@ -394,6 +453,36 @@ func TaskStateOK(s string) bool {
 		}
 	}
 	return false
+}
+
+// CheckTaskFields checks what a task says of itself (not its units nor
+// its targets, which need the store): section, text, kind and dates. It
+// returns the reasons by field, in Vietnamese, each naming its field;
+// empty when all is well.
+func CheckTaskFields(in *TaskInput) map[string]string {
+	f := map[string]string{}
+	if in.Section == "" {
+		f["section"] = "Mục: cần số mục của kế hoạch (ví dụ II.2.1)."
+	}
+	if in.Title == "" {
+		f["title"] = "Nội dung: cần ghi nội dung nhiệm vụ."
+	} else if len([]rune(in.Title)) > TaskTitleMaxLen {
+		f["title"] = "Nội dung: dài quá " + strconv.Itoa(TaskTitleMaxLen) + " ký tự."
+	}
+	if !slices.Contains(TaskKinds, in.Kind) {
+		f["kind"] = "Loại: phải là thường xuyên, hằng năm hoặc một lần."
+	}
+	if _, err := ParseDate(string(in.Start)); err != nil {
+		f["start"] = "Ngày bắt đầu: không hợp lệ (NNNN-TT-NN)."
+	}
+	if in.Due.IsZero() {
+		f["due"] = "Hạn hoàn thành: cần ghi hạn."
+	} else if _, err := ParseDate(string(in.Due)); err != nil {
+		f["due"] = "Hạn hoàn thành: không hợp lệ (NNNN-TT-NN)."
+	} else if !in.Start.IsZero() && in.Start > in.Due {
+		f["due"] = "Hạn hoàn thành: trước ngày bắt đầu."
+	}
+	return f
 }
 
 // CheckProgress validates a report against its occurrence: it returns
@@ -454,6 +543,25 @@ const (
 	// task serving it is overdue: the figures or the task may be wrong.
 	FlagAheadTasksOverdue = "ahead_tasks_overdue"
 )
+
+// TargetTaskFlagOf is TargetTaskFlag over the four-state count of the
+// occurrences instead of their states.
+func TargetTaskFlagOf(targetStatus string, c TaskCount) string {
+	if c.Total == 0 {
+		return ""
+	}
+	var states []string
+	if c.DoneOnTime+c.DoneLate < c.Total {
+		states = append(states, TaskInProgress)
+	}
+	if c.Overdue > 0 {
+		states = append(states, TaskOverdue)
+	}
+	if len(states) == 0 {
+		states = append(states, TaskDoneOnTime)
+	}
+	return TargetTaskFlag(targetStatus, states)
+}
 
 // TargetTaskFlag compares a target's status with the states of the
 // occurrences of the tasks serving it (those begun), and returns a flag

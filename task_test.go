@@ -1,6 +1,9 @@
 package kehoach
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestTaskState(t *testing.T) {
 	for _, c := range []struct {
@@ -61,9 +64,10 @@ func TestOccurrences(t *testing.T) {
 	}
 }
 
-func TestTaskOwner(t *testing.T) {
-	validTo := map[string]Date{"A": "2025-06-30", "B": "2025-06-30", "S": ""}
-	links := []UnitLink{{From: "A", To: "S", Kind: LinkMerge}, {From: "B", To: "X", Kind: LinkSplit}, {From: "B", To: "Y", Kind: LinkSplit}}
+func TestTaskOwners(t *testing.T) {
+	validTo := map[string]Date{"A": "2025-06-30", "B": "2025-06-30", "S": "", "X": "", "Y": "2026-06-30", "C": "2025-06-30"}
+	links := []UnitLink{{From: "A", To: "S", Kind: LinkMerge}, {From: "B", To: "X", Kind: LinkSplit}, {From: "B", To: "Y", Kind: LinkSplit},
+		{From: "Y", To: "S", Kind: LinkMerge}}
 	for _, c := range []struct {
 		lead string
 		on   Date
@@ -71,11 +75,14 @@ func TestTaskOwner(t *testing.T) {
 	}{
 		{"A", "2024-12-31", "A"},
 		{"A", "2025-12-31", "S"},
-		{"B", "2025-12-31", "B"}, // split: a person must choose
+		{"B", "2025-06-30", "B"},
+		{"B", "2025-12-31", "X Y"}, // split: each successor answers for its part
+		{"B", "2026-12-31", "X S"}, // and on through a later merge
+		{"C", "2025-12-31", "C"},   // no successor: a person must assign it
 		{"S", "2025-12-31", "S"},
 	} {
-		if got := TaskOwner(c.lead, c.on, validTo, links); got != c.want {
-			t.Errorf("TaskOwner(%s, %s) = %s, want %s", c.lead, c.on, got, c.want)
+		if got := strings.Join(TaskOwners(c.lead, c.on, validTo, links), " "); got != c.want {
+			t.Errorf("TaskOwners(%s, %s) = %s, want %s", c.lead, c.on, got, c.want)
 		}
 	}
 }

@@ -54,6 +54,11 @@ func TestTaskProgressJourney(t *testing.T) {
 	login(t, ctx, base, "pheduyet.huyen", password(t, accounts, "pheduyet.huyen"))
 	plan := openPlan(t, ctx, base)
 	open(t, ctx, plan+"/tasks?by=unit")
+	// The board is paged (issue 11): the list of bodies leads to the page
+	// where today's Bản Bo begins.
+	if eval[int](t, ctx, `document.querySelectorAll('li[data-group-link="X25_BANBO"] a').length`) == 1 {
+		load(t, ctx, "open the page of today's Bản Bo", chromedp.Click(chromedp.CSS(`li[data-group-link="X25_BANBO"] a`)))
+	}
 	row := `tr[data-task="III.11.BANBO"][data-occurrence="2025"]`
 	if n := eval[int](t, ctx, `document.querySelectorAll('`+row+`').length`); n != 1 {
 		t.Fatalf("the board shows %d rows of III.11.BANBO 2025", n)

@@ -28,7 +28,9 @@ func TestDigestCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	for _, want := range []string{"Subject: [Kế hoạch] Bản Bo: 3 việc cần làm", "Quá hạn (3):", "- III.11.BANBO năm 2022", "https://kh.example.vn/tasks/mine?unit=XA_BANBO"} {
+	for _, want := range []string{"Subject: [Kế hoạch] Bản Bo: 5 việc cần làm", "Quá hạn (3):", "- III.11.BANBO năm 2022",
+		// issue 11: the forms due on 17 March 2025 (quarter I closes on the 14th)
+		"Số liệu đến hạn gửi (hạn trong 30 ngày trước và sau hôm nay) (2):", "- BM_XA 2025Q1 — ", "(hạn 17/03/2025, chưa gửi)", "https://kh.example.vn/tasks/mine?unit=XA_BANBO"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("digest lacks %q:\n%s", want, out.String())
 		}

@@ -39,6 +39,8 @@ type DB struct {
 	AllowSelfApproval bool
 	// health is whether the database can store now (write_health.go).
 	health writeHealth
+	// tasks is the snapshot of every task's occurrences (task_cache.go).
+	tasks taskCache
 }
 
 // Open opens the database named by a URL: "sqlite:path/to/file.db" (or a

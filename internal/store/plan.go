@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"kehoach"
 )
@@ -73,42 +74,16 @@ func (db *DB) FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error)
 		p.Targets = append(p.Targets, &t)
 	}
 	rows.Close()
-	rows, err = db.read.QueryContext(ctx, `SELECT t.id, t.code, t.section, t.title, COALESCE(u.code, ''), t.recurrence, t.due, t.status, t.kind, t.start_on
-		FROM tasks t LEFT JOIN units u ON u.id = t.lead_id WHERE t.plan_id = $1 ORDER BY t.position`, id)
+	// tasks (issue 11): from the task snapshot, with their coordinators
+	// and the targets they serve.
+	snap, err := db.taskSnapshot(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("store: plan %d tasks: %w", id, err)
-	}
-	byID := map[int64]*kehoach.Task{}
-	for rows.Next() {
-		var t kehoach.Task
-		var due, start string
-		if err := rows.Scan(&t.ID, &t.Code, &t.Section, &t.Title, &t.LeadCode, &t.Recurrence, &due, &t.Status, &t.Kind, &start); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		t.Due, t.Start = kehoach.Date(due), kehoach.Date(start)
-		p.Tasks = append(p.Tasks, &t)
-		byID[t.ID] = &t
-	}
-	rows.Close()
-	rows, err = db.read.QueryContext(ctx, `SELECT tu.task_id, u.code FROM task_units tu JOIN tasks t ON t.id = tu.task_id JOIN units u ON u.id = tu.unit_id
-		WHERE t.plan_id = $1 ORDER BY tu.task_id, u.sort_key`, id)
-	if err != nil {
-		return nil, fmt.Errorf("store: plan %d tasks: %w", id, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var tid int64
-		var code string
-		if err := rows.Scan(&tid, &code); err != nil {
-			return nil, err
-		}
-		if t := byID[tid]; t != nil {
-			t.Coordinators = append(t.Coordinators, code)
-		}
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	for _, r := range snap.byPlan[id] {
+		t := r.task
+		t.Coordinators, t.Targets = slices.Clone(t.Coordinators), slices.Clone(t.Targets)
+		p.Tasks = append(p.Tasks, &t)
 	}
 	// trust (issue 9): coverage threshold and default figures
 	if err := db.readPlanTrust(ctx, p); err != nil {
@@ -118,6 +93,5 @@ func (db *DB) FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error)
 	if err := db.fillMilestones(ctx, p); err != nil {
 		return nil, err
 	}
-	// tasks (issue 11): the targets each task serves.
-	return p, db.planTaskExtras(ctx, p)
+	return p, nil
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"kehoach"
@@ -26,6 +26,7 @@ type taskRow struct {
 type taskUnits struct {
 	names   map[string]string
 	validTo map[string]kehoach.Date
+	parent  map[string]string
 	links   []kehoach.UnitLink
 }
 
@@ -34,36 +35,9 @@ func (db *DB) today() kehoach.Date {
 	return kehoach.DateOf(db.Now().In(kehoach.VietnamZone))
 }
 
-// taskWhere builds the SQL condition on tasks t for f: plan, section, the
-// unit (the lead, a predecessor of it, or a coordinator) and the viewer's
-// scope. The owner rule is applied afterwards in Go.
-func taskWhere(p *params, f kehoach.TaskFilter) string {
-	where := []string{"1 = 1"}
-	if f.PlanID != 0 {
-		where = append(where, "t.plan_id = "+p.add(f.PlanID))
-	}
-	if f.Section != "" {
-		s := p.add(f.Section)
-		where = append(where, "(t.section = "+s+" OR t.section LIKE "+p.add(escapeLike(f.Section)+".%")+" ESCAPE '\\')")
-	}
-	unitCond := func(ids string) string {
-		return "(t.lead_id IN (" + ids + ") OR t.lead_id IN (SELECT l.from_id FROM unit_links l WHERE l.to_id IN (" + ids + "))" +
-			" OR t.id IN (SELECT tu.task_id FROM task_units tu WHERE tu.unit_id IN (" + ids + ")))"
-	}
-	if f.Unit != "" {
-		where = append(where, unitCond("SELECT id FROM units WHERE code = "+p.add(f.Unit)))
-	}
-	if f.Within != nil {
-		sub := `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE code IN (` + list(p, f.Within) + `)
-			UNION ALL SELECT c.id FROM units c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub`
-		where = append(where, unitCond(sub))
-	}
-	return strings.Join(where, " AND ")
-}
-
 // loadTasks reads the tasks matching f with their coordinators.
 func (db *DB) loadTasks(ctx context.Context, where string, args []any) ([]*taskRow, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.plan_id, t.code, t.section, t.title, COALESCE(u.code, ''), t.kind, t.start_on, t.due, t.recurrence, pl.horizon_from, pl.horizon_to
+	rows, err := db.read.QueryContext(ctx, `SELECT t.id, t.plan_id, t.code, t.section, t.title, COALESCE(u.code, ''), t.kind, t.start_on, t.due, t.recurrence, t.status, pl.horizon_from, pl.horizon_to
 		FROM tasks t JOIN plans pl ON pl.id = t.plan_id LEFT JOIN units u ON u.id = t.lead_id WHERE `+where+` ORDER BY t.plan_id, t.position`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: tasks: %w", err)
@@ -74,7 +48,7 @@ func (db *DB) loadTasks(ctx context.Context, where string, args []any) ([]*taskR
 	for rows.Next() {
 		r := &taskRow{coord: map[string]bool{}}
 		var start, due string
-		if err := rows.Scan(&r.task.ID, &r.planID, &r.task.Code, &r.task.Section, &r.task.Title, &r.task.LeadCode, &r.task.Kind, &start, &due, &r.task.Recurrence, &r.from, &r.to); err != nil {
+		if err := rows.Scan(&r.task.ID, &r.planID, &r.task.Code, &r.task.Section, &r.task.Title, &r.task.LeadCode, &r.task.Kind, &start, &due, &r.task.Recurrence, &r.task.Status, &r.from, &r.to); err != nil {
 			return nil, fmt.Errorf("store: tasks: %w", err)
 		}
 		r.task.Start, r.task.Due = kehoach.Date(start), kehoach.Date(due)
@@ -108,7 +82,7 @@ func (db *DB) loadTasks(ctx context.Context, where string, args []any) ([]*taskR
 // loadTaskUnits reads the names and last days of the tasks' leads and
 // coordinators and of every unit a link leads to, with all links.
 func (db *DB) loadTaskUnits(ctx context.Context, tasks []*taskRow) (*taskUnits, error) {
-	tu := &taskUnits{names: map[string]string{}, validTo: map[string]kehoach.Date{}}
+	tu := &taskUnits{names: map[string]string{}, validTo: map[string]kehoach.Date{}, parent: map[string]string{}}
 	links, err := db.FindUnitLinks(ctx)
 	if err != nil {
 		return nil, err
@@ -133,17 +107,17 @@ func (db *DB) loadTaskUnits(ctx context.Context, tasks []*taskRow) (*taskUnits, 
 	for len(codes) > 0 {
 		n := min(len(codes), 500)
 		var p params
-		rows, err := db.read.QueryContext(ctx, `SELECT code, name, valid_to FROM units WHERE code IN (`+list(&p, codes[:n])+`)`, p.args...)
+		rows, err := db.read.QueryContext(ctx, `SELECT u.code, u.name, u.valid_to, COALESCE(pa.code, '') FROM units u LEFT JOIN units pa ON pa.id = u.parent_id WHERE u.code IN (`+list(&p, codes[:n])+`)`, p.args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: task units: %w", err)
 		}
 		for rows.Next() {
-			var c, name, to string
-			if err := rows.Scan(&c, &name, &to); err != nil {
+			var c, name, to, parent string
+			if err := rows.Scan(&c, &name, &to, &parent); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			tu.names[c], tu.validTo[c] = name, kehoach.Date(to)
+			tu.names[c], tu.validTo[c], tu.parent[c] = name, kehoach.Date(to), parent
 		}
 		rows.Close()
 		codes = codes[n:]
@@ -206,117 +180,210 @@ func (db *DB) loadReportFacts(ctx context.Context, where string, args []any) (ma
 // and states on asOf. The state follows the accepted reports of the owner
 // and of the task's own lead (a body's work before it ceased counts).
 func occurrencesOf(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFacts, asOf kehoach.Date) []kehoach.Occurrence {
-	var out []kehoach.Occurrence
+	out, progressed := occurrenceFacts(tasks, tu, facts)
+	for i := range out {
+		out[i].State = kehoach.TaskState(out[i].Due, out[i].DoneOn, progressed[i], asOf)
+	}
+	return out
+}
+
+// occurrenceFacts computes the occurrences of the tasks with their owners
+// and what their reports say, without the state (which depends on the
+// day): progressed[i] tells whether any progress on out[i] was accepted.
+func occurrenceFacts(tasks []*taskRow, tu *taskUnits, facts map[occKey]*reportFacts) (out []kehoach.Occurrence, progressed []bool) {
+	pred := map[string][]string{}
+	for _, l := range tu.links {
+		pred[l.To] = append(pred[l.To], l.From)
+	}
 	for _, t := range tasks {
-		for _, o := range kehoach.Occurrences(&t.task, t.from, t.to) {
-			o.Owner = kehoach.TaskOwner(t.task.LeadCode, o.Due, tu.validTo, tu.links)
-			if o.Owner != t.task.LeadCode {
-				o.Lead = t.task.LeadCode
+		for _, base := range kehoach.Occurrences(&t.task, t.from, t.to) {
+			for _, owner := range kehoach.TaskOwners(t.task.LeadCode, base.Due, tu.validTo, tu.links) {
+				o := base
+				o.Owner = owner
+				if o.Owner != t.task.LeadCode {
+					o.Lead = t.task.LeadCode
+				}
+				o.OwnerName = tu.names[o.Owner]
+				for _, c := range t.task.Coordinators {
+					for _, u := range nearOwner(o.Owner, kehoach.TaskOwners(c, o.Due, tu.validTo, tu.links), tu.parent) {
+						if u != o.Owner && !slices.Contains(o.Coordinators, u) {
+							o.Coordinators = append(o.Coordinators, u)
+						}
+					}
+				}
+				// Readers get copies sharing this array: an append of theirs
+				// must not write into the snapshot.
+				o.Coordinators = slices.Clip(o.Coordinators)
+				var f reportFacts
+				for _, u := range reporters(t.task.LeadCode, o.Owner, pred) {
+					g := facts[occKey{t.task.ID, o.Key, u}]
+					if g == nil {
+						continue
+					}
+					f.progressed = f.progressed || g.progressed
+					f.percent = max(f.percent, g.percent)
+					if !g.doneOn.IsZero() && (f.doneOn.IsZero() || g.doneOn < f.doneOn) {
+						f.doneOn = g.doneOn
+					}
+					if g.lastState != "" {
+						f.lastState, f.lastReason = g.lastState, g.lastReason
+					}
+					if u == o.Owner {
+						break
+					}
+				}
+				o.Percent, o.DoneOn = f.percent, f.doneOn
+				if f.lastState == kehoach.ProgressReturned {
+					o.Returned, o.Reason = true, f.lastReason
+				}
+				out = append(out, o)
+				progressed = append(progressed, f.progressed)
 			}
-			o.OwnerName = tu.names[o.Owner]
-			var f reportFacts
-			for _, u := range []string{t.task.LeadCode, o.Owner} {
-				g := facts[occKey{t.task.ID, o.Key, u}]
-				if g == nil {
-					continue
-				}
-				f.progressed = f.progressed || g.progressed
-				f.percent = max(f.percent, g.percent)
-				if !g.doneOn.IsZero() && (f.doneOn.IsZero() || g.doneOn < f.doneOn) {
-					f.doneOn = g.doneOn
-				}
-				if g.lastState != "" {
-					f.lastState, f.lastReason = g.lastState, g.lastReason
-				}
-				if u == o.Owner {
-					break
-				}
-			}
-			o.State = kehoach.TaskState(o.Due, f.doneOn, f.progressed, asOf)
-			o.Percent, o.DoneOn = f.percent, f.doneOn
-			if f.lastState == kehoach.ProgressReturned {
-				o.Returned, o.Reason = true, f.lastReason
-			}
-			out = append(out, o)
 		}
+	}
+	return out, progressed
+}
+
+// nearOwner keeps, of a ceased coordinator's several successors, those of
+// the owner's own place (the same parent, its parent or its children):
+// when a district office's work went to every commune, each commune's
+// part is coordinated by that commune's bodies. All of them when none is.
+func nearOwner(owner string, succ []string, parent map[string]string) []string {
+	if len(succ) < 2 {
+		return succ
+	}
+	var out []string
+	for _, u := range succ {
+		if (parent[u] != "" && parent[u] == parent[owner]) || parent[owner] == u || parent[u] == owner {
+			out = append(out, u)
+		}
+	}
+	if len(out) == 0 {
+		return succ
+	}
+	return out
+}
+
+// reporters lists the units whose reports count for a span owned by
+// owner of a task led by lead: the lead, the owner's predecessors (a body
+// whose work the owner took over, e.g. when a planner gave the task of a
+// ceased office to one of its successors) and the owner, last.
+func reporters(lead, owner string, pred map[string][]string) []string {
+	out := []string{lead}
+	seen := map[string]bool{lead: true, owner: true}
+	next := []string{owner}
+	for depth := 0; depth < 10 && len(next) > 0; depth++ {
+		var more []string
+		for _, u := range next {
+			for _, p := range pred[u] {
+				if !seen[p] {
+					seen[p] = true
+					out = append(out, p)
+					more = append(more, p)
+				}
+			}
+		}
+		next = more
+	}
+	if owner != lead {
+		out = append(out, owner)
 	}
 	return out
 }
 
 // FindTasks returns the occurrences matching f, by due date then code.
+// They come from the snapshot of every task (task_cache.go), so a page
+// reads no task row unless a task, a report or the unit tree changed.
 func (db *DB) FindTasks(ctx context.Context, f kehoach.TaskFilter) ([]kehoach.Occurrence, error) {
+	out := []kehoach.Occurrence{}
+	skip := f.Offset
+	size := func(n int) {
+		n = max(0, n-skip)
+		if f.Limit > 0 {
+			n = min(n, f.Limit)
+		}
+		out = make([]kehoach.Occurrence, 0, n)
+	}
+	err := db.eachOccurrence(ctx, f, size, func(o *kehoach.Occurrence, state string) bool {
+		if skip > 0 {
+			skip--
+			return true
+		}
+		out = append(out, *o)
+		out[len(out)-1].State = state
+		return f.Limit <= 0 || len(out) < f.Limit
+	})
+	return out, err
+}
+
+// CountTasks returns the four-state count of the occurrences matching f.
+func (db *DB) CountTasks(ctx context.Context, f kehoach.TaskFilter) (kehoach.TaskCount, error) {
+	var c kehoach.TaskCount
+	err := db.eachOccurrence(ctx, f, nil, func(_ *kehoach.Occurrence, state string) bool {
+		c.Add(state)
+		return true
+	})
+	return c, err
+}
+
+// CountTasksByTask returns the four-state count of each task's
+// occurrences matching f.
+func (db *DB) CountTasksByTask(ctx context.Context, f kehoach.TaskFilter) (map[int64]kehoach.TaskCount, error) {
+	out := map[int64]kehoach.TaskCount{}
+	err := db.eachOccurrence(ctx, f, nil, func(o *kehoach.Occurrence, state string) bool {
+		c := out[o.TaskID]
+		c.Add(state)
+		out[o.TaskID] = c
+		return true
+	})
+	return out, err
+}
+
+// CountTaskGroups returns the four-state count of each section's or
+// owner's occurrences matching f.
+func (db *DB) CountTaskGroups(ctx context.Context, f kehoach.TaskFilter, by string) ([]kehoach.TaskGroupCount, error) {
+	if by != kehoach.GroupBySection && by != kehoach.GroupByOwner {
+		return nil, kehoach.Errorf(kehoach.EINVALID, "không nhóm được theo %q", by)
+	}
+	var out []kehoach.TaskGroupCount
+	at := map[string]int{}
+	err := db.eachOccurrence(ctx, f, nil, func(o *kehoach.Occurrence, state string) bool {
+		key, name := o.Section, ""
+		if by == kehoach.GroupByOwner {
+			key, name = o.Owner, o.OwnerName
+		}
+		i, ok := at[key]
+		if !ok {
+			i = len(out)
+			at[key] = i
+			out = append(out, kehoach.TaskGroupCount{Key: key, Name: name})
+		}
+		out[i].Count.Add(state)
+		return true
+	})
+	return out, err
+}
+
+// checkTaskFilter refuses an unknown state, plan or unit.
+func (db *DB) checkTaskFilter(ctx context.Context, f kehoach.TaskFilter) error {
 	if f.State != "" && !kehoach.TaskStateOK(f.State) {
-		return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: fmt.Sprintf("trạng thái %q không có", f.State),
+		return &kehoach.Error{Code: kehoach.EINVALID, Message: fmt.Sprintf("trạng thái %q không có", f.State),
 			Fields: map[string]string{"status": "Trạng thái phải là một trong: " + strings.Join(kehoach.TaskStates, ", ") + "."}}
 	}
 	if f.PlanID != 0 {
 		var n int
 		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM plans WHERE id = $1`, f.PlanID).Scan(&n); err != nil {
-			return nil, fmt.Errorf("store: plan: %w", err)
+			return fmt.Errorf("store: plan: %w", err)
 		} else if n == 0 {
-			return nil, kehoach.Errorf(kehoach.ENOTFOUND, "không có kế hoạch số %d", f.PlanID)
+			return kehoach.Errorf(kehoach.ENOTFOUND, "không có kế hoạch số %d", f.PlanID)
 		}
 	}
 	if f.Unit != "" {
 		if _, err := findUnitByCode(ctx, db.read, f.Unit); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if f.AsOf.IsZero() {
-		f.AsOf = db.today()
-	}
-	var p params
-	where := taskWhere(&p, f)
-	args := p.args
-	tasks, err := db.loadTasks(ctx, where, args)
-	if err != nil {
-		return nil, err
-	}
-	tu, err := db.loadTaskUnits(ctx, tasks)
-	if err != nil {
-		return nil, err
-	}
-	facts, err := db.loadReportFacts(ctx, where, args)
-	if err != nil {
-		return nil, err
-	}
-	coord := map[int64]map[string]bool{}
-	for _, t := range tasks {
-		coord[t.task.ID] = t.coord
-	}
-	all := occurrencesOf(tasks, tu, facts, f.AsOf)
-	out := all[:0]
-	for _, o := range all {
-		switch {
-		case f.Unit != "" && o.Owner != f.Unit && !coord[o.TaskID][f.Unit]:
-		case f.State != "" && o.State != f.State:
-		case !f.DueBefore.IsZero() && o.Due > f.DueBefore:
-		case f.Started && o.Start > f.AsOf:
-		default:
-			out = append(out, o)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Due != out[j].Due {
-			return out[i].Due < out[j].Due
-		}
-		return out[i].TaskCode < out[j].TaskCode
-	})
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
-	}
-	return out, nil
-}
-
-// CountTasks returns the four-state count of the occurrences matching f.
-func (db *DB) CountTasks(ctx context.Context, f kehoach.TaskFilter) (kehoach.TaskCount, error) {
-	f.Limit = 0
-	occ, err := db.FindTasks(ctx, f)
-	var c kehoach.TaskCount
-	for _, o := range occ {
-		c.Add(o.State)
-	}
-	return c, err
+	return nil
 }
 
 // FindTaskByID returns a task with its occurrences and reports.
@@ -400,32 +467,6 @@ func taskTargets(ctx context.Context, q queryer, id int64) ([]string, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// planTaskExtras fills each task's targets and computed state (the
-// state of its latest begun occurrence) for FindPlanByID.
-func (db *DB) planTaskExtras(ctx context.Context, p *kehoach.Plan) error {
-	rows, err := db.read.QueryContext(ctx, `SELECT tt.task_id, g.code FROM task_targets tt JOIN targets g ON g.id = tt.target_id
-		JOIN tasks t ON t.id = tt.task_id WHERE t.plan_id = $1 ORDER BY tt.task_id, g.position`, p.ID)
-	if err != nil {
-		return fmt.Errorf("store: plan %d task targets: %w", p.ID, err)
-	}
-	defer rows.Close()
-	byID := map[int64]*kehoach.Task{}
-	for _, t := range p.Tasks {
-		byID[t.ID] = t
-	}
-	for rows.Next() {
-		var id int64
-		var code string
-		if err := rows.Scan(&id, &code); err != nil {
-			return err
-		}
-		if t := byID[id]; t != nil {
-			t.Targets = append(t.Targets, code)
-		}
-	}
-	return rows.Err()
 }
 
 // insertTaskExtras stores what the tasks feature adds to a bundle's task:

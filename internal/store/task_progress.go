@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -73,10 +74,17 @@ func (db *DB) SaveProgress(ctx context.Context, in kehoach.ProgressInput) (*keho
 	if err != nil {
 		return nil, err
 	}
+	// The span: one occurrence per owner when the lead's work went to
+	// several bodies (kehoach.TaskOwners); the unit's own, else the first.
 	var occ *kehoach.Occurrence
+	var owners, coords []string
 	for i := range d.Occurrences {
-		if d.Occurrences[i].Key == in.Occurrence {
-			occ = &d.Occurrences[i]
+		if o := &d.Occurrences[i]; o.Key == in.Occurrence {
+			owners = append(owners, o.Owner)
+			coords = append(coords, o.Coordinators...)
+			if occ == nil || o.Owner == in.Unit {
+				occ = o
+			}
 		}
 	}
 	if occ == nil {
@@ -84,9 +92,13 @@ func (db *DB) SaveProgress(ctx context.Context, in kehoach.ProgressInput) (*keho
 			Fields: map[string]string{"occurrence": "Kỳ báo cáo không có."}}
 	}
 	if in.Unit == "" {
+		if len(owners) > 1 {
+			return nil, &kehoach.Error{Code: kehoach.EINVALID, Message: fmt.Sprintf("Kỳ báo cáo này của nhiệm vụ %s giao cho %d đơn vị; hãy chọn đơn vị báo cáo.", d.Task.Code, len(owners)),
+				Fields: map[string]string{"unit": "Chọn đơn vị báo cáo."}}
+		}
 		in.Unit = occ.Owner
 	}
-	answers := in.Unit == occ.Owner || in.Unit == d.Task.LeadCode
+	answers := slices.Contains(owners, in.Unit) || slices.Contains(coords, in.Unit) || in.Unit == d.Task.LeadCode
 	for _, c := range d.Task.Coordinators {
 		answers = answers || c == in.Unit
 	}
@@ -143,6 +155,9 @@ func (db *DB) SaveProgress(ctx context.Context, in kehoach.ProgressInput) (*keho
 	}
 	js, _ := json.Marshal(map[string]any{"task": d.Task.Code, "occurrence": in.Occurrence, "unit": in.Unit, "work": in.Work, "percent": in.Percent, "date": in.On, "state": state, "evidence": len(in.Files)})
 	if err := audit(ctx, tx, now, kehoach.AuditCreate, kehoach.AuditTaskReport, strconv.FormatInt(r.ID, 10), "", string(js)); err != nil {
+		return nil, err
+	}
+	if err := bumpTasks(ctx, tx); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -240,6 +255,9 @@ func (db *DB) ChangeProgress(ctx context.Context, id int64, action, reason strin
 		return nil, kehoach.Errorf(kehoach.ECONFLICT, "Báo cáo vừa được người khác thay đổi; hãy tải lại trang.")
 	}
 	if err := audit(ctx, tx, now, progressAuditAction[action], kehoach.AuditTaskReport, strconv.FormatInt(id, 10), r.State, to+" "+reason); err != nil {
+		return nil, err
+	}
+	if err := bumpTasks(ctx, tx); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -384,6 +402,9 @@ func (db *DB) CreateTask(ctx context.Context, in kehoach.TaskInput) (*kehoach.Ta
 	}
 	js, _ := json.Marshal(t)
 	if err := audit(ctx, tx, now, kehoach.AuditCreate, kehoach.AuditTask, strconv.FormatInt(t.ID, 10), "", string(js)); err != nil {
+		return nil, err
+	}
+	if err := bumpTasks(ctx, tx); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

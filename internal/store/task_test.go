@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"kehoach"
@@ -48,14 +50,19 @@ func TestTasks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			yearly := 0
+			// (A span of a task whose lead's work went to several bodies
+			// is one occurrence for each of them.)
+			yearly, spans := 0, map[string]bool{}
 			for _, o := range all {
-				if o.Kind == kehoach.TaskYearly {
-					yearly++
+				if k := o.TaskCode + "/" + o.Key; !spans[k] {
+					spans[k] = true
+					if o.Kind == kehoach.TaskYearly {
+						yearly++
+					}
 				}
 			}
-			if yearly%4 != 0 || len(all)-yearly+yearly/4 != 56 {
-				t.Fatalf("%d occurrences, %d yearly", len(all), yearly)
+			if yearly%4 != 0 || len(spans)-yearly+yearly/4 != 56 {
+				t.Fatalf("%d spans, %d yearly", len(spans), yearly)
 			}
 			c, err := db.CountTasks(ctx, kehoach.TaskFilter{PlanID: plan, Started: true})
 			if err != nil {
@@ -63,13 +70,16 @@ func TestTasks(t *testing.T) {
 			}
 			// Nothing reported yet: every occurrence due before today is
 			// overdue; the rest is pending; only TK.2025 has not begun.
-			wantOverdue := 0
+			wantOverdue, notBegun := 0, map[string]bool{}
 			for _, o := range all {
 				if o.Due < "2025-03-14" {
 					wantOverdue++
 				}
+				if o.Start > "2025-03-14" {
+					notBegun[o.TaskCode] = true
+				}
 			}
-			if c.Overdue != wantOverdue || c.DoneOnTime != 0 || c.Total != len(all)-1 || c.Total != c.Overdue+c.Pending {
+			if c.Overdue != wantOverdue || c.DoneOnTime != 0 || c.Total != len(all)-6 || len(notBegun) != 1 || !notBegun["TK.2025"] || c.Total != c.Overdue+c.Pending {
 				t.Errorf("count %+v (overdue want %d, all %d)", c, wantOverdue, len(all))
 			}
 
@@ -81,12 +91,23 @@ func TestTasks(t *testing.T) {
 			}
 			var carried []string
 			for _, o := range merged {
+				if o.Owner != "X25_BANBO" {
+					continue // (issue 11) a span it coordinates
+				}
 				carried = append(carried, o.TaskCode+"/"+o.Key)
-				if o.Owner != "X25_BANBO" || o.Lead == "" {
+				if o.Lead == "" {
 					t.Errorf("carried %+v", o)
 				}
 			}
-			if len(carried) != 2 || carried[0] != "III.11.BANBO/2025" || carried[1] != "III.11.NATAM/2025" {
+			// The two communes' own tasks, and (issue 11) the district
+			// UBND's, whose work each new commune took over.
+			for _, o := range merged {
+				if o.Owner == "X25_BANBO" && o.Lead != "CQ_UBND" && o.TaskCode != "III.11.BANBO" && o.TaskCode != "III.11.NATAM" ||
+					o.Owner != "X25_BANBO" && (!slices.Contains(o.Coordinators, "X25_BANBO") || !strings.HasPrefix(o.Owner, "X25_BANBO_")) {
+					t.Errorf("carried to X25_BANBO: %+v", o)
+				}
+			}
+			if !slices.Contains(carried, "III.11.BANBO/2025") || !slices.Contains(carried, "III.11.NATAM/2025") || !slices.Contains(carried, "III.10/") {
 				t.Errorf("carried to X25_BANBO: %v", carried)
 			}
 			own, _ := db.FindTasks(ctx, kehoach.TaskFilter{PlanID: plan, Unit: "XA_BANBO"})
@@ -232,5 +253,126 @@ func TestTasks(t *testing.T) {
 				t.Errorf("new task %+v %v", nd, err)
 			}
 		})
+	}
+}
+
+// TestTaskToEachSuccessor (issue 11): a district office ceased on
+// 1 July 2025 and its work went to a body of each new commune; its later
+// spans go to each of them, each reported on and counted apart, and a
+// commune's viewer sees its own part, not the others'.
+func TestTaskToEachSuccessor(t *testing.T) {
+	t.Parallel()
+	for _, n := range openDBs(t) {
+		t.Run(n.name, func(t *testing.T) { testTaskToEachSuccessor(t, n.db) })
+	}
+}
+
+func testTaskToEachSuccessor(t *testing.T, db *DB) {
+	loadDemo(t, db)
+	ctx := sysCtx()
+	id := taskID(t, db, "III.1.2") // Phòng Văn hóa và Thông tin, yearly
+	d, err := db.FindTaskByID(ctx, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var owners []string
+	for _, o := range d.Occurrences {
+		if o.Key == "2025" {
+			owners = append(owners, o.Owner)
+			if o.Lead != "CQ_VHTT" {
+				t.Errorf("2025 span %+v: lead %q", o, o.Lead)
+			}
+		} else if o.Owner != "CQ_VHTT" {
+			t.Errorf("%s span goes to %s", o.Key, o.Owner)
+		}
+	}
+	if want := []string{"P25_TANPHONG_VHXH", "X25_BANBO_VHXH", "X25_BINHLU_VHXH", "X25_KHUNHA_VHXH", "X25_SINSUOIHO_VHXH", "X25_TALENG_VHXH"}; !slices.Equal(owners, want) {
+		t.Fatalf("2025 goes to %v, want %v", owners, want)
+	}
+	// Every other office of the district goes somewhere too.
+	for code, want := range map[string]string{"III.5.1": "X25_BANBO_KT", "III.3.1": "X25_BANBO_VHXH", "III.9": "X25_BANBO_MTTQ", "III.8": "X25_BANBO_BXDD", "III.10": "X25_BANBO"} {
+		occ, err := db.FindTasks(ctx, kehoach.TaskFilter{Unit: want})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, o := range occ {
+			found = found || o.TaskCode == code
+		}
+		if !found {
+			t.Errorf("%s does not answer for %s", want, code)
+		}
+	}
+
+	// A coordinator that ceased is followed too: the district's finance
+	// office coordinated 2.1.2; in 2025 each Phòng Kinh tế does.
+	kt, err := db.FindTasks(ctx, kehoach.TaskFilter{Unit: "X25_BANBO_KT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	coordinates := false
+	for _, o := range kt {
+		if o.TaskCode == "2.1.2" && o.Key == "2025" && slices.Contains(o.Coordinators, "X25_BANBO_KT") {
+			coordinates = true
+		}
+		if o.TaskCode == "2.1.2" && o.Key == "2024" {
+			t.Errorf("X25_BANBO_KT coordinates the 2024 span of 2.1.2: %+v", o)
+		}
+	}
+	if !coordinates {
+		t.Error("X25_BANBO_KT does not coordinate the 2025 span of 2.1.2")
+	}
+	// Each commune's part is coordinated by that commune's bodies: 3.3.2
+	// (Ban Tuyên giáo Huyện ủy, with the UBND huyện) in Tả Lèng.
+	tl, _ := db.FindTasks(ctx, kehoach.TaskFilter{Unit: "X25_TALENG_BXDD"})
+	for _, o := range tl {
+		if o.TaskCode == "3.3.2" && o.Key == "2025" && !slices.Equal(o.Coordinators, []string{"X25_TALENG"}) {
+			t.Errorf("3.3.2 in Tả Lèng coordinated by %v", o.Coordinators)
+		}
+	}
+
+	// Bản Bo's body reports on its own part; unnamed, the unit is asked.
+	banbo := unitCtx("vhxh_banbo", "X25_BANBO_VHXH")
+	in := kehoach.ProgressInput{TaskID: id, Occurrence: "2025", Text: "Đã kiện toàn đội văn nghệ", Work: kehoach.WorkDone, Percent: 100, On: "2025-03-01", Submit: true}
+	if _, err := db.SaveProgress(sysCtx(), in); kehoach.ErrorCode(err) != kehoach.EINVALID || kehoach.ErrorFields(err)["unit"] == "" {
+		t.Fatalf("no unit named: %v", err)
+	}
+	in.Unit = "X25_TALENG_VHXH"
+	if _, err := db.SaveProgress(banbo, in); kehoach.ErrorCode(err) != kehoach.EFORBIDDEN {
+		t.Fatalf("another commune's part: %v", err)
+	}
+	in.Unit = ""
+	r, err := db.SaveProgress(banbo, kehoach.ProgressInput{TaskID: id, Occurrence: "2025", Unit: "X25_BANBO_VHXH", Text: in.Text, Work: in.Work, Percent: 100, On: in.On, Submit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ChangeProgress(kehoach.NewContextWithPlanner(unitCtx("kehoach", "LAICHAU")), r.ID, kehoach.ActionAcceptProgress, ""); err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	occ, err := db.FindTasks(ctx, kehoach.TaskFilter{SectionIs: "III", AsOf: "2025-03-14"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range occ {
+		if o.TaskCode == "III.1.2" && o.Key == "2025" {
+			states[o.Owner] = o.State
+		}
+	}
+	if states["X25_BANBO_VHXH"] != kehoach.TaskDoneOnTime || states["X25_TALENG_VHXH"] != kehoach.TaskNotStarted || len(states) != 6 {
+		t.Errorf("states %v", states)
+	}
+
+	// A viewer of today's Tả Lèng sees its own 2025 part and the office's
+	// earlier years, not the other communes' parts.
+	seen := map[string]bool{}
+	occ, _ = db.FindTasks(ctx, kehoach.TaskFilter{Within: []string{"X25_TALENG"}})
+	for _, o := range occ {
+		if o.TaskCode == "III.1.2" {
+			seen[o.Key+" "+o.Owner] = true
+		}
+	}
+	if !seen["2025 X25_TALENG_VHXH"] || !seen["2024 CQ_VHTT"] || seen["2025 X25_BANBO_VHXH"] {
+		t.Errorf("Tả Lèng sees %v", seen)
 	}
 }

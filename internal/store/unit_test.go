@@ -69,10 +69,10 @@ func testFindUnits(t *testing.T, db namedDB, b *kehoach.Bundle) {
 		f    kehoach.UnitFilter
 		want []string
 	}{
-		{"query without diacritics", kehoach.UnitFilter{Query: "ban bo"}, []string{"X25_BANBO", "XA_BANBO", "X25_BANBO_VHXH", "TH_BANBO_25", "TH_BANBO"}},
-		{"query upper case", kehoach.UnitFilter{Query: "BINH LU"}, []string{"X25_BINHLU", "XA_BINHLU", "X25_BINHLU_VHXH", "TH_BINHLU_25", "TH_BINHLU"}},
-		{"query with diacritics", kehoach.UnitFilter{Query: "Bình Lư"}, []string{"X25_BINHLU", "XA_BINHLU", "X25_BINHLU_VHXH", "TH_BINHLU_25", "TH_BINHLU"}},
-		{"query typed NFD", kehoach.UnitFilter{Query: norm.NFD.String("Bình Lư")}, []string{"X25_BINHLU", "XA_BINHLU", "X25_BINHLU_VHXH", "TH_BINHLU_25", "TH_BINHLU"}},
+		{"query without diacritics", kehoach.UnitFilter{Query: "ban bo"}, []string{"X25_BANBO", "XA_BANBO", "X25_BANBO_BXDD", "X25_BANBO_KT", "X25_BANBO_VHXH", "TH_BANBO_25", "X25_BANBO_MTTQ", "TH_BANBO"}}, // issue 11: each new commune's bodies
+		{"query upper case", kehoach.UnitFilter{Query: "BINH LU"}, []string{"X25_BINHLU", "X25_BINHLU_BXDD", "XA_BINHLU", "X25_BINHLU_KT", "X25_BINHLU_VHXH", "TH_BINHLU_25", "X25_BINHLU_MTTQ", "TH_BINHLU"}},
+		{"query with diacritics", kehoach.UnitFilter{Query: "Bình Lư"}, []string{"X25_BINHLU", "X25_BINHLU_BXDD", "XA_BINHLU", "X25_BINHLU_KT", "X25_BINHLU_VHXH", "TH_BINHLU_25", "X25_BINHLU_MTTQ", "TH_BINHLU"}},
+		{"query typed NFD", kehoach.UnitFilter{Query: norm.NFD.String("Bình Lư")}, []string{"X25_BINHLU", "X25_BINHLU_BXDD", "XA_BINHLU", "X25_BINHLU_KT", "X25_BINHLU_VHXH", "TH_BINHLU_25", "X25_BINHLU_MTTQ", "TH_BINHLU"}},
 		{"query đ as d", kehoach.UnitFilter{Query: "tam duong"}, []string{"TAMDUONG", "TT_TAMDUONG", "PTDTNT_TD_25", "CQ_UBND", "PTDTNT_TD"}},
 		{"query Đ", kehoach.UnitFilter{Query: "TAM ĐƯỜNG", Kind: kehoach.KindDistrict}, []string{"TAMDUONG"}},
 		{"query extra spaces", kehoach.UnitFilter{Query: "  sơn   bình ", Kind: kehoach.KindCommune}, []string{"XA_SONBINH"}},
@@ -116,11 +116,12 @@ func testFindUnits(t *testing.T, db namedDB, b *kehoach.Bundle) {
 		// Issue 10: the schools moved on 1 July 2025 are new versions, and
 		// each new commune has its Phòng Văn hóa - Xã hội and merged villages.
 		{kehoach.UnitFilter{Kind: kehoach.KindSchool}, 28},
-		{kehoach.UnitFilter{Kind: kehoach.KindAgency}, 16},
+		// Issue 11: and its Phòng Kinh tế, Ủy ban MTTQ and Ban Xây dựng Đảng.
+		{kehoach.UnitFilter{Kind: kehoach.KindAgency}, 34},
 		{kehoach.UnitFilter{Kind: kehoach.KindVillage, On: "2025-06-30"}, villages},
 		{kehoach.UnitFilter{}, len(b.Units)},
 		{kehoach.UnitFilter{Kind: kehoach.KindVillage, On: "2025-07-01"}, len(kidsOf(b, "X25_BINHLU")) + len(kidsOf(b, "X25_TALENG")) + len(kidsOf(b, "X25_KHUNHA")) +
-			len(kidsOf(b, "X25_BANBO")) + len(kidsOf(b, "X25_SINSUOIHO")) + len(kidsOf(b, "P25_TANPHONG")) - 6 - 14},
+			len(kidsOf(b, "X25_BANBO")) + len(kidsOf(b, "X25_SINSUOIHO")) + len(kidsOf(b, "P25_TANPHONG")) - 6*4 - 14},
 		{kehoach.UnitFilter{Kind: kehoach.KindVillage, Limit: 5}, 5},
 	} {
 		us, err := db.db.FindUnits(ctx, tc.f)
@@ -207,6 +208,9 @@ func testFindUnitByCode(t *testing.T, db namedDB, b *kehoach.Bundle) {
 	merge := func(from, to string) kehoach.UnitLink {
 		return kehoach.UnitLink{From: from, To: to, Kind: kehoach.LinkMerge, Date: "2025-07-01"}
 	}
+	split := func(from, to string, share float64) kehoach.UnitLink {
+		return kehoach.UnitLink{From: from, To: to, Kind: kehoach.LinkSplit, Date: "2025-07-01", Share: share}
+	}
 	_, err := db.db.FindUnitByCode(ctx, "NOPE")
 	wantCode(t, err, kehoach.ENOTFOUND)
 	if msg := kehoach.ErrorMessage(err); msg != `không có đơn vị mã "NOPE"` {
@@ -223,9 +227,10 @@ func testFindUnitByCode(t *testing.T, db namedDB, b *kehoach.Bundle) {
 		{code: "XA_BINHLU", parent: "TAMDUONG", children: append(villagesOf(b, "XA_BINHLU"), "TH_BINHLU"),
 			successors: []kehoach.UnitLink{merge("XA_BINHLU", "X25_BINHLU")}},
 		{code: "X25_BINHLU", parent: "LAICHAU", children: kidsOf(b, "X25_BINHLU"),
-			predecessors: []kehoach.UnitLink{merge("TT_TAMDUONG", "X25_BINHLU"), merge("XA_BINHLU", "X25_BINHLU"), merge("XA_SONBINH", "X25_BINHLU")}},
+			// issue 11: the UBND of the new commune took the district's work there
+			predecessors: []kehoach.UnitLink{split("CQ_UBND", "X25_BINHLU", 0.1667), merge("TT_TAMDUONG", "X25_BINHLU"), merge("XA_BINHLU", "X25_BINHLU"), merge("XA_SONBINH", "X25_BINHLU")}},
 		{code: "P25_TANPHONG", parent: "LAICHAU", children: kidsOf(b, "P25_TANPHONG"),
-			predecessors: []kehoach.UnitLink{merge("XA_BANGIANG", "P25_TANPHONG"), merge("XA_NUNGNANG", "P25_TANPHONG")}},
+			predecessors: []kehoach.UnitLink{split("CQ_UBND", "P25_TANPHONG", 0.1665), merge("XA_BANGIANG", "P25_TANPHONG"), merge("XA_NUNGNANG", "P25_TANPHONG")}},
 		{code: "XA_NUNGNANG", parent: "TAMDUONG", children: append(villagesOf(b, "XA_NUNGNANG"), "TH_NUNGNANG", "THCS_NUNGNANG"),
 			successors: []kehoach.UnitLink{merge("XA_NUNGNANG", "P25_TANPHONG")}},
 		{code: "TH_BANBO", parent: "XA_BANBO", successors: []kehoach.UnitLink{{From: "TH_BANBO", To: "TH_BANBO_25", Kind: kehoach.LinkMove, Date: "2025-07-01"}}},

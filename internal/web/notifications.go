@@ -120,19 +120,49 @@ func (h *handler) notificationsShow(w http.ResponseWriter, r *http.Request) {
 }
 
 // welcomeNotices returns the notices to show in full on the first page
-// after signing in, and forgets that it was the first.
-func (h *handler) welcomeNotices(w http.ResponseWriter, r *http.Request, ns []notice) []noticeRow {
+// after signing in, and the reminders of the reader's units that are not
+// empty (issue 11: tasks overdue or due, reports returned, figures due),
+// and forgets that it was the first.
+func (h *handler) welcomeNotices(w http.ResponseWriter, r *http.Request, ns []notice) ([]noticeRow, []*kehoach.Reminders) {
 	if _, err := r.Cookie(noticeCookie); err != nil {
-		return nil
+		return nil, nil
 	}
 	http.SetCookie(w, &http.Cookie{Name: noticeCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: h.secure(r), SameSite: http.SameSiteLaxMode})
 	rows, err := h.noticeRows(r, ns)
 	if err != nil {
 		h.Log.Warn("notices", "err", err)
+		rows = nil
+	}
+	return rows, h.welcomeReminders(r)
+}
+
+// welcomeRemindersMax bounds the units summed up at sign-in; "my tasks"
+// shows them all.
+const welcomeRemindersMax = 5
+
+// welcomeReminders are the non-empty reminders of the units of the
+// reader's entry scope (none for a scope of every unit).
+func (h *handler) welcomeReminders(r *http.Request) []*kehoach.Reminders {
+	a := kehoach.ActorFromContext(r.Context())
+	if currentUser(r) == nil || a.Entry.All || h.Services.Tasks == nil {
 		return nil
 	}
-	return rows
+	var out []*kehoach.Reminders
+	for i, u := range a.Entry.Units {
+		if i == welcomeRemindersMax {
+			break
+		}
+		rem, err := h.reminders(r, u, kehoach.ReminderDaysDefault)
+		if err != nil {
+			h.Log.Warn("reminders", "unit", u, "err", err)
+			continue
+		}
+		if !rem.Empty() {
+			out = append(out, rem)
+		}
+	}
+	return out
 }
 
 // markWelcome makes the next page show the notices (set at sign-in).

@@ -42,18 +42,7 @@ func pagerOf(r *http.Request, n, total, size int) (pager, error) {
 	}
 	p.From = min(total, (p.Page-1)*size)
 	p.To = min(total, p.From+size)
-	link := func(n int) string {
-		q := r.URL.Query()
-		if n == 1 {
-			q.Del("page")
-		} else {
-			q.Set("page", strconv.Itoa(n))
-		}
-		if len(q) == 0 {
-			return r.URL.Path
-		}
-		return r.URL.Path + "?" + q.Encode()
-	}
+	link := func(n int) string { return pageLink(r, n) }
 	if p.Page > 1 {
 		p.Prev = link(p.Page - 1)
 	}
@@ -61,4 +50,19 @@ func pagerOf(r *http.Request, n, total, size int) (pager, error) {
 		p.Next = link(p.Page + 1)
 	}
 	return p, nil
+}
+
+// pageLink is the address of page n of the list r shows, with the rest of
+// its query.
+func pageLink(r *http.Request, n int) string {
+	q := r.URL.Query()
+	if n == 1 {
+		q.Del("page")
+	} else {
+		q.Set("page", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return r.URL.Path
+	}
+	return r.URL.Path + "?" + q.Encode()
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"kehoach"
@@ -59,6 +60,10 @@ func (h *handler) findPlanBy(r *http.Request, read func(context.Context, int64) 
 // unitNames returns the names of the given unit codes.
 func (h *handler) unitNames(r *http.Request, codes []string) (map[string]*kehoach.Unit, error) {
 	out := map[string]*kehoach.Unit{}
+	// A plan's 5,000 tasks name a few dozen leads: asking for each once
+	// keeps the query small (SQLite's parameter lookup is quadratic).
+	slices.Sort(codes)
+	codes = slices.DeleteFunc(slices.Compact(codes), func(c string) bool { return c == "" })
 	if len(codes) == 0 {
 		return out, nil
 	}
@@ -126,17 +131,22 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 	for _, tp := range progress {
 		counts[tp.Status]++
 	}
+	// The page shows how many tasks, not the tasks (the board does): a
+	// plan of 5,000 would be hashed for the shared page on every request.
+	shown := *plan
+	shown.Tasks = nil
 	h.renderShared(w, r, http.StatusOK, "plan", map[string]any{
-		"Title":    plan.Title,
-		"Plan":     plan,
-		"Progress": progress,
-		"Counts":   counts,
-		"Units":    units,
-		"AsOf":     asOf,
-		"Years":    planYears(plan),
-		"DemoNote": h.demoNote(plan),
-		"Scope":    units[scopeCode],
-		"Stood":    kehoach.Date(stood),
+		"Title":     plan.Title,
+		"Plan":      &shown,
+		"TaskTotal": len(plan.Tasks),
+		"Progress":  progress,
+		"Counts":    counts,
+		"Units":     units,
+		"AsOf":      asOf,
+		"Years":     planYears(plan),
+		"DemoNote":  h.demoNote(plan),
+		"Scope":     units[scopeCode],
+		"Stood":     kehoach.Date(stood),
 		// Issue 10: the same targets under the tree of a day.
 		"UnderDate": underDate, "Under": under,
 		"Figures": figures,

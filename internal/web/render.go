@@ -77,8 +77,11 @@ func (h *handler) renderPage(w http.ResponseWriter, r *http.Request, status int,
 	if _, ok := data["Notices"]; !ok {
 		data["Notices"] = h.notices(r)
 	}
-	if ns, _ := data["Notices"].([]notice); len(ns) > 0 && r.Header.Get("X-Partial") != "1" {
-		data["Welcome"] = h.welcomeNotices(w, r, ns)
+	if r.Header.Get("X-Partial") != "1" {
+		// The first page after signing in: the notices in full and (issue
+		// 11) what each of the reader's units is reminded of.
+		ns, _ := data["Notices"].([]notice)
+		data["Welcome"], data["WelcomeTasks"] = h.welcomeNotices(w, r, ns)
 	}
 	if shared {
 		h.writeSharedPage(w, r, status, name, tpl, data)

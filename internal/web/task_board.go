@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -11,12 +12,22 @@ import (
 )
 
 // taskGroup is one group of a task board: a section or a body, with its
-// four-state count and its occurrences.
+// four-state count and, on a page, the occurrences of the page.
 type taskGroup struct {
 	Key, Title string
 	Count      kehoach.TaskCount
 	Items      []kehoach.Occurrence
+	// Page is the board's page where the group begins (its link, with
+	// the anchor of the group); Continued is set on the pages after it.
+	Page      int
+	Link      string
+	Continued bool
 }
+
+// taskBoardPageSize is how many occurrences one page of the board shows:
+// at the province scale a plan has 20,000, and a page of them all was
+// megabytes of HTML that took seconds to render (issue 11).
+const taskBoardPageSize = 100
 
 // planTasks lists the occurrences of a plan's tasks begun by asOf that
 // the caller may see.
@@ -26,7 +37,9 @@ func (h *handler) planTasks(r *http.Request, planID int64, asOf kehoach.Date) ([
 
 // taskBoard is the plan's task board: grouped by section of the plan
 // (by=section) or by the body that answers for them (by=unit, the
-// leader's view: bodies with the most overdue first, and on what).
+// leader's view: bodies with the most overdue first, and on what). It is
+// paged by occurrences, in group order; every group is listed above with
+// its count and a link to the page where it begins.
 func (h *handler) taskBoard(w http.ResponseWriter, r *http.Request) {
 	plan, err := h.findPlan(r)
 	if err != nil {
@@ -39,7 +52,7 @@ func (h *handler) taskBoard(w http.ResponseWriter, r *http.Request) {
 		h.htmlError(w, r, err)
 		return
 	}
-	occ, err := h.planTasks(r, plan.ID, asOf)
+	page, err := pageNumber(r)
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -49,50 +62,89 @@ func (h *handler) taskBoard(w http.ResponseWriter, r *http.Request) {
 	if by != "unit" {
 		by = "section"
 	}
-	var total kehoach.TaskCount
-	groups := map[string]*taskGroup{}
-	var order []string
+	// Counts come from the store's snapshot; only the page's occurrences
+	// are copied out.
+	f := kehoach.TaskFilter{PlanID: plan.ID, AsOf: asOf, Started: true, Within: viewScope(r), State: state}
+	groupBy := kehoach.GroupBySection
+	if by == "unit" {
+		groupBy = kehoach.GroupByOwner
+	}
+	counts, err := h.Services.Tasks.CountTaskGroups(r.Context(), f, groupBy)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	var total kehoach.TaskCount // of every state, whichever is shown
+	if state == "" {
+		for _, c := range counts {
+			total = total.Plus(c.Count)
+		}
+	} else {
+		f.State = ""
+		if total, err = h.Services.Tasks.CountTasks(r.Context(), f); err != nil {
+			h.htmlError(w, r, err)
+			return
+		}
+		f.State = state
+	}
 	titles := map[string]string{}
 	for _, s := range plan.Sections {
 		titles[s.Number] = s.Number + ". " + s.Title
 	}
-	for _, o := range occ {
-		total.Add(o.State)
-		if state != "" && o.State != state {
-			continue
-		}
-		key, title := o.Section, titles[o.Section]
+	all := make([]*taskGroup, len(counts))
+	for i, c := range counts {
+		title := titles[c.Key]
 		if by == "unit" {
-			key, title = o.Owner, o.OwnerName
+			title = c.Name
 		}
-		if title == "" {
-			title = key
-		}
-		g := groups[key]
-		if g == nil {
-			g = &taskGroup{Key: key, Title: title}
-			groups[key] = g
-			order = append(order, key)
-		}
-		g.Count.Add(o.State)
-		g.Items = append(g.Items, o)
-	}
-	out := make([]*taskGroup, len(order))
-	for i, k := range order {
-		out[i] = groups[k]
+		all[i] = &taskGroup{Key: c.Key, Title: cmp.Or(title, c.Key), Count: c.Count}
 	}
 	if by == "unit" {
-		slices.SortStableFunc(out, func(a, b *taskGroup) int {
+		slices.SortStableFunc(all, func(a, b *taskGroup) int {
 			if a.Count.Overdue != b.Count.Overdue {
 				return b.Count.Overdue - a.Count.Overdue
 			}
 			return vntext.Compare(a.Title, b.Title)
 		})
 	} else {
-		slices.SortStableFunc(out, func(a, b *taskGroup) int { return sectionCompare(a.Key, b.Key) })
+		slices.SortStableFunc(all, func(a, b *taskGroup) int { return sectionCompare(a.Key, b.Key) })
+	}
+	rows := 0
+	for _, g := range all {
+		rows += g.Count.Total
+	}
+	pg, err := pagerOf(r, page, rows, taskBoardPageSize)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
+	// The groups of this page, cut to the page's rows.
+	var shown []*taskGroup
+	at := 0
+	for _, g := range all {
+		n := g.Count.Total
+		g.Page = at/taskBoardPageSize + 1
+		g.Link = pageLink(r, g.Page) + "#g-" + g.Key
+		if from, to := max(at, pg.From), min(at+n, pg.To); from < to {
+			gf := f
+			gf.Offset, gf.Limit = from-at, to-from
+			if by == "unit" {
+				gf.OwnerIs = g.Key
+			} else {
+				gf.SectionIs = g.Key
+			}
+			c := *g
+			c.Continued = from > at
+			if c.Items, err = h.Services.Tasks.FindTasks(r.Context(), gf); err != nil {
+				h.htmlError(w, r, err)
+				return
+			}
+			shown = append(shown, &c)
+		}
+		at += n
 	}
 	h.render(w, r, http.StatusOK, "tasks_board", map[string]any{
-		"Title": "Nhiệm vụ · " + plan.Title, "Plan": plan, "Groups": out, "Total": total, "By": by,
+		"Title": "Nhiệm vụ · " + plan.Title, "Plan": plan, "Groups": shown, "All": all, "Pager": pg, "Total": total, "By": by,
 		"State": state, "States": kehoach.TaskStates, "AsOf": string(asOf), "DemoNote": h.demoNote(plan),
 	})
 }
@@ -128,27 +180,28 @@ func sectionPart(s string) int {
 }
 
 // targetTaskFlags returns each target's flag (kehoach.TargetTaskFlag) and
-// the plan's four-state count, for the plan page.
+// the plan's four-state count, for the plan page. It reads counts per
+// task, not the occurrences (20,000 at the province scale).
 func (h *handler) targetTaskFlags(r *http.Request, plan *kehoach.Plan, progress []*kehoach.TargetProgress) (map[string]string, kehoach.TaskCount, error) {
 	var total kehoach.TaskCount
-	occ, err := h.planTasks(r, plan.ID, "")
+	byTask, err := h.Services.Tasks.CountTasksByTask(r.Context(), kehoach.TaskFilter{PlanID: plan.ID, Started: true, Within: viewScope(r)})
 	if err != nil {
 		return nil, total, err
 	}
-	serves := map[int64][]string{}
+	counts := map[string]kehoach.TaskCount{}
 	for _, t := range plan.Tasks {
-		serves[t.ID] = t.Targets
-	}
-	states := map[string][]string{}
-	for _, o := range occ {
-		total.Add(o.State)
-		for _, code := range serves[o.TaskID] {
-			states[code] = append(states[code], o.State)
+		c, ok := byTask[t.ID]
+		if !ok {
+			continue
+		}
+		total = total.Plus(c)
+		for _, code := range t.Targets {
+			counts[code] = counts[code].Plus(c)
 		}
 	}
 	flags := map[string]string{}
 	for _, tp := range progress {
-		if f := kehoach.TargetTaskFlag(tp.Status, states[tp.Target.Code]); f != "" {
+		if f := kehoach.TargetTaskFlagOf(tp.Status, counts[tp.Target.Code]); f != "" {
 			flags[tp.Target.Code] = f
 		}
 	}

@@ -45,6 +45,20 @@ func (h *handler) renderTask(w http.ResponseWriter, r *http.Request, status int,
 		}
 		seen[c] = true
 	}
+	// The spans that went to several successors (kehoach.TaskOwners).
+	owners := map[string][]string{}
+	var split []string
+	for _, o := range d.Occurrences {
+		if o.Lead != "" {
+			owners[o.Key] = append(owners[o.Key], o.Owner)
+			if len(owners[o.Key]) > len(split) {
+				split = owners[o.Key]
+			}
+		}
+	}
+	if len(split) < 2 {
+		split = nil
+	}
 	names, err := h.unitNames(r, append(cands, d.Task.Coordinators...))
 	if err != nil {
 		h.htmlError(w, r, err)
@@ -54,6 +68,8 @@ func (h *handler) renderTask(w http.ResponseWriter, r *http.Request, status int,
 		"Title": "Nhiệm vụ " + d.Task.Code, "D": d, "Units": names, "Mine": mine,
 		"CanDecide": auth.Can(u.Role, auth.ActionApprove) || auth.Can(u.Role, auth.ActionPlan),
 		"CanSubmit": auth.Can(u.Role, auth.ActionSubmit),
+		"CanEdit":   canEditTasks(r),
+		"Split":     split,
 		"Done":      r.URL.Query().Get("done"),
 		"Today":     string(kehoach.DateOf(h.Now().In(kehoach.VietnamZone))),
 		"Errors":    map[string]string{},

@@ -131,6 +131,8 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /plans/{id}/tasks", h.page(auth.ActionView, h.taskBoard))
 	mux.HandleFunc("GET /tasks/mine", h.page(auth.ActionView, h.myTasks))
 	mux.HandleFunc("GET /tasks/{id}", h.page(auth.ActionView, h.taskShow))
+	mux.HandleFunc("GET /tasks/{id}/edit", h.page(auth.ActionPlan, h.taskEdit))               // and the plan scope (store)
+	mux.HandleFunc("POST /tasks/{id}/edit", h.page(auth.ActionPlan, h.taskUpdate))            // and the plan scope (store)
 	mux.HandleFunc("POST /tasks/{id}/progress", h.page(auth.ActionEnter, h.taskProgressSave)) // and the unit's entry scope (store)
 	mux.HandleFunc("POST /progress/{id}/{action}", h.page(auth.ActionView, h.progressDecide)) // progressAction checks the role
 	mux.HandleFunc("GET /evidence/{id}", h.page(auth.ActionView, h.evidenceFile))

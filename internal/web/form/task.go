@@ -75,8 +75,10 @@ func DecodeProgress(w http.ResponseWriter, r *http.Request, taskID int64) (kehoa
 	return in, nil
 }
 
-// DecodeTask reads a new task from a posted form (or the API's JSON,
-// decoded by the caller into the same fields).
+// DecodeTask reads a task from a posted form (or the API's JSON, decoded
+// by the caller into the same fields): a new one, or the edit form's
+// (issue 11), whose targets are checkboxes, one value each. It only
+// decodes; kehoach.CheckTaskFields checks the fields.
 func DecodeTask(r *http.Request, planID int64) (kehoach.TaskInput, error) {
 	r.Body = http.MaxBytesReader(nil, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
@@ -84,7 +86,7 @@ func DecodeTask(r *http.Request, planID int64) (kehoach.TaskInput, error) {
 	}
 	field := func(name string) string { return strings.TrimSpace(vntext.NFC(r.PostForm.Get(name))) }
 	in := kehoach.TaskInput{PlanID: planID, Code: field("code"), Section: field("section"), Title: field("title"), Kind: field("kind"), Lead: field("lead"),
-		Coordinators: splitList(field("coordinators")), Targets: splitList(field("targets"))}
+		Coordinators: splitList(strings.Join(r.PostForm["coordinators"], ",")), Targets: splitList(strings.Join(r.PostForm["targets"], ","))}
 	var f = map[string]string{}
 	var err error
 	if in.Start, err = kehoach.ParseDate(field("start")); err != nil {
