@@ -22,12 +22,7 @@ func (h *handler) taskEdit(w http.ResponseWriter, r *http.Request) {
 // renderTaskEdit renders the form with in (the task as stored when nil)
 // and why it was refused.
 func (h *handler) renderTaskEdit(w http.ResponseWriter, r *http.Request, in *kehoach.TaskInput, fail error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.htmlError(w, r, err)
-		return
-	}
-	d, err := h.Services.Tasks.FindTaskByID(r.Context(), id, "")
+	d, err := h.findTask(r)
 	if err != nil {
 		h.htmlError(w, r, err)
 		return

@@ -20,12 +20,7 @@ func (h *handler) taskShow(w http.ResponseWriter, r *http.Request) {
 // renderTask renders the task page; failed is the report that was
 // refused (kept in the form) and err why.
 func (h *handler) renderTask(w http.ResponseWriter, r *http.Request, status int, failed *kehoach.ProgressInput, fail error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.htmlError(w, r, err)
-		return
-	}
-	d, err := h.Services.Tasks.FindTaskByID(r.Context(), id, "")
+	d, err := h.findTask(r)
 	if err != nil {
 		h.htmlError(w, r, err)
 		return
@@ -151,4 +146,13 @@ func (h *handler) progressDecide(w http.ResponseWriter, r *http.Request) {
 		kehoach.ActionReturnProgress: "Đã trả lại báo cáo tiến độ với lý do.",
 	}[action]
 	http.Redirect(w, r, back+url.Values{"done": {msg}}.Encode()+"#report-"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+}
+
+// findTask reads the task of the path's id, as it stands today.
+func (h *handler) findTask(r *http.Request) (*kehoach.TaskDetail, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return h.Services.Tasks.FindTaskByID(r.Context(), id, "")
 }
