@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"kehoach"
+	"kehoach/internal/locale"
 	"kehoach/period"
 )
 
@@ -46,6 +47,15 @@ type params struct {
 	Open struct {
 		Units []string `json:"units"`
 		From  string   `json:"from"`
+		// Flag makes one figure of the first open unit's latest period a
+		// surprise its reporter confirmed (Factor times the period
+		// before, with Note), so that the approver's "cần kiểm tra" list
+		// has something to show.
+		Flag struct {
+			Element string  `json:"element"`
+			Factor  float64 `json:"factor"`
+			Note    string  `json:"note"`
+		} `json:"flag"`
 	} `json:"open"`
 	Villages struct {
 		Under   string   `json:"under"` // the kind of unit villages are generated under
@@ -107,6 +117,7 @@ func BuildAt(src []byte, now time.Time) (*kehoach.Bundle, error) {
 	if err := g.submissions(); err != nil {
 		return nil, err
 	}
+	g.flag()
 	return b, nil
 }
 
@@ -377,6 +388,53 @@ func Successors(b *kehoach.Bundle, code string, d kehoach.Date) []string {
 }
 
 // span returns the demo's first and last periods (From, To).
+// flag makes the demo's one confirmed surprise (params.Open.Flag): the
+// element's figure of the first open unit's first village in the latest
+// period, Factor times its figure of the period before, with the comment
+// the write path stores for a jump its reporter confirmed.
+func (g *gen) flag() {
+	f := g.p.Open.Flag
+	if f.Element == "" || f.Factor <= 0 || len(g.p.Open.Units) == 0 {
+		return
+	}
+	parent := g.p.Open.Units[0]
+	under := map[string]bool{parent: true}
+	for _, u := range g.b.Units {
+		if u.ParentCode == parent {
+			under[u.Code] = true
+		}
+	}
+	var latest, before *kehoach.DataValue
+	for _, v := range g.b.Values {
+		if v.Element != f.Element || !under[v.Unit] {
+			continue
+		}
+		if latest == nil || v.Period > latest.Period || v.Period == latest.Period && v.Unit < latest.Unit {
+			latest = v
+		}
+	}
+	if latest == nil {
+		return
+	}
+	for _, v := range g.b.Values {
+		if v.Element == f.Element && v.Unit == latest.Unit && v.Period < latest.Period && (before == nil || v.Period > before.Period) {
+			before = v
+		}
+	}
+	prev, err := strconv.ParseFloat(latest.Value, 64)
+	if before != nil {
+		prev, err = strconv.ParseFloat(before.Value, 64)
+	}
+	if err != nil || prev <= 0 {
+		return
+	}
+	v := math.Round(prev * f.Factor)
+	why := kehoach.Describe([]kehoach.Implausible{{Reason: kehoach.ReasonJump, Lo: prev / kehoach.JumpFactor, Hi: prev * kehoach.JumpFactor}},
+		v, prev, 0, func(x float64) string { return locale.VI.Number(x, 0) })
+	latest.Value = strconv.FormatFloat(v, 'f', -1, 64)
+	latest.Comment = kehoach.FlagComment(why, f.Note)
+}
+
 // periods lists the periods of type t the demo has figures for: From to
 // To, and on to the clock when the demo lives in the present (Until
 // "now"): periods that start before the clock's quarter are past, the

@@ -220,3 +220,33 @@ func TestApprovedUpToThePresent(t *testing.T) {
 		}
 	}
 }
+
+// TestOneConfirmedSurprise (issue 9 point 7): the demo's approver finds one
+// figure in "cần kiểm tra": a jump its reporter confirmed, in the open
+// commune's latest period, with the reason and the note as the write path
+// stores them.
+func TestOneConfirmedSurprise(t *testing.T) {
+	b, err := TamDuongAt(time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flagged []*kehoach.DataValue
+	for _, v := range b.Values {
+		if _, _, ok := kehoach.SplitFlag(v.Comment); ok {
+			flagged = append(flagged, v)
+		}
+	}
+	if len(flagged) != 1 {
+		t.Fatalf("%d flagged figures, want 1", len(flagged))
+	}
+	v := flagged[0]
+	reason, note, _ := kehoach.SplitFlag(v.Comment)
+	if v.Element != "HGD_TONG" || v.Period != "2026" || !strings.Contains(reason, "khác nhiều so với kỳ trước") || !strings.Contains(note, "sáp nhập") {
+		t.Errorf("flagged figure %+v: reason %q, note %q", v, reason, note)
+	}
+	for _, s := range b.Submissions {
+		if s.Period == v.Period && s.Form == "BM_BAN_NAM" && s.Unit == "X25_BANBO" {
+			t.Errorf("the flagged figure's grid is approved: the approver would not see it")
+		}
+	}
+}

@@ -199,3 +199,4 @@ func TestPlannerBounds(t *testing.T) {
 		t.Errorf("deleted twice: %d", resp.StatusCode)
 	}
 }
+
