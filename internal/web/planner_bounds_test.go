@@ -199,4 +199,3 @@ func TestPlannerBounds(t *testing.T) {
 		t.Errorf("deleted twice: %d", resp.StatusCode)
 	}
 }
-
