@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sync"
+	"time"
 
 	"kehoach"
 	"kehoach/expr"
@@ -342,13 +343,15 @@ func (e *Engine) viewFor(date kehoach.Date) (*hview, error) {
 // of day date ("" = as it was).
 func (e *Engine) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf string, date kehoach.Date) ([]*kehoach.TargetProgress, error) {
 	var asOfP period.Period
+	var begin time.Time
 	if asOf != "" {
-		// A nine-month asOf is the end of its third quarter (todate.go).
-		p, _, err := parseQuery(asOf)
+		// A nine-month asOf is the end of its third quarter, read from
+		// January (todate.go).
+		p, b, err := parseQuery(asOf)
 		if err != nil {
 			return nil, err
 		}
-		asOfP = p
+		asOfP, begin = p, b
 	}
 	if err := e.Refresh(ctx); err != nil {
 		return nil, err
@@ -361,7 +364,7 @@ func (e *Engine) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf
 	}
 	out := make([]*kehoach.TargetProgress, 0, len(plan.Targets))
 	for _, t := range plan.Targets {
-		tp, err := e.targetProgressUnder(t, asOfP, plan.CoverageThreshold, figuresMode(ctx), v)
+		tp, err := e.targetProgressAt(t, asOfP, begin, plan.CoverageThreshold, figuresMode(ctx), v)
 		if err != nil {
 			return nil, err
 		}

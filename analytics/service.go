@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
 
 	"kehoach"
 	"kehoach/expr"
@@ -59,12 +60,13 @@ func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 // reports below it being the provisional value (issue 9). Callers hold
 // e.mu.
 func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period, threshold float64, approved bool) (*kehoach.TargetProgress, error) {
-	return e.targetProgressUnder(t, asOf, threshold, approved, nil)
+	return e.targetProgressAt(t, asOf, time.Time{}, threshold, approved, nil)
 }
 
-// targetProgressUnder is targetProgress under the tree of view v (nil: as
-// it was; issue 10). Callers hold e.mu.
-func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, threshold float64, approved bool, v *hview) (*kehoach.TargetProgress, error) {
+// targetProgressAt is targetProgress under the tree of view v (nil: as it
+// was; issue 10), as of asOf read from begin when set (a nine-month
+// reading, todate.go). Callers hold e.mu.
+func (e *Engine) targetProgressAt(t *kehoach.Target, asOf period.Period, begin time.Time, threshold float64, approved bool, v *hview) (*kehoach.TargetProgress, error) {
 	ind, u, err := e.lookup(t.IndicatorCode, t.ScopeCode)
 	if err != nil {
 		return nil, err
@@ -169,9 +171,12 @@ func (e *Engine) targetProgressUnder(t *kehoach.Target, asOf period.Period, thre
 		tp.Need, tp.Trend, tp.HasPace = Pace(t, tp.Series, at, toDeadline)
 	}
 	if share < 1 {
-		// The figure shown is the one to date; a flow on its yearly pace is
-		// on track, not yet achieved.
-		tp.Current, tp.Series[at] = toDate, toDate
+		// The series shows the year to date; the current figure is the one
+		// of the period asked (a quarter's own, nine months from January);
+		// a flow on its yearly pace is on track, not yet achieved.
+		q := newQuery(sub, begin)
+		q.approved = approved
+		tp.Current, tp.Series[at] = e.pointAt(ind, u, &q), toDate
 		if tp.Status == kehoach.StatusAchieved && e.flow(ind) {
 			tp.Status = kehoach.StatusOnTrack
 		}
