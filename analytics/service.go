@@ -131,9 +131,6 @@ func (e *Engine) targetProgressAt(t *kehoach.Target, asOf period.Period, begin t
 		q.approved = approved
 		toDate = e.pointAt(ind, u, &q)
 		tp.Series[at] = e.atShare(ind, toDate, share)
-		if at == 0 {
-			tp.Baseline = tp.Series[0]
-		}
 	}
 	if at >= 0 {
 		tp.Current = tp.Series[at]
