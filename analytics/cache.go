@@ -13,32 +13,40 @@ import (
 )
 
 // Cached answers the plan and target pages from results computed once per
-// data version (issue 16): a plan's progress and a target's breakdown are
-// kept per (data version, metadata version, the targets as asked, the
-// period, the kind), so that fifty people reading the plan cost one
-// computation, not fifty. It is never stale: each call first catches the
+// version of what they read (issue 16): a target's progress and its
+// breakdown are kept per (the target as asked, the period, the kind, the
+// tree) under the versions of the figures it reads (the data version at
+// which its indicator's elements last changed: Engine.versionOf), of the
+// metadata and of the approved grids, so that fifty people reading the
+// plan cost one computation, not fifty, and a saved figure recomputes only
+// the targets that read it. It is never stale: each call first catches the
 // engine up with the database (Refresh, one query of the versions), and a
-// result is found only under the versions the engine has then; one saved
-// figure moves the data version and so misses every entry. The other
+// result is found only under the versions the engine has then. The other
 // methods are the Engine's own.
 type Cached struct {
 	*Engine
-	// MaxEntries bounds the results kept for one version; zero means 512.
+	// MaxEntries bounds the results kept; zero means 512.
 	MaxEntries int
-	// MaxRows bounds the breakdown rows kept for one version (a breakdown
-	// by village of the country is 100,000 rows, some 15 MB, and each of
-	// its sorts 0.8 MB more); zero means 2,000,000.
+	// MaxRows bounds the breakdown rows kept (a breakdown by village of
+	// the country is 100,000 rows, some 15 MB, and each of its sorts 0.8
+	// MB more); zero means 2,000,000.
 	MaxRows int
 
 	seed maphash.Seed
 	mu   sync.Mutex
-	ver  [3]int64 // the versions the entries are of: data, metadata, approvals
-	plan map[cacheKey][]*kehoach.TargetProgress
-	unit map[cacheKey][]*kehoach.UnitProgress // by sort too
-	rows int                                  // in unit
+	plan map[cacheKey]entry[[]*kehoach.TargetProgress]
+	unit map[cacheKey]entry[[]*kehoach.UnitProgress] // by sort too
+	rows int                                         // in unit
 	// flights are the computations under way: fifty readers missing the
 	// same entry after a save wait for one computation, not fifty.
 	flights map[flightKey]*flight
+}
+
+// entry is a result and the versions it is of.
+type entry[T any] struct {
+	v    [3]int64
+	val  T
+	size int
 }
 
 type flightKey struct {
@@ -99,41 +107,44 @@ func writeFloat(h *maphash.Hash, f float64) {
 	h.Write(b[:])
 }
 
-// versions returns the versions the engine has applied: its figures, its
-// metadata, and the approved grids (an approval changes what a reader of
-// approved figures sees without a new figure; issue 9).
-func (c *Cached) versions() [3]int64 {
+// versions returns the versions a result for targets is of: of the
+// figures they read, of the metadata, and of the approved grids (an
+// approval changes what a reader of approved figures sees without a new
+// figure; issue 9).
+func (c *Cached) versions(targets []*kehoach.Target) [3]int64 {
 	c.Engine.mu.RLock()
 	defer c.Engine.mu.RUnlock()
-	return [3]int64{c.Engine.dataVersion, c.Engine.metaVersion, c.Engine.approvalVersion}
+	return [3]int64{c.Engine.versionOf(targets), c.Engine.metaVersion, c.Engine.approvalVersion}
 }
 
-// once returns the entry of k at version v, computing it (once, however
-// many ask at the same time) when there is none. size counts the rows the
-// entry holds (0 for a plan's progress).
-func once[T any](c *Cached, plan bool, v [3]int64, k cacheKey, compute func() (T, int, error)) (T, error) {
-	m := func() map[cacheKey]T { // the map of T: plan or unit
+// once returns the entry of k at the versions of targets, computing it
+// (once, however many ask at the same time) when there is none. size
+// counts the rows the entry holds (0 for a target's progress).
+func once[T any](c *Cached, plan bool, targets []*kehoach.Target, k cacheKey, compute func() (T, int, error)) (T, [3]int64, error) {
+	m := func() map[cacheKey]entry[T] { // the map of T: plan or unit
 		var x any = c.plan
 		if !plan {
 			x = c.unit
 		}
-		return x.(map[cacheKey]T)
+		return x.(map[cacheKey]entry[T])
 	}
+	v := c.versions(targets)
 	// The computation runs on without the first asker's cancellation (see
 	// the callers' context.WithoutCancel): the others wait for it.
 	fk := flightKey{v, k, plan}
 	c.mu.Lock()
-	if c.ver == v && c.plan != nil {
-		if r, ok := m()[k]; ok {
-			c.mu.Unlock()
-			return r, nil
-		}
+	if c.plan == nil {
+		c.plan, c.unit = map[cacheKey]entry[[]*kehoach.TargetProgress]{}, map[cacheKey]entry[[]*kehoach.UnitProgress]{}
+	}
+	if e, ok := m()[k]; ok && e.v == v {
+		c.mu.Unlock()
+		return e.val, v, nil
 	}
 	if f := c.flights[fk]; f != nil {
 		c.mu.Unlock()
 		<-f.done
 		r, _ := f.val.(T)
-		return r, f.err
+		return r, v, f.err
 	}
 	f := &flight{done: make(chan struct{})}
 	c.flights[fk] = f
@@ -141,24 +152,28 @@ func once[T any](c *Cached, plan bool, v [3]int64, k cacheKey, compute func() (T
 
 	r, size, err := compute()
 	f.val, f.err = r, err
-	// Keep r only if the engine is still at version v (else r may be of a
-	// newer version than v, or an older one than the entries).
-	still := c.versions() == v
+	// Keep r only if the engine is still at the versions v (else r may be
+	// of newer figures than v says).
+	still := c.versions(targets) == v
 	c.mu.Lock()
 	delete(c.flights, fk)
 	if err == nil && still {
 		maxEntries, maxRows := cmp.Or(c.MaxEntries, 512), cmp.Or(c.MaxRows, 2_000_000)
-		if c.ver != v || c.plan == nil || len(c.plan)+len(c.unit) >= maxEntries || c.rows+size > maxRows {
-			c.ver, c.rows = v, 0
-			c.plan = map[cacheKey][]*kehoach.TargetProgress{}
-			c.unit = map[cacheKey][]*kehoach.UnitProgress{}
+		old, had := m()[k]
+		if had {
+			c.rows -= old.size
 		}
-		m()[k] = r
+		if !had && len(c.plan)+len(c.unit) >= maxEntries || c.rows+size > maxRows {
+			c.rows = 0
+			c.plan = map[cacheKey]entry[[]*kehoach.TargetProgress]{}
+			c.unit = map[cacheKey]entry[[]*kehoach.UnitProgress]{}
+		}
+		m()[k] = entry[T]{v: v, val: r, size: size}
 		c.rows += size
 	}
 	c.mu.Unlock()
 	close(f.done)
-	return r, err
+	return r, v, err
 }
 
 // PlanProgress is Engine.PlanProgress, computed once per version. The
@@ -168,28 +183,28 @@ func (c *Cached) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 	return c.PlanProgressUnder(ctx, plan, asOf, "")
 }
 
-// PlanProgressUnder is Engine.PlanProgressUnder, computed once per
-// version and day: the plan page reads the plan under today's tree beside
-// the plan as it was (issue 10), and that reading was the page's whole
-// cost when it went past the cache (issue 16).
+// PlanProgressUnder is Engine.PlanProgressUnder, computed once per target
+// and version of what it reads, and day: the plan page reads the plan under
+// today's tree beside the plan as it was (issue 10), and that reading was
+// the page's whole cost when it went past the cache (issue 16); a saved
+// figure recomputes the targets that read it, not the plan's others.
 func (c *Cached) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf string, date kehoach.Date) ([]*kehoach.TargetProgress, error) {
 	if err := c.Engine.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	v, k := c.versions(), c.key(ctx, plan.Targets, asOf, "", date, plan.CoverageThreshold)
-	got, err := once(c, true, v, k, func() ([]*kehoach.TargetProgress, int, error) {
-		r, err := c.Engine.PlanProgressUnder(context.WithoutCancel(ctx), plan, asOf, date)
-		return r, 0, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*kehoach.TargetProgress, len(got))
-	for i, tp := range got {
-		cp := *tp
-		if i < len(plan.Targets) {
-			cp.Target = plan.Targets[i]
+	out := make([]*kehoach.TargetProgress, len(plan.Targets))
+	for i, t := range plan.Targets {
+		one := []*kehoach.Target{t}
+		k := c.key(ctx, one, asOf, "", date, plan.CoverageThreshold)
+		got, _, err := once(c, true, one, k, func() ([]*kehoach.TargetProgress, int, error) {
+			r, err := c.Engine.progressUnder(context.WithoutCancel(ctx), &kehoach.Plan{Targets: one, CoverageThreshold: plan.CoverageThreshold}, asOf, date)
+			return r, 0, err
+		})
+		if err != nil {
+			return nil, err
 		}
+		cp := *got[0]
+		cp.Target = t
 		out[i] = &cp
 	}
 	return out, nil
@@ -220,15 +235,16 @@ func (c *Cached) TargetBreakdownPage(ctx context.Context, t *kehoach.Target, q k
 	if err := c.Engine.Refresh(ctx); err != nil {
 		return nil, err
 	}
-	v, k := c.versions(), c.key(ctx, []*kehoach.Target{t}, q.Period, q.Kind, q.Date, 0)
-	rows, err := once(c, false, v, k, func() ([]*kehoach.UnitProgress, int, error) {
+	one := []*kehoach.Target{t}
+	k := c.key(ctx, one, q.Period, q.Kind, q.Date, 0)
+	rows, v, err := once(c, false, one, k, func() ([]*kehoach.UnitProgress, int, error) {
 		r, err := c.Engine.TargetBreakdownUnder(context.WithoutCancel(ctx), t, q.Kind, q.Period, q.Date)
 		return r, len(r), err
 	})
 	if err == nil && q.Sort != kehoach.SortLagging && slices.Contains(kehoach.BreakdownSorts, q.Sort) {
 		sk := k
 		sk.sort = q.Sort
-		rows, err = once(c, false, v, sk, func() ([]*kehoach.UnitProgress, int, error) {
+		rows, v, err = once(c, false, one, sk, func() ([]*kehoach.UnitProgress, int, error) {
 			r := slices.Clone(rows)
 			kehoach.SortBreakdown(r, q.Sort)
 			return r, len(r) / 16, err // pointers only: the rows are those of k

@@ -137,3 +137,53 @@ func TestCachedBreakdownPage(t *testing.T) {
 		t.Errorf("after a save the highest is %s, want C1", got)
 	}
 }
+
+// TestCachedPerTarget: a saved figure recomputes the targets that read it,
+// and only them (issue 16: one save a second at the national scale made
+// every plan page compute all its targets again).
+func TestCachedPerTarget(t *testing.T) {
+	ctx := context.Background()
+	f := &fakeSource{}
+	f.unit("P", kehoach.KindProvince, "", "", "")
+	f.unit("C1", kehoach.KindCommune, "P", "", "")
+	f.element("YES", "sum", "yearly", kehoach.KindCommune)
+	f.element("OTHER", "sum", "yearly", kehoach.KindCommune)
+	f.indicator("A", "#{YES}", "1", 1)
+	f.indicator("B", "#{OTHER}", "1", 1)
+	for _, y := range []string{"2023", "2024"} {
+		f.set("YES", "C1", y, 4)
+		f.set("OTHER", "C1", y, 6)
+	}
+	a := &kehoach.Target{Code: "a", IndicatorCode: "A", ScopeCode: "P", Op: kehoach.OpGE, Value: 8, BaselinePeriod: "2023", Deadline: "2025"}
+	b := &kehoach.Target{Code: "b", IndicatorCode: "B", ScopeCode: "P", Op: kehoach.OpGE, Value: 8, BaselinePeriod: "2023", Deadline: "2025"}
+	plan := &kehoach.Plan{Targets: []*kehoach.Target{a, b}}
+	c := NewCached(New(f))
+	first, err := c.PlanProgress(ctx, plan, "2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.set("OTHER", "C1", "2024", 9)
+	next, err := c.PlanProgress(ctx, plan, "2024")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &next[0].Series[0] != &first[0].Series[0] {
+		t.Error("target a, which reads nothing saved, was computed again")
+	}
+	if next[1].Current.Value != 9 || next[1].Status != kehoach.StatusAchieved {
+		t.Errorf("target b after its figure was saved: %v %s, want 9 achieved", next[1].Current.Value, next[1].Status)
+	}
+	bd, err := c.TargetBreakdown(ctx, b, kehoach.KindCommune, "2024")
+	if err != nil || len(bd) != 1 || bd[0].Point.Value != 9 {
+		t.Fatalf("b's breakdown %v %v", bd, err)
+	}
+	// A's figure now: a's entry goes, b's stays.
+	f.set("YES", "C1", "2024", 8)
+	last, _ := c.PlanProgress(ctx, plan, "2024")
+	if last[0].Current.Value != 8 || &last[1].Series[0] != &next[1].Series[0] {
+		t.Errorf("after a's save: a %v (want 8), b recomputed %v", last[0].Current.Value, &last[1].Series[0] != &next[1].Series[0])
+	}
+	if bd2, _ := c.TargetBreakdown(ctx, b, kehoach.KindCommune, "2024"); bd2[0] != bd[0] {
+		t.Error("b's breakdown was computed again after a's save")
+	}
+}

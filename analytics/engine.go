@@ -89,6 +89,9 @@ type element struct {
 	// report is the report of the form collecting the element (report.go);
 	// nil: the element is its own report.
 	report *report
+	// changed is the data version at which its figures last changed (the
+	// cache's key for what reads it: cache.go).
+	changed int64
 }
 
 // series is a dense matrix rows × width, NaN where nothing is reported.
@@ -172,9 +175,37 @@ func (e *Engine) refreshData(ctx context.Context) error {
 	defer e.mu.Unlock()
 	for _, v := range batch {
 		e.apply(v)
+		if x := e.elementByID[v.ElementID]; x != nil {
+			x.changed = upto
+			if x.report != nil {
+				x.report.changed = upto
+			}
+		}
 	}
 	e.dataVersion = upto
 	return nil
+}
+
+// versionOf is the data version of what the targets read: the latest at
+// which a figure of their indicators' elements, or of another element of
+// the same report (a stock carries from the report as a whole), changed;
+// the engine's own version when a target's indicator is unknown. Callers
+// hold e.mu.
+func (e *Engine) versionOf(targets []*kehoach.Target) int64 {
+	var v int64
+	for _, t := range targets {
+		ind := e.indicators[t.IndicatorCode]
+		if ind == nil {
+			return e.dataVersion
+		}
+		for _, x := range ind.elems {
+			v = max(v, x.changed)
+			if x.report != nil {
+				v = max(v, x.report.changed)
+			}
+		}
+	}
+	return v
 }
 
 // load reads everything afresh into new structures, then swaps them in.
@@ -286,6 +317,12 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	e.elements, e.elementByID, e.indicators = fresh.elements, fresh.elementByID, fresh.indicators
 	e.hier = fresh.hier // issue 10
 	e.reportByForm, e.approvals = fresh.reportByForm, nil
+	for _, x := range fresh.elements {
+		x.changed = upto
+		if x.report != nil {
+			x.report.changed = upto
+		}
+	}
 	e.dataVersion, e.metaVersion, e.loaded = upto, meta, true
 	e.fromSnapshot, e.rowsScanned = fresh.fromSnapshot, rows
 	return nil

@@ -342,6 +342,20 @@ func (e *Engine) viewFor(date kehoach.Date) (*hview, error) {
 // PlanProgressUnder is PlanProgress with every target read under the tree
 // of day date ("" = as it was).
 func (e *Engine) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf string, date kehoach.Date) ([]*kehoach.TargetProgress, error) {
+	if asOf != "" {
+		if _, _, err := parseQuery(asOf); err != nil {
+			return nil, err // before asking the database anything
+		}
+	}
+	if err := e.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return e.progressUnder(ctx, plan, asOf, date)
+}
+
+// progressUnder is PlanProgressUnder without catching up first (Cached
+// has, once for every target).
+func (e *Engine) progressUnder(ctx context.Context, plan *kehoach.Plan, asOf string, date kehoach.Date) ([]*kehoach.TargetProgress, error) {
 	var asOfP period.Period
 	var begin time.Time
 	if asOf != "" {
@@ -352,9 +366,6 @@ func (e *Engine) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf
 			return nil, err
 		}
 		asOfP, begin = p, b
-	}
-	if err := e.Refresh(ctx); err != nil {
-		return nil, err
 	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()

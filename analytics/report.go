@@ -41,6 +41,9 @@ type report struct {
 	// villages, which report on their grid: only they are expected to
 	// report (coverage.go). nil: every unit whose kind reports.
 	assigned map[int32]bool
+	// changed is the data version at which a figure of the report last
+	// changed (Engine.versionOf).
+	changed int64
 }
 
 // groupForms gives each element the report of the first form collecting

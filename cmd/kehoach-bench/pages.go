@@ -51,7 +51,8 @@ func runPages(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer db.Close()
 	q, err := bench.Discover(ctx, db)
-	if err == nil && *base == "" {
+	inProcess := err == nil && *base == ""
+	if inProcess {
 		e, _ := bench.NewEngine(db, true)
 		fmt.Fprintln(stderr, "kehoach-bench: đang nạp số liệu vào bộ phân tích…")
 		if err = e.Refresh(ctx); err == nil {
@@ -89,6 +90,16 @@ func runPages(ctx context.Context, args []string, getenv func(string) string, st
 	runs := []bench.PagesOptions{{}, {Revalidate: true}}
 	if *think > 0 {
 		runs = append(runs, bench.PagesOptions{Think: *think})
+		if inProcess {
+			// The same readers while a figure is saved every second
+			// through the store (issue 16 point 8).
+			save, err := bench.Toggler(ctx, db, q)
+			if err != nil {
+				fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))
+				return 1
+			}
+			runs = append(runs, bench.PagesOptions{Think: *think, Save: save})
+		}
 	}
 	for _, o := range runs {
 		o.Users, o.Duration = *users, *duration
@@ -96,6 +107,9 @@ func runPages(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))
 			return 1
+		}
+		if o.Save != nil && r.Saves%2 == 1 {
+			o.Save(ctx) // the figure back as it was
 		}
 		r.Label = *label
 		rs = append(rs, r)

@@ -34,6 +34,11 @@ type PagesOptions struct {
 	// to 1.5 times it, at random); zero: none, each reader asks again the
 	// moment an answer is in (a closed loop: the most the server answers).
 	Think time.Duration
+	// Save, when set, is called once a second during the run (a person
+	// saving a figure through the server's store, issue 16 point 8:
+	// readers must not wait behind the save and the long pages it makes
+	// recompute); Saves counts them.
+	Save func(context.Context) error
 }
 
 // PageRoutes are the addresses read.
@@ -94,6 +99,7 @@ type PagesResult struct {
 	Revalidate bool
 	Think      time.Duration
 	Duration   time.Duration
+	Saves      int // figures saved during the run (PagesOptions.Save)
 	Plan       RouteStats
 	Target     RouteStats
 	API        RouteStats
@@ -230,6 +236,22 @@ func Pages(ctx context.Context, base, username, password string, routes PageRout
 			record(into, d, status, n, gz, err)
 		}
 	}
+	saves := 0
+	if o.Save != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for tick := time.NewTicker(time.Second); time.Now().Before(deadline) && ctx.Err() == nil; <-tick.C {
+				if err := o.Save(ctx); err != nil {
+					record(&api, 0, 0, 0, false, err)
+					return
+				}
+				mu.Lock()
+				saves++
+				mu.Unlock()
+			}
+		}()
+	}
 	wg.Add(o.Users + 1)
 	for i := range o.Users {
 		go reader(i)
@@ -246,7 +268,7 @@ func Pages(ctx context.Context, base, username, password string, routes PageRout
 		return RouteStats{Latency: latencyOf(l.ds, l.errs), PerSecond: float64(len(l.ds)) / o.Duration.Seconds(),
 			NotModified: l.notMod, MaxBytes: l.mx, Gzip: l.gzip}
 	}
-	return &PagesResult{Users: o.Users, Revalidate: o.Revalidate, Think: o.Think, Duration: o.Duration,
+	return &PagesResult{Users: o.Users, Revalidate: o.Revalidate, Think: o.Think, Duration: o.Duration, Saves: saves,
 		Plan: stats(plan), Target: stats(target), API: stats(api)}, firstErr
 }
 
@@ -285,6 +307,9 @@ func PrintPages(w io.Writer, rs ...*PagesResult) {
 		}
 		if r.Think > 0 {
 			label += " think " + r.Think.String()
+		}
+		if r.Saves > 0 {
+			label += " saves 1/s"
 		}
 		for _, x := range []struct {
 			name string

@@ -287,26 +287,9 @@ func releaseMemory() {
 // times until Q1 reflects it, then puts the figure back.
 func (r *Report) freshness(ctx context.Context, db *store.DB, e *analytics.Engine, src *Source, q *Questions, logf func(string, ...any)) error {
 	ctx = kehoach.NewContextWithActor(ctx, kehoach.SystemActor("bench"))
-	stored, err := db.FindDataValues(ctx, kehoach.DataValueFilter{Units: []string{q.Village.Code}, Periods: []string{q.At}, Elements: []string{"G_B01", q.Element}})
+	orig, change, back, err := toggleOf(ctx, db, q)
 	if err != nil {
 		return err
-	}
-	orig := map[string]string{"G_B01": "", q.Element: ""}
-	for _, v := range stored {
-		orig[v.Element] = v.Value
-	}
-	change := map[string]string{}
-	if orig[q.Element] == "true" {
-		change[q.Element] = "false"
-	} else {
-		change[q.Element] = "true"
-		if orig["G_B01"] != "true" {
-			change["G_B01"] = "true" // the form's rule: a standard house is a house
-		}
-	}
-	back := map[string]string{}
-	for k := range change {
-		back[k] = orig[k]
 	}
 	cellOf := func() (float64, error) {
 		res, err := e.Analytics(ctx, q.Q1())
@@ -399,6 +382,55 @@ func (r *Report) metadata(ctx context.Context, db *store.DB, e *analytics.Engine
 	r.MetaSeen = n == 0
 	logf("Đổi danh mục (lưu lại chỉ tiêu %s): Q1 kế tiếp %s, đọc lại %d số liệu, kết quả như trước: %v", q.Indicator, ms(r.MetaQuery), r.MetaRowsRead, r.MetaSeen)
 	return nil
+}
+
+// toggleOf reads the village figure the freshness measure flips (q's
+// element in q.At): the stored figures, the change, and what puts them
+// back.
+func toggleOf(ctx context.Context, db *store.DB, q *Questions) (orig, change, back map[string]string, err error) {
+	stored, err := db.FindDataValues(ctx, kehoach.DataValueFilter{Units: []string{q.Village.Code}, Periods: []string{q.At}, Elements: []string{"G_B01", q.Element}})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	orig = map[string]string{"G_B01": "", q.Element: ""}
+	for _, v := range stored {
+		orig[v.Element] = v.Value
+	}
+	change = map[string]string{}
+	if orig[q.Element] == "true" {
+		change[q.Element] = "false"
+	} else {
+		change[q.Element] = "true"
+		if orig["G_B01"] != "true" {
+			change["G_B01"] = "true" // the form's rule: a standard house is a house
+		}
+	}
+	back = map[string]string{}
+	for k := range change {
+		back[k] = orig[k]
+	}
+	return orig, change, back, nil
+}
+
+// Toggler returns a save that flips the freshness measure's village figure
+// and, the next time, puts it back (PagesOptions.Save): an even number of
+// calls leaves it as it was.
+func Toggler(ctx context.Context, db *store.DB, q *Questions) (func(context.Context) error, error) {
+	ctx = kehoach.NewContextWithActor(ctx, kehoach.SystemActor("bench"))
+	_, change, back, err := toggleOf(ctx, db, q)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	return func(context.Context) error {
+		vals := change
+		if n%2 == 1 {
+			vals = back
+		}
+		n++
+		_, err := db.SaveFormValues(ctx, kehoach.FormSave{Form: q.Form, Period: q.At, Values: map[string]map[string]string{q.Village.Code: vals}, By: "bench", Confirmed: true})
+		return err
+	}, nil
 }
 
 // freshRounds is how many saves the freshness measure makes (even: the
