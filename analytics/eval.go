@@ -3,11 +3,11 @@ package analytics
 import (
 	"math"
 	"slices"
+	"time"
 
 	"kehoach"
 	"kehoach/expr"
 	"kehoach/period"
-	"time"
 )
 
 // span is a query period in the terms of one element's period type: the

@@ -421,10 +421,10 @@ func (g *gen) flag() {
 			before = v
 		}
 	}
-	prev, err := strconv.ParseFloat(latest.Value, 64)
-	if before != nil {
-		prev, err = strconv.ParseFloat(before.Value, 64)
+	if before == nil {
+		return // no period before to jump from
 	}
+	prev, err := strconv.ParseFloat(before.Value, 64)
 	if err != nil || prev <= 0 {
 		return
 	}
