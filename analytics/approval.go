@@ -31,14 +31,19 @@ type ApprovalSource interface {
 	FindApprovedGrids(ctx context.Context) ([]ApprovedGrid, error)
 }
 
-type approvalKey struct {
-	rp   *report
-	unit int32
-	ord  int
+// approvalVersion asks the source for the version of the approved grids;
+// -1 when it keeps none.
+func (e *Engine) approvalVersion(ctx context.Context) (int64, error) {
+	as, ok := e.src.(ApprovalSource)
+	if !ok {
+		return -1, nil
+	}
+	return as.ApprovalVersion(ctx)
 }
 
 // refreshApprovals reloads the approved grids when they changed, or when
-// the units and forms were reloaded (the keys hold their indexes).
+// the units and forms were reloaded (the marks hold their indexes), into
+// the next state. Callers hold e.refresh.
 func (e *Engine) refreshApprovals(ctx context.Context) error {
 	as, ok := e.src.(ApprovalSource)
 	if !ok {
@@ -48,25 +53,21 @@ func (e *Engine) refreshApprovals(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.mu.RLock()
-	current := e.approvals != nil && v == e.approvalVersion && e.approvalMeta == e.metaVersion
-	e.mu.RUnlock()
-	if current {
+	cur := e.cur.Load()
+	if cur.approvalsRead && v == cur.approvalVersion {
 		return nil
 	}
 	grids, err := as.FindApprovedGrids(ctx)
 	if err != nil {
 		return err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	m := make(map[approvalKey]bool, len(grids))
-	for _, rp := range e.reportByForm {
+	n := cur.next()
+	for _, rp := range n.reportByForm {
 		rp.approved = nil
 	}
 	for _, g := range grids {
-		rp := e.reportByForm[g.Form]
-		u, ok := e.unitByID[g.UnitID]
+		rp := n.reportByForm[g.Form]
+		u, ok := n.unitByID[g.UnitID]
 		if rp == nil || !ok {
 			continue
 		}
@@ -75,20 +76,20 @@ func (e *Engine) refreshApprovals(ctx context.Context) error {
 			continue
 		}
 		o := ordinal(p)
-		m[approvalKey{rp, u, o}] = true
 		// Mark the grid's unit and every unit under it, so that a figure's
 		// approval is one look-up on the hot path.
 		if rp.approved == nil {
-			rp.approved = e.newSeries()
+			rp.approved = n.newSeries()
 		}
-		e.subtree(u, func(d int32) { rp.approved.set(d, o, 1) })
+		n.subtree(u, func(d int32) { rp.approved.set(d, o, 1) })
 	}
-	e.approvals, e.approvalVersion, e.approvalMeta = m, v, e.metaVersion
+	n.approvalsRead, n.approvalVersion = true, v
+	e.cur.Store(n)
 	return nil
 }
 
-// subtree calls fn with u and every unit under it. Callers hold e.mu.
-func (e *Engine) subtree(u int32, fn func(int32)) {
+// subtree calls fn with u and every unit under it.
+func (e *state) subtree(u int32, fn func(int32)) {
 	if int(u) < len(e.bounded) && !e.bounded[u] {
 		for _, d := range e.pre[e.pos[u]:e.end[u]] {
 			fn(d)
@@ -102,8 +103,8 @@ func (e *Engine) subtree(u int32, fn func(int32)) {
 }
 
 // approved reports whether the unit's figures of the report in the period
-// are approved: its own grid or one above it is. Callers hold e.mu.
-func (e *Engine) approved(rp *report, u int32, o int) bool {
+// are approved: its own grid or one above it is.
+func (e *state) approved(rp *report, u int32, o int) bool {
 	if rp == nil || rp.approved == nil {
 		return false
 	}

@@ -21,8 +21,9 @@ import (
 // plan cost one computation, not fifty, and a saved figure recomputes only
 // the targets that read it. It is never stale: each call first catches the
 // engine up with the database (Refresh, one query of the versions), and a
-// result is found only under the versions the engine has then. The other
-// methods are the Engine's own.
+// result is found only under the versions the engine has then, and is
+// computed from the one state of those versions (no save lands midway). The
+// other methods are the Engine's own.
 type Cached struct {
 	*Engine
 	// MaxEntries bounds the results kept; zero means 512.
@@ -107,20 +108,18 @@ func writeFloat(h *maphash.Hash, f float64) {
 	h.Write(b[:])
 }
 
-// versions returns the versions a result for targets is of: of the
-// figures they read, of the metadata, and of the approved grids (an
+// versions returns the versions a result for targets read from st is of:
+// of the figures they read, of the metadata, and of the approved grids (an
 // approval changes what a reader of approved figures sees without a new
 // figure; issue 9).
-func (c *Cached) versions(targets []*kehoach.Target) [3]int64 {
-	c.Engine.mu.RLock()
-	defer c.Engine.mu.RUnlock()
-	return [3]int64{c.Engine.versionOf(targets), c.Engine.metaVersion, c.Engine.approvalVersion}
+func (st *state) versions(targets []*kehoach.Target) [3]int64 {
+	return [3]int64{st.versionOf(targets), st.metaVersion, st.approvalVersion}
 }
 
-// once returns the entry of k at the versions of targets, computing it
-// (once, however many ask at the same time) when there is none. size
-// counts the rows the entry holds (0 for a target's progress).
-func once[T any](c *Cached, plan bool, targets []*kehoach.Target, k cacheKey, compute func() (T, int, error)) (T, [3]int64, error) {
+// once returns the entry of k at the versions of targets in st, computing
+// it from st (once, however many ask at the same time) when there is none.
+// size counts the rows the entry holds (0 for a target's progress).
+func once[T any](c *Cached, st *state, plan bool, targets []*kehoach.Target, k cacheKey, compute func() (T, int, error)) (T, [3]int64, error) {
 	m := func() map[cacheKey]entry[T] { // the map of T: plan or unit
 		var x any = c.plan
 		if !plan {
@@ -128,7 +127,7 @@ func once[T any](c *Cached, plan bool, targets []*kehoach.Target, k cacheKey, co
 		}
 		return x.(map[cacheKey]entry[T])
 	}
-	v := c.versions(targets)
+	v := st.versions(targets)
 	// The computation runs on without the first asker's cancellation (see
 	// the callers' context.WithoutCancel): the others wait for it.
 	fk := flightKey{v, k, plan}
@@ -152,12 +151,9 @@ func once[T any](c *Cached, plan bool, targets []*kehoach.Target, k cacheKey, co
 
 	r, size, err := compute()
 	f.val, f.err = r, err
-	// Keep r only if the engine is still at the versions v (else r may be
-	// of newer figures than v says).
-	still := c.versions(targets) == v
 	c.mu.Lock()
 	delete(c.flights, fk)
-	if err == nil && still {
+	if err == nil {
 		maxEntries, maxRows := cmp.Or(c.MaxEntries, 512), cmp.Or(c.MaxRows, 2_000_000)
 		old, had := m()[k]
 		if had {
@@ -189,15 +185,16 @@ func (c *Cached) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 // the page's whole cost when it went past the cache (issue 16); a saved
 // figure recomputes the targets that read it, not the plan's others.
 func (c *Cached) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf string, date kehoach.Date) ([]*kehoach.TargetProgress, error) {
-	if err := c.Engine.Refresh(ctx); err != nil {
+	st, err := c.Engine.read(ctx)
+	if err != nil {
 		return nil, err
 	}
 	out := make([]*kehoach.TargetProgress, len(plan.Targets))
 	for i, t := range plan.Targets {
 		one := []*kehoach.Target{t}
 		k := c.key(ctx, one, asOf, "", date, plan.CoverageThreshold)
-		got, _, err := once(c, true, one, k, func() ([]*kehoach.TargetProgress, int, error) {
-			r, err := c.Engine.progressUnder(context.WithoutCancel(ctx), &kehoach.Plan{Targets: one, CoverageThreshold: plan.CoverageThreshold}, asOf, date)
+		got, _, err := once(c, st, true, one, k, func() ([]*kehoach.TargetProgress, int, error) {
+			r, err := st.progressUnder(context.WithoutCancel(ctx), &kehoach.Plan{Targets: one, CoverageThreshold: plan.CoverageThreshold}, asOf, date)
 			return r, 0, err
 		})
 		if err != nil {
@@ -232,19 +229,23 @@ func (c *Cached) TargetBreakdownUnder(ctx context.Context, t *kehoach.Target, ki
 // from it, and a page is a copy of its rows' pointers (the rows are shared
 // and must not be changed).
 func (c *Cached) TargetBreakdownPage(ctx context.Context, t *kehoach.Target, q kehoach.BreakdownQuery) (*kehoach.BreakdownPage, error) {
-	if err := c.Engine.Refresh(ctx); err != nil {
+	if err := checkBreakdown(q.Period, q.Date); err != nil {
+		return nil, err
+	}
+	st, err := c.Engine.read(ctx)
+	if err != nil {
 		return nil, err
 	}
 	one := []*kehoach.Target{t}
 	k := c.key(ctx, one, q.Period, q.Kind, q.Date, 0)
-	rows, v, err := once(c, false, one, k, func() ([]*kehoach.UnitProgress, int, error) {
-		r, err := c.Engine.TargetBreakdownUnder(context.WithoutCancel(ctx), t, q.Kind, q.Period, q.Date)
+	rows, v, err := once(c, st, false, one, k, func() ([]*kehoach.UnitProgress, int, error) {
+		r, err := st.targetBreakdown(context.WithoutCancel(ctx), t, q.Kind, q.Period, q.Date)
 		return r, len(r), err
 	})
 	if err == nil && q.Sort != kehoach.SortLagging && slices.Contains(kehoach.BreakdownSorts, q.Sort) {
 		sk := k
 		sk.sort = q.Sort
-		rows, v, err = once(c, false, one, sk, func() ([]*kehoach.UnitProgress, int, error) {
+		rows, v, err = once(c, st, false, one, sk, func() ([]*kehoach.UnitProgress, int, error) {
 			r := slices.Clone(rows)
 			kehoach.SortBreakdown(r, q.Sort)
 			return r, len(r) / 16, err // pointers only: the rows are those of k

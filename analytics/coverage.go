@@ -17,7 +17,7 @@ import (
 // year's report to count as covered.
 
 // refs returns the elements an indicator reads. Callers hold e.mu.
-func (e *Engine) refs(ind *indicator) []*element {
+func (e *state) refs(ind *indicator) []*element {
 	if ind.elems != nil {
 		return ind.elems
 	}
@@ -32,7 +32,7 @@ func (e *Engine) refs(ind *indicator) []*element {
 
 // coverage counts the expected and reporting units of the scope for the
 // indicator's elements in q.
-func (e *Engine) coverage(elems []*element, sc *scope) kehoach.Coverage {
+func (e *state) coverage(elems []*element, sc *scope) kehoach.Coverage {
 	var c kehoach.Coverage
 	if len(elems) == 0 {
 		return c
@@ -110,9 +110,9 @@ func reportedIn(ss []*series, u int32, sp span) (int, bool) {
 			continue
 		}
 		lo, hi := max(sp.lo, s.base), min(sp.hi, s.base+s.width-1)
-		vals := s.data[int(row)*s.width : int(row+1)*s.width]
+		vals := s.row(row)
 		for o := hi; o >= lo && (!found || o > best); o-- {
-			if !math.IsNaN(vals[o-s.base]) {
+			if !math.IsNaN(vals.at(o - s.base)) {
 				best, found = o, true
 				break
 			}

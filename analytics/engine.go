@@ -14,8 +14,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"kehoach"
@@ -29,13 +32,25 @@ type Engine struct {
 	// Now tells the day for relative periods (THIS_YEAR …); tests set it.
 	Now func() time.Time
 
-	// refresh serialises catching up with the database.
+	// refresh serialises the writers: catching up with the database.
 	refresh sync.Mutex
+	// cur is the state answers are read from (issue 16 point 8). A writer
+	// builds the next state beside it (next, series.go) and swaps it in, so
+	// that a reader reads one consistent version without a lock: a save
+	// does not wait for a long page, nor the pages after it for the save.
+	cur atomic.Pointer[state]
+}
 
-	mu          sync.RWMutex
+// state is the engine at one version of the figures, the metadata and the
+// approved grids. Once published (Engine.cur) it is never written; the
+// next state shares with it every matrix block it does not change. Its
+// methods keep the receiver name e: a state is what the engine knows.
+type state struct {
+	// gen owns the series and blocks this state may write in place: those
+	// it made (series.go).
+	gen         int64
 	dataVersion int64
 	metaVersion int64
-	loaded      bool
 	units       []*node
 	unitByID    map[int64]int32
 	unitByCode  map[string]int32
@@ -57,9 +72,11 @@ type Engine struct {
 	// day (hierarchy.go, issue 10).
 	hier *hierarchy
 	// reportByForm and the approved grids (approval.go), by form code.
-	reportByForm                  map[string]*report
-	approvals                     map[approvalKey]bool
-	approvalVersion, approvalMeta int64
+	reportByForm map[string]*report
+	// approvalsRead tells that the approved grids of approvalVersion were
+	// read for this metadata.
+	approvalsRead   bool
+	approvalVersion int64
 	// fromSnapshot and rowsScanned describe the last full load.
 	fromSnapshot bool
 	rowsScanned  int64
@@ -94,19 +111,6 @@ type element struct {
 	changed int64
 }
 
-// series is a dense matrix rows × width, NaN where nothing is reported.
-type series struct {
-	rowOf []int32 // unit index → row, -1 if the unit never reported
-	units []int32 // row → unit index
-	base  int     // period ordinal of column 0
-	width int
-	data  []float64
-	// maxOrd is the latest ordinal with a figure (hasMax false: none), so
-	// that values carried forward are not taken for new reports.
-	maxOrd int
-	hasMax bool
-}
-
 type indicator struct {
 	ind      *kehoach.Indicator
 	num, den *expr.Expr
@@ -139,59 +143,87 @@ func fromOrdinal(t period.Type, o int) period.Period {
 // Refresh brings the engine up to the database's latest figures. Queries
 // call it; the app may call it at start to load before the first request.
 func (e *Engine) Refresh(ctx context.Context) error {
+	_, err := e.read(ctx)
+	return err
+}
+
+// read catches up with the database and returns the state to answer from.
+// A reader that finds the engine current (the versions asked of the
+// database are those it holds) takes no lock at all; otherwise it waits
+// for the one writer catching up, which reads and applies the figures
+// saved since beside the state others are reading.
+func (e *Engine) read(ctx context.Context) (*state, error) {
+	data, meta, err := e.src.Versions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	approval, err := e.approvalVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st := e.cur.Load(); st.current(data, meta, approval) {
+		return st, nil
+	}
 	e.refresh.Lock()
 	defer e.refresh.Unlock()
 	if err := e.refreshData(ctx); err != nil {
-		return err
+		return nil, err
 	}
-	return e.refreshApprovals(ctx)
+	if err := e.refreshApprovals(ctx); err != nil {
+		return nil, err
+	}
+	return e.cur.Load(), nil
+}
+
+// current reports whether e holds the versions asked (approval -1: the
+// source keeps no approvals).
+func (e *state) current(data, meta, approval int64) bool {
+	return e != nil && e.dataVersion >= data && e.metaVersion == meta &&
+		(approval < 0 || e.approvalsRead && e.approvalVersion >= approval)
 }
 
 // refreshData catches up with the figures (and reloads on new metadata).
+// Callers hold e.refresh.
 func (e *Engine) refreshData(ctx context.Context) error {
 	data, meta, err := e.src.Versions(ctx)
 	if err != nil {
 		return err
 	}
-	e.mu.RLock()
-	current := e.loaded && data == e.dataVersion && meta == e.metaVersion
-	reload := !e.loaded || meta != e.metaVersion
-	since := e.dataVersion
-	e.mu.RUnlock()
-	if current {
+	cur := e.cur.Load()
+	if cur != nil && data == cur.dataVersion && meta == cur.metaVersion {
 		return nil
 	}
-	if reload {
+	if cur == nil || meta != cur.metaVersion {
 		return e.load(ctx, meta)
 	}
-	// Apply the figures saved since our version. The matrices grow in
-	// place; readers wait only while a batch is applied.
+	// Apply the figures saved since our version to the next state: the
+	// matrices' blocks they fall in are copied, the rest shared, and
+	// readers go on reading cur meanwhile.
 	var batch []RawValue
-	upto, err := e.src.ScanValues(ctx, since, func(v RawValue) { batch = append(batch, v) })
+	upto, err := e.src.ScanValues(ctx, cur.dataVersion, func(v RawValue) { batch = append(batch, v) })
 	if err != nil {
 		return err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	next := cur.next()
 	for _, v := range batch {
-		e.apply(v)
-		if x := e.elementByID[v.ElementID]; x != nil {
+		next.apply(v)
+		if x := next.elementByID[v.ElementID]; x != nil {
 			x.changed = upto
 			if x.report != nil {
 				x.report.changed = upto
 			}
 		}
 	}
-	e.dataVersion = upto
+	next.dataVersion = upto
+	e.cur.Store(next)
 	return nil
 }
 
 // versionOf is the data version of what the targets read: the latest at
 // which a figure of their indicators' elements, or of another element of
 // the same report (a stock carries from the report as a whole), changed;
-// the engine's own version when a target's indicator is unknown. Callers
-// hold e.mu.
-func (e *Engine) versionOf(targets []*kehoach.Target) int64 {
+// the engine's own version when a target's indicator is unknown.
+func (e *state) versionOf(targets []*kehoach.Target) int64 {
 	var v int64
 	for _, t := range targets {
 		ind := e.indicators[t.IndicatorCode]
@@ -209,6 +241,7 @@ func (e *Engine) versionOf(targets []*kehoach.Target) int64 {
 }
 
 // load reads everything afresh into new structures, then swaps them in.
+// Callers hold e.refresh.
 func (e *Engine) load(ctx context.Context, meta int64) error {
 	units, err := e.src.FindUnits(ctx, kehoach.UnitFilter{})
 	if err != nil {
@@ -222,7 +255,8 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	if err != nil {
 		return err
 	}
-	fresh := &Engine{
+	fresh := &state{
+		gen:         newGen(),
 		unitByID:    make(map[int64]int32, len(units)),
 		unitByCode:  make(map[string]int32, len(units)),
 		elements:    map[string]*element{},
@@ -284,9 +318,10 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	// Otherwise start from the snapshot when there is a current one, then
 	// read the figures saved after it; otherwise read every figure.
 	var since int64
-	carried := e.carryFigures(fresh)
+	cur := e.cur.Load()
+	carried := cur.carryFigures(fresh)
 	if carried {
-		since = e.dataVersion
+		since = cur.dataVersion
 		fresh.recount()
 	} else if ss, ok := e.src.(SnapshotStore); ok {
 		v, err := fresh.loadSnapshot(ctx, ss, meta)
@@ -310,21 +345,15 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	if err != nil {
 		return err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.units, e.unitByID, e.unitByCode = fresh.units, fresh.unitByID, fresh.unitByCode
-	e.pre, e.pos, e.end, e.bounded, e.kindPrefix, e.kinds = fresh.pre, fresh.pos, fresh.end, fresh.bounded, fresh.kindPrefix, fresh.kinds
-	e.elements, e.elementByID, e.indicators = fresh.elements, fresh.elementByID, fresh.indicators
-	e.hier = fresh.hier // issue 10
-	e.reportByForm, e.approvals = fresh.reportByForm, nil
 	for _, x := range fresh.elements {
 		x.changed = upto
 		if x.report != nil {
 			x.report.changed = upto
 		}
 	}
-	e.dataVersion, e.metaVersion, e.loaded = upto, meta, true
-	e.fromSnapshot, e.rowsScanned = fresh.fromSnapshot, rows
+	fresh.dataVersion, fresh.metaVersion = upto, meta
+	fresh.rowsScanned = rows
+	e.cur.Store(fresh)
 	return nil
 }
 
@@ -332,13 +361,10 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 // metadata, when every unit e knows is still there and every element
 // keeps its period type: each series keeps its matrix, its rows renumbered
 // for fresh's units. It reports whether it did; false leaves fresh empty,
-// for a full read. Callers hold e.refresh (no figure is applied meanwhile);
-// e's readers still read the old series, which are not written until fresh
-// is swapped in.
-func (e *Engine) carryFigures(fresh *Engine) bool {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if !e.loaded {
+// for a full read (as does a nil e: nothing loaded yet). The series are
+// shared until written: fresh's are new headers over the same blocks.
+func (e *state) carryFigures(fresh *state) bool {
+	if e == nil {
 		return false
 	}
 	remap := make([]int32, len(e.units))
@@ -361,6 +387,7 @@ func (e *Engine) carryFigures(fresh *Engine) bool {
 		}
 		for disagg, os := range ox.series {
 			s := *os
+			s.blocks = slices.Clone(os.blocks)
 			s.rowOf = make([]int32, len(fresh.units))
 			for i := range s.rowOf {
 				s.rowOf[i] = -1
@@ -370,6 +397,7 @@ func (e *Engine) carryFigures(fresh *Engine) bool {
 				s.units[r] = remap[u]
 				s.rowOf[remap[u]] = int32(r)
 			}
+			s.gen, s.rowsGen = fresh.gen, fresh.gen
 			x.series[disagg] = &s
 		}
 	}
@@ -380,7 +408,7 @@ func (e *Engine) carryFigures(fresh *Engine) bool {
 // then its children's subtrees, last child first) and marks the subtrees
 // that hold a unit with a validity bound. Units no root reaches stay
 // bounded, so they are walked as before.
-func (e *Engine) index() {
+func (e *state) index() {
 	n := len(e.units)
 	e.pre = make([]int32, 0, n)
 	e.pos, e.end = make([]int32, n), make([]int32, n)
@@ -424,8 +452,10 @@ func (e *Engine) index() {
 	}
 }
 
-// apply records one figure (or its removal).
-func (e *Engine) apply(v RawValue) {
+// apply records one figure (or its removal). A published state's series
+// are not written: a series or a block e does not own is copied first
+// (series.go).
+func (e *state) apply(v RawValue) {
 	x := e.elementByID[v.ElementID]
 	u, ok := e.unitByID[v.UnitID]
 	if x == nil || !ok {
@@ -440,10 +470,10 @@ func (e *Engine) apply(v RawValue) {
 		if v.Deleted || !v.HasNum {
 			return
 		}
-		s = &series{rowOf: make([]int32, len(e.units))}
-		for i := range s.rowOf {
-			s.rowOf[i] = -1
-		}
+		s = e.newSeries()
+		x.series[v.Disagg] = s
+	} else if s.gen != e.gen {
+		s = s.own(e.gen)
 		x.series[v.Disagg] = s
 	}
 	num := math.NaN()
@@ -455,91 +485,73 @@ func (e *Engine) apply(v RawValue) {
 		// Keep the unit's report for the period counted (report.go).
 		switch had := !math.IsNaN(s.at(u, o)); {
 		case !had && !math.IsNaN(num):
-			x.report.count(u, o, 1)
+			e.count(x.report, u, o, 1)
 		case had && math.IsNaN(num):
-			x.report.count(u, o, -1)
+			e.count(x.report, u, o, -1)
 		}
 	}
 	s.set(u, o, num)
 }
 
-// set stores value at (unit, ordinal), growing the matrix as needed.
-func (s *series) set(unit int32, o int, value float64) {
-	row := s.rowOf[unit]
-	if row < 0 {
-		if math.IsNaN(value) {
-			return
+// next returns a copy of e for a writer to change and publish: a new gen,
+// and its own maps, elements, reports and indicators (a few dozen small
+// structs); the units and the tree are shared, as are the series and their
+// blocks until written (series.go).
+func (e *state) next() *state {
+	n := *e
+	n.gen = newGen()
+	reports := make(map[*report]*report, len(e.reportByForm))
+	mine := func(rp *report) *report {
+		if rp == nil {
+			return nil
 		}
-		row = int32(len(s.units))
-		s.rowOf[unit] = row
-		s.units = append(s.units, unit)
-		s.data = append(s.data, nanRow(s.width)...)
-	}
-	if s.width == 0 {
-		s.base, s.width = o, 1
-		s.data = nanRow(len(s.units))
-	} else if o < s.base || o >= s.base+s.width {
-		s.grow(o)
-	}
-	s.data[int(row)*s.width+o-s.base] = value
-	if !math.IsNaN(value) && (!s.hasMax || o > s.maxOrd) {
-		s.maxOrd, s.hasMax = o, true
-	} else if math.IsNaN(value) && s.hasMax && o == s.maxOrd {
-		s.lowerMax()
-	}
-}
-
-// lowerMax finds the latest ordinal with a figure after one at maxOrd was
-// removed, as a fresh load (which reads live figures only) would.
-func (s *series) lowerMax() {
-	s.hasMax = false
-	for c := s.maxOrd - s.base; c >= 0; c-- {
-		for r := range s.units {
-			if !math.IsNaN(s.data[r*s.width+c]) {
-				s.maxOrd, s.hasMax = s.base+c, true
-				return
-			}
+		if cp, ok := reports[rp]; ok {
+			return cp
 		}
+		cp := *rp
+		reports[rp] = &cp
+		return &cp
 	}
-}
-
-// grow widens the matrix to include ordinal o, with some room to spare so
-// that a new period each quarter does not copy every time.
-func (s *series) grow(o int) {
-	base, end := s.base, s.base+s.width
-	if o < base {
-		base = o - 4
+	n.reportByForm = make(map[string]*report, len(e.reportByForm))
+	for code, rp := range e.reportByForm {
+		n.reportByForm[code] = mine(rp)
 	}
-	if o >= end {
-		end = o + 5
+	elems := make(map[*element]*element, len(e.elements))
+	n.elements = make(map[string]*element, len(e.elements))
+	n.elementByID = make(map[int64]*element, len(e.elementByID))
+	for code, x := range e.elements {
+		cp := *x
+		cp.series = maps.Clone(x.series)
+		cp.report = mine(x.report)
+		elems[x] = &cp
+		n.elements[code] = &cp
+		n.elementByID[x.el.ID] = &cp
 	}
-	w := end - base
-	data := nanRow(len(s.units) * w)
-	for r := range s.units {
-		copy(data[r*w+s.base-base:], s.data[r*s.width:(r+1)*s.width])
+	n.indicators = make(map[string]*indicator, len(e.indicators))
+	for code, ind := range e.indicators {
+		cp := *ind
+		cp.elems = make([]*element, len(ind.elems))
+		for i, x := range ind.elems {
+			cp.elems[i] = elems[x]
+		}
+		n.indicators[code] = &cp
 	}
-	s.base, s.width, s.data = base, w, data
-}
-
-func nanRow(n int) []float64 {
-	r := make([]float64, n)
-	for i := range r {
-		r[i] = math.NaN()
-	}
-	return r
+	return &n
 }
 
 // LoadStats tells how the engine last loaded: from a snapshot or not, and
 // how many figures it read row by row.
 func (e *Engine) LoadStats() (fromSnapshot bool, rowsScanned int64) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	return e.fromSnapshot, e.rowsScanned
+	if st := e.cur.Load(); st != nil {
+		return st.fromSnapshot, st.rowsScanned
+	}
+	return false, 0
 }
 
 // Version returns the data version the engine has applied.
 func (e *Engine) Version() int64 {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	return e.dataVersion
+	if st := e.cur.Load(); st != nil {
+		return st.dataVersion
+	}
+	return 0
 }

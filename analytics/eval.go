@@ -57,17 +57,17 @@ func unitValue(agg string, s *series, rp *report, unit int32, sp span, keep func
 		}
 		return s.at(unit, o)
 	}
-	vals := s.data[int(row)*s.width : int(row+1)*s.width]
+	vals := s.row(row)
 	at := func(o int) float64 {
 		if o < s.base || o >= s.base+s.width || (keep != nil && !keep(o)) {
 			return math.NaN()
 		}
-		return vals[o-s.base]
+		return vals.at(o - s.base)
 	}
 	switch agg {
 	case kehoach.AggLast:
 		for o := min(sp.last, s.base+s.width-1); o >= s.base; o-- {
-			if v := vals[o-s.base]; !math.IsNaN(v) && (keep == nil || keep(o)) {
+			if v := vals.at(o - s.base); !math.IsNaN(v) && (keep == nil || keep(o)) {
 				return v
 			}
 		}
@@ -107,7 +107,7 @@ func unitValue(agg string, s *series, rp *report, unit int32, sp span, keep func
 // scope is an expr.Env: the values of one unit's subtree (the hierarchy
 // valid in the period) for one period.
 type scope struct {
-	e    *Engine
+	e    *state
 	root int32
 	p    period.Period
 	// begin, when set, is the first day read: the query runs from it to
@@ -245,7 +245,7 @@ func (sc *scope) span(pt period.Type) span {
 }
 
 // newScope returns the Env for a unit and a period. Callers hold e.mu.
-func (e *Engine) newScope(unit int32, p period.Period) *scope {
+func (e *state) newScope(unit int32, p period.Period) *scope {
 	return &scope{e: e, root: unit, p: p, from: string(kehoach.DateOf(p.Start())), to: string(kehoach.DateOf(p.End()))}
 }
 
@@ -264,14 +264,14 @@ func newQPeriod(p period.Period) qperiod {
 }
 
 // point evaluates an indicator for a unit and a period. Callers hold e.mu.
-func (e *Engine) point(ind *indicator, unit int32, p period.Period, approved bool) kehoach.Point {
+func (e *state) point(ind *indicator, unit int32, p period.Period, approved bool) kehoach.Point {
 	q := newQPeriod(p)
 	q.approved = approved
 	return e.pointAt(ind, unit, &q)
 }
 
 // pointAt is point for a prepared period. Callers hold e.mu.
-func (e *Engine) pointAt(ind *indicator, unit int32, q *qperiod) kehoach.Point {
+func (e *state) pointAt(ind *indicator, unit int32, q *qperiod) kehoach.Point {
 	sc := &scope{e: e, root: unit, p: q.p, begin: q.begin, from: q.from, to: q.to, approved: q.approved}
 	pt := evalPoint(ind, sc, q.id)
 	if !q.noCoverage {

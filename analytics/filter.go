@@ -23,7 +23,7 @@ type filterSet struct {
 // outermost drops the units lying under another unit of the set, so that
 // no figure is counted twice when a filter names a district and one of
 // its communes.
-func (e *Engine) outermost(units []int32) []int32 {
+func (e *state) outermost(units []int32) []int32 {
 	in := map[int32]bool{}
 	for _, u := range units {
 		in[u] = true
@@ -48,13 +48,13 @@ func (e *Engine) outermost(units []int32) []int32 {
 // per (unit, period) pair, and the pairs of the latest period, which is
 // what a stock (AggLast) and the count of units read.
 type multi struct {
-	e            *Engine
+	e            *state
 	parts, final []*scope
 }
 
 // newMulti returns the Env of the cell for units and periods (either from
 // the cell itself or from the filter). Callers hold e.mu.
-func (e *Engine) newMulti(units []int32, periods []qperiod) *multi {
+func (e *state) newMulti(units []int32, periods []qperiod) *multi {
 	m := &multi{e: e}
 	latest := periods[0]
 	for _, q := range periods {
@@ -137,7 +137,7 @@ func sumOver(parts []*scope, fn func(*scope) (float64, bool)) (float64, bool) {
 
 // pointFiltered is pointAt for a cell of unit u and period q under the
 // multi-item filters f. Callers hold e.mu.
-func (e *Engine) pointFiltered(ind *indicator, u int32, q *qperiod, f *filterSet) kehoach.Point {
+func (e *state) pointFiltered(ind *indicator, u int32, q *qperiod, f *filterSet) kehoach.Point {
 	units, periods := []int32{u}, []qperiod{*q}
 	if f.units != nil {
 		units = f.units
@@ -165,7 +165,7 @@ var userKeywords = map[string]int{"USER_ORGUNIT": 0, "USER_ORGUNIT_CHILDREN": 1,
 // the roots when there are none), valid at some time in from..to. Codes
 // the tree does not have are skipped: a scope may name a unit since
 // removed. Callers hold e.mu.
-func (e *Engine) userUnits(codes []string, depth int, from, to string) []int32 {
+func (e *state) userUnits(codes []string, depth int, from, to string) []int32 {
 	var level []int32
 	for _, c := range codes {
 		if u, ok := e.unitByCode[c]; ok {

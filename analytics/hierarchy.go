@@ -57,7 +57,7 @@ type linkTo struct {
 }
 
 // loadHierarchy reads the links of src, if it has them, for the units of e.
-func loadHierarchy(ctx context.Context, src ValueSource, e *Engine) (*hierarchy, error) {
+func loadHierarchy(ctx context.Context, src ValueSource, e *state) (*hierarchy, error) {
 	h := &hierarchy{succ: make([][]linkTo, len(e.units)), pred: make([][]linkTo, len(e.units)), views: map[string]*hview{}}
 	ls, ok := src.(LinkSource)
 	if !ok {
@@ -85,7 +85,7 @@ func loadHierarchy(ctx context.Context, src ValueSource, e *Engine) (*hierarchy,
 
 // view returns the tree of date, building it on first use. Callers hold
 // e.mu (read).
-func (e *Engine) view(date string) *hview {
+func (e *state) view(date string) *hview {
 	h := e.hier
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -171,7 +171,7 @@ func compact(ms []wmember) []wmember {
 // subtree on that day when it exists then, or else the subtrees of the
 // units that took it over (the communes a dissolved district's communes
 // became, for instance). Callers hold e.mu.
-func (e *Engine) viewMembers(v *hview, root int32) []wmember {
+func (e *state) viewMembers(v *hview, root int32) []wmember {
 	if e.units[root].validDuring(v.date, v.date) {
 		return v.under[root]
 	}
@@ -213,7 +213,7 @@ func (e *Engine) viewMembers(v *hview, root int32) []wmember {
 // (all valid in the period) counts with its share, and a share below one
 // marks the value estimated.
 type hscope struct {
-	e         *Engine
+	e         *state
 	members   []wmember
 	p         period.Period
 	from, to  string
@@ -311,7 +311,7 @@ func (sc *hscope) Units(kinds []string) float64 {
 
 // hpointAt evaluates an indicator for root under the view's tree.
 // Callers hold e.mu.
-func (e *Engine) hpointAt(v *hview, ind *indicator, root int32, q *qperiod) kehoach.Point {
+func (e *state) hpointAt(v *hview, ind *indicator, root int32, q *qperiod) kehoach.Point {
 	// Only the members that exist in the period have figures for it:
 	// filtered once here, not for every reference and disaggregation.
 	all := e.viewMembers(v, root)
@@ -329,7 +329,7 @@ func (e *Engine) hpointAt(v *hview, ind *indicator, root int32, q *qperiod) keho
 
 // viewFor returns the view of a request's hierarchy date, nil for "as it
 // was", or EINVALID for a malformed date.
-func (e *Engine) viewFor(date kehoach.Date) (*hview, error) {
+func (e *state) viewFor(date kehoach.Date) (*hview, error) {
 	if date == "" {
 		return nil, nil
 	}
@@ -347,15 +347,16 @@ func (e *Engine) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf
 			return nil, err // before asking the database anything
 		}
 	}
-	if err := e.Refresh(ctx); err != nil {
+	st, err := e.read(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return e.progressUnder(ctx, plan, asOf, date)
+	return st.progressUnder(ctx, plan, asOf, date)
 }
 
-// progressUnder is PlanProgressUnder without catching up first (Cached
-// has, once for every target).
-func (e *Engine) progressUnder(ctx context.Context, plan *kehoach.Plan, asOf string, date kehoach.Date) ([]*kehoach.TargetProgress, error) {
+// progressUnder is PlanProgressUnder read from e (Cached reads every
+// target from one state).
+func (e *state) progressUnder(ctx context.Context, plan *kehoach.Plan, asOf string, date kehoach.Date) ([]*kehoach.TargetProgress, error) {
 	var asOfP period.Period
 	var begin time.Time
 	if asOf != "" {
@@ -367,8 +368,6 @@ func (e *Engine) progressUnder(ctx context.Context, plan *kehoach.Plan, asOf str
 		}
 		asOfP, begin = p, b
 	}
-	e.mu.RLock()
-	defer e.mu.RUnlock()
 	v, err := e.viewFor(date)
 	if err != nil {
 		return nil, err
@@ -385,7 +384,7 @@ func (e *Engine) progressUnder(ctx context.Context, plan *kehoach.Plan, asOf str
 }
 
 // pointUnder is point under view v (nil: as it was). Callers hold e.mu.
-func (e *Engine) pointUnder(v *hview, ind *indicator, u int32, p period.Period, approved bool) kehoach.Point {
+func (e *state) pointUnder(v *hview, ind *indicator, u int32, p period.Period, approved bool) kehoach.Point {
 	q := newQPeriod(p)
 	q.approved = approved // as it was; under another tree all figures are read (not yet split by approval)
 	if v == nil {
@@ -396,12 +395,19 @@ func (e *Engine) pointUnder(v *hview, ind *indicator, u int32, p period.Period, 
 
 // resolveOUOn is resolveOU on the tree of one day: LEVEL-n and CHILDREN
 // name the units valid that day. Callers hold e.mu.
-func (e *Engine) resolveOUOn(ctx context.Context, items, userUnits []string, v *hview) ([]int32, error) {
+func (e *state) resolveOUOn(ctx context.Context, items, userUnits []string, v *hview) ([]int32, error) {
 	return e.resolveOUDuring(ctx, items, userUnits, v.date, v.date)
 }
 
 // TargetBreakdownUnder is TargetBreakdown under the tree of day date: the
 // units of kind in the target scope's territory on that day.
 func (e *Engine) TargetBreakdownUnder(ctx context.Context, t *kehoach.Target, kind, pid string, date kehoach.Date) ([]*kehoach.UnitProgress, error) {
-	return e.targetBreakdown(ctx, t, kind, pid, date)
+	if err := checkBreakdown(pid, date); err != nil {
+		return nil, err // before asking the database anything
+	}
+	st, err := e.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return st.targetBreakdown(ctx, t, kind, pid, date)
 }

@@ -31,14 +31,13 @@ func (e *Engine) PreviewIndicator(ctx context.Context, ind *kehoach.Indicator, u
 	if err != nil {
 		return kehoach.Point{}, kehoach.Errorf(kehoach.EINVALID, "%v", err)
 	}
-	if err := e.Refresh(ctx); err != nil {
+	st, err := e.read(ctx)
+	if err != nil {
 		return kehoach.Point{}, err
 	}
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	u, ok := e.unitByCode[unitCode]
+	u, ok := st.unitByCode[unitCode]
 	if !ok {
 		return kehoach.Point{}, kehoach.Errorf(kehoach.ENOTFOUND, "không có đơn vị mã %q", unitCode)
 	}
-	return e.point(&indicator{ind: ind, num: num, den: dx}, u, p, figuresMode(ctx)), nil
+	return st.point(&indicator{ind: ind, num: num, den: dx}, u, p, figuresMode(ctx)), nil
 }

@@ -56,11 +56,19 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := e.Refresh(ctx); err != nil {
+	st, err := e.read(ctx)
+	if err != nil {
 		return nil, err
 	}
-	e.mu.RLock()
-	defer e.mu.RUnlock()
+	now := e.Now()
+	if !req.RelativeTo.IsZero() { // relativePeriodDate
+		now = req.RelativeTo
+	}
+	return st.analytics(ctx, req, now)
+}
+
+// analytics is Analytics read from e, relative periods counted from now.
+func (e *state) analytics(ctx context.Context, req *kehoach.AnalyticsRequest, now time.Time) (*kehoach.AnalyticsResponse, error) {
 
 	dims := map[string][]string{}
 	var order []string
@@ -100,10 +108,6 @@ func (e *Engine) Analytics(ctx context.Context, req *kehoach.AnalyticsRequest) (
 	dx, err := e.resolveDX(dims["dx"])
 	if err != nil {
 		return nil, err
-	}
-	now := e.Now()
-	if !req.RelativeTo.IsZero() { // relativePeriodDate
-		now = req.RelativeTo
 	}
 	pe, err := resolvePE(dims["pe"], now)
 	if err != nil {
@@ -255,7 +259,7 @@ const parallelPoints = 128
 // hold e.mu (read); the workers read only.
 // Coverage is counted only when withCoverage: it walks the scope again
 // for every element, and a question that does not show it need not pay.
-func (e *Engine) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period, fs *filterSet, hv *hview, withCoverage bool) ([]kehoach.Point, error) {
+func (e *state) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period, fs *filterSet, hv *hview, withCoverage bool) ([]kehoach.Point, error) {
 	n := len(dx) * len(ou) * len(pe)
 	pts := make([]kehoach.Point, n)
 	if n == 0 {
@@ -327,7 +331,7 @@ func unique(items []string) []string {
 }
 
 // resolveDX finds each dx item among indicators, then data elements.
-func (e *Engine) resolveDX(items []string) ([]dxItem, error) {
+func (e *state) resolveDX(items []string) ([]dxItem, error) {
 	var out []dxItem
 	for _, code := range items {
 		if ind := e.indicators[code]; ind != nil {
@@ -388,7 +392,7 @@ func resolvePE(items []string, now time.Time) ([]period.Period, error) {
 // codes are boundaries, in whatever order they come: the answer is the
 // units at that level, of that kind or subkind (or the children) under
 // them, valid at some time in the periods.
-func (e *Engine) resolveOU(ctx context.Context, items []string, pe []period.Period, userUnits []string) ([]int32, error) {
+func (e *state) resolveOU(ctx context.Context, items []string, pe []period.Period, userUnits []string) ([]int32, error) {
 	from, to := string(kehoach.DateOf(pe[0].Start())), string(kehoach.DateOf(pe[0].End()))
 	for _, p := range pe {
 		from = min(from, string(kehoach.DateOf(p.Start())))
@@ -408,7 +412,7 @@ type ouSpec struct {
 
 // parseOU splits ou items into an ouSpec; the USER_ORGUNIT keywords are
 // resolved among the units valid at some time from..to.
-func (e *Engine) parseOU(items, userUnits []string, from, to string) (ouSpec, error) {
+func (e *state) parseOU(items, userUnits []string, from, to string) (ouSpec, error) {
 	var s ouSpec
 	for _, it := range items {
 		if depth, ok := userKeywords[it]; ok {
@@ -439,7 +443,7 @@ func (e *Engine) parseOU(items, userUnits []string, from, to string) (ouSpec, er
 }
 
 // resolveOUDuring is resolveOU for units valid at some time from..to.
-func (e *Engine) resolveOUDuring(ctx context.Context, items, userUnits []string, from, to string) ([]int32, error) {
+func (e *state) resolveOUDuring(ctx context.Context, items, userUnits []string, from, to string) ([]int32, error) {
 	s, err := e.parseOU(items, userUnits, from, to)
 	if err != nil {
 		return nil, err
@@ -452,7 +456,7 @@ func (e *Engine) resolveOUDuring(ctx context.Context, items, userUnits []string,
 
 // expandOU lists the units at the levels, of the kinds (or the children)
 // under the spec's codes, valid at some time from..to.
-func (e *Engine) expandOU(ctx context.Context, s ouSpec, from, to string) ([]int32, error) {
+func (e *state) expandOU(ctx context.Context, s ouSpec, from, to string) ([]int32, error) {
 	codes, levels, groups, children := s.codes, s.levels, s.groups, s.children
 	roots := codes
 	if len(roots) == 0 {

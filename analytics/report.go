@@ -48,7 +48,7 @@ type report struct {
 
 // groupForms gives each element the report of the first form collecting
 // it. Callers build fresh engines with it before any figure is applied.
-func (fresh *Engine) groupForms(ctx context.Context, src ValueSource) error {
+func (fresh *state) groupForms(ctx context.Context, src ValueSource) error {
 	fs, ok := src.(FormSource)
 	if !ok {
 		return nil
@@ -89,25 +89,9 @@ func (fresh *Engine) groupForms(ctx context.Context, src ValueSource) error {
 	return nil
 }
 
-func (e *Engine) newSeries() *series {
-	s := &series{rowOf: make([]int32, len(e.units))}
-	for i := range s.rowOf {
-		s.rowOf[i] = -1
-	}
-	return s
-}
-
-// at returns the figure at (unit, ordinal), NaN for none.
-func (s *series) at(unit int32, o int) float64 {
-	row := s.rowOf[unit]
-	if row < 0 || o < s.base || o >= s.base+s.width {
-		return math.NaN()
-	}
-	return s.data[int(row)*s.width+o-s.base]
-}
-
-// count adds delta (±1) to the unit's figures in the period.
-func (rp *report) count(unit int32, o int, delta float64) {
+// count adds delta (±1) to the unit's figures of rp in the period.
+func (e *state) count(rp *report, unit int32, o int, delta float64) {
+	rp.counts = rp.counts.own(e.gen)
 	n := rp.counts.at(unit, o)
 	if math.IsNaN(n) {
 		n = 0
@@ -121,7 +105,7 @@ func (rp *report) count(unit int32, o int, delta float64) {
 
 // recount rebuilds every report's counts from the figures held (after a
 // snapshot is loaded: counts are not part of it).
-func (e *Engine) recount() {
+func (e *state) recount() {
 	for _, x := range e.elements {
 		if x.report != nil {
 			x.report.counts = e.newSeries()
@@ -132,13 +116,13 @@ func (e *Engine) recount() {
 			continue
 		}
 		for _, s := range x.series {
-			for r, u := range s.units {
+			s.rows(func(r int, vals vals) {
 				for c := range s.width {
-					if !math.IsNaN(s.data[r*s.width+c]) {
-						x.report.count(u, s.base+c, 1)
+					if !math.IsNaN(vals.at(c)) {
+						e.count(x.report, s.units[r], s.base+c, 1)
 					}
 				}
-			}
+			})
 		}
 	}
 }
@@ -151,9 +135,9 @@ func (rp *report) latest(unit int32, last int, keep func(o int) bool) (int, bool
 	if row < 0 {
 		return 0, false
 	}
-	vals := s.data[int(row)*s.width : int(row+1)*s.width]
+	vals := s.row(row)
 	for o := min(last, s.base+s.width-1); o >= s.base; o-- {
-		if !math.IsNaN(vals[o-s.base]) && (keep == nil || keep(o)) {
+		if !math.IsNaN(vals.at(o-s.base)) && (keep == nil || keep(o)) {
 			return o, true
 		}
 	}

@@ -16,7 +16,7 @@ import (
 var _ kehoach.AnalyticsService = (*Engine)(nil)
 
 // lookup returns the indicator and unit indexes, or an error. Callers hold e.mu.
-func (e *Engine) lookup(indCode, unitCode string) (*indicator, int32, error) {
+func (e *state) lookup(indCode, unitCode string) (*indicator, int32, error) {
 	ind := e.indicators[indCode]
 	if ind == nil {
 		return nil, 0, kehoach.Errorf(kehoach.ENOTFOUND, "không có chỉ tiêu mã %q", indCode)
@@ -35,18 +35,17 @@ func (e *Engine) IndicatorValue(ctx context.Context, indCode, unitCode, pid stri
 	if err != nil {
 		return kehoach.Point{}, err
 	}
-	if err := e.Refresh(ctx); err != nil {
+	st, err := e.read(ctx)
+	if err != nil {
 		return kehoach.Point{}, err
 	}
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	ind, u, err := e.lookup(indCode, unitCode)
+	ind, u, err := st.lookup(indCode, unitCode)
 	if err != nil {
 		return kehoach.Point{}, err
 	}
 	q := newQuery(p, begin)
 	q.approved = figuresMode(ctx)
-	return e.pointAt(ind, u, &q), nil
+	return st.pointAt(ind, u, &q), nil
 }
 
 // PlanProgress returns every target of plan as of year asOf ("" = the latest
@@ -60,14 +59,14 @@ func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 // period whose coverage reaches the plan's threshold, a newer period with
 // reports below it being the provisional value (issue 9). Callers hold
 // e.mu.
-func (e *Engine) targetProgress(t *kehoach.Target, asOf period.Period, threshold float64, approved bool) (*kehoach.TargetProgress, error) {
+func (e *state) targetProgress(t *kehoach.Target, asOf period.Period, threshold float64, approved bool) (*kehoach.TargetProgress, error) {
 	return e.targetProgressAt(t, asOf, time.Time{}, threshold, approved, nil)
 }
 
 // targetProgressAt is targetProgress under the tree of view v (nil: as it
 // was; issue 10), as of asOf read from begin when set (a nine-month
 // reading, todate.go). Callers hold e.mu.
-func (e *Engine) targetProgressAt(t *kehoach.Target, asOf period.Period, begin time.Time, threshold float64, approved bool, v *hview) (*kehoach.TargetProgress, error) {
+func (e *state) targetProgressAt(t *kehoach.Target, asOf period.Period, begin time.Time, threshold float64, approved bool, v *hview) (*kehoach.TargetProgress, error) {
 	ind, u, err := e.lookup(t.IndicatorCode, t.ScopeCode)
 	if err != nil {
 		return nil, err
@@ -187,7 +186,7 @@ func (e *Engine) targetProgressAt(t *kehoach.Target, asOf period.Period, begin t
 
 // latestReported returns the latest period in which any element of the
 // indicator was reported. Callers hold e.mu.
-func (e *Engine) latestReported(ind *indicator) (period.Period, bool) {
+func (e *state) latestReported(ind *indicator) (period.Period, bool) {
 	var latest period.Period
 	found := false
 	for _, x := range []*expr.Expr{ind.num, ind.den} {
@@ -213,24 +212,26 @@ func (e *Engine) latestReported(ind *indicator) (period.Period, bool) {
 // TargetBreakdown returns the target's indicator for each unit of kind
 // under the target's scope, valid in period pid, lagging units first.
 func (e *Engine) TargetBreakdown(ctx context.Context, t *kehoach.Target, kind, pid string) ([]*kehoach.UnitProgress, error) {
-	return e.targetBreakdown(ctx, t, kind, pid, "")
+	return e.TargetBreakdownUnder(ctx, t, kind, pid, "")
+}
+
+// checkBreakdown parses a breakdown's period and refuses a day's tree for
+// part of a year.
+func checkBreakdown(pid string, date kehoach.Date) error {
+	_, begin, err := parseQuery(pid)
+	if err == nil && !begin.IsZero() && date != "" {
+		err = kehoach.Errorf(kehoach.EINVALID, "đọc theo địa giới của một ngày chỉ dùng cho kỳ năm, không cho kỳ %s", pid)
+	}
+	return err
 }
 
 // targetBreakdown is TargetBreakdown under the tree of day date ("": as
-// it was in the period; hierarchy.go).
-func (e *Engine) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, pid string, date kehoach.Date) ([]*kehoach.UnitProgress, error) {
-	p, begin, err := parseQuery(pid)
-	if err != nil {
+// it was in the period; hierarchy.go), read from e.
+func (e *state) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, pid string, date kehoach.Date) ([]*kehoach.UnitProgress, error) {
+	if err := checkBreakdown(pid, date); err != nil {
 		return nil, err
 	}
-	if !begin.IsZero() && date != "" {
-		return nil, kehoach.Errorf(kehoach.EINVALID, "đọc theo địa giới của một ngày chỉ dùng cho kỳ năm, không cho kỳ %s", pid)
-	}
-	if err := e.Refresh(ctx); err != nil {
-		return nil, err
-	}
-	e.mu.RLock()
-	defer e.mu.RUnlock()
+	p, begin, _ := parseQuery(pid)
 	ind, root, err := e.lookup(t.IndicatorCode, t.ScopeCode)
 	if err != nil {
 		return nil, err

@@ -18,37 +18,33 @@ import (
 var snapshotMagic = [4]byte{'K', 'H', 'S', '1'}
 
 // SaveSnapshot writes the engine's figures to its source, if the source
-// keeps snapshots. Readers are not blocked; figures saved meanwhile are
-// caught up on by version at the next load.
+// keeps snapshots. Neither readers nor saves wait for it; figures saved
+// meanwhile are caught up on by version at the next load.
 func (e *Engine) SaveSnapshot(ctx context.Context) error {
 	ss, ok := e.src.(SnapshotStore)
 	if !ok {
 		return nil
 	}
-	if err := e.Refresh(ctx); err != nil {
+	// A published state is not written: encode it while saves and
+	// queries go on.
+	st, err := e.read(ctx)
+	if err != nil {
 		return err
 	}
-	// Hold the refresh lock so no batch is applied while we encode; queries
-	// (read lock) go on.
-	e.refresh.Lock()
-	defer e.refresh.Unlock()
-	e.mu.RLock()
-	data, meta := e.dataVersion, e.metaVersion
+	data, meta := st.dataVersion, st.metaVersion
 	type part struct {
 		name string
-		el   *element
 		s    *series
 	}
 	var parts []part
 	types := map[string]string{}
-	for _, x := range e.elements {
+	for _, x := range st.elements {
 		for disagg, s := range x.series {
 			id := strconv.FormatInt(x.el.ID, 10)
-			parts = append(parts, part{"s/" + id + "/" + disagg, x, s})
+			parts = append(parts, part{"s/" + id + "/" + disagg, s})
 			types["t/"+id] = x.ptype.String()
 		}
 	}
-	e.mu.RUnlock()
 	return ss.SaveSnapshot(ctx, data, meta, func(yield func(string, []byte) error) error {
 		// Each element's period type, so that a snapshot outlives new
 		// metadata that keeps it (loadSnapshot).
@@ -58,9 +54,7 @@ func (e *Engine) SaveSnapshot(ctx context.Context) error {
 			}
 		}
 		for _, p := range parts {
-			e.mu.RLock()
-			b := e.encodeSeries(p.s)
-			e.mu.RUnlock()
+			b := st.encodeSeries(p.s)
 			if err := yield(p.name, b); err != nil {
 				return err
 			}
@@ -69,9 +63,9 @@ func (e *Engine) SaveSnapshot(ctx context.Context) error {
 	})
 }
 
-func (e *Engine) encodeSeries(s *series) []byte {
+func (e *state) encodeSeries(s *series) []byte {
 	var buf bytes.Buffer
-	buf.Grow(48 + len(s.units)*8 + len(s.data)*8)
+	buf.Grow(48 + len(s.units)*8)
 	buf.Write(snapshotMagic[:])
 	has := int64(0)
 	if s.hasMax {
@@ -84,11 +78,13 @@ func (e *Engine) encodeSeries(s *series) []byte {
 		binary.Write(&buf, binary.LittleEndian, e.units[u].unit.ID)
 	}
 	b := buf.Bytes()
-	out := make([]byte, len(b), len(b)+len(s.data)*8)
+	out := make([]byte, len(b), len(b)+len(s.units)*s.width*8)
 	copy(out, b)
-	for _, v := range s.data {
-		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(v))
-	}
+	s.rows(func(_ int, vals vals) {
+		for c := range s.width {
+			out = binary.LittleEndian.AppendUint64(out, math.Float64bits(vals.at(c)))
+		}
+	})
 	return out
 }
 
@@ -96,7 +92,7 @@ func (e *Engine) encodeSeries(s *series) []byte {
 var errStaleSnapshot = errors.New("analytics: snapshot taken under other units or elements")
 
 // loadSnapshot fills fresh from the snapshot and returns its data version.
-func (fresh *Engine) loadSnapshot(ctx context.Context, ss SnapshotStore, meta int64) (int64, error) {
+func (fresh *state) loadSnapshot(ctx context.Context, ss SnapshotStore, meta int64) (int64, error) {
 	types := map[int64]string{}
 	data, snapMeta, err := ss.LoadSnapshot(ctx, func(name string, b []byte) error {
 		if idStr, ok := strings.CutPrefix(name, "t/"); ok {
@@ -144,7 +140,7 @@ func (fresh *Engine) loadSnapshot(ctx context.Context, ss SnapshotStore, meta in
 	return data, nil
 }
 
-func (fresh *Engine) decodeSeries(b []byte) (*series, error) {
+func (fresh *state) decodeSeries(b []byte) (*series, error) {
 	if len(b) < 44 || !bytes.Equal(b[:4], snapshotMagic[:]) {
 		return nil, errors.New("not a snapshot")
 	}
@@ -154,15 +150,13 @@ func (fresh *Engine) decodeSeries(b []byte) (*series, error) {
 		r = r[8:]
 		return v
 	}
-	s := &series{rowOf: make([]int32, len(fresh.units))}
-	s.base, s.width, s.maxOrd = int(next()), int(next()), int(next())
+	s := fresh.newSeries()
+	var width int
+	s.base, width, s.maxOrd = int(next()), int(next()), int(next())
 	s.hasMax = next() == 1
 	rows := int(next())
-	if rows < 0 || s.width < 0 || len(r) != rows*8+rows*s.width*8 {
+	if rows < 0 || width < 0 || len(r) != rows*8+rows*width*8 {
 		return nil, errors.New("truncated")
-	}
-	for i := range s.rowOf {
-		s.rowOf[i] = -1
 	}
 	s.units = make([]int32, rows)
 	for i := range rows {
@@ -173,9 +167,6 @@ func (fresh *Engine) decodeSeries(b []byte) (*series, error) {
 		s.units[i] = u
 		s.rowOf[u] = int32(i)
 	}
-	s.data = make([]float64, rows*s.width)
-	for i := range s.data {
-		s.data[i] = math.Float64frombits(binary.LittleEndian.Uint64(r[i*8:]))
-	}
+	s.fill(width, func(i int) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(r[i*8:])) })
 	return s, nil
 }

@@ -89,7 +89,7 @@ func yearShare(sp period.Period, start, end time.Time) float64 {
 // numerator adds an element over periods (AggSum) and its denominator does
 // not, so that the figure of part of a year is part of the year's. A ratio
 // of two flows, a stock or a yes/no count is read as it stands.
-func (e *Engine) flow(ind *indicator) bool {
+func (e *state) flow(ind *indicator) bool {
 	sums := func(x *expr.Expr) bool {
 		for _, r := range x.Refs() {
 			if el := e.elements[r.Element]; el != nil && el.el.Aggregation == kehoach.AggSum {
@@ -103,7 +103,7 @@ func (e *Engine) flow(ind *indicator) bool {
 
 // atShare is the point as it is judged at share of its year: a flow at its
 // yearly pace; anything else as it stands.
-func (e *Engine) atShare(ind *indicator, pt kehoach.Point, share float64) kehoach.Point {
+func (e *state) atShare(ind *indicator, pt kehoach.Point, share float64) kehoach.Point {
 	if share >= 1 || share <= 0 || !pt.HasValue || !e.flow(ind) {
 		return pt
 	}

@@ -13,7 +13,7 @@ import (
 	"kehoach/internal/locale"
 )
 
-// genCommand is `kehoach gen --scale district|province|national [--seed N]
+// genCommand is `kehoach gen --scale district|province|national [--seed N] [--years N]
 // [--db URL]`: it writes a deterministic synthetic dataset into an empty
 // database, for benchmarks and load tests.
 //
@@ -26,6 +26,7 @@ func genCommand(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet("gen", env)
 	scale := fs.String("scale", "", "`QUY_MÔ`: district (huyện), province (tỉnh) hoặc national (toàn quốc)")
 	seed := fs.Uint64("seed", 1, "hạt giống ngẫu nhiên: cùng hạt giống cho cùng dữ liệu")
+	years := fs.Int("years", gen.LastYear-gen.FirstYear+1, "số liệu từng quý của `SỐ_NĂM` năm đến hết "+fmt.Sprint(gen.LastYear)+" (10: 40 quý, để đo bộ nhớ với lịch sử gấp đôi)")
 	// Issue 10: a reorganisation of the dataset in the proportions of 2025.
 	reorgDate := fs.String("reorg", "", "sau khi nạp, sắp xếp đơn vị có hiệu lực từ `NGÀY` (NNNN-TT-NN): cứ 6 thôn gộp 2 thành 1, 106 xã còn 38")
 	dbURL := dbFlag(fs, env)
@@ -41,7 +42,7 @@ func genCommand(ctx context.Context, env Env, args []string) error {
 		}
 		return usagef("quy mô %q không hợp lệ: chọn một trong %s", *scale, scaleList())
 	}
-	spec, err := gen.Build(*scale, *seed)
+	spec, err := gen.BuildYears(*scale, *seed, *years)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ var synopses = map[string]string{
 	"backup":        "kehoach backup [--db URL] TỆP",
 	"user add":      "kehoach user add --username U --role VAI_TRÒ (--unit MÃ… | --all-units) [--name N] [--password-stdin] [--db URL]",
 	"user password": "echo 'mật-khẩu-mới' | kehoach user password --username U [--db URL]",
-	"gen":           "kehoach gen --scale district|province|national [--seed N] [--db URL]",
+	"gen":           "kehoach gen --scale district|province|national [--seed N] [--years N] [--db URL]",
 	"report":        "kehoach report --plan ID --period KỲ [--kind report|letter] [--format docx|pdf|xlsx] [-o TỆP] [--db URL]",
 	"import":        "kehoach import [--db URL] [--dry-run] [--strategy CREATE_AND_UPDATE|CREATE|UPDATE|DELETE] [--skip-invalid] [--id-scheme code|uid] [--format json|csv|adx] [--any-period] [--json] TỆP",
 	"template":      "kehoach template [--db URL] --form F --unit MÃ --period KỲ -o TỆP.xlsx",

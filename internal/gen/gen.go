@@ -50,7 +50,9 @@ var shapes = map[string]Shape{
 	ScaleNational: {Provinces: 34, Communes: 3321, Villages: 100000},
 }
 
-// FirstYear and LastYear bound the quarters figures are generated for.
+// FirstYear and LastYear bound the quarters figures are generated for by
+// default (the plan's horizon); BuildYears generates more years of history
+// before LastYear.
 const (
 	FirstYear = 2021
 	LastYear  = 2025
@@ -79,12 +81,22 @@ type Spec struct {
 // "national") for a seed. The same scale and seed always give the same
 // units, metadata and figures.
 func Build(scale string, seed uint64) (*Spec, error) {
+	return BuildYears(scale, seed, LastYear-FirstYear+1)
+}
+
+// BuildYears is Build with the quarters of years years up to LastYear (ten
+// years: 40 quarters, 2016–2025, for measuring memory with twice the
+// history). The plan and its targets are the same.
+func BuildYears(scale string, seed uint64, years int) (*Spec, error) {
+	if years < 1 || years > 50 {
+		return nil, kehoach.Errorf(kehoach.EINVALID, "số năm %d không hợp lệ: từ 1 đến 50", years)
+	}
 	shape, ok := shapes[scale]
 	if !ok {
 		return nil, kehoach.Errorf(kehoach.EINVALID, "quy mô %q không hợp lệ: chỉ chấp nhận %s", scale, strings.Join(Scales, ", "))
 	}
 	s := &Spec{Scale: scale, Seed: seed, Shape: shape, Bundle: &kehoach.Bundle{}, dev: map[string]float64{}}
-	for y := FirstYear; y <= LastYear; y++ {
+	for y := LastYear - years + 1; y <= LastYear; y++ {
 		for q := 1; q <= 4; q++ {
 			s.Periods = append(s.Periods, fmt.Sprintf("%dQ%d", y, q))
 		}
