@@ -16,7 +16,7 @@ import (
 // not count as reports: a stock unchanged since last year still needs this
 // year's report to count as covered.
 
-// refs returns the elements an indicator reads. Callers hold e.mu.
+// refs returns the elements an indicator reads.
 func (e *state) refs(ind *indicator) []*element {
 	if ind.elems != nil {
 		return ind.elems

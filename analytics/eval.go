@@ -244,7 +244,7 @@ func (sc *scope) span(pt period.Type) span {
 	return spanBetween(pt, sc.begin, sc.p.End())
 }
 
-// newScope returns the Env for a unit and a period. Callers hold e.mu.
+// newScope returns the Env for a unit and a period.
 func (e *state) newScope(unit int32, p period.Period) *scope {
 	return &scope{e: e, root: unit, p: p, from: string(kehoach.DateOf(p.Start())), to: string(kehoach.DateOf(p.End()))}
 }
@@ -263,14 +263,14 @@ func newQPeriod(p period.Period) qperiod {
 	return qperiod{p: p, from: string(kehoach.DateOf(p.Start())), to: string(kehoach.DateOf(p.End())), id: p.String()}
 }
 
-// point evaluates an indicator for a unit and a period. Callers hold e.mu.
+// point evaluates an indicator for a unit and a period.
 func (e *state) point(ind *indicator, unit int32, p period.Period, approved bool) kehoach.Point {
 	q := newQPeriod(p)
 	q.approved = approved
 	return e.pointAt(ind, unit, &q)
 }
 
-// pointAt is point for a prepared period. Callers hold e.mu.
+// pointAt is point for a prepared period.
 func (e *state) pointAt(ind *indicator, unit int32, q *qperiod) kehoach.Point {
 	sc := &scope{e: e, root: unit, p: q.p, begin: q.begin, from: q.from, to: q.to, approved: q.approved}
 	pt := evalPoint(ind, sc, q.id)

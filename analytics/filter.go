@@ -53,7 +53,7 @@ type multi struct {
 }
 
 // newMulti returns the Env of the cell for units and periods (either from
-// the cell itself or from the filter). Callers hold e.mu.
+// the cell itself or from the filter).
 func (e *state) newMulti(units []int32, periods []qperiod) *multi {
 	m := &multi{e: e}
 	latest := periods[0]
@@ -136,7 +136,7 @@ func sumOver(parts []*scope, fn func(*scope) (float64, bool)) (float64, bool) {
 }
 
 // pointFiltered is pointAt for a cell of unit u and period q under the
-// multi-item filters f. Callers hold e.mu.
+// multi-item filters f.
 func (e *state) pointFiltered(ind *indicator, u int32, q *qperiod, f *filterSet) kehoach.Point {
 	units, periods := []int32{u}, []qperiod{*q}
 	if f.units != nil {
@@ -164,7 +164,7 @@ var userKeywords = map[string]int{"USER_ORGUNIT": 0, "USER_ORGUNIT_CHILDREN": 1,
 // userUnits returns the units depth levels below the user's own (codes;
 // the roots when there are none), valid at some time in from..to. Codes
 // the tree does not have are skipped: a scope may name a unit since
-// removed. Callers hold e.mu.
+// removed.
 func (e *state) userUnits(codes []string, depth int, from, to string) []int32 {
 	var level []int32
 	for _, c := range codes {

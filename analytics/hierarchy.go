@@ -83,8 +83,7 @@ func loadHierarchy(ctx context.Context, src ValueSource, e *state) (*hierarchy, 
 	return h, nil
 }
 
-// view returns the tree of date, building it on first use. Callers hold
-// e.mu (read).
+// view returns the tree of date, building it on first use.
 func (e *state) view(date string) *hview {
 	h := e.hier
 	h.mu.Lock()
@@ -170,7 +169,7 @@ func compact(ms []wmember) []wmember {
 // members returns the units counted toward root on the view's day: its
 // subtree on that day when it exists then, or else the subtrees of the
 // units that took it over (the communes a dissolved district's communes
-// became, for instance). Callers hold e.mu.
+// became, for instance).
 func (e *state) viewMembers(v *hview, root int32) []wmember {
 	if e.units[root].validDuring(v.date, v.date) {
 		return v.under[root]
@@ -310,7 +309,7 @@ func (sc *hscope) Units(kinds []string) float64 {
 }
 
 // hpointAt evaluates an indicator for root under the view's tree.
-// Callers hold e.mu.
+//
 func (e *state) hpointAt(v *hview, ind *indicator, root int32, q *qperiod) kehoach.Point {
 	// Only the members that exist in the period have figures for it:
 	// filtered once here, not for every reference and disaggregation.
@@ -383,7 +382,7 @@ func (e *state) progressUnder(ctx context.Context, plan *kehoach.Plan, asOf stri
 	return out, nil
 }
 
-// pointUnder is point under view v (nil: as it was). Callers hold e.mu.
+// pointUnder is point under view v (nil: as it was).
 func (e *state) pointUnder(v *hview, ind *indicator, u int32, p period.Period, approved bool) kehoach.Point {
 	q := newQPeriod(p)
 	q.approved = approved // as it was; under another tree all figures are read (not yet split by approval)
@@ -394,7 +393,7 @@ func (e *state) pointUnder(v *hview, ind *indicator, u int32, p period.Period, a
 }
 
 // resolveOUOn is resolveOU on the tree of one day: LEVEL-n and CHILDREN
-// name the units valid that day. Callers hold e.mu.
+// name the units valid that day.
 func (e *state) resolveOUOn(ctx context.Context, items, userUnits []string, v *hview) ([]int32, error) {
 	return e.resolveOUDuring(ctx, items, userUnits, v.date, v.date)
 }

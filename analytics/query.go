@@ -255,8 +255,8 @@ func (e *state) analytics(ctx context.Context, req *kehoach.AnalyticsRequest, no
 // computed on several cores.
 const parallelPoints = 128
 
-// points evaluates every (dx, ou, pe) point, pe varying fastest. Callers
-// hold e.mu (read); the workers read only.
+// points evaluates every (dx, ou, pe) point, pe varying fastest. The
+// workers read e only.
 // Coverage is counted only when withCoverage: it walks the scope again
 // for every element, and a question that does not show it need not pay.
 func (e *state) points(ctx context.Context, dx []dxItem, ou []int32, pe []period.Period, fs *filterSet, hv *hview, withCoverage bool) ([]kehoach.Point, error) {

@@ -15,7 +15,7 @@ import (
 
 var _ kehoach.AnalyticsService = (*Engine)(nil)
 
-// lookup returns the indicator and unit indexes, or an error. Callers hold e.mu.
+// lookup returns the indicator and unit indexes, or an error.
 func (e *state) lookup(indCode, unitCode string) (*indicator, int32, error) {
 	ind := e.indicators[indCode]
 	if ind == nil {
@@ -57,15 +57,14 @@ func (e *Engine) PlanProgress(ctx context.Context, plan *kehoach.Plan, asOf stri
 // targetProgress computes one target's series from its baseline to its
 // deadline and its status as of asOf; without asOf, as of the latest
 // period whose coverage reaches the plan's threshold, a newer period with
-// reports below it being the provisional value (issue 9). Callers hold
-// e.mu.
+// reports below it being the provisional value (issue 9).
 func (e *state) targetProgress(t *kehoach.Target, asOf period.Period, threshold float64, approved bool) (*kehoach.TargetProgress, error) {
 	return e.targetProgressAt(t, asOf, time.Time{}, threshold, approved, nil)
 }
 
 // targetProgressAt is targetProgress under the tree of view v (nil: as it
 // was; issue 10), as of asOf read from begin when set (a nine-month
-// reading, todate.go). Callers hold e.mu.
+// reading, todate.go).
 func (e *state) targetProgressAt(t *kehoach.Target, asOf period.Period, begin time.Time, threshold float64, approved bool, v *hview) (*kehoach.TargetProgress, error) {
 	ind, u, err := e.lookup(t.IndicatorCode, t.ScopeCode)
 	if err != nil {
@@ -185,7 +184,7 @@ func (e *state) targetProgressAt(t *kehoach.Target, asOf period.Period, begin ti
 }
 
 // latestReported returns the latest period in which any element of the
-// indicator was reported. Callers hold e.mu.
+// indicator was reported.
 func (e *state) latestReported(ind *indicator) (period.Period, bool) {
 	var latest period.Period
 	found := false
