@@ -309,7 +309,6 @@ func (sc *hscope) Units(kinds []string) float64 {
 }
 
 // hpointAt evaluates an indicator for root under the view's tree.
-//
 func (e *state) hpointAt(v *hview, ind *indicator, root int32, q *qperiod) kehoach.Point {
 	// Only the members that exist in the period have figures for it:
 	// filtered once here, not for every reference and disaggregation.
