@@ -5,8 +5,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-
-	"kehoach/internal/vntext"
 )
 
 // A target's breakdown by unit can be 100,000 villages long: it is sorted
@@ -52,9 +50,9 @@ type BreakdownPager interface {
 
 // SortBreakdown orders rows by sort (one of BreakdownSorts; SortLagging
 // and any unknown sort leave them in the order given). Equal rows keep
-// their order. Names are compared by their collation keys, made once per
-// row: comparing with the collator at each step of sorting 100,000
-// villages costs seconds.
+// their order. Names are compared by their collation keys (Unit.NameKey):
+// comparing with the collator at each step of sorting 100,000 villages
+// costs seconds.
 func SortBreakdown(rows []*UnitProgress, sort string) {
 	switch sort {
 	case SortName, SortStatus:
@@ -65,7 +63,7 @@ func SortBreakdown(rows []*UnitProgress, sort string) {
 		}
 		ks := make([]keyed, len(rows))
 		for i, r := range rows {
-			ks[i] = keyed{r, 0, vntext.SortKey(r.Unit.Name)}
+			ks[i] = keyed{r, 0, r.Unit.NameKey()}
 			if sort == SortStatus {
 				ks[i].rank = statusRank(r.Status)
 			}

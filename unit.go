@@ -1,6 +1,10 @@
 package kehoach
 
-import "context"
+import (
+	"context"
+
+	"kehoach/internal/vntext"
+)
 
 // Unit kinds. Commune covers xã, phường and thị trấn; Subkind tells which.
 const (
@@ -31,12 +35,25 @@ type Unit struct {
 	ValidTo    Date   `json:"validTo,omitempty"`
 	// Synthetic marks demo units whose names were invented ("minh họa").
 	Synthetic bool `json:"synthetic,omitempty"`
+	// SortKey is the name's collation key as stored (FindUnits fills it),
+	// so that sorting a breakdown by 100,000 villages after each save does
+	// not collate every name again (400 ms; issue 16). Read it by NameKey.
+	SortKey []byte `json:"-"`
 
 	// Successors and Predecessors are filled by FindUnitByCode.
 	Successors   []UnitLink `json:"successors,omitempty"`
 	Predecessors []UnitLink `json:"predecessors,omitempty"`
 	// Children is filled by FindUnitByCode (children valid at any time).
 	Children []*Unit `json:"children,omitempty"`
+}
+
+// NameKey returns the key that orders units by name the Vietnamese way
+// when compared bytewise: the stored one, else made from the name.
+func (u *Unit) NameKey() []byte {
+	if u.SortKey != nil {
+		return u.SortKey
+	}
+	return vntext.SortKey(u.Name)
 }
 
 // ValidOn reports whether u exists on day d.

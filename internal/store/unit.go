@@ -12,12 +12,12 @@ import (
 
 var _ kehoach.UnitService = (*DB)(nil)
 
-const unitColumns = `u.id, u.code, u.name, u.kind, u.subkind, u.level, COALESCE(p.code, ''), u.valid_from, u.valid_to, u.synthetic`
+const unitColumns = `u.id, u.code, u.name, u.kind, u.subkind, u.level, COALESCE(p.code, ''), u.valid_from, u.valid_to, u.synthetic, u.sort_key`
 
 func scanUnit(rows interface{ Scan(...any) error }) (*kehoach.Unit, error) {
 	var u kehoach.Unit
 	var from, to string
-	if err := rows.Scan(&u.ID, &u.Code, &u.Name, &u.Kind, &u.Subkind, &u.Level, &u.ParentCode, &from, &to, &u.Synthetic); err != nil {
+	if err := rows.Scan(&u.ID, &u.Code, &u.Name, &u.Kind, &u.Subkind, &u.Level, &u.ParentCode, &from, &to, &u.Synthetic, &u.SortKey); err != nil {
 		return nil, err
 	}
 	u.ValidFrom, u.ValidTo = kehoach.Date(from), kehoach.Date(to)

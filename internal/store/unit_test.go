@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"kehoach"
+	"kehoach/internal/vntext"
 )
 
 // tamDuongCommunes are the district's 13 communes in Vietnamese order of
@@ -150,7 +151,7 @@ func testFindUnits(t *testing.T, db namedDB, b *kehoach.Bundle) {
 		t.Fatalf("FindUnits(codes) = %v, %v", codes(us), err)
 	}
 	wantXa := kehoach.Unit{ID: us[0].ID, Code: "XA_BINHLU", Name: "Bình Lư", Kind: kehoach.KindCommune, Subkind: "xã", Level: 3,
-		ParentCode: "TAMDUONG", ValidTo: "2025-06-30"}
+		ParentCode: "TAMDUONG", ValidTo: "2025-06-30", SortKey: vntext.SortKey("Bình Lư")}
 	if !reflect.DeepEqual(*us[0], wantXa) || us[0].ID == 0 {
 		t.Errorf("XA_BINHLU = %+v, want %+v", *us[0], wantXa)
 	}

@@ -108,14 +108,15 @@ type apiTaskInput struct {
 	Due          string   `json:"due"`
 }
 
-func (h *handler) apiTaskCreate(w http.ResponseWriter, r *http.Request) {
+// decodeAPITask reads a task as POST and PUT /api/tasks take it: NFC text,
+// dates as NNNN-TT-NN (EINVALID with Fields otherwise).
+func decodeAPITask(w http.ResponseWriter, r *http.Request) (kehoach.TaskInput, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	var in apiTaskInput
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		h.jsonError(w, r, kehoach.Errorf(kehoach.EINVALID, "Không đọc được JSON gửi lên: %v", err))
-		return
+		return kehoach.TaskInput{}, kehoach.Errorf(kehoach.EINVALID, "Không đọc được JSON gửi lên: %v", err)
 	}
 	bad := map[string]string{}
 	start, err := kehoach.ParseDate(in.Start)
@@ -127,8 +128,7 @@ func (h *handler) apiTaskCreate(w http.ResponseWriter, r *http.Request) {
 		bad["due"] = "Ngày phải có dạng NNNN-TT-NN."
 	}
 	if len(bad) > 0 {
-		h.jsonError(w, r, &kehoach.Error{Code: kehoach.EINVALID, Message: "Nhiệm vụ chưa hợp lệ; chưa lưu gì.", Fields: bad})
-		return
+		return kehoach.TaskInput{}, &kehoach.Error{Code: kehoach.EINVALID, Message: "Nhiệm vụ chưa hợp lệ; chưa lưu gì.", Fields: bad}
 	}
 	nfc := func(ss []string) []string {
 		for i := range ss {
@@ -136,14 +136,46 @@ func (h *handler) apiTaskCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		return ss
 	}
+	return kehoach.TaskInput{PlanID: in.Plan, Code: in.Code, Section: in.Section, Title: in.Title, Kind: in.Kind,
+		Lead: in.Lead, Coordinators: nfc(in.Coordinators), Targets: nfc(in.Targets), Start: start, Due: due}, nil
+}
+
+func (h *handler) apiTaskCreate(w http.ResponseWriter, r *http.Request) {
+	in, err := decodeAPITask(w, r)
+	if err != nil {
+		h.jsonError(w, r, err)
+		return
+	}
 	r = taskCtx(r)
-	t, err := h.Services.Tasks.CreateTask(r.Context(), kehoach.TaskInput{PlanID: in.Plan, Code: in.Code, Section: in.Section, Title: in.Title, Kind: in.Kind,
-		Lead: in.Lead, Coordinators: nfc(in.Coordinators), Targets: nfc(in.Targets), Start: start, Due: due})
+	t, err := h.Services.Tasks.CreateTask(r.Context(), in)
 	if err != nil {
 		h.jsonError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, t)
+}
+
+// apiTaskUpdate is PUT /api/tasks/{id}: the whole task as POST takes it
+// (plan and code are the task's own and not changed), checked by the
+// store as the edit page's form is, every field's reason at once.
+func (h *handler) apiTaskUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.jsonError(w, r, err)
+		return
+	}
+	in, err := decodeAPITask(w, r)
+	if err != nil {
+		h.jsonError(w, r, err)
+		return
+	}
+	r = taskCtx(r)
+	t, err := h.Services.Tasks.UpdateTask(r.Context(), id, in)
+	if err != nil {
+		h.jsonError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
 }
 
 func (h *handler) apiProgressCreate(w http.ResponseWriter, r *http.Request) {

@@ -217,10 +217,41 @@ func TestAPITasks(t *testing.T) {
 	if code, _ := apiAs(t, srv, "POST", "/api/tasks", "reporter", fmt.Sprintf(newTask, "X25_BANBO")); code != 403 {
 		t.Errorf("reporter created a task: %d", code)
 	}
-	if code, body := apiAs(t, srv, "POST", "/api/tasks", "planner", fmt.Sprintf(newTask, "X25_BANBO")); code != 201 {
-		t.Errorf("create: %d %s", code, body)
+	code, body = apiAs(t, srv, "POST", "/api/tasks", "planner", fmt.Sprintf(newTask, "X25_BANBO"))
+	if code != 201 {
+		t.Fatalf("create: %d %s", code, body)
 	}
 	if code, _ := apiAs(t, srv, "POST", "/api/tasks", "planner", fmt.Sprintf(newTask, "X25_BANBO")); code != 409 {
 		t.Errorf("duplicate: %d", code)
+	}
+
+	// Changing it: the whole task again, checked field by field; nothing
+	// is changed by a refused one.
+	var created struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.Unmarshal([]byte(body), &created); err != nil || created.ID == 0 {
+		t.Fatalf("created task: %v %s", err, body)
+	}
+	path = fmt.Sprintf("/api/tasks/%d", created.ID)
+	changed := `{"section":"III","title":"Kiểm tra nhà văn hóa thôn, bản","kind":"once","lead":"X25_BANBO","start":"2025-08-01","due":"%s","targets":["3a"]}`
+	if code, _ := apiAs(t, srv, "PUT", path, "reporter", fmt.Sprintf(changed, "2025-11-30")); code != 403 {
+		t.Errorf("reporter changed a task: %d", code)
+	}
+	if code, body := apiAs(t, srv, "PUT", path, "planner", fmt.Sprintf(changed, "2025-07-01")); code != 422 || !strings.Contains(fieldsOf(t, body)["due"], "trước ngày bắt đầu") {
+		t.Errorf("due before start: %d %s", code, body)
+	}
+	if code, body := apiAs(t, srv, "PUT", "/api/tasks/999999", "planner", fmt.Sprintf(changed, "2025-11-30")); code != 404 {
+		t.Errorf("unknown task: %d %s", code, body)
+	}
+	if code, body := apiAs(t, srv, "PUT", path, "planner", fmt.Sprintf(changed, "2025-11-30")); code != 200 {
+		t.Errorf("update: %d %s", code, body)
+	}
+	var after struct {
+		Task struct{ Title, Due, Code string }
+	}
+	getJSON(t, srv, path, 200, &after)
+	if after.Task.Title != "Kiểm tra nhà văn hóa thôn, bản" || after.Task.Due != "2025-11-30" || after.Task.Code != "N.1" {
+		t.Errorf("after the update: %+v", after.Task)
 	}
 }

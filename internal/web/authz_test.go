@@ -170,6 +170,7 @@ var authzMatrix = []authzCase{
 	{"GET", "/api/tasks/1", nil, [8]int{401, 200, 200, 403, 403, 200, 200, 403}},
 	{"POST", "/api/tasks/1/progress", url.Values{"unit": {"X25_BANBO_VHXH"}, "text": {"x"}, "work": {"in_progress"}, "percent": {"10"}, "date": {"2024-05-01"}}, [8]int{401, 201, 403, 403, 403, 403, 403, 403}},
 	{"POST", "/api/tasks", url.Values{}, [8]int{401, 422, 422, 403, 403, 403, 403, 403}},
+	{"PUT", "/api/tasks/1", url.Values{}, [8]int{401, 422, 422, 403, 403, 403, 403, 403}},
 	{"POST", "/api/progress/99999/accept", url.Values{}, [8]int{401, 404, 404, 403, 403, 404, 403, 403}},
 	{"POST", "/api/progress/99999/submit", url.Values{}, [8]int{401, 404, 403, 404, 404, 403, 403, 403}},
 	{"GET", "/api/evidence/99999", nil, [8]int{401, 404, 404, 404, 404, 404, 404, 404}},

@@ -235,6 +235,7 @@ func (h *handler) routes() http.Handler {
 	mux.HandleFunc("GET /api/tasks", h.api(auth.ActionView, h.apiTasks))
 	mux.HandleFunc("POST /api/tasks", h.api(auth.ActionPlan, h.apiTaskCreate))
 	mux.HandleFunc("GET /api/tasks/{id}", h.api(auth.ActionView, h.apiTask))
+	mux.HandleFunc("PUT /api/tasks/{id}", h.api(auth.ActionPlan, h.apiTaskUpdate))
 	mux.HandleFunc("POST /api/tasks/{id}/progress", h.api(auth.ActionEnter, h.apiProgressCreate))   // and the unit's entry scope (store)
 	mux.HandleFunc("POST /api/progress/{id}/{action}", h.api(auth.ActionView, h.apiProgressChange)) // progressAction checks the role
 	mux.HandleFunc("GET /api/evidence/{id}", h.api(auth.ActionView, h.evidenceFile))
