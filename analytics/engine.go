@@ -243,6 +243,7 @@ func (e *state) versionOf(targets []*kehoach.Target) int64 {
 // load reads everything afresh into new structures, then swaps them in.
 // Callers hold e.refresh.
 func (e *Engine) load(ctx context.Context, meta int64) error {
+	defer collectOften()()
 	units, err := e.src.FindUnits(ctx, kehoach.UnitFilter{})
 	if err != nil {
 		return err
@@ -386,22 +387,49 @@ func (e *state) carryFigures(fresh *state) bool {
 			continue // an element removed, with its figures
 		}
 		for disagg, os := range ox.series {
-			s := *os
-			s.blocks = slices.Clone(os.blocks)
-			s.rowOf = make([]int32, len(fresh.units))
-			for i := range s.rowOf {
-				s.rowOf[i] = -1
+			x.series[disagg] = os.remapped(fresh, remap)
+		}
+	}
+	// A form's counts of reports go with its figures when its report
+	// reads the same elements as before; the others are counted again
+	// (recount) from the figures carried.
+	elemsOf := func(st *state) map[*report][]int64 {
+		m := map[*report][]int64{}
+		for id, x := range st.elementByID {
+			if x.report != nil {
+				m[x.report] = append(m[x.report], id)
 			}
-			s.units = make([]int32, len(os.units))
-			for r, u := range os.units {
-				s.units[r] = remap[u]
-				s.rowOf[remap[u]] = int32(r)
-			}
-			s.gen, s.rowsGen = fresh.gen, fresh.gen
-			x.series[disagg] = &s
+		}
+		for _, ids := range m {
+			slices.Sort(ids)
+		}
+		return m
+	}
+	was, now := elemsOf(e), elemsOf(fresh)
+	for code, rp := range fresh.reportByForm {
+		if orp := e.reportByForm[code]; orp != nil && orp.ptype == rp.ptype && slices.Equal(was[orp], now[rp]) {
+			rp.counts, rp.counted = orp.counts.remapped(fresh, remap), true
 		}
 	}
 	return true
+}
+
+// remapped returns a header of s for fresh, whose unit indexes are
+// remap[those of s]: the same blocks, shared until written.
+func (s *series) remapped(fresh *state, remap []int32) *series {
+	cp := *s
+	cp.blocks = slices.Clone(s.blocks)
+	cp.rowOf = make([]int32, len(fresh.units))
+	for i := range cp.rowOf {
+		cp.rowOf[i] = -1
+	}
+	cp.units = make([]int32, len(s.units))
+	for r, u := range s.units {
+		cp.units[r] = remap[u]
+		cp.rowOf[remap[u]] = int32(r)
+	}
+	cp.gen, cp.rowsGen = fresh.gen, fresh.gen
+	return &cp
 }
 
 // index lays the tree out in the order scope.members walks it (a unit,

@@ -234,3 +234,63 @@ func TestMetadataKeepsFigures(t *testing.T) {
 		t.Errorf("a changed period type read %d figures, want all 4", rows)
 	}
 }
+
+// formSource is a fakeSource whose elements are collected on forms.
+type formSource struct {
+	*fakeSource
+	forms []*kehoach.Form
+}
+
+func (s formSource) FindForms(ctx context.Context) ([]*kehoach.Form, error) { return s.forms, nil }
+
+// New metadata keeps each form's counts of reports with its figures when
+// the form's report reads the same elements, and counts again a report
+// whose elements changed: a stock is carried from a unit's latest report
+// as a whole (report.go), so a wrong count shows in its value.
+func TestMetadataKeepsReports(t *testing.T) {
+	f := tree()
+	src := formSource{f, []*kehoach.Form{{Code: "F", PeriodType: "quarterly", Elements: []string{"STOCK", "FLOW"}}}}
+	f.set("STOCK", "V2", "2024Q1", 40)
+	f.set("FLOW", "V2", "2024Q2", 3) // V2's report of 2024Q2 has no STOCK
+	e := New(src)
+	stock := func(when, p string) (float64, bool) {
+		t.Helper()
+		pt, err := e.IndicatorValue(context.Background(), "S", "V2", p)
+		if err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		fresh, err := New(src).IndicatorValue(context.Background(), "S", "V2", p)
+		if err != nil || fresh.HasValue != pt.HasValue || fresh.Value != pt.Value {
+			t.Errorf("%s: the engine says %v %v, a fresh load %v %v", when, pt.Value, pt.HasValue, fresh.Value, fresh.HasValue)
+		}
+		return pt.Value, pt.HasValue
+	}
+	f.indicator("S", "#{STOCK}", "1", 1)
+	if _, ok := stock("first load", "2024Q2"); ok {
+		t.Errorf("first load: V2's 2024Q2 report lacks STOCK, yet it has a value")
+	}
+	// A new indicator: the counts carried (no figure read again).
+	f.indicator("Y", "#{FLOW}", "1", 1)
+	f.meta++
+	if _, ok := stock("new indicator", "2024Q2"); ok {
+		t.Errorf("new indicator: STOCK of 2024Q2 has a value")
+	}
+	if v, ok := stock("new indicator", "2024Q3"); ok {
+		t.Errorf("new indicator: STOCK of 2024Q3 = %v, want none (V2's latest report, 2024Q2, lacks it)", v)
+	}
+	if v, ok := stock("new indicator", "2024Q1"); !ok || v != 40 {
+		t.Errorf("new indicator: STOCK of 2024Q1 = %v %v, want 40; the counts were lost", v, ok)
+	}
+	if _, rows := e.LoadStats(); rows != 0 {
+		t.Errorf("new indicator read %d figures, want 0", rows)
+	}
+	// FLOW moves to a form of its own: F's report is STOCK alone, so V2's
+	// latest report of F is 2024Q1's, and its STOCK carries to 2024Q2.
+	src.forms[0].Elements = []string{"STOCK"}
+	src.forms = append(src.forms, &kehoach.Form{Code: "G", PeriodType: "quarterly", Elements: []string{"FLOW"}})
+	e.src = src
+	f.meta++
+	if v, ok := stock("FLOW on another form", "2024Q2"); !ok || v != 40 {
+		t.Errorf("FLOW on another form: STOCK of 2024Q2 = %v %v, want 40 carried from 2024Q1", v, ok)
+	}
+}

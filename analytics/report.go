@@ -44,6 +44,9 @@ type report struct {
 	// changed is the data version at which a figure of the report last
 	// changed (Engine.versionOf).
 	changed int64
+	// counted tells that counts came with the figures from the state
+	// before (carryFigures): recount leaves them.
+	counted bool
 }
 
 // groupForms gives each element the report of the first form collecting
@@ -103,16 +106,17 @@ func (e *state) count(rp *report, unit int32, o int, delta float64) {
 	rp.counts.set(unit, o, n)
 }
 
-// recount rebuilds every report's counts from the figures held (after a
-// snapshot is loaded: counts are not part of it).
+// recount rebuilds the reports' counts from the figures held (after a
+// snapshot is loaded: counts are not part of it; after new metadata, those
+// not carried).
 func (e *state) recount() {
 	for _, x := range e.elements {
-		if x.report != nil {
+		if x.report != nil && !x.report.counted {
 			x.report.counts = e.newSeries()
 		}
 	}
 	for _, x := range e.elements {
-		if x.report == nil {
+		if x.report == nil || x.report.counted {
 			continue
 		}
 		for _, s := range x.series {

@@ -26,7 +26,8 @@ func (e *Engine) SaveSnapshot(ctx context.Context) error {
 		return nil
 	}
 	// A published state is not written: encode it while saves and
-	// queries go on.
+	// queries go on. Each part's bytes are garbage once written.
+	defer collectOften()()
 	st, err := e.read(ctx)
 	if err != nil {
 		return err
