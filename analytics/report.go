@@ -2,7 +2,9 @@ package analytics
 
 import (
 	"context"
+	"maps"
 	"math"
+	"slices"
 
 	"kehoach"
 	"kehoach/period"
@@ -110,25 +112,57 @@ func (e *state) count(rp *report, unit int32, o int, delta float64) {
 // snapshot is loaded: counts are not part of it; after new metadata, those
 // not carried).
 func (e *state) recount() {
+	of := map[*report][]*series{}
 	for _, x := range e.elements {
-		if x.report != nil && !x.report.counted {
-			x.report.counts = e.newSeries()
+		if rp := x.report; rp != nil && !rp.counted {
+			of[rp] = append(of[rp], slices.Collect(maps.Values(x.series))...)
 		}
 	}
-	for _, x := range e.elements {
-		if x.report == nil || x.report.counted {
+	for rp, ss := range of {
+		rp.counts = e.countOf(ss)
+	}
+}
+
+// countOf counts the figures of ss by unit and period, unit by unit: a
+// count written once per cell, not once per figure (108 million figures
+// at the national scale with 40 quarters).
+func (e *state) countOf(ss []*series) *series {
+	c := e.newSeries()
+	lo, hi := 0, 0
+	for _, s := range ss {
+		if s.width == 0 {
 			continue
 		}
-		for _, s := range x.series {
-			s.rows(func(r int, vals vals) {
-				for c := range s.width {
-					if !math.IsNaN(vals.at(c)) {
-						e.count(x.report, s.units[r], s.base+c, 1)
-					}
+		if hi == lo {
+			lo, hi = s.base, s.base+s.width
+		}
+		lo, hi = min(lo, s.base), max(hi, s.base+s.width)
+	}
+	if hi > lo {
+		c.reshape(lo, hi-lo)
+	}
+	n := make([]float64, hi-lo)
+	for u := range e.units {
+		clear(n)
+		for _, s := range ss {
+			r := s.rowOf[u]
+			if r < 0 {
+				continue
+			}
+			vals := s.row(r)
+			for i := range s.width {
+				if !math.IsNaN(vals.at(i)) {
+					n[s.base+i-lo]++
 				}
-			})
+			}
+		}
+		for i, k := range n {
+			if k > 0 {
+				c.set(int32(u), lo+i, k)
+			}
 		}
 	}
+	return c
 }
 
 // latest returns the ordinal of the unit's latest report on or before
