@@ -1,7 +1,6 @@
 package analytics
 
 import (
-	"math"
 	"slices"
 
 	"kehoach"
@@ -112,7 +111,7 @@ func reportedIn(ss []*series, u int32, sp span) (int, bool) {
 		lo, hi := max(sp.lo, s.base), min(sp.hi, s.base+s.width-1)
 		vals := s.row(row)
 		for o := hi; o >= lo && (!found || o > best); o-- {
-			if !math.IsNaN(vals.at(o - s.base)) {
+			if vals.has(o - s.base) {
 				best, found = o, true
 				break
 			}

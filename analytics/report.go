@@ -151,7 +151,7 @@ func (e *state) countOf(ss []*series) *series {
 			}
 			vals := s.row(r)
 			for i := range s.width {
-				if !math.IsNaN(vals.at(i)) {
+				if vals.has(i) {
 					n[s.base+i-lo]++
 				}
 			}
@@ -175,7 +175,7 @@ func (rp *report) latest(unit int32, last int, keep func(o int) bool) (int, bool
 	}
 	vals := s.row(row)
 	for o := min(last, s.base+s.width-1); o >= s.base; o-- {
-		if !math.IsNaN(vals.at(o-s.base)) && (keep == nil || keep(o)) {
+		if vals.has(o-s.base) && (keep == nil || keep(o)) {
 			return o, true
 		}
 	}

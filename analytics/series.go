@@ -85,6 +85,16 @@ func (v vals) at(c int) float64 {
 	return float64(x) / v.div
 }
 
+// has reports whether column c holds a figure: what a report's count is
+// asked most (report.latest, at every unit of every question), so without
+// converting it.
+func (v vals) has(c int) bool {
+	if v.f64 != nil {
+		return !math.IsNaN(v.f64[c])
+	}
+	return v.i32[c] != nanI32
+}
+
 // encode returns x in units of 1/div, and whether it is exactly that.
 func encode(x, div float64) (int32, bool) {
 	if math.IsNaN(x) {
@@ -268,7 +278,7 @@ func (s *series) lowerMax() {
 	s.hasMax = false
 	for c := s.maxOrd - s.base; c >= 0; c-- {
 		for r := range s.units {
-			if !math.IsNaN(s.row(int32(r)).at(c)) {
+			if s.row(int32(r)).has(c) {
 				s.maxOrd, s.hasMax = s.base+c, true
 				return
 			}
