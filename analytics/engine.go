@@ -77,6 +77,9 @@ type state struct {
 	// read for this metadata.
 	approvalsRead   bool
 	approvalVersion int64
+	// kept keeps the points of targets' series across data versions
+	// (points.go); shared by the states of one load.
+	kept *pointCache
 	// fromSnapshot and rowsScanned describe the last full load.
 	fromSnapshot bool
 	rowsScanned  int64
@@ -107,8 +110,10 @@ type element struct {
 	// nil: the element is its own report.
 	report *report
 	// changed is the data version at which its figures last changed (the
-	// cache's key for what reads it: cache.go).
+	// cache's key for what reads it: cache.go); edits, by period, since
+	// the load (points.go).
 	changed int64
+	edits   edits
 }
 
 type indicator struct {
@@ -205,12 +210,16 @@ func (e *Engine) refreshData(ctx context.Context) error {
 		return err
 	}
 	next := cur.next()
+	mine := map[any]bool{}
 	for _, v := range batch {
 		next.apply(v)
 		if x := next.elementByID[v.ElementID]; x != nil {
 			x.changed = upto
 			if x.report != nil {
 				x.report.changed = upto
+			}
+			if p, err := period.Parse(v.Period); err == nil && p.Type == x.ptype {
+				x.edited(ordinal(p), upto, mine)
 			}
 		}
 	}
@@ -258,6 +267,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 	}
 	fresh := &state{
 		gen:         newGen(),
+		kept:        newPointCache(),
 		unitByID:    make(map[int64]int32, len(units)),
 		unitByCode:  make(map[string]int32, len(units)),
 		elements:    map[string]*element{},

@@ -46,6 +46,7 @@ type report struct {
 	// changed is the data version at which a figure of the report last
 	// changed (Engine.versionOf).
 	changed int64
+	edits   edits
 	// counted tells that counts came with the figures from the state
 	// before (carryFigures): recount leaves them.
 	counted bool

@@ -90,7 +90,7 @@ func (e *state) targetProgressAt(t *kehoach.Target, asOf period.Period, begin ti
 	latest, reported := e.latestReported(ind)
 	at := -1
 	for i, p := range periods {
-		pt := e.pointUnder(v, ind, u, p, approved)
+		pt := e.seriesPoint(v, ind, u, p, approved)
 		tp.Series = append(tp.Series, pt)
 		switch {
 		case !asOf.IsZero():
