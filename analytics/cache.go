@@ -239,7 +239,16 @@ func (c *Cached) TargetBreakdownPage(ctx context.Context, t *kehoach.Target, q k
 	one := []*kehoach.Target{t}
 	k := c.key(ctx, one, q.Period, q.Kind, q.Date, 0)
 	rows, v, err := once(c, st, false, one, k, func() ([]*kehoach.UnitProgress, int, error) {
-		r, err := st.targetBreakdown(context.WithoutCancel(ctx), t, q.Kind, q.Period, q.Date)
+		// The rows of the version before, when it is of the same metadata
+		// and approvals: a save reads again only the units it touched.
+		var prev []*kehoach.UnitProgress
+		var since int64
+		c.mu.Lock()
+		if old, ok := c.unit[k]; ok && old.v[1] == st.metaVersion && old.v[2] == st.approvalVersion && old.v[0] <= st.versionOf(one) {
+			prev, since = old.val, old.v[0]
+		}
+		c.mu.Unlock()
+		r, err := st.targetBreakdown(context.WithoutCancel(ctx), t, q.Kind, q.Period, q.Date, prev, since)
 		return r, len(r), err
 	})
 	if err == nil && q.Sort != kehoach.SortLagging && slices.Contains(kehoach.BreakdownSorts, q.Sort) {

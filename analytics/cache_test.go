@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -185,5 +186,70 @@ func TestCachedPerTarget(t *testing.T) {
 	}
 	if bd2, _ := c.TargetBreakdown(ctx, b, kehoach.KindCommune, "2024"); bd2[0] != bd[0] {
 		t.Error("b's breakdown was computed again after a's save")
+	}
+}
+
+// After a save, a breakdown reads again only the units the saved figure is
+// in and those above them; the others' rows are the version before's. It
+// must answer as a fresh engine does after every save, for villages and
+// communes, stocks carried by whole report and flows, removals too.
+func TestCachedBreakdownAfterSaves(t *testing.T) {
+	ctx := context.Background()
+	f := tree()
+	src := formSource{f, []*kehoach.Form{{Code: "F", PeriodType: "quarterly", Elements: []string{"STOCK", "FLOW"}}}}
+	f.indicator("SF", "#{STOCK} + #{FLOW}", "1", 1)
+	villages := []string{"V1", "V2", "V3"}
+	quarters := []string{"2024Q1", "2024Q2", "2024Q3", "2024Q4"}
+	for i, v := range villages {
+		f.set("STOCK", v, "2024Q1", float64(10*i))
+		f.set("FLOW", v, "2024Q2", float64(i))
+	}
+	target := &kehoach.Target{Code: "1", IndicatorCode: "SF", ScopeCode: "P", Op: kehoach.OpGE, Value: 12, BaselinePeriod: "2024Q1", Deadline: "2025Q4"}
+	c := NewCached(New(src))
+	r := rand.New(rand.NewPCG(7, 16))
+	reused := 0
+	for step := range 60 {
+		v, q := villages[r.IntN(len(villages))], quarters[r.IntN(len(quarters))]
+		el := []string{"STOCK", "FLOW"}[r.IntN(2)]
+		if r.IntN(4) == 0 {
+			f.del(el, v, q)
+		} else {
+			f.set(el, v, q, float64(r.IntN(20)))
+		}
+		for _, kind := range []string{kehoach.KindVillage, kehoach.KindCommune} {
+			got, err := c.TargetBreakdown(ctx, target, kind, "2024Q4")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := New(src).TargetBreakdown(ctx, target, kind, "2024Q4")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("step %d %s: %d rows, want %d", step, kind, len(got), len(want))
+			}
+			for i := range got {
+				g, w := got[i], want[i]
+				if g.Unit.Code != w.Unit.Code || g.Point.HasValue != w.Point.HasValue || g.Point.Value != w.Point.Value ||
+					g.Point.Coverage != w.Point.Coverage || g.Status != w.Status || g.Need != w.Need || g.Trend != w.Trend {
+					t.Fatalf("step %d (%s %s %s) %s row %d: %s %v %v %s, a fresh engine %s %v %v %s", step, el, v, q, kind, i,
+						g.Unit.Code, g.Point.Value, g.Point.HasValue, g.Status, w.Unit.Code, w.Point.Value, w.Point.HasValue, w.Status)
+				}
+			}
+		}
+		// The next save's breakdown by village keeps the other villages' rows.
+		prev, _ := c.TargetBreakdown(ctx, target, kehoach.KindVillage, "2024Q4")
+		f.set("FLOW", "V1", "2024Q3", float64(step))
+		next, _ := c.TargetBreakdown(ctx, target, kehoach.KindVillage, "2024Q4")
+		for _, a := range prev {
+			for _, b := range next {
+				if a == b && a.Unit.Code != "V1" {
+					reused++
+				}
+			}
+		}
+	}
+	if reused == 0 {
+		t.Error("no row was kept across a save: every breakdown was read whole")
 	}
 }

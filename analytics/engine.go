@@ -80,6 +80,11 @@ type state struct {
 	// kept keeps the points of targets' series across data versions
 	// (points.go); shared by the states of one load.
 	kept *pointCache
+	// log lists the figures saved since the load, from after version
+	// logFrom (points.go: a breakdown reads again only the units a save
+	// touched).
+	log     []unitEdit
+	logFrom int64
 	// fromSnapshot and rowsScanned describe the last full load.
 	fromSnapshot bool
 	rowsScanned  int64
@@ -223,6 +228,7 @@ func (e *Engine) refreshData(ctx context.Context) error {
 			}
 		}
 	}
+	next.logged(batch, upto)
 	next.dataVersion = upto
 	e.cur.Store(next)
 	return nil
@@ -362,7 +368,7 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 			x.report.changed = upto
 		}
 	}
-	fresh.dataVersion, fresh.metaVersion = upto, meta
+	fresh.dataVersion, fresh.metaVersion, fresh.logFrom = upto, meta, upto
 	fresh.rowsScanned = rows
 	e.cur.Store(fresh)
 	return nil

@@ -407,5 +407,5 @@ func (e *Engine) TargetBreakdownUnder(ctx context.Context, t *kehoach.Target, ki
 	if err != nil {
 		return nil, err
 	}
-	return st.targetBreakdown(ctx, t, kind, pid, date)
+	return st.targetBreakdown(ctx, t, kind, pid, date, nil, 0)
 }

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"maps"
+	"slices"
 	"sync"
 
 	"kehoach"
@@ -123,4 +124,69 @@ func (x *element) edited(o int, v int64, mine map[any]bool) {
 		}
 		rp.edits[o] = v
 	}
+}
+
+// unitEdit is one figure saved: the data version, the unit and the
+// element (state.log).
+type unitEdit struct {
+	version int64
+	unit    int32
+	element int64
+}
+
+// logMax bounds the log of figures saved; past it the older half goes
+// (logFrom moves), and a breakdown older than the log is read whole.
+const logMax = 8192
+
+// logged records the figures of a batch saved at version upto. The log is
+// shared with the state before, appended to only: a published state reads
+// its own length of it.
+func (e *state) logged(batch []RawValue, upto int64) {
+	for _, v := range batch {
+		if u, ok := e.unitByID[v.UnitID]; ok {
+			e.log = append(e.log, unitEdit{upto, u, v.ElementID})
+		}
+	}
+	if len(e.log) > logMax {
+		drop := len(e.log) - logMax/2
+		e.logFrom = e.log[drop-1].version
+		e.log = slices.Clone(e.log[drop:])
+	}
+}
+
+// touchedSince returns the units whose figures for ind changed after
+// version since — a figure of its elements, or of another element of
+// their reports (a stock is carried by whole report) — with every unit
+// above them in the tree as it was; nil when e cannot tell (since is older
+// than its log) or when so many changed that reading all is as quick.
+func (e *state) touchedSince(ind *indicator, since int64) map[int32]bool {
+	if since < e.logFrom {
+		return nil
+	}
+	reads := func(id int64) bool {
+		x := e.elementByID[id]
+		if x == nil {
+			return false
+		}
+		for _, y := range ind.elems {
+			if y == x || x.report != nil && y.report == x.report {
+				return true
+			}
+		}
+		return false
+	}
+	out := map[int32]bool{}
+	for i := len(e.log) - 1; i >= 0 && e.log[i].version > since; i-- {
+		ed := e.log[i]
+		if !reads(ed.element) {
+			continue
+		}
+		if len(out) > 1000 {
+			return nil
+		}
+		for u := ed.unit; u >= 0 && !out[u]; u = e.units[u].parent {
+			out[u] = true
+		}
+	}
+	return out
 }

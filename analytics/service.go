@@ -224,8 +224,10 @@ func checkBreakdown(pid string, date kehoach.Date) error {
 }
 
 // targetBreakdown is TargetBreakdown under the tree of day date ("": as
-// it was in the period; hierarchy.go), read from e.
-func (e *state) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, pid string, date kehoach.Date) ([]*kehoach.UnitProgress, error) {
+// it was in the period; hierarchy.go), read from e. prev, when set, is the
+// same breakdown read at data version since: the rows of the units whose
+// figures did not change after it are taken from prev (touchedSince).
+func (e *state) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, pid string, date kehoach.Date, prev []*kehoach.UnitProgress, since int64) ([]*kehoach.UnitProgress, error) {
 	if err := checkBreakdown(pid, date); err != nil {
 		return nil, err
 	}
@@ -272,10 +274,27 @@ func (e *state) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, pi
 	}
 	q := newQuery(p, begin)
 	q.approved = approved
+	// After a save, most rows are as they were: only the units the saved
+	// figures are in (and the units above them) are read again. (Under
+	// another day's tree a unit's members are its territory's: read all.)
+	var redo map[int32]bool
+	var before map[int64]*kehoach.UnitProgress
+	if prev != nil && v == nil {
+		if redo = e.touchedSince(ind, since); redo != nil {
+			before = make(map[int64]*kehoach.UnitProgress, len(prev))
+			for _, r := range prev {
+				before[r.Unit.ID] = r
+			}
+		}
+	}
 	var out []*kehoach.UnitProgress
 	for _, u := range units {
 		n := e.units[u]
 		if n.unit.Kind != kind {
+			continue
+		}
+		if r := before[n.unit.ID]; r != nil && !redo[u] {
+			out = append(out, r)
 			continue
 		}
 		var pt kehoach.Point
