@@ -83,6 +83,12 @@ type TargetProgress struct {
 	// Provisional is the newer value whose coverage is still below the
 	// plan's threshold, shown beside Current and never in its place.
 	Provisional *Point `json:"provisional,omitempty"`
+	// Version names what a cached progress was computed from (the
+	// versions of the figures, metadata and approvals it read, and the
+	// question): two with the same Version and Target are the same, so a
+	// page's cache hashes the name, not the series. Empty when computed
+	// afresh; whoever changes a field after the cache must empty it.
+	Version string `json:"-"`
 }
 
 // UnitProgress is a target's indicator for one unit of a breakdown.

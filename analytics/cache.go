@@ -99,6 +99,12 @@ func (c *Cached) key(ctx context.Context, targets []*kehoach.Target, pid, kind s
 	return cacheKey{targets: h.Sum64(), pid: pid, kind: kind, date: date, approved: figuresMode(ctx), threshold: threshold}
 }
 
+// name names a result of k computed at versions v: the versions and the
+// question name it exactly.
+func (k cacheKey) name(v [3]int64) string {
+	return fmt.Sprintf("%d.%d.%d/%x/%s/%s/%s/%v/%v", v[0], v[1], v[2], k.targets, k.pid, k.kind, k.date, k.approved, k.threshold)
+}
+
 func writeFloat(h *maphash.Hash, f float64) {
 	var b [8]byte
 	v := math.Float64bits(f)
@@ -193,7 +199,7 @@ func (c *Cached) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf
 	for i, t := range plan.Targets {
 		one := []*kehoach.Target{t}
 		k := c.key(ctx, one, asOf, "", date, plan.CoverageThreshold)
-		got, _, err := once(c, st, true, one, k, func() ([]*kehoach.TargetProgress, int, error) {
+		got, v, err := once(c, st, true, one, k, func() ([]*kehoach.TargetProgress, int, error) {
 			r, err := st.progressUnder(context.WithoutCancel(ctx), &kehoach.Plan{Targets: one, CoverageThreshold: plan.CoverageThreshold}, asOf, date)
 			return r, 0, err
 		})
@@ -202,6 +208,7 @@ func (c *Cached) PlanProgressUnder(ctx context.Context, plan *kehoach.Plan, asOf
 		}
 		cp := *got[0]
 		cp.Target = t
+		cp.Version = k.name(v)
 		out[i] = &cp
 	}
 	return out, nil
@@ -265,6 +272,6 @@ func (c *Cached) TargetBreakdownPage(ctx context.Context, t *kehoach.Target, q k
 	}
 	page := kehoach.PageOfBreakdown(rows, q)
 	// The versions, the question and the page name the rows exactly.
-	page.Version = fmt.Sprintf("%d.%d.%d/%x/%s/%s/%s/%v/%s/%d+%d", v[0], v[1], v[2], k.targets, k.pid, k.kind, k.date, k.approved, q.Sort, q.Offset, q.Limit)
+	page.Version = fmt.Sprintf("%s/%s/%d+%d", k.name(v), q.Sort, q.Offset, q.Limit)
 	return page, nil
 }

@@ -58,11 +58,23 @@ func TestCachedProgress(t *testing.T) {
 		t.Error("the breakdown was computed again, or the caller's sort changed the cache")
 	}
 
+	// A page reads one version (kehoach.OneVersion): a figure saved
+	// between its questions is in the next page, not in this one.
+	page := kehoach.NewContextWithOneVersion(ctx)
+	before, _ := c.PlanProgress(page, plan, "")
+	named := before[0].Version
+
 	// A saved figure: the next answers show it.
 	f.set("YES", "C1", "2024", 9)
+	if same, _ := c.PlanProgress(page, plan, ""); same[0].Current.Value != 50 || same[0].Version != named {
+		t.Errorf("within one page, after a save: %v (%q, before %q)", same[0].Current.Value, same[0].Version, named)
+	}
 	got, _ = c.PlanProgress(ctx, plan, "")
 	if got[0].Current.Value != 70 {
 		t.Errorf("after a save the rate is %v, want 70", got[0].Current.Value)
+	}
+	if got[0].Version == named || named == "" {
+		t.Errorf("the progress after a save is named %q as before (%q)", got[0].Version, named)
 	}
 	rows, _ = c.TargetBreakdown(ctx, target, kehoach.KindCommune, "2024")
 	for _, r := range rows {

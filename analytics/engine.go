@@ -162,12 +162,27 @@ func (e *Engine) Refresh(ctx context.Context) error {
 // database are those it holds) takes no lock at all; otherwise it waits
 // for the one writer catching up, which reads and applies the figures
 // saved since beside the state others are reading.
+//
+// Within a context of kehoach.OneVersion, the first read's state answers
+// every later one: a page reads one version whatever is saved meanwhile,
+// and asks the database once.
 func (e *Engine) read(ctx context.Context) (*state, error) {
-	data, meta, err := e.src.Versions(ctx)
+	one := kehoach.OneVersionFromContext(ctx)
+	if one == nil {
+		return e.readLatest(ctx)
+	}
+	if st, ok := one.Get(e).(*state); ok {
+		return st, nil
+	}
+	st, err := e.readLatest(ctx)
 	if err != nil {
 		return nil, err
 	}
-	approval, err := e.approvalVersion(ctx)
+	return one.Keep(e, st).(*state), nil
+}
+
+func (e *Engine) readLatest(ctx context.Context) (*state, error) {
+	data, meta, approval, err := e.versions(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -183,6 +198,21 @@ func (e *Engine) read(ctx context.Context) (*state, error) {
 		return nil, err
 	}
 	return e.cur.Load(), nil
+}
+
+// versions asks the source for its versions, in one question when it can
+// (approval -1: it keeps no approvals).
+func (e *Engine) versions(ctx context.Context) (data, meta, approval int64, err error) {
+	if vs, ok := e.src.(VersionSource); ok {
+		if _, ok := e.src.(ApprovalSource); ok {
+			return vs.AllVersions(ctx)
+		}
+	}
+	if data, meta, err = e.src.Versions(ctx); err != nil {
+		return 0, 0, 0, err
+	}
+	approval, err = e.approvalVersion(ctx)
+	return data, meta, approval, err
 }
 
 // current reports whether e holds the versions asked (approval -1: the

@@ -32,6 +32,14 @@ type ValueSource interface {
 	ScanValues(ctx context.Context, since int64, fn func(RawValue)) (int64, error)
 }
 
+// VersionSource is a source that tells its three versions (of the
+// figures, the metadata and the approved grids, as Versions and
+// ApprovalVersion do) in one question: every read of the engine asks
+// them, and with 50 readers a question is most of what a read costs.
+type VersionSource interface {
+	AllVersions(ctx context.Context) (data, meta, approval int64, err error)
+}
+
 // SnapshotStore keeps the analytics engine's checkpoint, so that a server
 // starts from it instead of reading every figure row by row (tens of
 // millions at the national scale). A snapshot is taken at a data version;

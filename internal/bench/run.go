@@ -52,6 +52,19 @@ func (s *Source) ApprovalVersion(ctx context.Context) (int64, error) {
 	return 0, nil
 }
 
+// AllVersions passes the one-question versions on when the source has
+// them, as the server's engine asks them.
+func (s *Source) AllVersions(ctx context.Context) (data, meta, approval int64, err error) {
+	if vs, ok := s.ValueSource.(analytics.VersionSource); ok {
+		return vs.AllVersions(ctx)
+	}
+	if data, meta, err = s.ValueSource.Versions(ctx); err != nil {
+		return 0, 0, 0, err
+	}
+	approval, err = s.ApprovalVersion(ctx)
+	return data, meta, approval, err
+}
+
 func (s *Source) FindApprovedGrids(ctx context.Context) ([]analytics.ApprovedGrid, error) {
 	if as, ok := s.ValueSource.(analytics.ApprovalSource); ok {
 		return as.FindApprovedGrids(ctx)

@@ -41,6 +41,9 @@ type DB struct {
 	health writeHealth
 	// tasks is the snapshot of every task's occurrences (task_cache.go).
 	tasks taskCache
+	// meta is the plans and data elements read at one "meta" counter
+	// (meta_cache.go).
+	meta metaCache
 }
 
 // Open opens the database named by a URL: "sqlite:path/to/file.db" (or a

@@ -9,9 +9,9 @@ import (
 	"kehoach"
 )
 
-// FindDataElements returns all data elements with the period type of the
+// readDataElements reads all data elements with the period type of the
 // first form that collects each.
-func (db *DB) FindDataElements(ctx context.Context) ([]*kehoach.DataElement, error) {
+func (db *DB) readDataElements(ctx context.Context) ([]*kehoach.DataElement, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.code, e.name, e.short_name, e.value_type, e.aggregation, e.unit_kinds,
 		COALESCE((SELECT f.period_type FROM form_elements fe JOIN forms f ON f.id = fe.form_id WHERE fe.element_id = e.id ORDER BY f.id LIMIT 1), '')
 		FROM data_elements e ORDER BY e.id`)

@@ -39,8 +39,35 @@ func (db *DB) FindPlans(ctx context.Context) ([]*kehoach.Plan, error) {
 	return out, rows.Err()
 }
 
-// FindPlanByID returns one plan with sections, targets and tasks.
+// FindPlanByID returns one plan with sections, targets and tasks: the
+// plan from the metadata cache, the tasks from the task snapshot, both
+// as fresh as the counters read once here (meta_cache.go).
 func (db *DB) FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error) {
+	tn, mn, err := db.taskVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := db.meta.plan(ctx, db, mn, id)
+	if err != nil {
+		return nil, err
+	}
+	// tasks (issue 11): from the task snapshot, with their coordinators
+	// and the targets they serve.
+	snap, err := db.taskSnapshotAt(ctx, tn, mn)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range snap.byPlan[id] {
+		t := r.task
+		t.Coordinators, t.Targets = slices.Clone(t.Coordinators), slices.Clone(t.Targets)
+		p.Tasks = append(p.Tasks, &t)
+	}
+	return p, nil
+}
+
+// readPlan reads one plan with its sections, targets, settings and
+// milestones, without its tasks.
+func (db *DB) readPlan(ctx context.Context, id int64) (*kehoach.Plan, error) {
 	p, err := scanPlan(db.read.QueryRowContext(ctx, `SELECT `+planColumns+` FROM plans p JOIN units u ON u.id = p.issuer_id WHERE p.id = $1`, id))
 	if err == sql.ErrNoRows {
 		return nil, kehoach.Errorf(kehoach.ENOTFOUND, "không có kế hoạch số %d", id)
@@ -74,17 +101,6 @@ func (db *DB) FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error)
 		p.Targets = append(p.Targets, &t)
 	}
 	rows.Close()
-	// tasks (issue 11): from the task snapshot, with their coordinators
-	// and the targets they serve.
-	snap, err := db.taskSnapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range snap.byPlan[id] {
-		t := r.task
-		t.Coordinators, t.Targets = slices.Clone(t.Coordinators), slices.Clone(t.Targets)
-		p.Tasks = append(p.Tasks, &t)
-	}
 	// trust (issue 9): coverage threshold and default figures
 	if err := db.readPlanTrust(ctx, p); err != nil {
 		return nil, err

@@ -83,10 +83,18 @@ func (db *DB) taskVersions(ctx context.Context) (tasksN, metaN int64, err error)
 // when they moved (other readers wait for that build rather than start
 // their own).
 func (db *DB) taskSnapshot(ctx context.Context) (*taskSnapshot, error) {
+	return db.taskSnapshotAt(ctx, -1, -1)
+}
+
+// taskSnapshotAt is taskSnapshot for a caller that has just read the
+// counters (tn, mn; -1 when it has not).
+func (db *DB) taskSnapshotAt(ctx context.Context, tn, mn int64) (*taskSnapshot, error) {
 	for {
-		tn, mn, err := db.taskVersions(ctx)
-		if err != nil {
-			return nil, err
+		if tn < 0 {
+			var err error
+			if tn, mn, err = db.taskVersions(ctx); err != nil {
+				return nil, err
+			}
 		}
 		c := &db.tasks
 		c.mu.Lock()
@@ -98,6 +106,7 @@ func (db *DB) taskSnapshot(ctx context.Context) (*taskSnapshot, error) {
 			c.mu.Unlock()
 			select {
 			case <-wait:
+				tn, mn = -1, -1 // the build may be of newer counters
 				continue
 			case <-ctx.Done():
 				return nil, ctx.Err()

@@ -141,6 +141,19 @@ func (db *DB) Versions(ctx context.Context) (data, meta int64, err error) {
 	return data, meta, rows.Err()
 }
 
+// AllVersions returns Versions and ApprovalVersion in one question
+// (analytics.VersionSource).
+func (db *DB) AllVersions(ctx context.Context) (data, meta, approval int64, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT
+		COALESCE((SELECT n FROM counters WHERE name = 'data_values'), 0),
+		COALESCE((SELECT n FROM counters WHERE name = 'meta'), 0),
+		COALESCE((SELECT MAX(id) FROM submission_events), 0)`).Scan(&data, &meta, &approval)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("store: versions: %w", err)
+	}
+	return data, meta, approval, nil
+}
+
 // ScanValues calls fn for every figure with a version above since (all
 // figures, live ones only, when since is 0), and returns the version read up to.
 func (db *DB) ScanValues(ctx context.Context, since int64, fn func(analytics.RawValue)) (int64, error) {

@@ -155,6 +155,10 @@ func (h *handler) page(action string, fn http.HandlerFunc) http.HandlerFunc {
 			h.htmlError(w, r, forbidden())
 			return
 		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A page shows one version of the figures (issue 16).
+			r = r.WithContext(kehoach.NewContextWithOneVersion(r.Context()))
+		}
 		fn(w, r)
 	}
 }

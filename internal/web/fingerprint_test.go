@@ -54,3 +54,35 @@ func TestFingerprint(t *testing.T) {
 		t.Error("a cycle ran over the limit")
 	}
 }
+
+// A cached progress counts by the name of what it was computed from and
+// by its target: the series is not read, a new name or another target
+// makes another fingerprint, and without a name the content counts.
+func TestFingerprintVersionedProgress(t *testing.T) {
+	tg := &kehoach.Target{Code: "1", Text: "Thôn có nhà văn hóa"}
+	tp := func(version string, target *kehoach.Target, value float64) []*kehoach.TargetProgress {
+		return []*kehoach.TargetProgress{{Target: target, Version: version, Series: []kehoach.Point{{Period: "2024", Value: value, HasValue: true}}}}
+	}
+	sum := func(v any) uint64 {
+		s, ok := fingerprint(v)
+		if !ok {
+			t.Fatal("not fingerprinted")
+		}
+		return s
+	}
+	named := sum(tp("7.3.1/ab", tg, 40))
+	if sum(tp("7.3.1/ab", tg, 90)) != named {
+		t.Error("a named progress counted its series")
+	}
+	if sum(tp("8.3.1/ab", tg, 40)) == named {
+		t.Error("another name, the same fingerprint")
+	}
+	other := *tg
+	other.Text = "Thôn có loa"
+	if sum(tp("7.3.1/ab", &other, 40)) == named {
+		t.Error("another target, the same fingerprint")
+	}
+	if sum(tp("", tg, 40)) == sum(tp("", tg, 90)) {
+		t.Error("an unnamed progress did not count its series")
+	}
+}
