@@ -265,3 +265,54 @@ func TestCachedBreakdownAfterSaves(t *testing.T) {
 		t.Error("no row was kept across a save: every breakdown was read whole")
 	}
 }
+
+// A figure changed in a report that stays leaves the targets of the
+// report's other elements cached (issue 16: at the national scale a save
+// recomputed seven indicators over 100,000 villages); a report that comes
+// or goes moves them, since a stock is carried from the unit's latest
+// report as a whole (report.go).
+func TestCachedReportMates(t *testing.T) {
+	ctx := context.Background()
+	f := tree()
+	src := formSource{f, []*kehoach.Form{{Code: "F", PeriodType: "quarterly", Elements: []string{"STOCK", "FLOW"}}}}
+	f.indicator("S", "#{STOCK}", "1", 1)
+	f.set("STOCK", "V2", "2024Q1", 40)
+	f.set("FLOW", "V2", "2024Q1", 1)
+	target := &kehoach.Target{Code: "1", IndicatorCode: "S", ScopeCode: "V2", Op: kehoach.OpGE, Value: 50, BaselinePeriod: "2024Q1", Deadline: "2024Q4"}
+	plan := &kehoach.Plan{Targets: []*kehoach.Target{target}}
+	c := NewCached(New(src))
+	progress := func(when string) *kehoach.TargetProgress {
+		t.Helper()
+		got, err := c.PlanProgress(ctx, plan, "2024Q2")
+		if err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		fresh, err := New(src).PlanProgress(ctx, plan, "2024Q2")
+		if err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		if g, w := got[0].Current, fresh[0].Current; g.HasValue != w.HasValue || g.Value != w.Value {
+			t.Errorf("%s: cached %v %v, a fresh engine %v %v", when, g.Value, g.HasValue, w.Value, w.HasValue)
+		}
+		return got[0]
+	}
+	first := progress("first")
+	if !first.Current.HasValue || first.Current.Value != 40 {
+		t.Fatalf("2024Q2 carries %v %v, want 40 from 2024Q1", first.Current.Value, first.Current.HasValue)
+	}
+	// FLOW changed in V2's 2024Q1 report, which stays: not recomputed.
+	f.set("FLOW", "V2", "2024Q1", 2)
+	if again := progress("FLOW changed"); again.Version != first.Version || &again.Series[0] != &first.Series[0] {
+		t.Errorf("a figure changed in a report that stays recomputed its mates' target (%q, before %q)", again.Version, first.Version)
+	}
+	// A 2024Q2 report of FLOW alone: V2's latest report lacks STOCK.
+	f.set("FLOW", "V2", "2024Q2", 5)
+	if p := progress("a new report"); p.Current.HasValue {
+		t.Errorf("after V2's 2024Q2 report without STOCK, 2024Q2 is %v", p.Current.Value)
+	}
+	// And it goes again: 40 carried once more.
+	f.del("FLOW", "V2", "2024Q2")
+	if p := progress("the report removed"); !p.Current.HasValue || p.Current.Value != 40 {
+		t.Errorf("after the 2024Q2 report went, 2024Q2 is %v %v, want 40", p.Current.Value, p.Current.HasValue)
+	}
+}

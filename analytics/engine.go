@@ -247,14 +247,19 @@ func (e *Engine) refreshData(ctx context.Context) error {
 	next := cur.next()
 	mine := map[any]bool{}
 	for _, v := range batch {
-		next.apply(v)
+		moved := next.apply(v)
 		if x := next.elementByID[v.ElementID]; x != nil {
+			// The report's version moves only when a report came or went
+			// (issue 16): a figure changed in a report that stays leaves
+			// the targets of its other elements where they were, which at
+			// the national scale were seven indicators over 100,000
+			// villages recomputed at every save.
 			x.changed = upto
-			if x.report != nil {
+			if x.report != nil && moved {
 				x.report.changed = upto
 			}
 			if p, err := period.Parse(v.Period); err == nil && p.Type == x.ptype {
-				x.edited(ordinal(p), upto, mine)
+				x.edited(ordinal(p), upto, moved, mine)
 			}
 		}
 	}
@@ -528,21 +533,24 @@ func (e *state) index() {
 
 // apply records one figure (or its removal). A published state's series
 // are not written: a series or a block e does not own is copied first
-// (series.go).
-func (e *state) apply(v RawValue) {
+// (series.go). It reports whether the unit's report for the period came
+// or went: a figure changed in a report that stays changes what the
+// report's other elements read not at all (report.latest asks only
+// whether there is one).
+func (e *state) apply(v RawValue) (reportMoved bool) {
 	x := e.elementByID[v.ElementID]
 	u, ok := e.unitByID[v.UnitID]
 	if x == nil || !ok {
-		return
+		return false
 	}
 	p, err := period.Parse(v.Period)
 	if err != nil || p.Type != x.ptype {
-		return
+		return false
 	}
 	s := x.series[v.Disagg]
 	if s == nil {
 		if v.Deleted || !v.HasNum {
-			return
+			return false
 		}
 		s = e.newSeries()
 		x.series[v.Disagg] = s
@@ -559,12 +567,13 @@ func (e *state) apply(v RawValue) {
 		// Keep the unit's report for the period counted (report.go).
 		switch had := !math.IsNaN(s.at(u, o)); {
 		case !had && !math.IsNaN(num):
-			e.count(x.report, u, o, 1)
+			reportMoved = e.count(x.report, u, o, 1)
 		case had && math.IsNaN(num):
-			e.count(x.report, u, o, -1)
+			reportMoved = e.count(x.report, u, o, -1)
 		}
 	}
 	s.set(u, o, num)
+	return reportMoved
 }
 
 // next returns a copy of e for a writer to change and publish: a new gen,

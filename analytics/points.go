@@ -105,9 +105,10 @@ func (e *state) seriesPoint(v *hview, ind *indicator, u int32, p period.Period, 
 	return pt
 }
 
-// edited records that a figure of x of ordinal o changed at version v, in
-// maps of the writer's own (cloned once per state: mine).
-func (x *element) edited(o int, v int64, mine map[any]bool) {
+// edited records that a figure of x of ordinal o changed at version v,
+// and, when the unit's report for it came or went (reportMoved), that its
+// report did, in maps of the writer's own (cloned once per state: mine).
+func (x *element) edited(o int, v int64, reportMoved bool, mine map[any]bool) {
 	if !mine[x] {
 		x.edits, mine[x] = maps.Clone(x.edits), true
 		if x.edits == nil {
@@ -115,7 +116,7 @@ func (x *element) edited(o int, v int64, mine map[any]bool) {
 		}
 	}
 	x.edits[o] = v
-	if rp := x.report; rp != nil {
+	if rp := x.report; rp != nil && reportMoved {
 		if !mine[rp] {
 			rp.edits, mine[rp] = maps.Clone(rp.edits), true
 			if rp.edits == nil {

@@ -96,10 +96,11 @@ func (fresh *state) groupForms(ctx context.Context, src ValueSource) error {
 }
 
 // count adds delta (±1) to the unit's figures of rp in the period.
-func (e *state) count(rp *report, unit int32, o int, delta float64) {
+func (e *state) count(rp *report, unit int32, o int, delta float64) (flipped bool) {
 	rp.counts = rp.counts.own(e.gen)
 	n := rp.counts.at(unit, o)
-	if math.IsNaN(n) {
+	had := !math.IsNaN(n)
+	if !had {
 		n = 0
 	}
 	n += delta
@@ -107,6 +108,7 @@ func (e *state) count(rp *report, unit int32, o int, delta float64) {
 		n = math.NaN()
 	}
 	rp.counts.set(unit, o, n)
+	return had == math.IsNaN(n)
 }
 
 // recount rebuilds the reports' counts from the figures held (after a

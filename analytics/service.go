@@ -88,8 +88,26 @@ func (e *state) targetProgressAt(t *kehoach.Target, asOf period.Period, begin ti
 	tp := &kehoach.TargetProgress{Target: t, Indicator: ind.ind}
 	periods := period.Range(base, deadline)
 	latest, reported := e.latestReported(ind)
+	// The points of periods past the last one the answer may show are
+	// not computed (issue 16): the current point is asOf, or a period
+	// beginning by the end of the indicator's latest figure; the series
+	// is cut after it; a provisional point has a report in its period,
+	// so it too begins by then. They were most of what a save cost: a
+	// save in 2025 had every year to a 2030 deadline read again over
+	// 100,000 villages. Their places stay, empty, for the indexes.
+	var last time.Time // zero: every point is computed
+	switch {
+	case !asOf.IsZero():
+		last = asOf.End()
+	case reported:
+		last = latest.End()
+	}
 	at := -1
 	for i, p := range periods {
+		if i > 0 && !last.IsZero() && last.Before(p.Start()) {
+			tp.Series = append(tp.Series, kehoach.Point{Period: p.String()})
+			continue
+		}
 		pt := e.seriesPoint(v, ind, u, p, approved)
 		tp.Series = append(tp.Series, pt)
 		switch {

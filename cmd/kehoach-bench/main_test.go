@@ -45,6 +45,7 @@ func TestPages(t *testing.T) {
 	}{
 		{[]string{"pages", "--users", "0"}, 2, "--users và --duration phải lớn hơn 0"},
 		{[]string{"pages", "--url", "http://127.0.0.1:1"}, 2, "--url cần --username"},
+		{[]string{"pages", "--phases", "fresh,later"}, 2, `không có lượt "later"`},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(ctx, tc.args, func(string) string { return "" }, &out, &errb); code != tc.code || !strings.Contains(errb.String(), tc.want) {
@@ -74,5 +75,13 @@ func TestPages(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "errors 1") || strings.Contains(out.String(), " 0 ms") {
 		t.Errorf("output:\n%s", out.String())
+	}
+	// One phase only: the others are not run.
+	out.Reset()
+	if code := run(ctx, []string{"pages", "--db", url, "--users", "4", "--duration", "300ms", "--think", "100ms", "--phases", "saves"}, func(string) string { return "" }, &out, &errb); code != 0 {
+		t.Fatalf("code %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "saves 1/s") || strings.Contains(out.String(), "reload") {
+		t.Errorf("--phases saves:\n%s", out.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"kehoach/internal/app"
@@ -38,8 +39,19 @@ func runPages(ctx context.Context, args []string, getenv func(string) string, st
 	think := fs.Duration("think", time.Second, "lượt thứ ba: mỗi người đọc trang trung bình chừng ấy rồi mới mở trang sau (0: bỏ lượt này)")
 	label := fs.String("label", "", "tên lượt đo trong bảng")
 	cpu := fs.String("cpuprofile", "", "ghi hồ sơ CPU (máy chủ trong tiến trình này) vào `TỆP`")
+	phases := fs.String("phases", "fresh,reload,think,saves", "các lượt đo, cách nhau bởi dấu phẩy: fresh (mở trang liền nhau), reload (mở lại, hỏi ETag), think (nghỉ giữa hai trang), saves (như think, thêm một lần lưu mỗi giây)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	want := map[string]bool{}
+	for _, p := range strings.Split(*phases, ",") {
+		switch p = strings.TrimSpace(p); p {
+		case "fresh", "reload", "think", "saves":
+			want[p] = true
+		default:
+			fmt.Fprintf(stderr, "kehoach-bench pages: --phases: không có lượt %q (fresh, reload, think, saves)\n", p)
+			return 2
+		}
 	}
 	if *users <= 0 || *duration <= 0 || (*base != "" && *username == "") {
 		fmt.Fprintln(stderr, "kehoach-bench pages: --users và --duration phải lớn hơn 0; --url cần --username và --password")
@@ -87,10 +99,18 @@ func runPages(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	var rs []*bench.PagesResult
-	runs := []bench.PagesOptions{{}, {Revalidate: true}}
+	var runs []bench.PagesOptions
+	if want["fresh"] {
+		runs = append(runs, bench.PagesOptions{})
+	}
+	if want["reload"] {
+		runs = append(runs, bench.PagesOptions{Revalidate: true})
+	}
 	if *think > 0 {
-		runs = append(runs, bench.PagesOptions{Think: *think})
-		if inProcess {
+		if want["think"] {
+			runs = append(runs, bench.PagesOptions{Think: *think})
+		}
+		if inProcess && want["saves"] {
 			// The same readers while a figure is saved every second
 			// through the store (issue 16 point 8).
 			save, err := bench.Toggler(ctx, db, q)
