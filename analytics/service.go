@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"kehoach"
@@ -292,29 +293,9 @@ func (e *state) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, pi
 	}
 	q := newQuery(p, begin)
 	q.approved = approved
-	// After a save, most rows are as they were: only the units the saved
-	// figures are in (and the units above them) are read again. (Under
-	// another day's tree a unit's members are its territory's: read all.)
-	var redo map[int32]bool
-	var before map[int64]*kehoach.UnitProgress
-	if prev != nil && v == nil {
-		if redo = e.touchedSince(ind, since); redo != nil {
-			before = make(map[int64]*kehoach.UnitProgress, len(prev))
-			for _, r := range prev {
-				before[r.Unit.ID] = r
-			}
-		}
-	}
-	var out []*kehoach.UnitProgress
-	for _, u := range units {
+	// row reads unit u's line.
+	row := func(u int32) *kehoach.UnitProgress {
 		n := e.units[u]
-		if n.unit.Kind != kind {
-			continue
-		}
-		if r := before[n.unit.ID]; r != nil && !redo[u] {
-			out = append(out, r)
-			continue
-		}
 		var pt kehoach.Point
 		if v == nil {
 			pt = e.pointAt(ind, u, &q)
@@ -333,7 +314,38 @@ func (e *state) targetBreakdown(ctx context.Context, t *kehoach.Target, kind, pi
 			series[len(series)-1] = up.Point
 			up.Need, up.Trend, up.HasPace = Pace(t, series, len(series)-1, toDeadline)
 		}
-		out = append(out, up)
+		return up
+	}
+	// After a save, most rows are as they were: only the units the saved
+	// figures are in (and the units above them) are read again, and put
+	// in their places among the others, which stay in order. (Under
+	// another day's tree a unit's members are its territory's: read all.)
+	// The rows of prev are those of the same units (the same metadata
+	// and question).
+	if prev != nil && v == nil {
+		if redo := e.touchedSince(ind, since); redo != nil {
+			byID := make(map[int64]int32, len(redo))
+			for u := range redo {
+				byID[e.units[u].unit.ID] = u
+			}
+			kept := make([]*kehoach.UnitProgress, 0, len(prev))
+			var fresh []*kehoach.UnitProgress
+			for _, r := range prev {
+				if u, ok := byID[r.Unit.ID]; ok {
+					fresh = append(fresh, row(u))
+				} else {
+					kept = append(kept, r)
+				}
+			}
+			rankBreakdown(t, fresh)
+			return mergeRanked(t, kept, fresh), nil
+		}
+	}
+	var out []*kehoach.UnitProgress
+	for _, u := range units {
+		if e.units[u].unit.Kind == kind {
+			out = append(out, row(u))
+		}
 	}
 	rankBreakdown(t, out)
 	return out, nil
@@ -366,48 +378,83 @@ func unitProgressAt(t *kehoach.Target, u *kehoach.Unit, pt, judged kehoach.Point
 	return up
 }
 
-// rankBreakdown puts a breakdown in order.
+// rankBreakdown puts a breakdown in order: lagging first (units without
+// figures, then those short of the target by the largest gap, then the
+// rest); ties in Vietnamese name order, then by code, so that the order
+// is total and a breakdown merged after a save (mergeRanked) is the one a
+// sort makes. Names compare by their stored collation keys
+// (Unit.NameKey), not by a collation per comparison: sorting 100,000
+// villages so took 3 s, and making their keys at each save 400 ms
+// (issue 16).
 func rankBreakdown(t *kehoach.Target, out []*kehoach.UnitProgress) {
-	// Lagging first: units without figures, then those short of the target
-	// by the largest gap, then the rest; ties in Vietnamese name order.
-	// Names compare by their stored collation keys (Unit.NameKey), not
-	// by a collation per comparison: sorting 100,000 villages so took 3 s,
-	// and making their keys at each save 400 ms (issue 16).
-	rank := func(x *kehoach.UnitProgress) int {
-		switch {
-		case !x.Point.HasValue:
-			return 0
-		case !x.Meets:
-			return 1
-		}
-		return 2
+	key := rankKeyOf(t)
+	ks := make([]rankKey, len(out))
+	for i, up := range out {
+		ks[i] = key(up)
 	}
+	slices.SortFunc(ks, compareRank)
+	for i, k := range ks {
+		out[i] = k.up
+	}
+}
+
+// mergeRanked returns the rows of a and b, each in rankBreakdown's order,
+// in that order.
+func mergeRanked(t *kehoach.Target, a, b []*kehoach.UnitProgress) []*kehoach.UnitProgress {
+	key := rankKeyOf(t)
+	out := make([]*kehoach.UnitProgress, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if compareRank(key(b[j]), key(a[i])) < 0 {
+			out = append(out, b[j])
+			j++
+		} else {
+			out = append(out, a[i])
+			i++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}
+
+// rankKey is what a breakdown's row is ordered by.
+type rankKey struct {
+	up   *kehoach.UnitProgress
+	rank int
+	gap  float64
+	name []byte
+	code string
+}
+
+// rankKeyOf returns the key of a row of t's breakdown.
+func rankKeyOf(t *kehoach.Target) func(*kehoach.UnitProgress) rankKey {
 	dir := 1.0
 	if kehoach.Falling(t.Op) {
 		dir = -1
 	}
-	type keyed struct {
-		up   *kehoach.UnitProgress
-		rank int
-		gap  float64
-		name []byte
-	}
-	ks := make([]keyed, len(out))
-	for i, up := range out {
-		ks[i] = keyed{up, rank(up), dir * up.Gap, up.Unit.NameKey()}
-	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
-		if c := cmp.Compare(a.rank, b.rank); c != 0 {
-			return c
+	return func(x *kehoach.UnitProgress) rankKey {
+		rank := 2
+		switch {
+		case !x.Point.HasValue:
+			rank = 0
+		case !x.Meets:
+			rank = 1
 		}
-		if c := cmp.Compare(b.gap, a.gap); c != 0 {
-			return c
-		}
-		return bytes.Compare(a.name, b.name)
-	})
-	for i, k := range ks {
-		out[i] = k.up
+		return rankKey{x, rank, dir * x.Gap, x.Unit.NameKey(), x.Unit.Code}
 	}
+}
+
+func compareRank(a, b rankKey) int {
+	if c := cmp.Compare(a.rank, b.rank); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.gap, a.gap); c != 0 {
+		return c
+	}
+	if c := bytes.Compare(a.name, b.name); c != 0 {
+		return c
+	}
+	return strings.Compare(a.code, b.code)
 }
 
 // readCoverage is the coverage of the figures read: with approved figures
