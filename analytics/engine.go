@@ -51,12 +51,15 @@ type state struct {
 	gen         int64
 	dataVersion int64
 	metaVersion int64
-	units       []*node
-	unitByID    map[int64]int32
-	unitByCode  map[string]int32
-	elements    map[string]*element // by code
-	elementByID map[int64]*element
-	indicators  map[string]*indicator
+	// unitsVersion is the source's version of the units read (0: not
+	// told; UnitVersionSource).
+	unitsVersion int64
+	units        []*node
+	unitByID     map[int64]int32
+	unitByCode   map[string]int32
+	elements     map[string]*element // by code
+	elementByID  map[int64]*element
+	indicators   map[string]*indicator
 	// pre lists the units in the order scope.members walks them, so that
 	// the members of unit u's subtree are pre[pos[u]:end[u]] when no unit
 	// of it has a validity bound (bounded[u] false); otherwise the subtree
@@ -290,11 +293,33 @@ func (e *state) versionOf(targets []*kehoach.Target) int64 {
 	return v
 }
 
+// loadUnits returns the units for a load and their version (0: unknown):
+// those the engine holds when the source says they have not changed since
+// (they are shared with readers and never written), else read.
+func (e *Engine) loadUnits(ctx context.Context) (int64, []*kehoach.Unit, error) {
+	var v int64
+	if us, ok := e.src.(UnitVersionSource); ok {
+		var err error
+		if v, err = us.UnitsVersion(ctx); err != nil {
+			return 0, nil, err
+		}
+		if cur := e.cur.Load(); cur != nil && v > 0 && cur.unitsVersion == v {
+			units := make([]*kehoach.Unit, len(cur.units))
+			for i, n := range cur.units {
+				units[i] = n.unit
+			}
+			return v, units, nil
+		}
+	}
+	units, err := e.src.FindUnits(ctx, kehoach.UnitFilter{})
+	return v, units, err
+}
+
 // load reads everything afresh into new structures, then swaps them in.
 // Callers hold e.refresh.
 func (e *Engine) load(ctx context.Context, meta int64) error {
 	defer collectOften()()
-	units, err := e.src.FindUnits(ctx, kehoach.UnitFilter{})
+	unitsVersion, units, err := e.loadUnits(ctx)
 	if err != nil {
 		return err
 	}
@@ -307,13 +332,14 @@ func (e *Engine) load(ctx context.Context, meta int64) error {
 		return err
 	}
 	fresh := &state{
-		gen:         newGen(),
-		kept:        newPointCache(),
-		unitByID:    make(map[int64]int32, len(units)),
-		unitByCode:  make(map[string]int32, len(units)),
-		elements:    map[string]*element{},
-		elementByID: map[int64]*element{},
-		indicators:  map[string]*indicator{},
+		gen:          newGen(),
+		kept:         newPointCache(),
+		unitByID:     make(map[int64]int32, len(units)),
+		unitByCode:   make(map[string]int32, len(units)),
+		elements:     map[string]*element{},
+		elementByID:  map[int64]*element{},
+		indicators:   map[string]*indicator{},
+		unitsVersion: unitsVersion,
 	}
 	kindOf := map[string]int32{}
 	for i, u := range units {

@@ -294,3 +294,59 @@ func TestMetadataKeepsReports(t *testing.T) {
 		t.Errorf("FLOW on another form: STOCK of 2024Q2 = %v %v, want 40 carried from 2024Q1", v, ok)
 	}
 }
+
+// unitCounting is a fakeSource that tells its units' version and counts
+// the reads of its units.
+type unitCounting struct {
+	*fakeSource
+	version int64
+	reads   int
+}
+
+func (s *unitCounting) FindUnits(ctx context.Context, f kehoach.UnitFilter) ([]*kehoach.Unit, error) {
+	s.reads++
+	return s.fakeSource.FindUnits(ctx, f)
+}
+
+func (s *unitCounting) UnitsVersion(context.Context) (int64, error) { return s.version, nil }
+
+// New metadata that left the units as they were reloads without reading
+// them again (issue 16: 100,000 villages were most of such a reload); a
+// unit changed is read again.
+func TestMetadataKeepsUnits(t *testing.T) {
+	ctx := context.Background()
+	f := tree()
+	f.indicator("S", "#{STOCK}", "1", 1)
+	f.set("STOCK", "V2", "2024Q1", 40)
+	src := &unitCounting{fakeSource: f, version: 1}
+	e := New(src)
+	name := func(when string) string {
+		t.Helper()
+		page, err := e.TargetBreakdown(ctx, &kehoach.Target{Code: "1", IndicatorCode: "S", ScopeCode: "C1", Op: kehoach.OpGE, Value: 1, BaselinePeriod: "2024Q1", Deadline: "2024Q4"}, "village", "2024Q1")
+		if err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		for _, r := range page {
+			if r.Unit.Code == "V2" {
+				return r.Unit.Name
+			}
+		}
+		t.Fatalf("%s: no V2 in %v", when, page)
+		return ""
+	}
+	name("first load")
+	if src.reads != 1 {
+		t.Fatalf("first load read the units %d times", src.reads)
+	}
+	f.indicator("Y", "#{FLOW}", "1", 1)
+	f.meta++
+	if got := name("new indicator"); got != "V2" || src.reads != 1 {
+		t.Errorf("new indicator, units unchanged: read the units %d times, V2 named %q", src.reads, got)
+	}
+	f.units[f.unitID("V2")-1] = &kehoach.Unit{ID: f.unitID("V2"), Code: "V2", Name: "Nà Đon", Kind: "village", ParentCode: "C1"}
+	src.version++
+	f.meta++
+	if got := name("V2 renamed"); got != "Nà Đon" || src.reads != 2 {
+		t.Errorf("V2 renamed: read the units %d times, V2 named %q", src.reads, got)
+	}
+}

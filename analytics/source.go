@@ -40,6 +40,14 @@ type VersionSource interface {
 	AllVersions(ctx context.Context) (data, meta, approval int64, err error)
 }
 
+// UnitVersionSource is a source that tells the version of its units
+// apart (bumped by every change of a unit; 0 when it cannot tell): new
+// metadata that left the units as they were reloads without reading them
+// again (100,000 villages were most of such a reload).
+type UnitVersionSource interface {
+	UnitsVersion(ctx context.Context) (int64, error)
+}
+
 // SnapshotStore keeps the analytics engine's checkpoint, so that a server
 // starts from it instead of reading every figure row by row (tens of
 // millions at the national scale). A snapshot is taken at a data version;

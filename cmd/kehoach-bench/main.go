@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -57,6 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	baseline := fs.Bool("baseline", false, "so với bảng phân tích kiểu DHIS2 (SQL GROUP BY) dựng trong cùng cơ sở dữ liệu")
 	rebuild := fs.Bool("rebuild-baseline", false, "dựng lại bảng phân tích kiểu DHIS2 dù đã có")
 	fullLoad := fs.Bool("full-load", false, "đo cả lần khởi động đọc từng số liệu khi đã có ảnh chụp")
+	cpu := fs.String("cpuprofile", "", "ghi hồ sơ CPU của cả lần chạy vào `TỆP` (pprof -tagfocus measure=metadata: lần nạp lại danh mục)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -76,6 +78,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	defer db.Close()
+	if *cpu != "" {
+		f, err := os.Create(*cpu)
+		if err != nil {
+			fmt.Fprintf(stderr, "kehoach-bench: %s\n", err)
+			return 1
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	r, err := bench.Run(ctx, db, bench.Options{Runs: *runs, Baseline: *baseline || *rebuild, RebuildBaseline: *rebuild, FullLoad: *fullLoad, Log: stderr})
 	if err != nil {
 		fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))

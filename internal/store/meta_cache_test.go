@@ -86,3 +86,46 @@ func TestMetaCacheFresh(t *testing.T) {
 		})
 	}
 }
+
+// The units' version (migration 0028) moves with every write of a unit,
+// through whatever path, and not with a plan's: the analytics engine
+// keeps its units across new metadata while it stays.
+func TestUnitsVersion(t *testing.T) {
+	for _, n := range openDBs(t) {
+		t.Run(n.name, func(t *testing.T) {
+			db := n.db
+			loadSmall(t, db)
+			ctx := sysCtx()
+			version := func() int64 {
+				t.Helper()
+				v, err := db.UnitsVersion(ctx)
+				if err != nil || v <= 0 {
+					t.Fatalf("units version %d, %v", v, err)
+				}
+				return v
+			}
+			v0 := version()
+			s := newSetup("UV")
+			if err := db.SetUpPlan(plannerCtx("H"), s); err != nil {
+				t.Fatal(err)
+			}
+			if v := version(); v != v0 {
+				t.Errorf("a plan set up moved the units' version %d → %d", v0, v)
+			}
+			if err := db.CreateUnit(ctx, &kehoach.Unit{Code: "UV_NEW", Name: "Thôn mới", Kind: kehoach.KindVillage, ParentCode: "XA_A"}); err != nil {
+				t.Fatal(err)
+			}
+			v1 := version()
+			if v1 <= v0 {
+				t.Errorf("a unit created left the units' version at %d", v1)
+			}
+			u := &kehoach.Unit{Code: "UV_NEW", Name: "Thôn Mới Đổi Tên", Kind: kehoach.KindVillage, ParentCode: "XA_A"}
+			if _, err := db.UpdateUnit(ctx, "UV_NEW", u); err != nil {
+				t.Fatal(err)
+			}
+			if v := version(); v <= v1 {
+				t.Errorf("a unit renamed left the units' version at %d", v)
+			}
+		})
+	}
+}

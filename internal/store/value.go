@@ -154,6 +154,17 @@ func (db *DB) AllVersions(ctx context.Context) (data, meta, approval int64, err 
 	return data, meta, approval, nil
 }
 
+// UnitsVersion returns the units' version (analytics.UnitVersionSource),
+// which triggers on the units table move (migration 0028).
+func (db *DB) UnitsVersion(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE((SELECT n FROM counters WHERE name = 'units'), 0)`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: units version: %w", err)
+	}
+	return n, nil
+}
+
 // ScanValues calls fn for every figure with a version above since (all
 // figures, live ones only, when since is 0), and returns the version read up to.
 func (db *DB) ScanValues(ctx context.Context, since int64, fn func(analytics.RawValue)) (int64, error) {
