@@ -536,7 +536,7 @@ func TestEntrySaveInvalid(t *testing.T) {
 							t.Errorf("%s: message %q lacks %q", cw.Key, msg, s)
 						}
 					}
-					if !strings.Contains(cell, `<td class="has-error">`) || !strings.Contains(cell, `aria-invalid="true"`) {
+					if !strings.Contains(cell, `<td class="has-error"`) || !strings.Contains(cell, `aria-invalid="true"`) {
 						t.Errorf("%s: field not marked invalid:\n%s", cw.Key, cell)
 					}
 				}
