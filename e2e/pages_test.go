@@ -101,6 +101,7 @@ func mainPages(t *testing.T, ctx context.Context, base string) []mainPage {
 		{name: "flagged", url: base + "/approvals/flagged", heading: "Số liệu cần kiểm tra"},                                          // issue 9
 		{name: "bounds", url: base + "/planner/elements/HGD_TONG/bounds?propose=1", heading: "Khoảng cho phép · Tổng số hộ gia đình"}, // issue 9
 		{name: "completeness", url: completeness, heading: "Tình hình báo cáo: " + formVillagesQuarterly},
+		{name: "tasks", url: planURL + "/tasks", heading: "Nhiệm vụ của kế hoạch"}, // issue 11
 		{name: "units", url: base + "/units", heading: "Đơn vị"},
 		{name: "unit", url: base + "/units/XA_BANBO", heading: "Bản Bo"},
 		{name: "account", url: base + "/account", heading: "Tài khoản: quantri"},

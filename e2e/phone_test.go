@@ -27,6 +27,8 @@ var phoneKeys = map[string][]keyPart{
 		{`tr[data-submission] a[href^="/entry"]`, "open the figures"}},
 	"completeness": {{`table.completeness tr[data-unit] td:first-child`, "unit"}, {`table.completeness tr[data-unit] .st`, "status"},
 		{`table.completeness tr[data-unit] a[href^="/entry"]`, "open the grid"}},
+	"tasks": {{`table.tasks tr[data-task] td.code a`, "task"}, {`table.tasks tr[data-task] td.due`, "due date"},
+		{`table.tasks tr[data-task] td.state .st`, "state"}},
 	"units":       {{`table.units tbody td:first-child a`, "name"}, {`table.units tbody td:nth-child(4)`, "parent"}},
 	"admin-audit": {{`table.audit tr[data-event] td:nth-child(4)`, "action"}, {`table.audit tr[data-event] td:nth-child(7)`, "old → new"}},
 }
