@@ -172,12 +172,19 @@ type Overview struct {
 // symbols of the statuses.
 var symbols = map[string]string{"achieved": "✓", "off_track": "✗", "no_data": "–", "at_risk": "!", "on_track": "○"}
 
-// OverviewOf lays the appendix out as units × targets.
-func OverviewOf(r *report.Report) Overview {
-	var o Overview
+// OverviewRow is one unit's status on one target, for OverviewFrom.
+type OverviewRow struct {
+	Unit, Status, Title string
+}
+
+// OverviewFrom lays units × targets out from each target's rows (rows[j]
+// are targets[j]'s): the units in the order first met, a cell no row
+// names is out of the target's scope.
+func OverviewFrom(targets []string, rows [][]OverviewRow) Overview {
+	o := Overview{Targets: targets}
 	index := map[string]int{}
-	for _, a := range r.Appendix {
-		for _, row := range a.Rows {
+	for _, rs := range rows {
+		for _, row := range rs {
 			if _, ok := index[row.Unit]; !ok {
 				index[row.Unit] = len(o.Units)
 				o.Units = append(o.Units, row.Unit)
@@ -186,17 +193,29 @@ func OverviewOf(r *report.Report) Overview {
 	}
 	o.Cells = make([][]Light, len(o.Units))
 	for i := range o.Cells {
-		o.Cells[i] = make([]Light, len(r.Appendix))
+		o.Cells[i] = make([]Light, len(targets))
 		for j := range o.Cells[i] {
 			o.Cells[i][j] = Light{Status: "none", Symbol: "", Title: "Không thuộc phạm vi"}
 		}
 	}
-	for j, a := range r.Appendix {
-		o.Targets = append(o.Targets, a.Code)
-		for _, row := range a.Rows {
-			o.Cells[index[row.Unit]][j] = Light{Status: row.Status, Symbol: symbols[row.Status],
-				Title: row.Unit + " – mục tiêu " + a.Code + ": " + row.ValueText + " (" + row.StatusText + ")"}
+	for j, rs := range rows {
+		for _, row := range rs {
+			o.Cells[index[row.Unit]][j] = Light{Status: row.Status, Symbol: symbols[row.Status], Title: row.Title}
 		}
 	}
 	return o
+}
+
+// OverviewOf lays the appendix out as units × targets.
+func OverviewOf(r *report.Report) Overview {
+	targets := make([]string, len(r.Appendix))
+	rows := make([][]OverviewRow, len(r.Appendix))
+	for j, a := range r.Appendix {
+		targets[j] = a.Code
+		for _, row := range a.Rows {
+			rows[j] = append(rows[j], OverviewRow{Unit: row.Unit, Status: row.Status,
+				Title: row.Unit + " – mục tiêu " + a.Code + ": " + row.ValueText + " (" + row.StatusText + ")"})
+		}
+	}
+	return OverviewFrom(targets, rows)
 }

@@ -12,10 +12,15 @@ import (
 )
 
 // sparkline draws a target's yearly series as a small SVG: the values, the
-// target as a dashed line, and the projection to the deadline as a dotted
-// one. Each point has a <title> that browsers show as a tooltip.
+// target as a dashed line, the deadline as the right edge's line, and the
+// projection to it as a dotted one, with its scale (the highest and
+// lowest value drawn, since each row has its own) and the baseline's and
+// deadline's years written on its axes (issue 16 point 4). Each point has
+// a <title> that browsers show as a tooltip.
 func sparkline(tp *kehoach.TargetProgress) template.HTML {
-	const w, h, pad = 140.0, 36.0, 4.0
+	const w, h, pad = 170.0, 46.0, 4.0
+	const gutter, foot = 30.0, 10.0 // the scale's labels, the years'
+	const plotH = h - foot
 	periods := 0
 	if b, err := period.Parse(tp.Target.BaselinePeriod); err == nil {
 		if d, err := period.Parse(tp.Target.Deadline); err == nil {
@@ -37,12 +42,19 @@ func sparkline(tp *kehoach.TargetProgress) template.HTML {
 	if hi-lo < 10 {
 		lo = hi - 10
 	}
-	x := func(i int) float64 { return pad + float64(i)*(w-2*pad)/float64(periods-1) }
-	y := func(v float64) float64 { return pad + (hi-v)/(hi-lo)*(h-2*pad) }
+	x := func(i int) float64 { return gutter + pad + float64(i)*(w-gutter-2*pad)/float64(periods-1) }
+	y := func(v float64) float64 { return pad + (hi-v)/(hi-lo)*(plotH-2*pad) }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="spark" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="Xu hướng %s">`, w, h, w, h, template.HTMLEscapeString(tp.Target.Code))
+	// The axes: the scale at the left, the years below, the deadline.
+	fmt.Fprintf(&b, `<text class="spark-axis" x="%g" y="%.1f" text-anchor="end">%s</text>`, gutter-2, pad+6, locale.VI.Percent(math.Round(hi)))
+	fmt.Fprintf(&b, `<text class="spark-axis" x="%g" y="%.1f" text-anchor="end">%s</text>`, gutter-2, plotH-pad, locale.VI.Percent(math.Round(lo)))
+	fmt.Fprintf(&b, `<line class="spark-deadline" x1="%.1f" y1="%g" x2="%.1f" y2="%g"><title>Hạn: %s</title></line>`,
+		x(periods-1), pad, x(periods-1), plotH-pad, template.HTMLEscapeString(periodLabel(tp.Target.Deadline)))
+	fmt.Fprintf(&b, `<text class="spark-axis" x="%.1f" y="%g">%s</text>`, x(0), h-1, template.HTMLEscapeString(tp.Target.BaselinePeriod))
+	fmt.Fprintf(&b, `<text class="spark-axis" x="%.1f" y="%g" text-anchor="end">%s</text>`, x(periods-1), h-1, template.HTMLEscapeString(tp.Target.Deadline))
 	fmt.Fprintf(&b, `<line class="spark-target" x1="%g" y1="%.1f" x2="%g" y2="%.1f"><title>Mục tiêu %s</title></line>`,
-		pad, y(tp.Target.Value), w-pad, y(tp.Target.Value), locale.VI.Percent(tp.Target.Value))
+		gutter+pad, y(tp.Target.Value), w-pad, y(tp.Target.Value), locale.VI.Percent(tp.Target.Value))
 	var pts []string
 	last := -1
 	for i, p := range tp.Series {

@@ -131,6 +131,17 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 	for _, tp := range progress {
 		counts[tp.Status]++
 	}
+	// Issue 16 point 4: units × targets in traffic lights, one level
+	// below the scope shown (the targets' own when none was asked).
+	overviewScope := scopeCode
+	if overviewScope == "" && len(progress) > 0 {
+		overviewScope = progress[0].Target.ScopeCode
+	}
+	overview, overviewVersion, err := h.planOverview(r, overviewScope, progress)
+	if err != nil {
+		h.htmlError(w, r, err)
+		return
+	}
 	// The page shows how many tasks, not the tasks (the board does): a
 	// plan of 5,000 would be hashed for the shared page on every request.
 	shown := *plan
@@ -153,6 +164,9 @@ func (h *handler) planShow(w http.ResponseWriter, r *http.Request) {
 		// tasks (issue 11)
 		"TaskFlags": taskFlags,
 		"TaskCount": taskCount,
+		// issue 16 point 4; the fingerprint takes the breakdowns' versions
+		"Overview": overview,
+		"Versions": map[string]string{"Overview": overviewVersion},
 	})
 }
 

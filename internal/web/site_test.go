@@ -226,6 +226,18 @@ func TestCachedPagesFresh(t *testing.T) {
 		revalidate(t, srv, path, etags[path], http.StatusNotModified)
 	}
 	before := village()
+	// The overview's cell of 2b for the village's commune (issue 16 point 4).
+	light := func() string {
+		targets, cells := overviewOf(t, page(t, srv, "admin", "/plans/1", http.StatusOK))
+		for j, code := range targets {
+			if code == "2b" {
+				return cells["xã Bản Bo (đến 30/06/2025)"][j][1]
+			}
+		}
+		t.Fatal("no 2b in the overview")
+		return ""
+	}
+	lightBefore := light()
 	cur := values(t, srv, subValues)["XA_BANBO_B01.BAN_LOA/2024Q4"]
 	next, delta := "true", 1
 	if cur == "true" {
@@ -238,6 +250,9 @@ func TestCachedPagesFresh(t *testing.T) {
 	}
 	if after := village(); after == before {
 		t.Errorf("the village's breakdown row did not change after the save:\n%s", after)
+	}
+	if after := light(); after == lightBefore {
+		t.Errorf("the overview's cell of Bản Bo for 2b did not change after the save: %q", after)
 	}
 	// The browser's copy from before the save is stale: 200, a new ETag.
 	for path, old := range etags {
