@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"strings"
 
 	"kehoach/internal/app"
@@ -35,13 +34,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	if *cpu != "" {
-		f, err := os.Create(*cpu)
-		if err == nil {
-			pprof.StartCPUProfile(f)
-			defer pprof.StopCPUProfile()
-		}
+	stop, ok := startCPUProfile(*cpu, stderr)
+	if !ok {
+		return 1
 	}
+	defer stop()
 	n := 0
 	var created []string // PostgreSQL databases made, dropped at the end
 	// adminExec runs statements on the server of --db, through its database.

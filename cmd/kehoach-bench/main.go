@@ -78,16 +78,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 	defer db.Close()
-	if *cpu != "" {
-		f, err := os.Create(*cpu)
-		if err != nil {
-			fmt.Fprintf(stderr, "kehoach-bench: %s\n", err)
-			return 1
-		}
-		defer f.Close()
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+	stop, ok := startCPUProfile(*cpu, stderr)
+	if !ok {
+		return 1
 	}
+	defer stop()
 	r, err := bench.Run(ctx, db, bench.Options{Runs: *runs, Baseline: *baseline || *rebuild, RebuildBaseline: *rebuild, FullLoad: *fullLoad, Log: stderr})
 	if err != nil {
 		fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))
@@ -117,4 +112,22 @@ func message(err error) string {
 		return strings.Replace(err.Error(), e.Error(), e.Message, 1)
 	}
 	return err.Error()
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called (a
+// no-op without a path); ok is false, the reason told on stderr, when the
+// file cannot be made.
+func startCPUProfile(path string, stderr io.Writer) (stop func(), ok bool) {
+	if path == "" {
+		return func() {}, true
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kehoach-bench: --cpuprofile: %v\n", err)
+		return nil, false
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, true
 }

@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -92,12 +90,11 @@ func runPages(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stderr, "kehoach-bench: %s\n", message(err))
 		return 1
 	}
-	if *cpu != "" {
-		if f, err := os.Create(*cpu); err == nil {
-			pprof.StartCPUProfile(f)
-			defer pprof.StopCPUProfile()
-		}
+	stop, ok := startCPUProfile(*cpu, stderr)
+	if !ok {
+		return 1
 	}
+	defer stop()
 	var rs []*bench.PagesResult
 	var runs []bench.PagesOptions
 	if want["fresh"] {
