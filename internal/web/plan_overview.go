@@ -26,9 +26,18 @@ func (h *handler) planOverview(r *http.Request, scope string, progress []*kehoac
 	if scope == "" || len(progress) == 0 {
 		return nil, "", nil
 	}
-	below, err := h.Services.Units.FindUnits(r.Context(), kehoach.UnitFilter{Parent: scope, Limit: 1})
+	// The kind most of the units below are (a commune has villages, and
+	// a school or two).
+	below, err := h.Services.Units.FindUnits(r.Context(), kehoach.UnitFilter{Parent: scope})
 	if err != nil || len(below) == 0 {
 		return nil, "", err
+	}
+	kinds := map[string]int{}
+	kind := below[0].Kind
+	for _, u := range below {
+		if kinds[u.Kind]++; kinds[u.Kind] > kinds[kind] {
+			kind = u.Kind
+		}
 	}
 	o := &overview{progress: progress, pages: make([]*kehoach.BreakdownPage, len(progress))}
 	var versions []string
@@ -37,7 +46,7 @@ func (h *handler) planOverview(r *http.Request, scope string, progress []*kehoac
 		if pid == "" {
 			pid = tp.Target.Deadline
 		}
-		bp, err := h.breakdownPage(r, tp.Target, kehoach.BreakdownQuery{Kind: below[0].Kind, Period: pid, Sort: kehoach.SortName, Limit: overviewMax})
+		bp, err := h.breakdownPage(r, tp.Target, kehoach.BreakdownQuery{Kind: kind, Period: pid, Sort: kehoach.SortName, Limit: overviewMax})
 		if kehoach.ErrorCode(err) == kehoach.EINVALID {
 			continue // a target this level cannot be read for (a deadline of another period type)
 		} else if err != nil {

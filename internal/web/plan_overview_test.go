@@ -73,6 +73,17 @@ func TestPlanOverview(t *testing.T) {
 			}
 		}
 	}
+	// A commune's reporter sees the plan re-scoped to the commune: its
+	// villages, one level below.
+	_, mine := overviewOf(t, page(t, srv, "reporter", "/plans/1", http.StatusOK))
+	if len(mine) == 0 {
+		t.Error("the reporter's plan page has no overview")
+	}
+	for unit := range mine {
+		if !strings.HasPrefix(unit, "Bản ") {
+			t.Errorf("the reporter's overview has %q, want the commune's villages", unit)
+		}
+	}
 	// Against the target pages by commune, at the same period.
 	for _, code := range []string{"2b", "3d"} {
 		tp := page(t, srv, "admin", "/plans/1/targets/"+code+"?level=commune", http.StatusOK)
