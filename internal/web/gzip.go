@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // acceptsGzip reports whether the request's Accept-Encoding takes gzip.
@@ -33,10 +34,19 @@ func etagMatches(header, etag string) bool {
 
 // gzipBytes compresses b: the pages compress some 7× (a target's page of
 // 140 KB to about 20 KB), which is what a slow connection waits for.
+// The writers are reused: each holds some 800 KB of compressor state, and
+// a shared page is compressed again whenever a save changed it.
 func gzipBytes(b []byte) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&buf)
 	zw.Write(b)
 	zw.Close()
+	gzipWriters.Put(zw)
 	return buf.Bytes()
 }
+
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
+	return zw
+}}

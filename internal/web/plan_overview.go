@@ -84,8 +84,10 @@ func (o *overview) Lights() chart.Overview {
 			if up.Point.HasValue {
 				value = valueText(tp.Indicator, up.Point.Value)
 			}
+			// The row names the unit: the title says the rest, short, as
+			// a plan of many targets by many units makes many of them.
 			rows[j] = append(rows[j], chart.OverviewRow{Unit: name, Status: up.Status,
-				Title: name + " – mục tiêu " + tp.Target.Code + ": " + value + " (" + locale.VI.Status(up.Status) + ")"})
+				Title: "Mục tiêu " + tp.Target.Code + ": " + value + " (" + locale.VI.Status(up.Status) + ")"})
 		}
 	}
 	return chart.OverviewFrom(targets, rows)
