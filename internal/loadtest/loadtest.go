@@ -41,6 +41,7 @@ type Store interface {
 	FindDataElements(ctx context.Context) ([]*kehoach.DataElement, error)
 	FindPlans(ctx context.Context) ([]*kehoach.Plan, error)
 	FindPlanByID(ctx context.Context, id int64) (*kehoach.Plan, error)
+	FindSubmissions(ctx context.Context, f kehoach.SubmissionFilter) ([]*kehoach.Submission, error)
 	CreateUser(ctx context.Context, u *kehoach.User, password string) error
 	Reader() *sql.DB
 }
@@ -307,9 +308,19 @@ func (r *run) planWork(ctx context.Context, res *Result) ([]*reporter, error) {
 	if len(r.targets) == 0 {
 		return nil, fmt.Errorf("loadtest: plan %d has no target", plan.ID)
 	}
+	// The grids already submitted or approved are locked: a reporter works
+	// on the others (the demo approves some of 2025's).
+	subs, err := db.FindSubmissions(ctx, kehoach.SubmissionFilter{Statuses: []string{kehoach.SubmissionSubmitted, kehoach.SubmissionApproved}})
+	if err != nil {
+		return nil, err
+	}
+	locked := map[string]bool{}
+	for _, s := range subs {
+		locked[s.Form+"/"+s.Unit+"/"+s.Period] = true
+	}
 	today := cfg.Now()
 	for _, c := range communes {
-		g, err := planPieces(c, forms, byCode, today)
+		g, err := planPieces(c, forms, byCode, today, locked)
 		if err != nil {
 			return nil, err
 		}

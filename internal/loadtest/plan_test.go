@@ -119,7 +119,7 @@ func TestCommuneGridWaitsForAgency(t *testing.T) {
 		{Code: "X_VHXH", Kind: kehoach.KindAgency, ParentCode: "X"},
 		{Code: "X_TH", Kind: kehoach.KindSchool, ParentCode: "X"},
 	}}
-	grids, err := planPieces(c, forms, byCode, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	grids, err := planPieces(c, forms, byCode, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,5 +152,30 @@ func TestCommuneGridWaitsForAgency(t *testing.T) {
 	}
 	if got := agency.finish(); len(got) != 2 || got[0] != agency || got[1] != commune {
 		t.Fatalf("agency's reporter done: submit %v, want the agency's grid then the commune's", got)
+	}
+}
+
+// A grid already submitted or approved is locked: no reporter is given a
+// piece of it (the demo approves some of 2025's grids, and the run's
+// saves into them were refused).
+func TestPlanPiecesSkipsLocked(t *testing.T) {
+	byCode := map[string]*kehoach.DataElement{"HGD": {Code: "HGD", ValueType: kehoach.TypeInteger, UnitKinds: []string{kehoach.KindVillage}}}
+	forms := []*kehoach.Form{{Code: "BM_BAN", PeriodType: "quarterly", Elements: []string{"HGD"}}}
+	c := &commune{unit: &kehoach.Unit{Code: "X", Kind: kehoach.KindCommune}, children: []*kehoach.Unit{{Code: "X_B1", Kind: kehoach.KindVillage, ParentCode: "X"}}}
+	grids, err := planPieces(c, forms, byCode, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), map[string]bool{"BM_BAN/X/2026Q3": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, g := range grids {
+		names = append(names, g.String())
+	}
+	if len(names) != 1 || names[0] != "BM_BAN/X/2026Q4" {
+		t.Errorf("grids %v, want only BM_BAN/X/2026Q4 (2026Q3 is locked)", names)
+	}
+	for _, p := range c.pieces {
+		if p.grid.String() != "BM_BAN/X/2026Q4" {
+			t.Errorf("a piece of %s", p.grid)
+		}
 	}
 }

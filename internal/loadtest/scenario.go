@@ -199,8 +199,9 @@ func periodsFor(f *kehoach.Form, u *kehoach.Unit, today time.Time) ([]period.Per
 	return out, nil
 }
 
-// planPieces lists a commune's pieces, village by village.
-func planPieces(c *commune, forms []*kehoach.Form, byCode map[string]*kehoach.DataElement, today time.Time) ([]*grid, error) {
+// planPieces lists a commune's pieces, village by village, leaving out the
+// grids locked (by grid.String()).
+func planPieces(c *commune, forms []*kehoach.Form, byCode map[string]*kehoach.DataElement, today time.Time, locked map[string]bool) ([]*grid, error) {
 	type rowPiece struct {
 		order int // 0 villages, 1 the commune, 2 its other units
 		row   int
@@ -257,6 +258,9 @@ func planPieces(c *commune, forms []*kehoach.Form, byCode map[string]*kehoach.Da
 			var shown []*kehoach.Unit
 			for _, owner := range owners {
 				g := &grid{form: f, unit: owner, period: pe}
+				if locked[g.String()] {
+					continue
+				}
 				if communeGrid != nil && slices.Contains(shown, owner) {
 					g.covers = communeGrid
 				}
