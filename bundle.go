@@ -20,12 +20,17 @@ type Bundle struct {
 	// Submissions are grids already submitted or approved, with their
 	// dates (the demo's past periods, issue 9); loaded with their events.
 	Submissions []*Submission `json:"submissions,omitempty"`
+	// Bounds are the planner's ranges of figures (issue 9), for a unit or
+	// for every unit of a kind.
+	Bounds []*Bound `json:"bounds,omitempty"`
 }
 
-// The plan bundle file's name and layout version (issue 13).
+// The plan bundle file's name and layout version (issue 13); version 2
+// adds the bounds of figures (a program that reads version 1 only says
+// to update it rather than refusing an unknown field).
 const (
 	BundleFormat  = "kehoach.bundle"
-	BundleVersion = 1
+	BundleVersion = 2
 )
 
 // CheckBundleVersion refuses a bundle of another format or of a newer

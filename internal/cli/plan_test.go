@@ -43,7 +43,7 @@ func TestPlanExportImport(t *testing.T) {
 	}
 	first, _ := os.ReadFile(file)
 	var b kehoach.Bundle
-	if err := json.Unmarshal(first, &b); err != nil || b.Format != kehoach.BundleFormat || b.Version != 1 || len(b.Plans[0].Targets) == 0 || len(b.Plans[0].Tasks) == 0 {
+	if err := json.Unmarshal(first, &b); err != nil || b.Format != kehoach.BundleFormat || b.Version != kehoach.BundleVersion || len(b.Plans[0].Targets) == 0 || len(b.Plans[0].Tasks) == 0 {
 		t.Fatalf("bundle: %v %+v", err, b.Plans)
 	}
 

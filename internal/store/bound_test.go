@@ -227,3 +227,62 @@ func TestBoundsStore(t *testing.T) {
 		})
 	}
 }
+
+// A plan's bundle carries the planner's bounds of figures, and loading it
+// into another database makes the same bounds (a second server set up
+// from the first's bundle checks the same ranges); a bound the bundle's
+// element does not allow refuses the whole load.
+func TestBundleCarriesBounds(t *testing.T) {
+	for _, n := range openDBs(t) {
+		t.Run(n.name, func(t *testing.T) {
+			db := n.db
+			loadSmall(t, db)
+			ctx := sysCtx()
+			want := []*kehoach.Bound{
+				{Element: "HGD_TONG", Kind: kehoach.KindVillage, Min: fptr(10), Max: fptr(500), Note: "mọi bản"},
+				{Element: "HGD_TONG", Unit: "B1", Min: fptr(50), Max: fptr(150)},
+			}
+			if err := db.SaveBounds(ctx, want); err != nil {
+				t.Fatal(err)
+			}
+			s := newSetup("BB")
+			if err := db.SetUpPlan(plannerCtx("H"), s); err != nil {
+				t.Fatal(err)
+			}
+			b, err := db.ExportBundle(ctx, s.Plan.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b.Bounds) != 2 {
+				t.Fatalf("the bundle has %d bounds, want 2: %+v", len(b.Bounds), b.Bounds)
+			}
+			other := openSQLite(t)
+			if err := other.CheckBundle(ctx, b, "test"); err != nil {
+				t.Fatalf("check: %v", err)
+			}
+			if err := other.LoadBundle(ctx, b, "test"); err != nil {
+				t.Fatalf("load: %v", err)
+			}
+			got, err := other.FindBounds(ctx, "HGD_TONG")
+			if err != nil || len(got) != 2 {
+				t.Fatalf("loaded bounds %+v %v", got, err)
+			}
+			for i, g := range got {
+				w := want[i]
+				if g.Kind != w.Kind || g.Unit != w.Unit || *g.Min != *w.Min || *g.Max != *w.Max || g.Note != w.Note || g.UpdatedBy != "test" {
+					t.Errorf("bound %d: %+v, want %+v", i, g, w)
+				}
+			}
+			// A bound the element cannot have (a minimum above the maximum)
+			// refuses the load, which keeps nothing.
+			b.Bounds[0].Min, b.Bounds[0].Max = fptr(9), fptr(1)
+			third := openSQLite(t)
+			if err := third.LoadBundle(ctx, b, "test"); kehoach.ErrorCode(err) != kehoach.EINVALID || !strings.Contains(err.Error(), "HGD_TONG") {
+				t.Errorf("a bad bound: %v", err)
+			}
+			if us, _ := third.FindUnits(ctx, kehoach.UnitFilter{}); len(us) != 0 {
+				t.Errorf("a refused load kept %d units", len(us))
+			}
+		})
+	}
+}

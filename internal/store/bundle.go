@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"kehoach"
 	"kehoach/expr"
@@ -45,7 +46,7 @@ func (db *DB) loadBundle(ctx context.Context, b *kehoach.Bundle, by string, only
 		}
 	}
 	now := db.Now().UTC()
-	if err := insertBundleMeta(ctx, tx, b); err != nil {
+	if err := insertBundleMeta(kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: by}), tx, b, now); err != nil {
 		return false, db.classify(err)
 	}
 	if len(b.Values) > 0 {
@@ -97,8 +98,8 @@ func idOf(ctx context.Context, tx *sql.Tx, table, code string) (int64, error) {
 
 // insertBundleMeta inserts everything of a bundle but its figures, in the
 // order references need: units and links, elements and forms, indicators,
-// plans.
-func insertBundleMeta(ctx context.Context, tx *sql.Tx, b *kehoach.Bundle) error {
+// plans, the bounds of figures (by ctx's actor, at now).
+func insertBundleMeta(ctx context.Context, tx *sql.Tx, b *kehoach.Bundle, now time.Time) error {
 	for _, u := range b.Units {
 		if err := insertUnit(ctx, tx, u); err != nil {
 			return err
@@ -131,6 +132,30 @@ func insertBundleMeta(ctx context.Context, tx *sql.Tx, b *kehoach.Bundle) error 
 			return err
 		}
 		if err := insertPlanTrust(ctx, tx, p); err != nil { // issue 9
+			return err
+		}
+	}
+	return insertBundleBounds(ctx, tx, b.Bounds, now)
+}
+
+// insertBundleBounds saves a bundle's bounds, each checked against its
+// element and unit as the planner's page checks it.
+func insertBundleBounds(ctx context.Context, tx *sql.Tx, bs []*kehoach.Bound, now time.Time) error {
+	for _, b := range bs {
+		el, err := findElementTx(ctx, tx, b.Element)
+		if err != nil {
+			return err
+		}
+		var u *kehoach.Unit
+		if b.Unit != "" {
+			if u, err = findUnitByCode(ctx, tx, b.Unit); err != nil && kehoach.ErrorCode(err) != kehoach.ENOTFOUND {
+				return err
+			}
+		}
+		if err := kehoach.ValidateBound(b, el, u); err != nil {
+			return kehoach.Errorf(kehoach.EINVALID, "khoảng cho phép %s cho %s: %s", b.Element, b.Target(), kehoach.ErrorMessage(err))
+		}
+		if _, err := saveBoundTx(ctx, tx, now, el, u, b); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"time"
 
 	"kehoach"
 )
@@ -44,6 +45,13 @@ func (db *DB) ExportBundle(ctx context.Context, planID int64) (*kehoach.Bundle, 
 	if b.Indicators, err = db.FindIndicators(ctx); err != nil {
 		return nil, err
 	}
+	// The planner's bounds of figures (issue 9) go with the elements.
+	if b.Bounds, err = db.queryBounds(ctx, `ORDER BY e.code, CASE WHEN b.unit_id IS NULL THEN 0 ELSE 1 END, b.kind, u.code`, nil); err != nil {
+		return nil, err
+	}
+	for _, x := range b.Bounds {
+		x.ID, x.UnitName, x.UpdatedBy, x.UpdatedAt = 0, "", "", time.Time{}
+	}
 	return b, nil
 }
 
@@ -62,7 +70,7 @@ func (db *DB) CheckBundle(ctx context.Context, b *kehoach.Bundle, by string) err
 		return db.classify(err)
 	}
 	defer tx.Rollback()
-	if err := insertBundleMeta(ctx, tx, b); err != nil {
+	if err := insertBundleMeta(kehoach.NewContextWithActor(ctx, kehoach.Actor{Username: by}), tx, b, db.Now().UTC()); err != nil {
 		return db.classify(err)
 	}
 	if len(b.Values) > 0 {

@@ -244,7 +244,7 @@ func TestAPIPlanBundle(t *testing.T) {
 			Targets []any `json:"targets"`
 		} `json:"plans"`
 	}
-	if err := json.Unmarshal([]byte(body), &b); err != nil || b.Format != "kehoach.bundle" || b.Version != 1 || len(b.Plans) != 1 || len(b.Plans[0].Targets) == 0 {
+	if err := json.Unmarshal([]byte(body), &b); err != nil || b.Format != "kehoach.bundle" || b.Version != 2 || len(b.Plans) != 1 || len(b.Plans[0].Targets) == 0 {
 		t.Fatalf("bundle %v: %+v", err, b)
 	}
 	resp, answer := do(t, srv, http.MethodPost, "/api/plans/bundle?dryRun=true", nil, body, map[string]string{"Content-Type": "application/json"})
