@@ -273,8 +273,8 @@ func (e *Engine) refreshData(ctx context.Context) error {
 }
 
 // versionOf is the data version of what the targets read: the latest at
-// which a figure of their indicators' elements, or of another element of
-// the same report (a stock carries from the report as a whole), changed;
+// which a figure of their indicators' elements changed, or a report of
+// their forms came or went (a stock carries from the report as a whole);
 // the engine's own version when a target's indicator is unknown.
 func (e *state) versionOf(targets []*kehoach.Target) int64 {
 	var v int64

@@ -41,7 +41,7 @@ func TestReportPage(t *testing.T) {
 		open(t, ctx, base+eval[string](t, ctx, `location.pathname + location.search`))
 		checkFits(t, ctx, fmt.Sprintf("report at %d px", vp.w), vp.w)
 		if dir := os.Getenv("KEHOACH_SCREENSHOTS"); dir != "" {
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG, as the file is named
 			if err == nil {
 				os.MkdirAll(dir, 0o755)
 				os.WriteFile(filepath.Join(dir, fmt.Sprintf("report-%dpx.png", vp.w)), png, 0o644)

@@ -82,6 +82,20 @@ func (db *DB) queryBounds(ctx context.Context, where string, args []any) ([]*keh
 	return out, rows.Err()
 }
 
+// boundRefs reads a bound's element and unit through q, nil where there
+// is none (ValidateBound says so).
+func boundRefs(ctx context.Context, q queryer, b *kehoach.Bound) (*kehoach.DataElement, *kehoach.Unit, error) {
+	el, err := findElementTx(ctx, q, b.Element)
+	if err != nil || b.Unit == "" {
+		return el, nil, err
+	}
+	u, err := findUnitByCode(ctx, q, b.Unit)
+	if kehoach.ErrorCode(err) == kehoach.ENOTFOUND {
+		return el, nil, nil
+	}
+	return el, u, err
+}
+
 // findElementTx reads the element of code through q; nil when none.
 func findElementTx(ctx context.Context, q queryer, code string) (*kehoach.DataElement, error) {
 	e := &kehoach.DataElement{}
@@ -137,15 +151,9 @@ func (db *DB) SaveBounds(ctx context.Context, bs []*kehoach.Bound) error {
 		seen := map[string]bool{}
 		var events []auditEvent
 		for _, b := range bs {
-			el, err := findElementTx(ctx, tx, b.Element)
+			el, u, err := boundRefs(ctx, tx, b)
 			if err != nil {
 				return err
-			}
-			var u *kehoach.Unit
-			if b.Unit != "" {
-				if u, err = findUnitByCode(ctx, tx, b.Unit); err != nil && kehoach.ErrorCode(err) != kehoach.ENOTFOUND {
-					return err
-				}
 			}
 			if err := kehoach.ValidateBound(b, el, u); err != nil {
 				for k, v := range kehoach.ErrorFields(err) {

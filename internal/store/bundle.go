@@ -142,15 +142,9 @@ func insertBundleMeta(ctx context.Context, tx *sql.Tx, b *kehoach.Bundle, now ti
 // element and unit as the planner's page checks it.
 func insertBundleBounds(ctx context.Context, tx *sql.Tx, bs []*kehoach.Bound, now time.Time) error {
 	for _, b := range bs {
-		el, err := findElementTx(ctx, tx, b.Element)
+		el, u, err := boundRefs(ctx, tx, b)
 		if err != nil {
 			return err
-		}
-		var u *kehoach.Unit
-		if b.Unit != "" {
-			if u, err = findUnitByCode(ctx, tx, b.Unit); err != nil && kehoach.ErrorCode(err) != kehoach.ENOTFOUND {
-				return err
-			}
 		}
 		if err := kehoach.ValidateBound(b, el, u); err != nil {
 			return kehoach.Errorf(kehoach.EINVALID, "khoảng cho phép %s cho %s: %s", b.Element, b.Target(), kehoach.ErrorMessage(err))

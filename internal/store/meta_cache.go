@@ -38,27 +38,43 @@ func (c *metaCache) at(mn int64) bool {
 }
 
 // plan returns a copy of plan id as read at meta counter mn (read just
-// before by the caller), without its tasks. A plan read while a newer
-// counter was written is not kept past that counter's next read.
+// before by the caller), without its tasks.
 func (c *metaCache) plan(ctx context.Context, db *DB, mn, id int64) (*kehoach.Plan, error) {
-	var p *kehoach.Plan
-	c.mu.Lock()
-	if c.at(mn) {
-		p = c.plans[id]
-	}
-	c.mu.Unlock()
-	if p == nil {
-		var err error
-		if p, err = db.readPlan(ctx, id); err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		if c.metaN == mn {
-			c.plans[id] = p
-		}
-		c.mu.Unlock()
+	p, err := keptAt(c, mn,
+		func() (*kehoach.Plan, bool) { p, ok := c.plans[id]; return p, ok },
+		func() (*kehoach.Plan, error) { return db.readPlan(ctx, id) },
+		func(p *kehoach.Plan) { c.plans[id] = p })
+	if err != nil {
+		return nil, err
 	}
 	return copyPlan(p), nil
+}
+
+// keptAt returns what get finds in c at counter mn (read just before by
+// the caller), else what read reads, kept by put while c is still of mn:
+// what was read while a newer counter was written is not kept past that
+// counter's next read. get and put run under c.mu; read does not.
+func keptAt[T any](c *metaCache, mn int64, get func() (T, bool), read func() (T, error), put func(T)) (T, error) {
+	var v T
+	ok := false
+	c.mu.Lock()
+	if c.at(mn) {
+		v, ok = get()
+	}
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.metaN == mn {
+		put(v)
+	}
+	c.mu.Unlock()
+	return v, nil
 }
 
 // copyPlan copies p deeply enough that the caller may change anything
@@ -96,22 +112,13 @@ func (db *DB) FindDataElements(ctx context.Context) ([]*kehoach.DataElement, err
 	if err != nil {
 		return nil, err
 	}
-	var es []*kehoach.DataElement
 	c := &db.meta
-	c.mu.Lock()
-	if c.at(mn) {
-		es = c.elements
-	}
-	c.mu.Unlock()
-	if es == nil {
-		if es, err = db.readDataElements(ctx); err != nil {
-			return nil, err
-		}
-		c.mu.Lock()
-		if c.metaN == mn {
-			c.elements = es
-		}
-		c.mu.Unlock()
+	es, err := keptAt(c, mn,
+		func() ([]*kehoach.DataElement, bool) { return c.elements, c.elements != nil },
+		func() ([]*kehoach.DataElement, error) { return db.readDataElements(ctx) },
+		func(es []*kehoach.DataElement) { c.elements = es })
+	if err != nil {
+		return nil, err
 	}
 	out := make([]*kehoach.DataElement, len(es))
 	for i, e := range es {

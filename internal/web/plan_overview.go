@@ -40,7 +40,8 @@ func (h *handler) planOverview(r *http.Request, scope string, progress []*kehoac
 		}
 	}
 	o := &overview{progress: progress, pages: make([]*kehoach.BreakdownPage, len(progress))}
-	var versions []string
+	versions := make([]string, len(progress)) // "-": the target not read
+	named := true                             // every page named by its versions
 	for j, tp := range progress {
 		pid := tp.Current.Period
 		if pid == "" {
@@ -48,13 +49,18 @@ func (h *handler) planOverview(r *http.Request, scope string, progress []*kehoac
 		}
 		bp, err := h.breakdownPage(r, tp.Target, kehoach.BreakdownQuery{Kind: kind, Period: pid, Sort: kehoach.SortName, Limit: overviewMax})
 		if kehoach.ErrorCode(err) == kehoach.EINVALID {
-			continue // a target this level cannot be read for (a deadline of another period type)
+			versions[j] = "-" // a target this level cannot be read for (a deadline of another period type)
+			continue
 		} else if err != nil {
 			return nil, "", err
 		}
 		o.pages[j] = bp
 		o.Total = max(o.Total, bp.Total)
-		versions = append(versions, bp.Version)
+		versions[j] = bp.Version
+		named = named && bp.Version != ""
+	}
+	if !named {
+		return o, "", nil // analytics that do not name their pages: the content is hashed
 	}
 	return o, strings.Join(versions, " "), nil
 }
